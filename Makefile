@@ -1,0 +1,53 @@
+# The README's two commands: `make run` and `make test`. Everything else supports them.
+PORT ?= 5000
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app lms
+# Local runs use the development settings (a random secret kept in instance/).
+export LMS_CONFIG ?= development
+
+.PHONY: run test lint pytest setup setup-dev db demo bench clean
+
+run: setup db demo
+	@echo ""
+	@echo "Serving Restorative LMS at http://127.0.0.1:$(PORT)  (Ctrl+C to stop)"
+	@echo "Demo accounts: admin, prison.lead, prison.supervisor, prison.trainer, prison.trainee1-3,"
+	@echo "  school.lead, school.supervisor, school.trainer, school.trainee1-3"
+	@echo "Password for every demo account: restorative-demo"
+	$(FLASK) run --host 127.0.0.1 --port $(PORT)
+
+test: setup-dev lint pytest
+
+lint: setup-dev
+	$(BIN)/ruff check lms tests bench
+
+pytest: setup-dev
+	$(BIN)/pytest
+
+setup: $(VENV)/.installed
+
+setup-dev: $(VENV)/.installed-dev
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
+	$(BIN)/pip install --quiet --disable-pip-version-check -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(VENV)/bin/python
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev]'
+	touch $(VENV)/.installed $@
+
+db: setup
+	$(FLASK) db upgrade
+
+demo: setup
+	$(FLASK) demo load
+
+bench: setup-dev
+	$(BIN)/python bench/csv_import.py
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache .ruff_cache .hypothesis *.egg-info

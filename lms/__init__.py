@@ -1,0 +1,75 @@
+"""restorative-lms: training and accreditation for restorative-practice facilitators."""
+
+from pathlib import Path
+
+from flask import Flask
+
+from lms import access
+from lms.config import load_config
+from lms.extensions import csrf, db, limiter, login_manager, migrate
+
+ROOT = Path(__file__).resolve().parent.parent
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the application. `config` overrides settings (tests pass ENV="testing")."""
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+        instance_relative_config=True,
+    )
+    load_config(app, config)
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_hooks(app)
+    _register_cli(app)
+    return app
+
+
+def _init_extensions(app):
+    import lms.models  # noqa: F401  (every model registered before Alembic looks)
+    from lms.auth import passwords
+    from lms.auth.views import load_user
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(MIGRATIONS), render_as_batch=True, compare_type=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Sign in to see that page."
+    login_manager.login_message_category = "info"
+    login_manager.user_loader(load_user)
+    passwords.init_app(app)
+
+
+def _register_blueprints(app):
+    from lms.auth.views import bp as auth_bp
+    from lms.errors import handlers
+    from lms.main.views import bp as main_bp
+    from lms.people.views import bp as people_bp
+    from lms.schemes.views import bp as schemes_bp
+
+    for blueprint in (main_bp, auth_bp, schemes_bp, people_bp):
+        app.register_blueprint(blueprint)
+    handlers.register(app)
+
+
+def _register_hooks(app):
+    from lms.auth.views import require_own_password
+    from lms.templating import security_headers, template_globals
+
+    app.before_request(lambda: access.refuse_undeclared_endpoints(app))
+    app.before_request(require_own_password)
+    app.after_request(security_headers)
+    app.context_processor(template_globals)
+
+
+def _register_cli(app):
+    from lms.demo.cli import demo_cli
+    from lms.people.cli import users_cli
+
+    app.cli.add_command(demo_cli)
+    app.cli.add_command(users_cli)

@@ -1,0 +1,71 @@
+from flask_wtf import FlaskForm
+from wtforms import EmailField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
+
+from lms.auth import passwords
+from lms.auth.models import LANGUAGES
+from lms.auth.services import email_in_use
+from lms.forms import choices
+
+
+class LoginForm(FlaskForm):
+    username = StringField(
+        "Username", validators=[DataRequired("Enter your username."), Length(max=254)]
+    )
+    password = PasswordField(
+        "Password", validators=[DataRequired("Enter your password."), Length(max=1024)]
+    )
+
+
+class NewPasswordForm(FlaskForm):
+    """Set or change one's own password. `current_password` is removed when the person has
+    just signed in with a one-time password."""
+
+    current_password = PasswordField(
+        "Current password", validators=[DataRequired("Enter your current password.")]
+    )
+    new_password = PasswordField(
+        "New password",
+        validators=[DataRequired("Enter a new password.")],
+        description=f"At least {passwords.MIN_LENGTH} characters. "
+        "A few unrelated words together make a strong password that is easy to remember.",
+    )
+    confirm_password = PasswordField(
+        "New password again", validators=[DataRequired("Enter the new password again.")]
+    )
+
+    def __init__(self, user, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def validate_new_password(self, field):
+        problem = passwords.password_problem(
+            field.data, username=self.user.username, display_name=self.user.display_name
+        )
+        if problem:
+            raise ValidationError(problem)
+
+    def validate_confirm_password(self, field):
+        if field.data != self.new_password.data:
+            raise ValidationError("The two new passwords are not the same.")
+
+
+class ProfileForm(FlaskForm):
+    display_name = StringField(
+        "Name shown to others", validators=[DataRequired("Enter your name."), Length(max=120)]
+    )
+    email = EmailField(
+        "Email address",
+        validators=[Optional(), Email("Enter an email address like name@example.org."),
+                    Length(max=254)],
+        description="Optional. Leave empty if you have no email address.",
+    )
+    preferred_language = SelectField("Preferred language", choices=choices(LANGUAGES.items()))
+
+    def __init__(self, user, *args, **kwargs):
+        super().__init__(*args, obj=user, **kwargs)
+        self.user = user
+
+    def validate_email(self, field):
+        if field.data and email_in_use(field.data, exclude_user_id=self.user.id):
+            raise ValidationError("Another account already uses this email address.")

@@ -1,0 +1,20 @@
+"""`flask --app lms demo load`: a lived-in demo site. Idempotent; never run implicitly."""
+
+import click
+from flask.cli import AppGroup
+
+from lms.demo import data
+from lms.extensions import db
+
+demo_cli = AppGroup("demo", help="Demonstration data.")
+
+
+@demo_cli.command("load")
+def load():
+    """Create or update the demo schemes and accounts (safe to run again)."""
+    summary = data.load_demo()
+    db.session.commit()
+    click.echo(summary)
+    click.echo(f"Demo accounts (password for all: {data.DEMO_PASSWORD}):")
+    for username, display_name, description in data.account_list():
+        click.echo(f"  {username:<20} {display_name:<22} {description}")

@@ -1,0 +1,82 @@
+"""The demo data set: two schemes and their people. Everything is invented."""
+
+from sqlalchemy import select
+
+from lms.auth import services as auth_services
+from lms.auth.models import User
+from lms.extensions import db
+from lms.schemes.models import Membership, Role, Scheme, Sector
+
+DEMO_PASSWORD = "restorative-demo"  # published in the README: demo sites only
+
+SCHEMES = [
+    ("prison", "HMP Northfield restorative justice service", "hmp-northfield", Sector.PRISON,
+     "North West"),
+    ("school", "Riverside Schools Trust", "riverside-schools", Sector.SCHOOL, "Wales"),
+]
+
+#: (username suffix, display name, roles) for each scheme prefix.
+PEOPLE = {
+    "prison": [
+        ("lead", "Dana Okafor", [Role.LEAD]),
+        ("supervisor", "Sam Whitaker", [Role.SUPERVISOR]),
+        ("trainer", "Priya Lal", [Role.TRAINER]),
+        ("trainee1", "Tom Reilly (officer)", [Role.TRAINEE]),
+        ("trainee2", "Learner A. Jones", [Role.TRAINEE]),
+        ("trainee3", "Learner M. Ahmed", [Role.TRAINEE]),
+    ],
+    "school": [
+        ("lead", "Rhian Evans", [Role.LEAD]),
+        ("supervisor", "Gareth Price", [Role.SUPERVISOR]),
+        ("trainer", "Ceri Morgan", [Role.TRAINER]),
+        ("trainee1", "Alys Hughes", [Role.TRAINEE]),
+        ("trainee2", "Owen Davies", [Role.TRAINEE]),
+        ("trainee3", "Megan Lloyd", [Role.TRAINEE]),
+    ],
+}
+
+
+def account_list() -> list[tuple[str, str, str]]:
+    rows = [("admin", "Site administrator", "administrator of every scheme")]
+    for prefix, scheme_name, *_ in SCHEMES:
+        for suffix, display_name, roles in PEOPLE[prefix]:
+            label = ", ".join(role.label.lower() for role in roles)
+            rows.append((f"{prefix}.{suffix}", display_name, f"{label} at {scheme_name}"))
+    return rows
+
+
+def load_demo() -> str:
+    """Create what is missing; leave what exists. Returns a one-line summary."""
+    created = 0
+    password_hash = None
+
+    def ensure_user(username, display_name, is_admin=False):
+        nonlocal created, password_hash
+        user = db.session.scalar(select(User).where(User.username == username))
+        if user is None:
+            password_hash = password_hash or auth_services.passwords.hash_password(DEMO_PASSWORD)
+            user = User(username=username, display_name=display_name, is_admin=is_admin,
+                        password_hash=password_hash)
+            db.session.add(user)
+            created += 1
+        return user
+
+    ensure_user("admin", "Site administrator", is_admin=True)
+    for prefix, name, slug, sector, region in SCHEMES:
+        scheme = _ensure_scheme(name, slug, sector, region)
+        for suffix, display_name, roles in PEOPLE[prefix]:
+            user = ensure_user(f"{prefix}.{suffix}", display_name)
+            for role in roles:
+                if role not in user.roles_in(scheme):
+                    user.memberships.append(Membership(scheme=scheme, role=role))
+            db.session.flush()
+    return f"Demo data ready ({created} new accounts)."
+
+
+def _ensure_scheme(name, slug, sector, region) -> Scheme:
+    scheme = db.session.scalar(select(Scheme).where(Scheme.slug == slug))
+    if scheme is None:
+        scheme = Scheme(name=name, slug=slug, sector=sector, region=region)
+        db.session.add(scheme)
+        db.session.flush()
+    return scheme

@@ -1,0 +1,50 @@
+"""Error pages in the site layout, with no internals shown."""
+
+from flask import current_app, render_template
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from lms.extensions import db
+
+MESSAGES = {
+    400: ("Something was wrong with that request",
+          "Go back, check what you entered and try again."),
+    403: ("You do not have access to this page", "If you think you should, ask your scheme lead."),
+    404: ("Page not found", "Check the address, or use the navigation to find what you need."),
+    405: ("That action is not allowed here", "Use the buttons and links on the page."),
+    413: ("That file is too large", "Upload a smaller file."),
+    429: ("Too many requests", "Wait a minute and try again."),
+    500: ("Something went wrong on our side", "Nothing you did caused this. Please try again."),
+}
+
+
+def _render(code, detail=None):
+    title, advice = MESSAGES.get(code, MESSAGES[500] if code >= 500 else MESSAGES[400])
+    return render_template("errors/error.html", code=code, title=title,
+                           advice=detail or advice), code
+
+
+def handle_http_error(error: HTTPException):
+    if error.code is None or error.code >= 500:
+        return handle_server_error(error)
+    return _render(error.code)
+
+
+def handle_csrf_error(_error: CSRFError):
+    return _render(400, "This form has expired or was sent from elsewhere. "
+                        "Go back, reload the page and try again.")
+
+
+def handle_server_error(error):
+    # Flask passes the original exception on as `original_exception`; log it, show nothing.
+    db.session.rollback()
+    current_app.logger.error(
+        "unhandled error", exc_info=getattr(error, "original_exception", None) or error
+    )
+    return _render(500)
+
+
+def register(app):
+    app.register_error_handler(CSRFError, handle_csrf_error)
+    app.register_error_handler(HTTPException, handle_http_error)
+    app.register_error_handler(500, handle_server_error)

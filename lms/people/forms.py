@@ -1,0 +1,78 @@
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import EmailField, HiddenField, SelectField, StringField
+from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
+
+from lms.auth.services import email_in_use, find_user_by_username
+from lms.forms import choices
+from lms.people.services import USERNAME_RULE, username_problem
+from lms.schemes.models import Role
+
+
+def role_choices():
+    return [(r.value, r.label) for r in Role]
+
+
+class SchemeRoleForm(FlaskForm):
+    scheme = SelectField("Scheme", coerce=int)
+    role = SelectField("Role", choices=choices(role_choices()))
+
+    def __init__(self, schemes, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.scheme.choices = choices((s.id, s.name) for s in schemes)
+
+
+class PersonForm(SchemeRoleForm):
+    username = StringField(
+        "Username",
+        validators=[DataRequired("Enter a username."), Length(max=64)],
+        description=f"Used to sign in: {USERNAME_RULE}.",
+    )
+    display_name = StringField(
+        "Full name", validators=[DataRequired("Enter the person's name."), Length(max=120)]
+    )
+    email = EmailField(
+        "Email address",
+        validators=[Optional(), Email("Enter an email address like name@example.org."),
+                    Length(max=254)],
+        description="Optional: leave empty for people without an email address.",
+    )
+
+    def validate_username(self, field):
+        problem = username_problem(field.data)
+        if problem:
+            raise ValidationError(problem)
+        if find_user_by_username(field.data) is not None:
+            raise ValidationError("That username is taken. Choose another.")
+
+    def validate_email(self, field):
+        if field.data and email_in_use(field.data):
+            raise ValidationError("Another account already uses this email address.")
+
+
+class ImportUploadForm(FlaskForm):
+    file = FileField(
+        "CSV file",
+        validators=[FileRequired("Choose a CSV file to upload.")],
+        description="Columns: username, display_name, email (optional), role, scheme.",
+    )
+
+
+class ImportConfirmForm(FlaskForm):
+    #: The previewed file, sent back so the confirm step validates exactly what was shown.
+    content = HiddenField(validators=[DataRequired()])
+
+
+class PeopleFilterForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET search form changes nothing
+
+    q = StringField("Search name, username or email", validators=[Optional(), Length(max=100)])
+    scheme = SelectField("Scheme", validators=[Optional()])
+    role = SelectField("Role", choices=choices([("", "Any role"), *role_choices()]),
+                       validators=[Optional()])
+
+    def __init__(self, schemes, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        options = [("", "All my schemes"), *((s.slug, s.name) for s in schemes)]
+        self.scheme.choices = choices(options)

@@ -1,0 +1,114 @@
+"""Creating people and managing their roles and accounts. Functions flush, never commit."""
+
+import re
+
+from flask import abort
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from lms.auth import services as auth_services
+from lms.auth.models import User
+from lms.extensions import db
+from lms.schemes.models import Membership, Role, Scheme
+
+USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{1,62}[a-z0-9]$")
+USERNAME_RULE = "3 to 64 letters, digits, dots, hyphens or underscores, starting and ending with " \
+    "a letter or digit"
+
+
+def username_problem(username: str) -> str | None:
+    if not USERNAME_PATTERN.match(auth_services.normalise_username(username)):
+        return f"Use {USERNAME_RULE}."
+    return None
+
+
+def can_manage_person(actor: User, person: User) -> bool:
+    """Admins manage everyone; a lead manages people who hold a role in a scheme they lead."""
+    if actor.is_admin:
+        return True
+    led = actor.scheme_ids_with(Role.LEAD)
+    return any(m.scheme_id in led for m in person.memberships)
+
+
+def can_deactivate(actor: User, person: User) -> bool:
+    """A lead may deactivate only people wholly within their own schemes (and never an
+    admin), so that no other scheme loses a member without its lead's say."""
+    if actor.id == person.id:
+        return False
+    if actor.is_admin:
+        return True
+    led = actor.scheme_ids_with(Role.LEAD)
+    return (not person.is_admin and bool(person.memberships)
+            and all(m.scheme_id in led for m in person.memberships))
+
+
+def get_person_or_404(user_id: int, *, for_: User) -> User:
+    person = db.session.scalar(
+        select(User)
+        .where(User.id == user_id)
+        .options(selectinload(User.memberships).selectinload(Membership.scheme))
+    )
+    if person is None or not can_manage_person(for_, person):
+        abort(404)
+    return person
+
+
+def create_person(*, username, display_name, email, scheme: Scheme, role: Role) -> tuple[User, str]:
+    """A new account with one role; returns it with its one-time password."""
+    user = User(
+        username=auth_services.normalise_username(username),
+        display_name=display_name.strip(),
+        email=auth_services.normalise_email(email),
+    )
+    otp = auth_services.issue_one_time_password(user)
+    user.memberships.append(Membership(scheme=scheme, role=role))
+    db.session.add(user)
+    db.session.flush()
+    return user, otp
+
+
+def add_role(person: User, scheme: Scheme, role: Role) -> bool:
+    """Give `person` the role; False if they already hold it."""
+    if role in person.roles_in(scheme):
+        return False
+    person.memberships.append(Membership(scheme=scheme, role=role))
+    db.session.flush()
+    return True
+
+
+def remove_role(person: User, membership: Membership) -> None:
+    person.memberships.remove(membership)
+    db.session.flush()
+
+
+def deactivate(person: User) -> None:
+    person.active = False
+    auth_services.end_other_sessions(person)
+    db.session.flush()
+
+
+def reactivate(person: User) -> None:
+    person.active = True
+    db.session.flush()
+
+
+def people_query(actor: User, *, search: str = "", scheme_id: int | None = None,
+                 role: Role | None = None):
+    """People `actor` manages, filtered, in name order (for pagination)."""
+    query = select(User).order_by(User.display_name, User.id)
+    member_filter = []
+    if not actor.is_admin:
+        member_filter.append(Membership.scheme_id.in_(actor.scheme_ids_with(Role.LEAD)))
+    if scheme_id is not None:
+        member_filter.append(Membership.scheme_id == scheme_id)
+    if role is not None:
+        member_filter.append(Membership.role == role)
+    if member_filter:
+        query = query.where(User.memberships.any(*member_filter))
+    if search:
+        pattern = f"%{search.strip().lower()}%"
+        query = query.where(
+            User.username.like(pattern) | User.display_name.ilike(pattern)
+            | User.email.like(pattern)
+        )
+    return query.options(selectinload(User.memberships).selectinload(Membership.scheme))

@@ -1,0 +1,199 @@
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from lms import access
+from lms.auth import services as auth_services
+from lms.csv_export import csv_text
+from lms.extensions import db
+from lms.forms import EmptyForm
+from lms.people import importing, services
+from lms.people.forms import (
+    ImportConfirmForm,
+    ImportUploadForm,
+    PeopleFilterForm,
+    PersonForm,
+    SchemeRoleForm,
+)
+from lms.schemes.models import Role
+from lms.schemes.services import schemes_managed_by
+
+bp = Blueprint("people", __name__, url_prefix="/people")
+PAGE_SIZE = 50
+
+
+@bp.route("/")
+@access.role(Role.LEAD)
+def index():
+    schemes = schemes_managed_by(current_user)
+    form = PeopleFilterForm(schemes, formdata=request.args)
+    form.validate()
+    scheme = next((s for s in schemes if s.slug == form.scheme.data), None)
+    role = Role(form.role.data) if form.role.data in Role._value2member_map_ else None
+    query = services.people_query(
+        current_user, search=form.q.data or "", scheme_id=scheme.id if scheme else None,
+        role=role,
+    )
+    page = db.paginate(query, per_page=PAGE_SIZE, error_out=False)
+    return render_template("people/index.html", form=form, page=page)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@access.role(Role.LEAD)
+def create():
+    schemes = schemes_managed_by(current_user)
+    form = PersonForm(schemes)
+    if form.validate_on_submit():
+        scheme = next(s for s in schemes if s.id == form.scheme.data)
+        person, otp = services.create_person(
+            username=form.username.data, display_name=form.display_name.data,
+            email=form.email.data, scheme=scheme, role=Role(form.role.data),
+        )
+        db.session.commit()
+        return render_template("people/credentials.html", credentials=[(person, otp)],
+                               title="Account created")
+    return render_template("people/new.html", form=form)
+
+
+@bp.route("/<int:user_id>")
+@access.role(Role.LEAD)
+def show(user_id):
+    person = services.get_person_or_404(user_id, for_=current_user)
+    return _render_person(person)
+
+
+def _render_person(person, role_form=None):
+    schemes = schemes_managed_by(current_user)
+    managed_ids = {s.id for s in schemes}
+    return render_template(
+        "people/show.html",
+        person=person,
+        role_form=role_form or SchemeRoleForm(schemes),
+        managed_ids=managed_ids,
+        can_deactivate=services.can_deactivate(current_user, person),
+        button=EmptyForm(),
+    )
+
+
+@bp.route("/<int:user_id>/roles", methods=["POST"])
+@access.role(Role.LEAD)
+def add_role(user_id):
+    person = services.get_person_or_404(user_id, for_=current_user)
+    schemes = schemes_managed_by(current_user)
+    form = SchemeRoleForm(schemes)
+    if not form.validate_on_submit():
+        return _render_person(person, role_form=form), 400
+    scheme = next(s for s in schemes if s.id == form.scheme.data)
+    role = Role(form.role.data)
+    if services.add_role(person, scheme, role):
+        db.session.commit()
+        flash(f"{person.display_name} is now {role.label.lower()} in {scheme.name}.", "success")
+    else:
+        flash(f"{person.display_name} already holds that role in {scheme.name}.", "info")
+    return redirect(url_for("people.show", user_id=person.id))
+
+
+@bp.route("/<int:user_id>/roles/<int:membership_id>/remove", methods=["POST"])
+@access.role(Role.LEAD)
+def remove_role(user_id, membership_id):
+    person = services.get_person_or_404(user_id, for_=current_user)
+    membership = next((m for m in person.memberships if m.id == membership_id), None)
+    if membership is None or not membership.scheme.can_manage_people(current_user):
+        abort(404)
+    if EmptyForm().validate_on_submit():
+        if person.id == current_user.id and membership.role == Role.LEAD:
+            flash("You cannot remove your own lead role. Ask another lead or an admin.", "error")
+        else:
+            services.remove_role(person, membership)
+            db.session.commit()
+            flash(f"Role removed from {person.display_name}.", "success")
+    return redirect(url_for("people.show", user_id=person.id))
+
+
+@bp.route("/<int:user_id>/deactivate", methods=["POST"])
+@access.role(Role.LEAD)
+def deactivate(user_id):
+    person = services.get_person_or_404(user_id, for_=current_user)
+    if not services.can_deactivate(current_user, person):
+        abort(403)
+    if EmptyForm().validate_on_submit():
+        services.deactivate(person)
+        db.session.commit()
+        flash(f"{person.display_name} can no longer sign in; their sessions have ended.", "success")
+    return redirect(url_for("people.show", user_id=person.id))
+
+
+@bp.route("/<int:user_id>/reactivate", methods=["POST"])
+@access.role(Role.LEAD)
+def reactivate(user_id):
+    person = services.get_person_or_404(user_id, for_=current_user)
+    if not services.can_deactivate(current_user, person):
+        abort(403)
+    if EmptyForm().validate_on_submit():
+        services.reactivate(person)
+        db.session.commit()
+        flash(f"{person.display_name} can sign in again.", "success")
+    return redirect(url_for("people.show", user_id=person.id))
+
+
+@bp.route("/<int:user_id>/reset-password", methods=["POST"])
+@access.role(Role.LEAD)
+def reset_password(user_id):
+    person = services.get_person_or_404(user_id, for_=current_user)
+    if (person.is_admin and not current_user.is_admin) or person.id == current_user.id:
+        abort(403)
+    if not EmptyForm().validate_on_submit():
+        return redirect(url_for("people.show", user_id=person.id))
+    otp = auth_services.reset_password(person)
+    db.session.commit()
+    return render_template("people/credentials.html", credentials=[(person, otp)],
+                           title="New one-time password")
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@access.role(Role.LEAD)
+def import_upload():
+    form = ImportUploadForm()
+    if form.validate_on_submit():
+        text = importing.decode_upload(form.file.data.read())
+        if text is None:
+            form.file.errors.append("The file is not UTF-8 text. Save it as “CSV UTF-8” and "
+                                    "upload it again.")
+        else:
+            return _render_preview(text)
+    return render_template("people/import.html", form=form)
+
+
+def _render_preview(text):
+    preview = importing.preview_import(
+        text, schemes_managed_by(current_user), current_app.config["MAX_IMPORT_ROWS"]
+    )
+    confirm = ImportConfirmForm(formdata=None, content=text)
+    return render_template("people/import_preview.html", preview=preview, confirm=confirm)
+
+
+@bp.route("/import/confirm", methods=["POST"])
+@access.role(Role.LEAD)
+def import_confirm():
+    form = ImportConfirmForm()
+    if not form.validate_on_submit():
+        flash("The import could not be confirmed. Upload the file again.", "error")
+        return redirect(url_for("people.import_upload"))
+    preview = importing.preview_import(
+        form.content.data, schemes_managed_by(current_user), current_app.config["MAX_IMPORT_ROWS"]
+    )
+    if not preview.ok:  # something changed since the preview: show it again, save nothing
+        flash("Some rows are no longer valid. Nothing was saved.", "error")
+        return render_template("people/import_preview.html", preview=preview, confirm=form), 409
+    created = importing.save_import(preview)
+    db.session.commit()
+    return render_template(
+        "people/credentials.html", credentials=created, title=f"{len(created):,} accounts created",
+        csv_data=_credentials_csv(created),
+    )
+
+
+def _credentials_csv(created) -> str:
+    return csv_text(
+        ["username", "display_name", "one_time_password"],
+        ((user.username, user.display_name, otp) for user, otp in created),
+    )

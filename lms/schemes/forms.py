@@ -1,0 +1,45 @@
+import re
+
+from flask_wtf import FlaskForm
+from sqlalchemy import func, select
+from wtforms import SelectField, StringField
+from wtforms.validators import DataRequired, Length, ValidationError
+
+from lms.extensions import db
+from lms.forms import choices
+from lms.schemes.models import REGIONS, Scheme, Sector
+
+SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+class SchemeForm(FlaskForm):
+    name = StringField("Name", validators=[DataRequired("Enter the scheme's name."),
+                                           Length(max=120)])
+    slug = StringField(
+        "Short name for addresses",
+        validators=[DataRequired("Enter a short name."), Length(max=64)],
+        description="Lowercase letters, digits and hyphens, e.g. hmp-northfield.",
+    )
+    sector = SelectField("Sector", choices=choices((s.value, s.label) for s in Sector))
+    region = SelectField("Region", choices=choices((r, r) for r in REGIONS))
+
+    def __init__(self, *args, scheme: Scheme | None = None, **kwargs):
+        super().__init__(*args, obj=scheme, **kwargs)
+        self.scheme = scheme
+
+    def _taken(self, column, value):
+        query = select(Scheme.id).where(func.lower(column) == value.strip().lower())
+        if self.scheme is not None:
+            query = query.where(Scheme.id != self.scheme.id)
+        return db.session.scalar(query.limit(1)) is not None
+
+    def validate_name(self, field):
+        if self._taken(Scheme.name, field.data):
+            raise ValidationError("Another scheme already has this name.")
+
+    def validate_slug(self, field):
+        field.data = field.data.strip().lower()
+        if not SLUG_PATTERN.match(field.data):
+            raise ValidationError("Use only lowercase letters, digits and single hyphens.")
+        if self._taken(Scheme.slug, field.data):
+            raise ValidationError("Another scheme already uses this short name.")

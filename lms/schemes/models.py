@@ -1,0 +1,113 @@
+"""Schemes (where restorative practice is delivered) and people's roles within them."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import Enum, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from lms import clock
+from lms.auth.models import User
+from lms.db_types import UTCDateTime
+from lms.extensions import db
+
+
+class Sector(enum.StrEnum):
+    PRISON = "prison"
+    PROBATION = "probation"
+    YOUTH_JUSTICE = "youth justice"
+    POLICE = "police"
+    COURTS = "courts"
+    SCHOOL = "school"
+    HOUSING = "housing"
+    HEALTH = "health"
+    COMMUNITY = "community"
+    OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
+
+
+class Role(enum.StrEnum):
+    TRAINEE = "trainee"
+    TRAINER = "trainer"
+    SUPERVISOR = "supervisor"
+    LEAD = "lead"
+
+    @property
+    def label(self) -> str:
+        return {"lead": "Scheme lead", "supervisor": "Case supervisor"}.get(
+            self.value, self.value.capitalize()
+        )
+
+
+REGIONS = (
+    "North East",
+    "North West",
+    "Yorkshire and the Humber",
+    "East Midlands",
+    "West Midlands",
+    "East of England",
+    "London",
+    "South East",
+    "South West",
+    "Wales",
+    "National",
+)
+
+
+def _enum(enum_cls, length):
+    return Enum(
+        enum_cls,
+        native_enum=False,
+        create_constraint=True,
+        length=length,
+        values_callable=lambda members: [m.value for m in members],
+        validate_strings=True,
+    )
+
+
+class Scheme(db.Model):
+    __tablename__ = "schemes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    #: Short URL name, e.g. "hmp-northfield".
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    sector: Mapped[Sector] = mapped_column(_enum(Sector, 16))
+    region: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+
+    memberships: Mapped[list[Membership]] = relationship(
+        back_populates="scheme", cascade="all, delete-orphan"
+    )
+
+    def __repr__(self) -> str:
+        return f"<Scheme {self.slug}>"
+
+    def can_manage_people(self, user: User) -> bool:
+        return user.is_admin or user.has_role(Role.LEAD, scheme=self)
+
+    def can_view(self, user: User) -> bool:
+        return user.is_admin or bool(user.roles_in(self))
+
+
+class Membership(db.Model):
+    """One role a person holds in one scheme; a person may hold several."""
+
+    __tablename__ = "memberships"
+    __table_args__ = (UniqueConstraint("user_id", "scheme_id", "role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    scheme_id: Mapped[int] = mapped_column(
+        ForeignKey("schemes.id", ondelete="CASCADE"), index=True
+    )
+    role: Mapped[Role] = mapped_column(_enum(Role, 16))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+
+    user: Mapped[User] = relationship(back_populates="memberships")
+    scheme: Mapped[Scheme] = relationship(back_populates="memberships")

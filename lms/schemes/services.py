@@ -1,0 +1,70 @@
+from flask import abort
+from sqlalchemy import func, select
+from sqlalchemy.orm import contains_eager
+
+from lms.auth.models import User
+from lms.extensions import db
+from lms.schemes.models import Membership, Role, Scheme
+
+
+def get_scheme_or_404(slug: str, *, for_: User, manage: bool = False) -> Scheme:
+    """The scheme, if `for_` may see it (or manage its people); 404 otherwise, so that
+    nobody learns about schemes that are not theirs."""
+    scheme = db.first_or_404(select(Scheme).where(Scheme.slug == slug))
+    allowed = scheme.can_manage_people(for_) if manage else scheme.can_view(for_)
+    if not allowed:
+        abort(404)
+    return scheme
+
+
+def schemes_visible_to(user: User) -> list[Scheme]:
+    query = select(Scheme).order_by(Scheme.name)
+    if not user.is_admin:
+        query = query.where(Scheme.id.in_({m.scheme_id for m in user.memberships}))
+    return list(db.session.scalars(query))
+
+
+def schemes_managed_by(user: User) -> list[Scheme]:
+    query = select(Scheme).order_by(Scheme.name)
+    if not user.is_admin:
+        query = query.where(Scheme.id.in_(user.scheme_ids_with(Role.LEAD)))
+    return list(db.session.scalars(query))
+
+
+def role_counts(scheme: Scheme) -> dict[Role, int]:
+    counts = dict.fromkeys(Role, 0)
+    rows = db.session.execute(
+        select(Membership.role, func.count())
+        .where(Membership.scheme_id == scheme.id)
+        .group_by(Membership.role)
+    )
+    counts.update({role: count for role, count in rows})
+    return counts
+
+
+def staff_by_role(scheme: Scheme) -> dict[Role, list[User]]:
+    """Leads, supervisors and trainers (trainees can number thousands: see the people list)."""
+    staff_roles = (Role.LEAD, Role.SUPERVISOR, Role.TRAINER)
+    rows = db.session.scalars(
+        select(Membership)
+        .where(Membership.scheme_id == scheme.id, Membership.role.in_(staff_roles))
+        .join(Membership.user)
+        .options(contains_eager(Membership.user))
+        .order_by(User.display_name)
+    )
+    grouped: dict[Role, list[User]] = {role: [] for role in staff_roles}
+    for membership in rows:
+        grouped[membership.role].append(membership.user)
+    return grouped
+
+
+def save_scheme(form, scheme: Scheme | None = None) -> Scheme:
+    if scheme is None:
+        scheme = Scheme()
+        db.session.add(scheme)
+    scheme.name = form.name.data.strip()
+    scheme.slug = form.slug.data
+    scheme.sector = form.sector.data
+    scheme.region = form.region.data
+    db.session.flush()
+    return scheme

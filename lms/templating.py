@@ -1,0 +1,37 @@
+"""What every page gets: navigation for the signed-in person, and security headers."""
+
+from flask import request
+from flask_login import current_user
+
+from lms.schemes.models import Role
+
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+)
+
+
+def navigation() -> list[tuple[str, str]]:
+    """(endpoint, label) pairs the signed-in person's roles allow."""
+    if not current_user.is_authenticated:
+        return [("main.index", "Home")]
+    items = [("main.index", "Home"), ("schemes.index", "Schemes")]
+    if current_user.is_admin or current_user.has_role(Role.LEAD):
+        items.append(("people.index", "People"))
+    items.append(("auth.profile", "My account"))
+    return items
+
+
+def template_globals():
+    return {"navigation": navigation, "Role": Role}
+
+
+def security_headers(response):
+    response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    if request.endpoint != "static":
+        # Pages hold personal data and one-time passwords: never keep them in a cache.
+        response.headers.setdefault("Cache-Control", "no-store")
+    return response

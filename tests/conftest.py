@@ -1,0 +1,146 @@
+"""Shared fixtures: one app per test session, a clean database for every test, and
+factories that create what a test needs (returned as plain records, so no test holds an
+application context across requests)."""
+
+import itertools
+import os
+from types import SimpleNamespace
+
+import flask_migrate
+import pytest
+from sqlalchemy import MetaData, event, text
+
+from lms import create_app
+from lms.auth import services as auth_services
+from lms.auth.models import User
+from lms.extensions import db
+from lms.schemes.models import Membership, Role, Scheme, Sector
+
+DEFAULT_PASSWORD = "correct horse battery staple"
+
+
+def _database_url(tmp_path_factory):
+    url = os.environ.get("LMS_TEST_DATABASE_URL")
+    if url:
+        return url
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+
+
+def drop_everything():
+    """Remove every table (ours and Alembic's), so migrations start from nothing."""
+    meta = MetaData()
+    meta.reflect(bind=db.engine)
+    meta.drop_all(bind=db.engine)
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory):
+    app = create_app({"ENV": "testing",
+                      "SQLALCHEMY_DATABASE_URI": _database_url(tmp_path_factory)})
+    with app.app_context():
+        drop_everything()
+        flask_migrate.upgrade()  # the schema comes from the migrations, as in production
+        db.session.remove()
+    return app
+
+
+@pytest.fixture(autouse=True)
+def clean_database(app):
+    yield
+    with app.app_context():
+        db.session.remove()
+        tables = [t for t in reversed(db.metadata.sorted_tables)]
+        with db.engine.begin() as conn:
+            if conn.dialect.name == "postgresql":
+                names = ", ".join(f'"{t.name}"' for t in tables)
+                conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+            else:
+                for table in tables:
+                    conn.execute(table.delete())
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+_counter = itertools.count(1)
+
+
+@pytest.fixture
+def make_scheme(app):
+    def make(name=None, slug=None, sector=Sector.PRISON, region="North West"):
+        n = next(_counter)
+        with app.app_context():
+            scheme = Scheme(name=name or f"Scheme {n}", slug=slug or f"scheme-{n}",
+                            sector=sector, region=region)
+            db.session.add(scheme)
+            db.session.commit()
+            return SimpleNamespace(id=scheme.id, slug=scheme.slug, name=scheme.name)
+
+    return make
+
+
+@pytest.fixture
+def make_user(app):
+    """make_user(role="lead", scheme=s) -> a record with id, username and password."""
+
+    def make(username=None, *, role=None, scheme=None, roles=(), password=DEFAULT_PASSWORD,
+             is_admin=False, email=None, active=True, display_name=None):
+        n = next(_counter)
+        username = username or f"user{n}"
+        with app.app_context():
+            user = User(username=username, display_name=display_name or f"Person {n}",
+                        email=email, is_admin=is_admin, active=active)
+            auth_services.set_password(user, password)
+            for scheme_record, role_name in [*roles, *([(scheme, role)] if role else [])]:
+                user.memberships.append(
+                    Membership(scheme_id=scheme_record.id, role=Role(role_name))
+                )
+            db.session.add(user)
+            db.session.commit()
+            return SimpleNamespace(id=user.id, username=user.username, password=password,
+                                   display_name=user.display_name)
+
+    return make
+
+
+@pytest.fixture
+def login_as(client):
+    def login(user, password=None, next_url=None):
+        url = "/login" + (f"?next={next_url}" if next_url else "")
+        response = client.post(url, data={"username": user.username,
+                                          "password": password or user.password})
+        assert response.status_code == 302, response.get_data(as_text=True)[:500]
+        return response
+
+    return login
+
+
+@pytest.fixture
+def count_queries(app):
+    """with count_queries() as counter: ...; counter.count is the SQL statements issued."""
+    from contextlib import contextmanager
+
+    @contextmanager
+    def counting():
+        counter = SimpleNamespace(count=0, statements=[])
+
+        def before(conn, cursor, statement, *args):
+            counter.count += 1
+            counter.statements.append(statement)
+
+        with app.app_context():
+            engine = db.engine
+        event.listen(engine, "before_cursor_execute", before)
+        try:
+            yield counter
+        finally:
+            event.remove(engine, "before_cursor_execute", before)
+
+    return counting
