@@ -1,6 +1,6 @@
 """What every page gets: navigation for the signed-in person, and security headers."""
 
-from flask import request
+from flask import request, url_for
 from flask_login import current_user
 
 from lms.schemes.models import Role
@@ -22,8 +22,14 @@ def navigation() -> list[tuple[str, str]]:
     return items
 
 
+def url_for_page(number: int) -> str:
+    """This page's address with the same filters, on page `number`."""
+    args = {**request.args.to_dict(), **(request.view_args or {}), "page": number}
+    return url_for(request.endpoint, **args)
+
+
 def template_globals():
-    return {"navigation": navigation, "Role": Role}
+    return {"navigation": navigation, "url_for_page": url_for_page, "Role": Role}
 
 
 def security_headers(response):

@@ -41,7 +41,9 @@ def app(tmp_path_factory):
         drop_everything()
         flask_migrate.upgrade()  # the schema comes from the migrations, as in production
         db.session.remove()
-    return app
+    yield app
+    with app.app_context():
+        db.engine.dispose()
 
 
 @pytest.fixture(autouse=True)
@@ -49,7 +51,7 @@ def clean_database(app):
     yield
     with app.app_context():
         db.session.remove()
-        tables = [t for t in reversed(db.metadata.sorted_tables)]
+        tables = list(reversed(db.metadata.sorted_tables))
         with db.engine.begin() as conn:
             if conn.dialect.name == "postgresql":
                 names = ", ".join(f'"{t.name}"' for t in tables)

@@ -90,8 +90,12 @@ def password_problem(password: str, *, username: str = "", display_name: str = "
     if len(password) > MAX_LENGTH:
         return f"Use at most {MAX_LENGTH} characters."
     lowered = password.lower()
-    if lowered in common_passwords():
+    # "Password1234!" is as guessable as "password": check the word without its padding too.
+    base = lowered.rstrip("0123456789!?.*#@$%&_- ")
+    if lowered in common_passwords() or (len(base) >= 4 and base in common_passwords()):
         return "This password is on a list of commonly used passwords. Choose another."
+    if len(set(lowered)) == 1:
+        return "Use more than one repeated character."
     if lowered in {username.lower(), display_name.lower()}:
         return "Your password must not be your username or your name."
     return None

@@ -3,7 +3,7 @@
 import re
 
 from flask import abort
-from sqlalchemy import select
+from sqlalchemy import and_, select
 from sqlalchemy.orm import selectinload
 
 from lms.auth import services as auth_services
@@ -104,7 +104,7 @@ def people_query(actor: User, *, search: str = "", scheme_id: int | None = None,
     if role is not None:
         member_filter.append(Membership.role == role)
     if member_filter:
-        query = query.where(User.memberships.any(*member_filter))
+        query = query.where(User.memberships.any(and_(*member_filter)))
     if search:
         pattern = f"%{search.strip().lower()}%"
         query = query.where(
