@@ -20,8 +20,13 @@ MESSAGES = {
 
 def _render(code, detail=None):
     title, advice = MESSAGES.get(code, MESSAGES[500] if code >= 500 else MESSAGES[400])
-    return render_template("errors/error.html", code=code, title=title,
-                           advice=detail or advice), code
+    try:
+        body = render_template("errors/error.html", code=code, title=title,
+                               advice=detail or advice)
+    except Exception:  # the layout itself may need what failed (e.g. the database)
+        current_app.logger.exception("error page could not be rendered")
+        body = f"<!doctype html><title>{title}</title><h1>{title}</h1><p>{advice}</p>"
+    return body, code
 
 
 def handle_http_error(error: HTTPException):
