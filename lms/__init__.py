@@ -48,28 +48,36 @@ def _init_extensions(app):
 def _register_blueprints(app):
     from lms.auth.views import bp as auth_bp
     from lms.errors import handlers
+    from lms.learning.dashboard import bp as dashboard_bp
+    from lms.learning.session_views import bp as sessions_bp
+    from lms.learning.training_views import bp as training_bp
+    from lms.learning.views import bp as learning_bp
     from lms.main.views import bp as main_bp
     from lms.people.views import bp as people_bp
     from lms.schemes.views import bp as schemes_bp
 
-    for blueprint in (main_bp, auth_bp, schemes_bp, people_bp):
+    for blueprint in (main_bp, auth_bp, schemes_bp, people_bp, learning_bp, dashboard_bp,
+                      sessions_bp, training_bp):
         app.register_blueprint(blueprint)
     handlers.register(app)
 
 
 def _register_hooks(app):
     from lms.auth.views import require_own_password
-    from lms.templating import security_headers, template_globals
+    from lms.templating import register_filters, security_headers, template_globals
 
     app.before_request(lambda: access.refuse_undeclared_endpoints(app))
     app.before_request(require_own_password)
     app.after_request(security_headers)
     app.context_processor(template_globals)
+    register_filters(app)
 
 
 def _register_cli(app):
     from lms.demo.cli import demo_cli
+    from lms.learning.cli import courses_cli
     from lms.people.cli import users_cli
 
     app.cli.add_command(demo_cli)
     app.cli.add_command(users_cli)
+    app.cli.add_command(courses_cli)

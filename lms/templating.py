@@ -4,6 +4,7 @@ from flask import request, url_for
 from flask_login import current_user
 
 from lms.schemes.models import Role
+from lms.timezones import format_local
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
@@ -15,9 +16,13 @@ def navigation() -> list[tuple[str, str]]:
     """(endpoint, label) pairs the signed-in person's roles allow."""
     if not current_user.is_authenticated:
         return [("main.index", "Home")]
-    items = [("main.index", "Home"), ("schemes.index", "Schemes")]
+    items = [("main.index", "Home"), ("dashboard.index", "My learning"),
+             ("learning.catalogue", "Courses"), ("sessions.index", "Sessions")]
+    if current_user.is_admin or current_user.has_role(Role.TRAINER, Role.LEAD):
+        items.append(("training.learners", "Learners"))
     if current_user.is_admin or current_user.has_role(Role.LEAD):
         items.append(("people.index", "People"))
+    items.append(("schemes.index", "Schemes"))
     items.append(("auth.profile", "My account"))
     return items
 
@@ -41,3 +46,9 @@ def security_headers(response):
         # Pages hold personal data and one-time passwords: never keep them in a cache.
         response.headers.setdefault("Cache-Control", "no-store")
     return response
+
+
+def register_filters(app):
+    app.add_template_filter(lambda m: format_local(m, "%d %b %Y"), "local_date")
+    app.add_template_filter(lambda m: format_local(m, "%a %d %b %Y, %H:%M"), "local_datetime")
+    app.add_template_filter(lambda m: format_local(m, "%H:%M"), "local_time")

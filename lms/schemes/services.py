@@ -24,11 +24,16 @@ def schemes_visible_to(user: User) -> list[Scheme]:
     return list(db.session.scalars(query))
 
 
-def schemes_managed_by(user: User) -> list[Scheme]:
+def schemes_with_role(user: User, *roles: Role) -> list[Scheme]:
+    """Schemes where `user` holds one of `roles` (every scheme for admins)."""
     query = select(Scheme).order_by(Scheme.name)
     if not user.is_admin:
-        query = query.where(Scheme.id.in_(user.scheme_ids_with(Role.LEAD)))
+        query = query.where(Scheme.id.in_(user.scheme_ids_with(*roles)))
     return list(db.session.scalars(query))
+
+
+def schemes_managed_by(user: User) -> list[Scheme]:
+    return schemes_with_role(user, Role.LEAD)
 
 
 def role_counts(scheme: Scheme) -> dict[Role, int]:

@@ -1,0 +1,43 @@
+"""`flask --app lms courses ...`: check (and load) the course catalogue files."""
+
+from pathlib import Path
+
+import click
+from flask.cli import AppGroup
+
+from lms.learning.content import course_folders, default_courses_path, read_catalogue
+
+courses_cli = AppGroup("courses", help="Check and load the course files under courses/.")
+
+
+@courses_cli.command("check")
+@click.argument("path", required=False, type=click.Path(path_type=Path))
+def check(path):
+    """Check the course files under PATH (default: the project's courses/ folder) without
+    touching the database. Exits with status 1 if there is any problem."""
+    root = (path or default_courses_path()).resolve()
+    courses, problems = read_catalogue(root)
+    for problem in problems:
+        click.echo(f"{_relative(root.parent / problem.path)}:{problem.line}: {problem.message}")
+    modules = [m for course in courses for m in course.modules]
+    questions = sum(len(m.questions) for m in modules)
+    summary = (f"checked {_count(courses, 'course')}, {_count(modules, 'module')}, "
+               f"{_count(questions, 'question')}: {_count(problems, 'problem')}")
+    skipped = len(course_folders(root)) - len(courses)
+    click.echo(summary + (f" ({_count(skipped, 'more course')} cannot be loaded)"
+                          if skipped else ""))
+    if problems:
+        click.get_current_context().exit(1)
+
+
+def _relative(path: Path) -> str:
+    """The path from the current directory when it is below it, else as it is."""
+    try:
+        return str(path.relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def _count(items, noun: str) -> str:
+    number = items if isinstance(items, int) else len(items)
+    return f"{number} {noun}{'' if number == 1 else 's'}"

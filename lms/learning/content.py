@@ -1,0 +1,362 @@
+"""The course catalogue as files (see courses/README.md) read into plain, frozen specs.
+
+Pure: no database and no application. `read_catalogue` returns only courses without any
+problem (and whose prerequisites are all returned too), plus every problem found, each with
+its file and line. The Markdown and YAML details live in content_markdown and content_checks.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lms.learning.content_checks import (
+    LEVELS,
+    YamlDoc,
+    check_course,
+    check_questions,
+    parse_yaml,
+    read_text,
+)
+from lms.learning.content_markdown import (
+    CHECK_FILE,
+    MODULE_FILE,
+    SLUG,
+    ModuleIndex,
+    ModuleText,
+    link_problem,
+    parse_module,
+    slugify,
+)
+
+__all__ = [
+    "LEVELS", "CourseSpec", "LessonSpec", "ModuleSpec", "OptionSpec", "Problem", "QuestionSpec",
+    "course_folders", "default_courses_path", "read_catalogue", "slugify",
+]
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: str  #: relative to the catalogue root's parent, e.g. "courses/foundation/course.yaml"
+    line: int  #: 1-based; 1 when not known
+    message: str
+
+    def __str__(self):
+        return f"{self.path}:{self.line}: {self.message}"
+
+
+@dataclass(frozen=True)
+class OptionSpec:
+    text: str
+    correct: bool
+
+
+@dataclass(frozen=True)
+class QuestionSpec:
+    prompt: str
+    type: str  #: "single" | "multiple"
+    options: tuple[OptionSpec, ...]
+    explanation: str
+
+
+@dataclass(frozen=True)
+class LessonSpec:
+    slug: str  #: slugified title, unique within its module
+    title: str
+    order: int  #: 1-based position in the module
+    body: str  #: Markdown without the "# " heading line
+    content_hash: str  #: of (course slug, module slug, title, body)
+
+
+@dataclass(frozen=True)
+class ModuleSpec:
+    slug: str  #: file name without "NN-" and ".md"
+    filename: str
+    title: str
+    order: int
+    outcomes: tuple[str, ...]
+    lessons: tuple[LessonSpec, ...]
+    questions: tuple[QuestionSpec, ...]
+    check_hash: str  #: changes when any question, option or explanation changes
+
+
+@dataclass(frozen=True)
+class CourseSpec:
+    slug: str  #: folder name
+    title: str
+    summary: str
+    level: str
+    prerequisites: tuple[str, ...]
+    estimated_hours: float
+    pass_mark: int  #: 1..100
+    max_attempts: int | None  #: None: unlimited
+    live_required: bool
+    live_hours: float
+    modules: tuple[ModuleSpec, ...]  #: by order
+    content_hash: str  #: over everything above: same files, same hash
+
+
+def default_courses_path() -> Path:
+    """The courses/ folder at the project root."""
+    return Path(__file__).resolve().parents[2] / "courses"
+
+
+def course_folders(root: Path) -> list[Path]:
+    """Folders under `root` holding a course.yaml, by name."""
+    if not Path(root).is_dir():
+        return []
+    return sorted(p for p in Path(root).iterdir() if (p / "course.yaml").is_file())
+
+
+@dataclass
+class _Course:
+    """One course folder while the catalogue is being read."""
+
+    slug: str
+    folder: str  #: as shown in problems, e.g. "courses/foundation"
+    doc: YamlDoc | None = None  #: course.yaml, when it parsed and is valid
+    modules: list[ModuleSpec] = field(default_factory=list)
+    lesson_slugs: dict[str, frozenset[str] | None] = field(default_factory=dict)
+    links: list[tuple[str, int, str]] = field(default_factory=list)  #: (path, line, href)
+    problems: list[Problem] = field(default_factory=list)
+    order_lines: dict[str, int] = field(default_factory=dict)  #: file name -> 'order:' line
+
+    @property
+    def yaml_path(self) -> str:
+        return f"{self.folder}/course.yaml"
+
+    def problem(self, path: str, line: int, message: str) -> None:
+        self.problems.append(Problem(path, line, message))
+
+    @property
+    def prerequisites(self) -> list[tuple[str, int]]:
+        items = self.doc.data["prerequisites"] if self.doc else []
+        return [(slug, self.doc.line("prerequisites", n)) for n, slug in enumerate(items)]
+
+
+def read_catalogue(root: Path) -> tuple[list[CourseSpec], list[Problem]]:
+    """Every valid course under `root` and every problem found. Never raises for bad
+    content. A course with a problem is left out, and so is any course needing it."""
+    root = Path(root).resolve()
+    if not root.is_dir():
+        return [], [Problem(root.name, 1, "course catalogue folder not found")]
+    courses = {folder.name: _read_course(folder, root.parent) for folder in course_folders(root)}
+    stray = [_stray_folder(folder, root.parent) for folder in sorted(root.iterdir())]
+    _check_prerequisites(courses)
+    _check_links(courses)
+    _check_titles(courses)
+    problems = sorted([p for p in stray if p] + [p for c in courses.values() for p in c.problems],
+                      key=lambda p: (p.path, p.line, p.message))
+    return [_course_spec(courses[slug]) for slug in _loadable(courses)], problems
+
+
+def _stray_folder(folder: Path, base: Path) -> Problem | None:
+    """Module files in a folder without course.yaml are a course someone forgot to name."""
+    if not folder.is_dir() or (folder / "course.yaml").exists() or folder.name.startswith("."):
+        return None
+    if any(MODULE_FILE.match(p.name) or CHECK_FILE.match(p.name) for p in folder.iterdir()):
+        return Problem(_shown(folder / "course.yaml", base), 1,
+                       "course folder has module files but no course.yaml")
+    return None
+
+
+def _shown(path: Path, base: Path) -> str:
+    return path.relative_to(base).as_posix()
+
+
+def _read_course(folder: Path, base: Path) -> _Course:
+    course = _Course(folder.name, _shown(folder, base))
+    if not re.fullmatch(SLUG, folder.name):
+        course.problem(course.yaml_path, 1, "the course folder name must be a slug "
+                                            "(lowercase letters, digits and hyphens)")
+    doc = _read_yaml(course, folder / "course.yaml", course.yaml_path)
+    if doc is not None:
+        issues = check_course(doc)
+        course.problems += [Problem(course.yaml_path, line, msg) for line, msg in issues]
+        course.doc = None if issues else doc
+    _read_modules(course, folder, base)
+    return course
+
+
+def _read_yaml(course: _Course, path: Path, shown: str) -> YamlDoc | None:
+    text, issue = read_text(path)
+    doc, issues = parse_yaml(text) if text is not None else (None, [issue])
+    course.problems += [Problem(shown, line, message) for line, message in issues]
+    return None if issues else doc
+
+
+def _read_modules(course: _Course, folder: Path, base: Path) -> None:
+    files = sorted(p for p in folder.iterdir() if p.is_file())
+    checks = {p.name.removesuffix(".check.yaml"): p for p in files if CHECK_FILE.match(p.name)}
+    for path in files:
+        shown = _shown(path, base)
+        if MODULE_FILE.match(path.name):
+            _read_module(course, path, checks.get(path.stem), base)
+        elif path.suffix == ".md":
+            course.problem(shown, 1, "a module file name must look like 01-module-slug.md")
+        elif path.suffix in (".yaml", ".yml") and path.name != "course.yaml":
+            if not CHECK_FILE.match(path.name):
+                course.problem(shown, 1, "a YAML file here must be course.yaml or "
+                                         "NN-module-slug.check.yaml")
+            elif not (folder / f"{path.name.removesuffix('.check.yaml')}.md").is_file():
+                course.problem(shown, 1, "knowledge check without a module file")
+    _check_module_set(course)
+
+
+def _read_module(course: _Course, path: Path, check: Path | None, base: Path) -> None:
+    shown, text, issue = _shown(path, base), *read_text(path)
+    parsed = parse_module(text) if text is not None else ModuleText(issues=[issue])
+    before = len(course.problems)
+    course.problems += [Problem(shown, line, message) for line, message in parsed.issues]
+    course.lesson_slugs[path.name] = (frozenset(x.slug for x in parsed.lessons)
+                                      if text is not None else None)
+    course.links += [(shown, link.line, link.href) for link in parsed.links]
+    order = int(MODULE_FILE.match(path.name)["order"])
+    if parsed.front:
+        course.order_lines[path.name] = parsed.front.line("order")
+        if parsed.front.data["order"] != order:
+            course.problem(shown, parsed.front.line("order"),
+                           f"'order' is {parsed.front.data['order']} but the file name "
+                           f"starts with {order:02d}")
+    if check is None:
+        course.problem(shown, 1, f"module has no knowledge check ({path.stem}.check.yaml)")
+        return
+    doc = _read_yaml(course, check, _shown(check, base))
+    questions, issues = check_questions(doc) if doc else ([], [])
+    course.problems += [Problem(_shown(check, base), line, message) for line, message in issues]
+    if len(course.problems) == before:
+        course.modules.append(_module_spec(course.slug, path.name, parsed, questions))
+
+
+def _check_module_set(course: _Course) -> None:
+    if not course.lesson_slugs:
+        course.problem(course.yaml_path, 1, "course has no module files")
+    seen: dict[str, str] = {}
+    for name in sorted(course.lesson_slugs):
+        match = MODULE_FILE.match(name)
+        for key, label, line in ((f"order {int(match['order'])}", "module",
+                                  course.order_lines.get(name, 1)),
+                                 (f"slug '{match['slug']}'", "module", 1)):
+            if key in seen:
+                course.problem(f"{course.folder}/{name}", line,
+                               f"duplicate {label} {key} (also {seen[key]})")
+            seen.setdefault(key, name)
+
+
+def _module_spec(course_slug: str, filename: str, parsed: ModuleText, questions) -> ModuleSpec:
+    front, slug = parsed.front.data, MODULE_FILE.match(filename)["slug"]
+    lessons = tuple(
+        LessonSpec(lesson.slug, lesson.title, n, lesson.body,
+                   _digest([course_slug, slug, lesson.title, lesson.body]))
+        for n, lesson in enumerate(parsed.lessons, start=1))
+    specs = tuple(QuestionSpec(prompt, kind, tuple(OptionSpec(*o) for o in options), explanation)
+                  for prompt, kind, options, explanation in questions)
+    return ModuleSpec(slug=slug, filename=filename, title=front["title"].strip(),
+                      order=front["order"], outcomes=tuple(o.strip() for o in front["outcomes"]),
+                      lessons=lessons, questions=specs, check_hash=_digest(questions))
+
+
+def _check_prerequisites(courses: dict[str, _Course]) -> None:
+    graph: dict[str, list[str]] = {}
+    for course in courses.values():
+        seen = set()
+        for slug, line in course.prerequisites:
+            if slug == course.slug:
+                course.problem(course.yaml_path, line, "a course cannot be its own prerequisite")
+            elif slug in seen:
+                course.problem(course.yaml_path, line, f"duplicate prerequisite '{slug}'")
+            elif slug not in courses:
+                course.problem(course.yaml_path, line, f"unknown prerequisite '{slug}'")
+            else:
+                graph.setdefault(course.slug, []).append(slug)
+            seen.add(slug)
+    for cycle in _cycles(graph):
+        course = courses[cycle[0]]
+        line = dict(course.prerequisites)[cycle[1]]
+        course.problem(course.yaml_path, line, "prerequisite cycle: " + " -> ".join(cycle))
+
+
+def _cycles(graph: dict[str, list[str]]) -> list[list[str]]:
+    """Each cycle once, starting from its alphabetically first course, e.g. [a, b, a]."""
+    found: list[list[str]] = []
+    state: dict[str, str] = {}
+
+    def visit(node: str, path: list[str]) -> None:
+        state[node] = "open"
+        for successor in graph.get(node, []):
+            if state.get(successor) == "open":
+                loop = [*path[path.index(successor):], node]
+                start = loop.index(min(loop))
+                cycle = loop[start:] + loop[:start]
+                if cycle + cycle[:1] not in found:
+                    found.append(cycle + cycle[:1])
+            elif successor not in state:
+                visit(successor, [*path, node])
+        state[node] = "done"
+
+    for node in sorted(graph):
+        if node not in state:
+            visit(node, [])
+    return found
+
+
+def _check_links(courses: dict[str, _Course]) -> None:
+    index: ModuleIndex = {slug: course.lesson_slugs for slug, course in courses.items()}
+    for course in courses.values():
+        for path, line, href in course.links:
+            message = link_problem(href, course.slug, index)
+            if message:
+                course.problem(path, line, message)
+
+
+def _check_titles(courses: dict[str, _Course]) -> None:
+    titles: dict[str, str] = {}
+    for course in courses.values():
+        if course.doc is None:
+            continue
+        title = course.doc.data["title"].strip()
+        if title in titles:
+            course.problem(course.yaml_path, course.doc.line("title"),
+                           f"duplicate course title '{title}' (also {titles[title]})")
+        titles.setdefault(title, course.yaml_path)
+
+
+def _loadable(courses: dict[str, _Course]) -> list[str]:
+    """Courses without problems whose prerequisites are all loadable, by slug."""
+    ok = {slug for slug, course in courses.items() if not course.problems}
+    changed = True
+    while changed:
+        blocked = {slug for slug in ok
+                   if any(p not in ok for p, _ in courses[slug].prerequisites)}
+        ok -= blocked
+        changed = bool(blocked)
+    return sorted(ok)
+
+
+def _course_spec(course: _Course) -> CourseSpec:
+    data = course.doc.data
+    live = data["live_session"]
+    fields = {
+        "slug": course.slug, "title": data["title"].strip(), "summary": data["summary"].strip(),
+        "level": data["level"], "prerequisites": tuple(data["prerequisites"]),
+        "estimated_hours": float(data["estimated_hours"]), "pass_mark": data["pass_mark"],
+        "max_attempts": data.get("max_attempts"), "live_required": live["required"],
+        "live_hours": float(live["hours"]),
+        "modules": tuple(sorted(course.modules, key=lambda m: m.order)),
+    }
+    return CourseSpec(**fields, content_hash=_digest(_canonical(fields)))
+
+
+def _canonical(fields: dict) -> dict:
+    modules = [[m.slug, m.filename, m.title, m.order, list(m.outcomes), m.check_hash,
+                [[x.slug, x.title, x.order, x.content_hash] for x in m.lessons]]
+               for m in fields["modules"]]
+    return {**fields, "prerequisites": list(fields["prerequisites"]), "modules": modules}
+
+
+def _digest(value: object) -> str:
+    text = json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()

@@ -1,0 +1,38 @@
+"""The learner's dashboard: my courses with progress and next step, my sessions."""
+
+from flask import Blueprint, render_template
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from lms import access
+from lms.extensions import db
+from lms.learning.models import Enrolment
+from lms.learning.progress import progress_for
+from lms.learning.sessions import bookings_of, upcoming_sessions_for
+
+bp = Blueprint("dashboard", __name__)
+
+
+def my_learning(user):
+    """(courses in progress, completed courses newest first), each a CourseProgress."""
+    enrolments = db.session.scalars(
+        select(Enrolment).where(Enrolment.user_id == user.id)
+        .options(selectinload(Enrolment.course))
+        .order_by(Enrolment.enrolled_at)
+    ).all()
+    progress = progress_for(enrolments)
+    current = [p for p in progress.values() if p.enrolment.completed_at is None]
+    done = sorted((p for p in progress.values() if p.enrolment.completed_at is not None),
+                  key=lambda p: p.enrolment.completed_at, reverse=True)
+    return current, done
+
+
+@bp.route("/learning/")
+@access.signed_in
+def index():
+    current, done = my_learning(current_user)
+    bookings = bookings_of(current_user)
+    sessions = [s for s in upcoming_sessions_for(current_user) if s.id in bookings]
+    return render_template("learning/dashboard.html", current=current, done=done,
+                           sessions=sessions)

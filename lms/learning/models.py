@@ -1,0 +1,261 @@
+"""Courses (versioned by content hash), enrolments, progress and live sessions."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, Float, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from lms import clock
+from lms.auth.models import User
+from lms.db_types import UTCDateTime
+from lms.extensions import db
+from lms.schemes.models import Scheme
+
+LEVEL_LABELS = {
+    "foundation": "Foundation",
+    "facilitator": "Facilitator",
+    "advanced": "Advanced",
+    "supervision": "Case supervision",
+    "trainer": "Trainer",
+}
+
+
+class Course(db.Model):
+    __tablename__ = "courses"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The course's folder name under courses/.
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    #: The version learners now study; older versions stay for completed records.
+    current_version_id: Mapped[int | None] = mapped_column(
+        ForeignKey("course_versions.id", use_alter=True, ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+
+    current_version: Mapped[CourseVersion | None] = relationship(
+        foreign_keys=[current_version_id], post_update=True
+    )
+
+    def __repr__(self) -> str:
+        return f"<Course {self.slug}>"
+
+
+class CourseVersion(db.Model):
+    """The course as loaded from one state of its files."""
+
+    __tablename__ = "course_versions"
+    __table_args__ = (
+        UniqueConstraint("course_id", "number"),
+        UniqueConstraint("course_id", "content_hash"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"))
+    number: Mapped[int]
+    #: sha256 of the course's files; a change makes a new version.
+    content_hash: Mapped[str] = mapped_column(String(64))
+    title: Mapped[str] = mapped_column(String(200))
+    summary: Mapped[str] = mapped_column(Text)
+    level: Mapped[str] = mapped_column(String(16))
+    #: Slugs of the courses to complete first.
+    prerequisites: Mapped[list] = mapped_column(JSON, default=list)
+    estimated_hours: Mapped[float] = mapped_column(Float)
+    #: Percent of a knowledge check's questions needed to pass.
+    pass_mark: Mapped[int]
+    #: Attempts allowed per knowledge check; None means unlimited.
+    max_attempts: Mapped[int | None]
+    live_required: Mapped[bool]
+    live_hours: Mapped[float] = mapped_column(Float)
+    loaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+
+    course: Mapped[Course] = relationship(foreign_keys=[course_id])
+    modules: Mapped[list[Module]] = relationship(
+        back_populates="version", order_by="Module.order", cascade="all, delete-orphan"
+    )
+
+    @property
+    def level_label(self) -> str:
+        return LEVEL_LABELS.get(self.level, self.level.capitalize())
+
+
+class Module(db.Model):
+    __tablename__ = "modules"
+    __table_args__ = (UniqueConstraint("version_id", "slug"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(
+        ForeignKey("course_versions.id", ondelete="CASCADE"), index=True
+    )
+    slug: Mapped[str] = mapped_column(String(100))
+    order: Mapped[int]
+    title: Mapped[str] = mapped_column(String(200))
+    outcomes: Mapped[list] = mapped_column(JSON, default=list)
+    #: sha256 of the knowledge check; a passed attempt counts while it is unchanged.
+    check_hash: Mapped[str] = mapped_column(String(64))
+
+    version: Mapped[CourseVersion] = relationship(back_populates="modules")
+    lessons: Mapped[list[Lesson]] = relationship(
+        back_populates="module", order_by="Lesson.order", cascade="all, delete-orphan"
+    )
+    questions: Mapped[list[Question]] = relationship(
+        back_populates="module", order_by="Question.order", cascade="all, delete-orphan"
+    )
+
+
+class Lesson(db.Model):
+    __tablename__ = "lessons"
+    __table_args__ = (UniqueConstraint("module_id", "slug"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    module_id: Mapped[int] = mapped_column(ForeignKey("modules.id", ondelete="CASCADE"),
+                                           index=True)
+    slug: Mapped[str] = mapped_column(String(100))
+    order: Mapped[int]
+    title: Mapped[str] = mapped_column(String(200))
+    #: Sanitised HTML rendered from the lesson's Markdown when the course was loaded.
+    body_html: Mapped[str] = mapped_column(Text)
+    #: sha256 of the lesson; progress on an unchanged lesson survives a new course version.
+    content_hash: Mapped[str] = mapped_column(String(64), index=True)
+
+    module: Mapped[Module] = relationship(back_populates="lessons")
+
+
+class Question(db.Model):
+    __tablename__ = "questions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    module_id: Mapped[int] = mapped_column(ForeignKey("modules.id", ondelete="CASCADE"),
+                                           index=True)
+    order: Mapped[int]
+    prompt: Mapped[str] = mapped_column(Text)
+    #: "single" (one correct option) or "multiple" (choose all correct options).
+    kind: Mapped[str] = mapped_column(String(8))
+    #: [{"text": ..., "correct": bool}, ...] in the order shown.
+    options: Mapped[list] = mapped_column(JSON)
+    explanation: Mapped[str] = mapped_column(Text)
+
+    module: Mapped[Module] = relationship(back_populates="questions")
+
+    @property
+    def correct_indices(self) -> set[int]:
+        return {i for i, option in enumerate(self.options) if option["correct"]}
+
+
+class Enrolment(db.Model):
+    __tablename__ = "enrolments"
+    __table_args__ = (UniqueConstraint("user_id", "course_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"),
+                                           index=True)
+    #: The scheme the learner trains with (for trainers' and leads' views).
+    scheme_id: Mapped[int | None] = mapped_column(
+        ForeignKey("schemes.id", ondelete="SET NULL"), index=True
+    )
+    enrolled_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    #: Who enrolled them: themselves, or a trainer or lead.
+    enrolled_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id",
+                                                                  ondelete="SET NULL"))
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: The version of the course they completed.
+    completed_version_id: Mapped[int | None] = mapped_column(
+        ForeignKey("course_versions.id", ondelete="SET NULL")
+    )
+    #: Where "continue where you left off" takes them.
+    last_lesson_id: Mapped[int | None] = mapped_column(ForeignKey("lessons.id",
+                                                                  ondelete="SET NULL"))
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    course: Mapped[Course] = relationship()
+    scheme: Mapped[Scheme | None] = relationship()
+    completed_version: Mapped[CourseVersion | None] = relationship()
+    last_lesson: Mapped[Lesson | None] = relationship()
+
+
+class LessonCompletion(db.Model):
+    """A lesson marked as done, by content hash so it survives unchanged across versions."""
+
+    __tablename__ = "lesson_completions"
+    __table_args__ = (UniqueConstraint("enrolment_id", "lesson_hash"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enrolment_id: Mapped[int] = mapped_column(ForeignKey("enrolments.id", ondelete="CASCADE"))
+    lesson_hash: Mapped[str] = mapped_column(String(64))
+    completed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+
+
+class CheckAttempt(db.Model):
+    __tablename__ = "check_attempts"
+    __table_args__ = (Index("ix_check_attempts_enrolment_hash", "enrolment_id", "check_hash"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enrolment_id: Mapped[int] = mapped_column(ForeignKey("enrolments.id", ondelete="CASCADE"))
+    module_id: Mapped[int] = mapped_column(ForeignKey("modules.id", ondelete="CASCADE"))
+    check_hash: Mapped[str] = mapped_column(String(64))
+    correct: Mapped[int]
+    total: Mapped[int]
+    passed: Mapped[bool]
+    #: {question id (as text): [chosen option indices]}
+    answers: Mapped[dict] = mapped_column(JSON)
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.correct / self.total) if self.total else 0
+
+
+class LiveSession(db.Model):
+    """A scheduled live training session of a course, run by a trainer of a scheme."""
+
+    __tablename__ = "live_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"),
+                                           index=True)
+    scheme_id: Mapped[int] = mapped_column(ForeignKey("schemes.id", ondelete="CASCADE"),
+                                           index=True)
+    trainer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    online: Mapped[bool] = mapped_column(default=False)
+    #: A room and site, or the online meeting details.
+    location: Mapped[str] = mapped_column(String(200))
+    capacity: Mapped[int]
+    #: Kept with the bookings in one conditional UPDATE, so places cannot be overbooked.
+    booked_count: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+
+    course: Mapped[Course] = relationship()
+    scheme: Mapped[Scheme] = relationship()
+    trainer: Mapped[User | None] = relationship()
+    bookings: Mapped[list[SessionBooking]] = relationship(
+        back_populates="session", cascade="all, delete-orphan"
+    )
+
+    @property
+    def places_left(self) -> int:
+        return max(0, self.capacity - self.booked_count)
+
+    @property
+    def hours(self) -> float:
+        return round((self.ends_at - self.starts_at).total_seconds() / 3600, 2)
+
+
+class SessionBooking(db.Model):
+    __tablename__ = "session_bookings"
+    __table_args__ = (UniqueConstraint("session_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("live_sessions.id", ondelete="CASCADE"),
+                                            index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    booked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    #: None until the trainer records attendance.
+    attended: Mapped[bool | None]
+    hours_attended: Mapped[float | None] = mapped_column(Float)
+
+    session: Mapped[LiveSession] = relationship(back_populates="bookings")
+    user: Mapped[User] = relationship()

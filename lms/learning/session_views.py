@@ -1,0 +1,151 @@
+"""Live training sessions: trainers schedule and record attendance, learners book."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from lms import access
+from lms.extensions import db
+from lms.forms import EmptyForm
+from lms.learning import sessions
+from lms.learning.forms import SessionForm
+from lms.learning.models import Course, LiveSession, SessionBooking
+from lms.learning.services import LearningError
+from lms.schemes.models import Role
+from lms.schemes.services import schemes_with_role
+from lms.timezones import to_utc
+
+bp = Blueprint("sessions", __name__, url_prefix="/sessions")
+
+
+def get_session_or_404(session_id: int, *, for_, run=False) -> LiveSession:
+    session = db.session.scalar(
+        select(LiveSession).where(LiveSession.id == session_id).options(
+            selectinload(LiveSession.course).selectinload(Course.current_version),
+            selectinload(LiveSession.scheme),
+            selectinload(LiveSession.bookings).selectinload(SessionBooking.user)))
+    if session is None:
+        abort(404)
+    visible = for_.is_admin or bool(for_.roles_in(session.scheme))
+    if not visible or (run and not sessions.can_run(for_, session)):
+        abort(404)
+    return session
+
+
+@bp.route("/")
+@access.signed_in
+def index():
+    return render_template(
+        "learning/sessions.html", upcoming=sessions.upcoming_sessions_for(current_user),
+        bookings=sessions.bookings_of(current_user), button=EmptyForm(),
+        can_schedule=current_user.is_admin or current_user.has_role(*sessions.STAFF_ROLES),
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@access.role(Role.TRAINER, Role.LEAD)
+def create():
+    courses = db.session.scalars(select(Course).where(Course.current_version_id.is_not(None))
+                                 .options(selectinload(Course.current_version))).all()
+    schemes = schemes_with_role(current_user, *sessions.STAFF_ROLES)
+    form = SessionForm(courses, schemes)
+    if form.validate_on_submit():
+        session = LiveSession(
+            course_id=form.course.data, scheme_id=form.scheme.data, trainer_id=current_user.id,
+            starts_at=to_utc(form.day.data, form.start.data),
+            ends_at=to_utc(form.day.data, form.end.data), online=form.online.data,
+            location=form.location.data.strip(), capacity=form.capacity.data,
+        )
+        db.session.add(session)
+        db.session.commit()
+        flash("Session scheduled. Learners on the course can now book a place.", "success")
+        return redirect(url_for("sessions.show", session_id=session.id))
+    return render_template("learning/session_form.html", form=form)
+
+
+@bp.route("/<int:session_id>")
+@access.signed_in
+def show(session_id):
+    return _render_session(get_session_or_404(session_id, for_=current_user))
+
+
+def _render_session(session, errors=None, status=200):
+    can_run = sessions.can_run(current_user, session)
+    booking = next((b for b in session.bookings if b.user_id == current_user.id), None)
+    return render_template(
+        "learning/session.html", session=session, can_run=can_run, booking=booking,
+        can_book=booking is None and sessions.can_book(current_user, session),
+        button=EmptyForm(), errors=errors or {}, submitted=request.form if errors else None,
+        bookings=sorted(session.bookings, key=lambda b: b.user.display_name) if can_run else [],
+    ), status
+
+
+@bp.route("/<int:session_id>/book", methods=["POST"])
+@access.signed_in
+def book(session_id):
+    session = get_session_or_404(session_id, for_=current_user)
+    if not sessions.can_book(current_user, session):
+        flash("Enrol on the course before booking a session.", "error")
+    elif EmptyForm().validate_on_submit():
+        try:
+            sessions.book(session, current_user)
+        except LearningError as refusal:
+            db.session.rollback()
+            flash(str(refusal), "error")
+        else:
+            db.session.commit()
+            flash("Your place is booked.", "success")
+    return redirect(url_for("sessions.show", session_id=session_id))
+
+
+@bp.route("/<int:session_id>/cancel", methods=["POST"])
+@access.signed_in
+def cancel(session_id):
+    session = get_session_or_404(session_id, for_=current_user)
+    booking = next((b for b in session.bookings if b.user_id == current_user.id), None)
+    if booking is None:
+        abort(404)
+    if EmptyForm().validate_on_submit():
+        try:
+            sessions.cancel(booking)
+        except LearningError as refusal:
+            flash(str(refusal), "error")
+        else:
+            db.session.commit()
+            flash("Your booking is cancelled.", "success")
+    return redirect(url_for("sessions.show", session_id=session_id))
+
+
+@bp.route("/<int:session_id>/attendance", methods=["POST"])
+@access.role(Role.TRAINER, Role.LEAD)
+def attendance(session_id):
+    session = get_session_or_404(session_id, for_=current_user, run=True)
+    if not EmptyForm().validate_on_submit():
+        return redirect(url_for("sessions.show", session_id=session_id))
+    marks, errors = _read_attendance(session)
+    if errors:
+        return _render_session(session, errors, 400)
+    completed = sessions.record_attendance(session, marks)
+    db.session.commit()
+    finished = f" {completed} learner(s) completed the course." if completed else ""
+    flash(f"Attendance saved.{finished}", "success")
+    return redirect(url_for("sessions.show", session_id=session_id))
+
+
+def _read_attendance(session):
+    marks, errors = {}, {}
+    for booking in session.bookings:
+        attended = request.form.get(f"attended-{booking.id}") == "yes"
+        raw_hours = (request.form.get(f"hours-{booking.id}") or "").strip()
+        hours = None
+        if raw_hours:
+            try:
+                hours = float(raw_hours)
+            except ValueError:
+                hours = -1
+            if not 0 <= hours <= 24:
+                errors[booking.id] = "Enter hours as a number from 0 to 24, e.g. 6.5."
+                continue
+        marks[booking.id] = (attended, hours)
+    return marks, errors

@@ -1,0 +1,101 @@
+"""Live training sessions: scheduling, booking without overbooking, attendance."""
+
+from __future__ import annotations
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import selectinload
+
+from lms import clock
+from lms.auth.models import User
+from lms.extensions import db
+from lms.learning.models import Course, Enrolment, LiveSession, SessionBooking
+from lms.learning.services import LearningError, find_enrolment, record_completion_if_done
+from lms.schemes.models import Role
+
+STAFF_ROLES = (Role.TRAINER, Role.LEAD)
+
+
+def upcoming_sessions_for(user: User, course_id: int | None = None) -> list[LiveSession]:
+    """Sessions yet to start in the schemes `user` belongs to (all schemes for admins)."""
+    query = (select(LiveSession).where(LiveSession.ends_at > clock.utcnow())
+             .order_by(LiveSession.starts_at)
+             .options(selectinload(LiveSession.course).selectinload(Course.current_version),
+                      selectinload(LiveSession.scheme),
+                      selectinload(LiveSession.trainer)))
+    if not user.is_admin:
+        query = query.where(LiveSession.scheme_id.in_({m.scheme_id for m in user.memberships}))
+    if course_id is not None:
+        query = query.where(LiveSession.course_id == course_id)
+    return list(db.session.scalars(query.limit(100)))
+
+
+def bookings_of(user: User) -> dict[int, SessionBooking]:
+    """{session id: booking} for `user`."""
+    return {b.session_id: b for b in db.session.scalars(
+        select(SessionBooking).where(SessionBooking.user_id == user.id))}
+
+
+def can_run(user: User, session: LiveSession) -> bool:
+    """Trainers and leads of the session's scheme, and admins, run it."""
+    return user.is_admin or user.has_role(*STAFF_ROLES, scheme=session.scheme)
+
+
+def can_book(user: User, session: LiveSession) -> bool:
+    return bool(user.roles_in(session.scheme)) and find_enrolment(
+        user.id, session.course_id) is not None
+
+
+def book(session: LiveSession, user: User) -> SessionBooking:
+    """Take a place. The count and the capacity are compared in one UPDATE, so two people
+    booking the last place at once cannot both get it."""
+    existing = db.session.scalar(select(SessionBooking).where(
+        SessionBooking.session_id == session.id, SessionBooking.user_id == user.id))
+    if existing is not None:
+        raise LearningError("You already have a place on this session.")
+    taken = db.session.execute(
+        update(LiveSession)
+        .where(LiveSession.id == session.id, LiveSession.booked_count < LiveSession.capacity)
+        .values(booked_count=LiveSession.booked_count + 1)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if taken != 1:
+        raise LearningError("Sorry, this session is full.")
+    booking = SessionBooking(session_id=session.id, user_id=user.id)
+    db.session.add(booking)
+    db.session.flush()
+    db.session.refresh(session)
+    return booking
+
+
+def cancel(booking: SessionBooking) -> None:
+    if booking.attended is not None:
+        raise LearningError("Attendance has been recorded for this booking; it cannot be "
+                            "cancelled.")
+    db.session.execute(
+        update(LiveSession).where(LiveSession.id == booking.session_id)
+        .values(booked_count=LiveSession.booked_count - 1)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.delete(booking)
+    db.session.flush()
+
+
+def record_attendance(session: LiveSession, marks: dict[int, tuple[bool, float | None]]) -> int:
+    """Save attendance for bookings of `session`: {booking id: (attended, hours)}.
+    Returns how many learners completed their course as a result."""
+    completed = 0
+    bookings = {b.id: b for b in session.bookings}
+    for booking_id, (attended, hours) in marks.items():
+        booking = bookings.get(booking_id)
+        if booking is None:
+            continue
+        booking.attended = attended
+        booking.hours_attended = (hours if hours is not None else session.hours) if attended \
+            else 0.0
+    db.session.flush()
+    enrolments = db.session.scalars(select(Enrolment).where(
+        Enrolment.course_id == session.course_id,
+        Enrolment.user_id.in_([b.user_id for b in bookings.values() if b.attended])))
+    for enrolment in enrolments:
+        completed += record_completion_if_done(enrolment)
+    return completed
