@@ -7,9 +7,9 @@ FLASK := $(BIN)/flask --app lms
 # Local runs use the development settings (a random secret kept in instance/).
 export LMS_CONFIG ?= development
 
-.PHONY: run test lint pytest setup setup-dev db demo bench clean
+.PHONY: run test lint pytest setup setup-dev db courses demo bench clean
 
-run: setup db demo
+run: setup db courses demo
 	@echo ""
 	@echo "Serving Restorative LMS at http://127.0.0.1:$(PORT)  (Ctrl+C to stop)"
 	@echo "Demo accounts: admin, prison.lead, prison.supervisor, prison.trainer, prison.trainee1-3,"
@@ -42,6 +42,9 @@ $(VENV)/.installed-dev: pyproject.toml | $(VENV)/bin/python
 
 db: setup
 	$(FLASK) db upgrade
+
+courses: setup
+	$(FLASK) courses load
 
 demo: setup
 	$(FLASK) demo load

@@ -4,6 +4,7 @@ import click
 from flask.cli import AppGroup
 
 from lms.demo import data
+from lms.demo.learning import load_learning_demo
 from lms.extensions import db
 
 demo_cli = AppGroup("demo", help="Demonstration data.")
@@ -13,8 +14,10 @@ demo_cli = AppGroup("demo", help="Demonstration data.")
 def load():
     """Create or update the demo schemes and accounts (safe to run again)."""
     summary = data.load_demo()
+    learning_summary = load_learning_demo()
     db.session.commit()
     click.echo(summary)
+    click.echo(learning_summary)
     click.echo(f"Demo accounts (password for all: {data.DEMO_PASSWORD}):")
     for username, display_name, description in data.account_list():
         click.echo(f"  {username:<20} {display_name:<22} {description}")

@@ -5,7 +5,9 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
+from lms.extensions import db
 from lms.learning.content import course_folders, default_courses_path, read_catalogue
+from lms.learning.loader import load_from
 
 courses_cli = AppGroup("courses", help="Check and load the course files under courses/.")
 
@@ -28,6 +30,25 @@ def check(path):
                           if skipped else ""))
     if problems:
         click.get_current_context().exit(1)
+
+
+@courses_cli.command("load")
+@click.argument("path", required=False, type=click.Path(path_type=Path))
+def load(path):
+    """Load or update the catalogue from PATH (default: courses/). Unchanged courses are
+    left alone; a changed course gets a new version. Nothing is loaded if any file has a
+    problem."""
+    root = (path or default_courses_path()).resolve()
+    report, problems = load_from(root)
+    if problems:
+        for problem in problems:
+            click.echo(f"{_relative(root.parent / problem.path)}:{problem.line}: "
+                       f"{problem.message}")
+        click.echo(f"nothing loaded: {_count(problems, 'problem')}")
+        click.get_current_context().exit(1)
+    db.session.commit()
+    click.echo(f"courses loaded: {len(report.created)} new, {len(report.updated)} updated, "
+               f"{len(report.unchanged)} unchanged")
 
 
 def _relative(path: Path) -> str:

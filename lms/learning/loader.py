@@ -108,3 +108,14 @@ def _module(course: CourseSpec, spec: ModuleSpec) -> Module:
             for n, q in enumerate(spec.questions, start=1)
         ],
     )
+
+
+def load_from(root) -> tuple[LoadReport | None, list]:
+    """Read and load the catalogue under `root`. Nothing is loaded if any file has a problem,
+    so the database never holds half a catalogue."""
+    from lms.learning.content import read_catalogue
+
+    courses, problems = read_catalogue(root)
+    if problems:
+        return None, problems
+    return load_catalogue(courses), []

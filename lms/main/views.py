@@ -4,6 +4,7 @@ from sqlalchemy import text
 
 from lms import access
 from lms.extensions import db
+from lms.learning.dashboard import my_learning
 
 bp = Blueprint("main", __name__)
 
@@ -13,7 +14,9 @@ bp = Blueprint("main", __name__)
 def index():
     if not current_user.is_authenticated:
         return render_template("main/welcome.html")
-    return render_template("main/home.html", memberships=current_user.memberships)
+    in_progress, completed = my_learning(current_user)
+    return render_template("main/home.html", memberships=current_user.memberships,
+                           in_progress=in_progress, completed=completed)
 
 
 @bp.route("/healthz")

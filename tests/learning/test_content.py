@@ -241,9 +241,10 @@ def test_course_fields_are_checked(catalogue, old, new, expected):
 
 
 def test_prerequisites_must_name_other_courses(catalogue):
-    root = catalogue({"beta/course.yaml": BETA.replace("[alpha]", "[alpha, gamma, beta]")})
+    root = catalogue({"beta/course.yaml": BETA.replace("[alpha]", "[alpha, gamma, beta, alpha]")})
     assert problems(root) == [
         "courses/beta/course.yaml:4: a course cannot be its own prerequisite",
+        "courses/beta/course.yaml:4: duplicate prerequisite 'alpha'",
         "courses/beta/course.yaml:4: unknown prerequisite 'gamma'",
     ]
     assert slugs(root) == ["alpha"]

@@ -1,0 +1,123 @@
+"""Demo learning records: courses under way and completed, sessions booked and attended."""
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from lms import clock
+from lms.auth.models import User
+from lms.extensions import db
+from lms.learning.content import default_courses_path
+from lms.learning.loader import load_from
+from lms.learning.models import (
+    CheckAttempt,
+    Course,
+    Enrolment,
+    LessonCompletion,
+    LiveSession,
+    Module,
+    SessionBooking,
+)
+from lms.schemes.models import Scheme
+
+#: username -> [(course slug, how far: "done", a number of lessons, or 0 for not started)]
+PLANS = {
+    "prison.trainee1": [("foundation", "done"), ("facilitator", 9)],
+    "prison.trainee2": [("foundation", 4)],
+    "prison.trainee3": [("foundation", 0)],
+    "school.trainee1": [("foundation", "done"), ("facilitator", "done")],
+    "school.trainee2": [("foundation", 2)],
+    "prison.supervisor": [("foundation", "done"), ("facilitator", "done"),
+                          ("sensitive-complex", "done"), ("case-supervision", 3)],
+    "school.supervisor": [("foundation", "done"), ("facilitator", "done"),
+                          ("sensitive-complex", "done")],
+    "prison.trainer": [("foundation", "done"), ("facilitator", "done"), ("trainer", "done")],
+    "school.trainer": [("foundation", "done"), ("facilitator", "done"), ("trainer", 5)],
+}
+
+
+def load_learning_demo() -> str:
+    if db.session.scalar(select(Course.id).limit(1)) is None:
+        _report, problems = load_from(default_courses_path())
+        if problems:
+            return f"Course files have {len(problems)} problems; run `flask courses check`."
+    courses = {c.slug: c for c in db.session.scalars(select(Course))}
+    users = {u.username: u for u in db.session.scalars(select(User))}
+    created = 0
+    for username, plan in PLANS.items():
+        for days_ago, (slug, how_far) in zip(range(300, 0, -70), plan, strict=False):
+            if username in users and slug in courses:
+                created += _ensure_enrolment(users[username], courses[slug], how_far, days_ago)
+    _ensure_sessions(courses, users)
+    return f"Learning demo ready ({created} new enrolments)."
+
+
+def _ensure_enrolment(user, course, how_far, days_ago) -> int:
+    exists = db.session.scalar(select(Enrolment.id).where(
+        Enrolment.user_id == user.id, Enrolment.course_id == course.id))
+    if exists:
+        return 0
+    started = clock.utcnow() - timedelta(days=days_ago)
+    scheme_id = user.memberships[0].scheme_id if user.memberships else None
+    enrolment = Enrolment(user_id=user.id, course_id=course.id, scheme_id=scheme_id,
+                          enrolled_at=started)
+    db.session.add(enrolment)
+    db.session.flush()
+    modules = db.session.scalars(select(Module).where(
+        Module.version_id == course.current_version_id).order_by(Module.order)).all()
+    lessons = [lesson for m in modules for lesson in m.lessons]
+    count = len(lessons) if how_far == "done" else how_far
+    for n, lesson in enumerate(lessons[:count]):
+        db.session.add(LessonCompletion(enrolment_id=enrolment.id, lesson_hash=lesson.content_hash,
+                                        completed_at=started + timedelta(days=1 + n // 3)))
+        enrolment.last_lesson_id = lesson.id
+    done_lessons = {lesson.id for lesson in lessons[:count]}
+    for module in modules:
+        if all(lesson.id in done_lessons for lesson in module.lessons):
+            _pass_check(enrolment, module, started + timedelta(days=20))
+    if how_far == "done":
+        enrolment.completed_at = started + timedelta(days=45)
+        enrolment.completed_version_id = course.current_version_id
+    db.session.flush()
+    return 1
+
+
+def _pass_check(enrolment, module, when):
+    answers = {str(q.id): sorted(q.correct_indices) for q in module.questions}
+    db.session.add(CheckAttempt(
+        enrolment_id=enrolment.id, module_id=module.id, check_hash=module.check_hash,
+        correct=len(module.questions), total=len(module.questions), passed=True,
+        answers=answers, submitted_at=when))
+
+
+SESSIONS = [
+    # (scheme slug, trainer, course, days from now, hours, location, capacity, attendees)
+    ("hmp-northfield", "prison.trainer", "facilitator", -60, 6, "Education block, room 4", 12,
+     ["prison.supervisor", "prison.trainer"]),
+    ("hmp-northfield", "prison.trainer", "facilitator", 21, 6, "Education block, room 4", 12,
+     ["prison.trainee1"]),
+    ("riverside-schools", "school.trainer", "facilitator", 14, 6, "Riverside High, library", 16,
+     []),
+    ("riverside-schools", "school.trainer", "sensitive-complex", 35, 4,
+     "Online: joining link sent by email", 10, []),
+]
+
+
+def _ensure_sessions(courses, users):
+    schemes = {s.slug: s for s in db.session.scalars(select(Scheme))}
+    if db.session.scalar(select(LiveSession.id).limit(1)) is not None:
+        return
+    today = clock.utcnow().replace(hour=9, minute=30, second=0, microsecond=0)
+    for slug, trainer, course, days, hours, location, capacity, attendees in SESSIONS:
+        start = today + timedelta(days=days)
+        session = LiveSession(course_id=courses[course].id, scheme_id=schemes[slug].id,
+                              trainer_id=users[trainer].id, starts_at=start,
+                              ends_at=start + timedelta(hours=hours), location=location,
+                              online=location.startswith("Online"), capacity=capacity,
+                              booked_count=len(attendees))
+        past = days < 0
+        session.bookings = [SessionBooking(user_id=users[name].id, attended=True if past else None,
+                                           hours_attended=hours if past else None)
+                            for name in attendees]
+        db.session.add(session)
+    db.session.flush()

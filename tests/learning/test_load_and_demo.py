@@ -1,0 +1,51 @@
+from sqlalchemy import func, select
+
+from lms.extensions import db
+from lms.learning.models import Course, CourseVersion, Enrolment, LiveSession
+from tests.learning.conftest import write_catalogue
+
+
+def _count(app, model):
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(model))
+
+
+def test_load_command_is_idempotent(app, runner, tmp_path):
+    root = write_catalogue(tmp_path / "courses")
+    result = runner.invoke(args=["courses", "load", str(root)])
+    assert result.exit_code == 0, result.output
+    assert "2 new, 0 updated, 0 unchanged" in result.output
+    result = runner.invoke(args=["courses", "load", str(root)])
+    assert "0 new, 0 updated, 2 unchanged" in result.output
+    assert _count(app, CourseVersion) == 2
+
+
+def test_load_refuses_a_broken_catalogue_and_loads_nothing(app, runner, tmp_path):
+    root = write_catalogue(tmp_path / "courses")
+    check = root / "basics" / "02-agreements.check.yaml"
+    check.write_text(check.read_text().replace("correct: true", "correct: false"))
+    result = runner.invoke(args=["courses", "load", str(root)])
+    assert result.exit_code == 1
+    assert "02-agreements.check.yaml:" in result.output and "nothing loaded" in result.output
+    assert _count(app, Course) == 0
+
+
+def test_shipped_catalogue_loads(app, runner):
+    result = runner.invoke(args=["courses", "load"])
+    assert result.exit_code == 0, result.output
+    assert "5 new" in result.output
+    with app.app_context():
+        slugs = set(db.session.scalars(select(Course.slug)))
+    assert slugs == {"foundation", "facilitator", "sensitive-complex", "case-supervision",
+                     "trainer"}
+
+
+def test_demo_learning_is_idempotent_and_shows_progress(app, runner, client):
+    assert runner.invoke(args=["demo", "load"]).exit_code == 0
+    counts = (_count(app, Enrolment), _count(app, LiveSession))
+    assert counts[0] >= 15 and counts[1] == 4
+    assert runner.invoke(args=["demo", "load"]).exit_code == 0
+    assert (_count(app, Enrolment), _count(app, LiveSession)) == counts
+    client.post("/login", data={"username": "prison.trainee1", "password": "restorative-demo"})
+    page = client.get("/learning/").get_data(as_text=True)
+    assert "Continue:" in page and "Completed" in page
