@@ -74,6 +74,7 @@ def _register_hooks(app):
 
 
 def _register_cli(app):
+    from lms.audit.cli import audit_cli
     from lms.demo.cli import demo_cli
     from lms.learning.cli import courses_cli
     from lms.people.cli import users_cli
@@ -81,3 +82,4 @@ def _register_cli(app):
     app.cli.add_command(demo_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(courses_cli)
+    app.cli.add_command(audit_cli)

@@ -1,5 +1,6 @@
 """Imports every model, so the metadata is complete for Alembic and the tests."""
 
+from lms.audit.models import AuditChainHead, AuditEvent
 from lms.auth.models import AuthSession, LoginAttempt, User
 from lms.learning.models import (
     CheckAttempt,
@@ -13,13 +14,25 @@ from lms.learning.models import (
     Question,
     SessionBooking,
 )
+from lms.notify.models import Notification, OutboxMessage
+from lms.practice.models import (
+    Assessment,
+    CpdEntry,
+    PracticeRecord,
+    RecognisedSupervisor,
+    SupervisionSession,
+)
 from lms.schemes.models import Membership, Scheme
 
 __all__ = [
+    "Assessment",
+    "AuditChainHead",
+    "AuditEvent",
     "AuthSession",
     "CheckAttempt",
     "Course",
     "CourseVersion",
+    "CpdEntry",
     "Enrolment",
     "Lesson",
     "LessonCompletion",
@@ -27,8 +40,13 @@ __all__ = [
     "LoginAttempt",
     "Membership",
     "Module",
+    "Notification",
+    "OutboxMessage",
+    "PracticeRecord",
     "Question",
+    "RecognisedSupervisor",
     "Scheme",
     "SessionBooking",
+    "SupervisionSession",
     "User",
 ]
