@@ -53,11 +53,17 @@ def _register_blueprints(app):
     from lms.learning.training_views import bp as training_bp
     from lms.learning.views import bp as learning_bp
     from lms.main.views import bp as main_bp
+    from lms.notify.views import bp as notify_bp
     from lms.people.views import bp as people_bp
+    from lms.practice.assess_views import bp as assess_bp
+    from lms.practice.cpd_views import bp as cpd_bp
+    from lms.practice.supervision_views import bp as supervision_bp
+    from lms.practice.views import bp as practice_bp
     from lms.schemes.views import bp as schemes_bp
 
     for blueprint in (main_bp, auth_bp, schemes_bp, people_bp, learning_bp, dashboard_bp,
-                      sessions_bp, training_bp):
+                      sessions_bp, training_bp, practice_bp, assess_bp, supervision_bp, cpd_bp,
+                      notify_bp):
         app.register_blueprint(blueprint)
     handlers.register(app)
 
@@ -77,9 +83,11 @@ def _register_cli(app):
     from lms.audit.cli import audit_cli
     from lms.demo.cli import demo_cli
     from lms.learning.cli import courses_cli
+    from lms.notify.cli import notify_cli
     from lms.people.cli import users_cli
 
     app.cli.add_command(demo_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(courses_cli)
     app.cli.add_command(audit_cli)
+    app.cli.add_command(notify_cli)

@@ -32,6 +32,12 @@ class BaseConfig:
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     WTF_CSRF_TIME_LIMIT = None  # tokens live as long as the session
     TESTING = False
+    #: smtp://, smtp+starttls:// or smtps://user:password@host:port; unset keeps mail in
+    #: the outbox for admins to read.
+    SMTP_URL = None
+    MAIL_FROM = "Restorative LMS <no-reply@localhost>"
+    #: Used in emails to link back to the site, e.g. https://lms.example.org
+    LMS_BASE_URL = ""
 
 
 class DevelopmentConfig(BaseConfig):
@@ -65,6 +71,9 @@ ENV_SETTINGS = {
     "LMS_DATABASE_URL": "SQLALCHEMY_DATABASE_URI",
     "LMS_RATELIMIT_STORAGE_URL": "RATELIMIT_STORAGE_URI",
     "LMS_SERVER_NAME": "SERVER_NAME",
+    "LMS_SMTP_URL": "SMTP_URL",
+    "LMS_MAIL_FROM": "MAIL_FROM",
+    "LMS_BASE_URL": "LMS_BASE_URL",
 }
 
 

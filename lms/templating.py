@@ -3,6 +3,15 @@
 from flask import request, url_for
 from flask_login import current_user
 
+from lms import clock
+from lms.notify.services import unread_count
+from lms.practice.models import (
+    HARM_CATEGORIES,
+    PRACTITIONER_ROLES,
+    PROCESS_TYPES,
+    RATINGS,
+    STAGES,
+)
 from lms.schemes.models import Role
 from lms.timezones import format_local
 
@@ -17,7 +26,10 @@ def navigation() -> list[tuple[str, str]]:
     if not current_user.is_authenticated:
         return [("main.index", "Home")]
     items = [("main.index", "Home"), ("dashboard.index", "My learning"),
-             ("learning.catalogue", "Courses"), ("sessions.index", "Sessions")]
+             ("learning.catalogue", "Courses"), ("sessions.index", "Sessions"),
+             ("practice.index", "My practice")]
+    if current_user.is_admin or current_user.has_role(Role.SUPERVISOR):
+        items.append(("assess.queue", "To assess"))
     if current_user.is_admin or current_user.has_role(Role.TRAINER, Role.LEAD):
         items.append(("training.learners", "Learners"))
     if current_user.is_admin or current_user.has_role(Role.LEAD):
@@ -33,8 +45,15 @@ def url_for_page(number: int) -> str:
     return url_for(request.endpoint, **args)
 
 
+def unread_notifications() -> int:
+    return unread_count(current_user) if current_user.is_authenticated else 0
+
+
 def template_globals():
-    return {"navigation": navigation, "url_for_page": url_for_page, "Role": Role}
+    return {"navigation": navigation, "url_for_page": url_for_page, "Role": Role,
+            "unread_notifications": unread_notifications, "stages": STAGES,
+            "process_types": PROCESS_TYPES, "practitioner_roles": PRACTITIONER_ROLES,
+            "harm_categories": HARM_CATEGORIES, "ratings": RATINGS}
 
 
 def security_headers(response):
@@ -52,3 +71,11 @@ def register_filters(app):
     app.add_template_filter(lambda m: format_local(m, "%d %b %Y"), "local_date")
     app.add_template_filter(lambda m: format_local(m, "%a %d %b %Y, %H:%M"), "local_datetime")
     app.add_template_filter(lambda m: format_local(m, "%H:%M"), "local_time")
+    app.add_template_filter(days_ago, "days_ago")
+
+
+def days_ago(moment) -> str:
+    if moment is None:
+        return ""
+    days = (clock.utcnow() - moment).days
+    return "today" if days < 1 else f"{days} day{'s' if days != 1 else ''}"

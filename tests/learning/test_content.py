@@ -178,6 +178,13 @@ def test_shipped_correct_answers_are_not_mostly_first():
         assert len(first) * 2 <= len(singles), course.slug
 
 
+def test_shipped_multiple_choice_is_not_mostly_led_by_a_correct_option():
+    for course in read_catalogue(default_courses_path())[0]:
+        multiples = [q for m in course.modules for q in m.questions if q.type == "multiple"]
+        led = [q for q in multiples if q.options[0].correct]
+        assert len(led) * 3 <= len(multiples) * 2, (course.slug, len(led), len(multiples))
+
+
 def test_problem_reads_as_file_line_message():
     assert str(Problem("courses/a/course.yaml", 3, "oops")) == "courses/a/course.yaml:3: oops"
 

@@ -1,0 +1,18 @@
+"""Policy values kept as data in courses/policy.yaml (read once per process)."""
+
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+POLICY_FILE = Path(__file__).resolve().parent.parent / "courses" / "policy.yaml"
+
+
+@cache
+def _load(path: Path) -> dict:
+    return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+
+
+def practice(key: str):
+    """A value from the `practice:` section, e.g. practice("supervision_interval_weeks")."""
+    return _load(POLICY_FILE)["practice"][key]

@@ -1,0 +1,154 @@
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    DecimalField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
+from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
+
+from lms import clock
+from lms.auth.services import find_user_by_username
+from lms.forms import choices
+from lms.practice.models import (
+    HARM_CATEGORIES,
+    PRACTITIONER_ROLES,
+    PROCESS_TYPES,
+    RATINGS,
+    STAGES,
+)
+from lms.practice.privacy import describe as describe_findings
+from lms.practice.privacy import find_identifying_data
+from lms.schemes.models import Sector
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def no_identifying_data(form, field):
+    findings = find_identifying_data(field.data or "")
+    if findings:
+        raise ValidationError(describe_findings(findings, field.label.text))
+
+
+def not_in_future(form, field):
+    if field.data and field.data > clock.utcnow().date():
+        raise ValidationError("The date cannot be in the future.")
+
+
+class PracticeRecordForm(FlaskForm):
+    scheme = SelectField("Scheme", coerce=int)
+    occurred_on = DateField("Date of the process",
+                            validators=[DataRequired("Enter the date, e.g. 2026-10-14."),
+                                        not_in_future])
+    sector = SelectField("Sector", choices=choices((s.value, s.label) for s in Sector))
+    process_type = SelectField("Type of process", choices=choices(PROCESS_TYPES.items()))
+    communication = RadioField("Communication", choices=choices(
+        [("direct", "Direct (the people met or spoke)"),
+         ("indirect", "Indirect (messages carried between them)")]),
+        validators=[InputRequired("Choose direct or indirect.")])
+    face_to_face = BooleanField("Face to face")
+    sensitive = BooleanField("Sensitive or complex case",
+                             description="Domestic abuse, sexual harm, hate crime, serious "
+                             "violence, very vulnerable participants and similar.")
+    harm_category = SelectField("Harm", choices=choices(HARM_CATEGORIES.items()))
+    practitioner_role = SelectField("Your role", choices=choices(PRACTITIONER_ROLES.items()))
+    co_facilitator_username = StringField(
+        "Co-facilitator's username", validators=[Optional(), Length(max=64)],
+        description="If your co-facilitator uses this platform.")
+    co_facilitator_name = StringField(
+        "Or an external co-facilitator's name", validators=[Optional(), Length(max=120)],
+        description="A colleague without an account here. Never a participant.")
+    stages = MultiCheckboxField("Stages this process evidences",
+                                choices=choices(STAGES.items()),
+                                validators=[DataRequired("Choose at least one stage.")])
+    reflection = TextAreaField(
+        "Reflection", validators=[DataRequired("Write a short reflection."),
+                                  Length(max=10_000), no_identifying_data],
+        description="What went well, what you would do differently, what you learned. Refer "
+        "to people by their role (the person harmed, the person responsible), never by name.")
+
+    def __init__(self, schemes, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.scheme.choices = choices((s.id, s.name) for s in schemes)
+        self.co_facilitator = None
+
+    def validate_co_facilitator_username(self, field):
+        if not field.data:
+            return
+        self.co_facilitator = find_user_by_username(field.data)
+        if self.co_facilitator is None:
+            raise ValidationError("No account has this username.")
+
+
+class RequestSignOffForm(FlaskForm):
+    supervisor = SelectField("Supervisor", coerce=int,
+                             validators=[DataRequired("Choose a supervisor.")])
+
+    def __init__(self, supervisors, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.supervisor.choices = choices((u.id, u.display_name) for u in supervisors)
+
+
+def rating_choices():
+    return choices([("", "Not assessed"), *RATINGS.items()])
+
+
+class AssessmentForm(FlaskForm):
+    outcome = RadioField("Outcome", choices=choices(
+        [("signed off", "Sign off"), ("returned", "Return for further work")]),
+        validators=[InputRequired("Choose sign off or return.")])
+    feedback = TextAreaField("Feedback to the practitioner",
+                             validators=[Length(max=5000), no_identifying_data])
+    #: The record's version when the form was shown (a second guard against stale pages).
+    version = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
+
+    def validate_feedback(self, field):
+        if self.outcome.data == "returned" and not (field.data or "").strip():
+            raise ValidationError("Say what further work is needed.")
+
+
+class SupervisionForm(FlaskForm):
+    practitioner = StringField("Practitioner's username",
+                               validators=[DataRequired("Enter the practitioner's username."),
+                                           Length(max=64)])
+    held_on = DateField("Date", validators=[DataRequired("Enter the date."), not_in_future])
+    duration_minutes = IntegerField("Length in minutes", validators=[
+        InputRequired("Enter the length in minutes."),
+        NumberRange(5, 600, "Between 5 and 600 minutes.")])
+    notes = TextAreaField(
+        "Redacted notes", validators=[Length(max=10_000), no_identifying_data],
+        description="Themes, actions and support agreed. No participant details.")
+
+
+class CpdForm(FlaskForm):
+    done_on = DateField("Date", validators=[DataRequired("Enter the date."), not_in_future])
+    hours = DecimalField("Hours", places=2, validators=[
+        InputRequired("Enter the hours, e.g. 1.5."),
+        NumberRange(0.25, 100, "Between 0.25 and 100 hours.")])
+    activity = StringField("Activity", validators=[DataRequired("Describe the activity."),
+                                                   Length(max=200)])
+    provider = StringField("Provider", validators=[DataRequired("Who provided it?"),
+                                                   Length(max=120)])
+
+
+class RecogniseSupervisorForm(FlaskForm):
+    username = StringField("Username", validators=[DataRequired("Enter a username."),
+                                                   Length(max=64)])
+    reason = TextAreaField("Reason", validators=[DataRequired("Give the reason."),
+                                                 Length(max=1000)])

@@ -1,0 +1,246 @@
+"""Spot identifying details of participants in free text before it is saved.
+
+A practice log or supervision note must hold no identifying details of the people in a
+restorative process (see DOMAIN.md, "Data protection"). This module finds the kinds of
+data that are most likely to identify someone — contact details, ID numbers, dates of
+birth, addresses — so a form can refuse the save and say what to remove and where.
+
+It is a safety net, not a guarantee: names, for example, cannot be told apart from
+ordinary words, so practitioners are still asked to refer to people by their role.
+The patterns are tuned for UK formats and to keep ordinary practice text (session dates,
+durations, case codes, "wing 3", "the Crown Court") from being flagged.
+"""
+
+import bisect
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Finding:
+    kind: str  # machine name, one of KINDS keys
+    label: str  # human name, e.g. "an email address"
+    start: int  # character offset in the text
+    end: int
+    excerpt: str  # the matched text, as typed
+
+
+#: kind -> label. Ordered from most to least specific: when two findings overlap, the
+#: one whose kind comes first is kept.
+KINDS: dict[str, str] = {
+    "email": "an email address",
+    "nhs_number": "an NHS number",
+    "ni_number": "a National Insurance number",
+    "prison_number": "a prison number",
+    "date_of_birth": "a date of birth",
+    "uk_phone": "a phone number",
+    "postcode": "a postcode",
+    "street_address": "a street address",
+}
+
+ANONYMISE_ADVICE = (
+    "Refer to people by their role, such as \u201cthe person harmed\u201d, and never record"
+    " contact details, dates of birth or ID numbers."
+)
+
+# Not preceded / followed by a letter or digit (a word edge that also works after "+").
+_START = r"(?<![A-Za-z0-9])"
+_END = r"(?![A-Za-z0-9])"
+
+# jo.bloggs+rj@mail.example.org.uk. The look-behind starts a match only at the start of a
+# run of local-part characters, which keeps long runs of letters or digits linear.
+_EMAIL = re.compile(
+    r"(?<![\w.%+'-])[\w.%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"
+)
+
+# 10 digits, optionally grouped 3-3-4 by spaces or hyphens: 943 476 5919, 943-476-5919.
+# Kept only if the modulus 11 check digit is right, or "NHS" comes just before it.
+_NHS = re.compile(_START + r"\d{3}[ -]?\d{3}[ -]?\d{4}" + _END)
+_NHS_CONTEXT = re.compile(r"\bNHS\b(?:\W+\w+){0,3}\W*$", re.IGNORECASE)
+
+# QQ 12 34 56 C style: two prefix letters (official rules), six digits, suffix A-D.
+_NI = re.compile(
+    _START
+    + r"(?!BG|GB|NK|KN|TN|NT|ZZ)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z]"
+    + r" ?\d{2} ?\d{2} ?\d{2} ?[A-D]"
+    + _END,
+    re.IGNORECASE,
+)
+
+# Prison (NOMIS) number: one letter, four digits, two letters, e.g. A1234BC.
+_PRISON = re.compile(_START + r"[A-Z]\d{4}[A-Z]{2}" + _END, re.IGNORECASE)
+
+# Dates, in UK order: 12/03/1985, 12-03-85, 12.03.1985, 3 March 1985, 3rd of March,
+# March 3rd, 1985, March 1985.
+_MONTH = (
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
+    r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\b"
+)
+_DAY = r"(?:0?[1-9]|[12]\d|3[01])(?:st|nd|rd|th)?"
+_YEAR = r"(?:19|20)\d{2}"
+_DATE = (
+    r"(?<!\d)(?:"
+    r"(?:0?[1-9]|[12]\d|3[01])[/.-](?:0?[1-9]|1[0-2])[/.-](?:\d{4}|\d{2})(?!\d)"
+    rf"|{_DAY}\s+(?:of\s+)?{_MONTH}(?:,?\s+{_YEAR})?"
+    rf"|{_MONTH}\s+{_DAY}\b(?:,?\s+{_YEAR})?"
+    rf"|{_MONTH}\s+{_YEAR}"
+    r")"
+)
+# A date of birth is a date shortly after a cue such as "DOB:", "date of birth",
+# "born (on)" or "birthday" (same sentence, within ~20 characters), or a year after
+# "born in". Only the date itself is reported.
+_DOB_CUE = r"\b(?:d\.?o\.?b\b\.?|date\s+of\s+birth|born|birthday|b'?day)"
+_DATE_OF_BIRTH = re.compile(
+    rf"{_DOB_CUE}[^.!?\n]{{0,20}}?(?P<date>{_DATE})|\bborn\s+in\s+(?P<year>{_YEAR})\b",
+    re.IGNORECASE,
+)
+
+# Phone numbers: a leading 0, +44, +44 (0) or 0044, then 10 digits in a common grouping
+# (07700 900123, 07700 900 123, 0113 496 0000, 020 7946 0018, 0800 123 4567,
+# +44 7700 900123), or a 0800/0808 freephone number with 9 digits (0800 123456).
+_PHONE_PREFIX = r"(?:\+44\s?(?:\(0\)\s?)?|0044\s?|0)"
+_SEP = r"[ -]?"
+_PHONE = re.compile(
+    r"(?<![\w+])(?:"
+    + _PHONE_PREFIX
+    + r"(?:"
+    + rf"[1237]\d{{3}}{_SEP}\d{{6}}"
+    + rf"|[1237]\d{{3}}{_SEP}\d{{3}}{_SEP}\d{{3}}"
+    + rf"|[12378]\d{{2}}{_SEP}\d{{3}}{_SEP}\d{{4}}"
+    + rf"|2\d{_SEP}\d{{4}}{_SEP}\d{{4}}"
+    + rf"|80[08]{_SEP}\d{{6}}"
+    + r")"
+    # The same with the area code in brackets: (020) 7946 0018, (01632) 960000.
+    + rf"|\(0(?:2\d\)\s?\d{{4}}{_SEP}\d{{4}}"
+    + rf"|[12378]\d{{2}}\)\s?\d{{3}}{_SEP}\d{{4}}"
+    + rf"|[1237]\d{{3}}\)\s?(?:\d{{6}}|\d{{3}}{_SEP}\d{{3}}))"
+    + r")(?!\d)"
+)
+
+# Full UK postcodes, with or without the space: M1 1AE, B33 8TH, CR2 6XH, DN55 1PT,
+# W1A 0AX, SW1A 1AA. Letters are limited to those Royal Mail uses in each position, so
+# "CO2", "A1" or an outward code alone ("SW1A") never match.
+_POSTCODE = re.compile(
+    _START
+    + r"(?P<outward>[A-PR-UWYZ](?:\d[A-HJKPSTUW]?|\d\d|[A-HK-Y]\d[ABEHMNPRVWXY]?|[A-HK-Y]\d\d))"
+    + r" ?(?P<inward>\d[ABD-HJLNP-UW-Z]{2})"
+    + _END,
+    re.IGNORECASE,
+)
+_ORDINAL = {"1st", "2nd", "3rd"} | {f"{n}th" for n in (0, 4, 5, 6, 7, 8, 9)}
+
+# A house number (optionally after "Flat 2, ") then one to three Capitalised words and a
+# street suffix: "14 Acacia Avenue", "Flat 2, 7 Mill Lane", "3a St Mary's Road".
+_STREET_SUFFIX = (
+    r"(?:Street|St|Road|Rd|Avenue|Ave|Lane|Close|Drive|Way|Crescent|Court|Place|Gardens"
+    r"|Terrace|Grove|Hill|Park|Square)"
+)
+_STREET_ADDRESS = re.compile(
+    r"\b(?:(?:Flat|Apartment|Unit)\s+\d+[A-Za-z]?,?\s+)?"
+    r"\d{1,4}[A-Za-z]?,?\s+(?:[A-Z][a-z'\u2019-]*\s+){1,3}"
+    + _STREET_SUFFIX
+    + r"\b"
+)
+
+
+def nhs_check_digit_ok(digits: str) -> bool:
+    """The NHS modulus 11 check: weights 10..2 on the first nine digits."""
+    total = sum(int(d) * w for d, w in zip(digits[:9], range(10, 1, -1), strict=True))
+    check = 11 - total % 11
+    if check == 11:
+        check = 0
+    return check != 10 and check == int(digits[9])
+
+
+def _nhs_ok(match: re.Match, text: str) -> bool:
+    digits = re.sub(r"\D", "", match.group())
+    if nhs_check_digit_ok(digits):
+        return True
+    before = text[max(0, match.start() - 40) : match.start()]
+    return _NHS_CONTEXT.search(before) is not None
+
+
+def _postcode_ok(match: re.Match, text: str) -> bool:
+    # "Y9 1st" is more likely a year group and an ordinal than a postcode.
+    return match.group("inward") not in _ORDINAL
+
+
+def _always(match: re.Match, text: str) -> bool:
+    return True
+
+
+_Check = Callable[[re.Match, str], bool]
+_DETECTORS: dict[str, tuple[re.Pattern, _Check]] = {
+    "email": (_EMAIL, _always),
+    "nhs_number": (_NHS, _nhs_ok),
+    "ni_number": (_NI, _always),
+    "prison_number": (_PRISON, _always),
+    "date_of_birth": (_DATE_OF_BIRTH, _always),
+    "uk_phone": (_PHONE, _always),
+    "postcode": (_POSTCODE, _postcode_ok),
+    "street_address": (_STREET_ADDRESS, _always),
+}
+
+
+def _reported_span(match: re.Match) -> tuple[int, int]:
+    """The span of the first named group that matched (the date, not its "DOB:" cue),
+    or of the whole match for a pattern without named value groups."""
+    for name in ("date", "year"):
+        if name in match.re.groupindex and match.group(name) is not None:
+            return match.span(name)
+    return match.span()
+
+
+def _candidates(text: str) -> Iterator[Finding]:
+    for kind, (pattern, check) in _DETECTORS.items():
+        for match in pattern.finditer(text):
+            if check(match, text):
+                start, end = _reported_span(match)
+                yield Finding(kind, KINDS[kind], start, end, text[start:end])
+
+
+def _without_overlaps(findings: list[Finding]) -> list[Finding]:
+    """Keep, of any overlapping findings, the one of the more specific kind (then the
+    longer one); return them in text order."""
+    rank = {kind: i for i, kind in enumerate(KINDS)}
+    kept: list[Finding] = []  # in text order, never overlapping
+    for f in sorted(findings, key=lambda f: (rank[f.kind], f.start - f.end, f.start)):
+        i = bisect.bisect_left(kept, f.start, key=lambda k: k.start)
+        clear_before = i == 0 or kept[i - 1].end <= f.start
+        clear_after = i == len(kept) or f.end <= kept[i].start
+        if clear_before and clear_after:
+            kept.insert(i, f)
+    return kept
+
+
+def find_identifying_data(text: str) -> list[Finding]:
+    """Likely identifying details in ``text``, in the order they appear."""
+    return _without_overlaps(list(_candidates(text)))
+
+
+def _join(parts: list[str]) -> str:
+    if len(parts) <= 1:
+        return "".join(parts)
+    return ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def _quoted(excerpt: str) -> str:
+    return f"\u201c{excerpt}\u201d"
+
+
+def describe(findings: list[Finding], field_label: str) -> str:
+    """A form error naming each kind of data found (once, in order of appearance) with
+    what was typed, the field, and how to write about people instead. Empty if none."""
+    if not findings:
+        return ""
+    excerpts: dict[str, list[str]] = {}
+    for f in findings:
+        seen = excerpts.setdefault(f.kind, [])
+        if f.excerpt not in seen:
+            seen.append(f.excerpt)
+    parts = [
+        f"{KINDS[kind]} ({', '.join(_quoted(e) for e in shown)})"
+        for kind, shown in excerpts.items()
+    ]
+    return f"Remove {_join(parts)} from {field_label}. {ANONYMISE_ADVICE}"
