@@ -5,6 +5,7 @@ from flask.cli import AppGroup
 
 from lms.demo import data
 from lms.demo.learning import load_learning_demo
+from lms.demo.practice import load_practice_demo
 from lms.extensions import db
 
 demo_cli = AppGroup("demo", help="Demonstration data.")
@@ -15,9 +16,11 @@ def load():
     """Create or update the demo schemes and accounts (safe to run again)."""
     summary = data.load_demo()
     learning_summary = load_learning_demo()
+    practice_summary = load_practice_demo()
     db.session.commit()
     click.echo(summary)
     click.echo(learning_summary)
+    click.echo(practice_summary)
     click.echo(f"Demo accounts (password for all: {data.DEMO_PASSWORD}):")
     for username, display_name, description in data.account_list():
         click.echo(f"  {username:<20} {display_name:<22} {description}")

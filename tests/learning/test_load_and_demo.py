@@ -49,3 +49,16 @@ def test_demo_learning_is_idempotent_and_shows_progress(app, runner, client):
     client.post("/login", data={"username": "prison.trainee1", "password": "restorative-demo"})
     page = client.get("/learning/").get_data(as_text=True)
     assert "Continue:" in page and "Completed" in page
+
+
+def test_demo_practice_is_idempotent_and_audited(app, runner, client):
+    from lms.practice.models import PracticeRecord
+
+    assert runner.invoke(args=["demo", "load"]).exit_code == 0
+    records = _count(app, PracticeRecord)
+    assert records == 7
+    assert runner.invoke(args=["demo", "load"]).exit_code == 0
+    assert _count(app, PracticeRecord) == records
+    assert runner.invoke(args=["audit", "verify"]).exit_code == 0
+    client.post("/login", data={"username": "prison.supervisor", "password": "restorative-demo"})
+    assert "Asked of you (1)" in client.get("/supervision/queue").get_data(as_text=True)
