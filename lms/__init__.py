@@ -46,6 +46,10 @@ def _init_extensions(app):
 
 
 def _register_blueprints(app):
+    from lms.accreditation.decision_views import bp as decisions_bp
+    from lms.accreditation.public_views import bp as public_bp
+    from lms.accreditation.record_views import bp as records_bp
+    from lms.accreditation.views import bp as accreditation_bp
     from lms.auth.views import bp as auth_bp
     from lms.errors import handlers
     from lms.learning.dashboard import bp as dashboard_bp
@@ -63,7 +67,7 @@ def _register_blueprints(app):
 
     for blueprint in (main_bp, auth_bp, schemes_bp, people_bp, learning_bp, dashboard_bp,
                       sessions_bp, training_bp, practice_bp, assess_bp, supervision_bp, cpd_bp,
-                      notify_bp):
+                      notify_bp, accreditation_bp, decisions_bp, records_bp, public_bp):
         app.register_blueprint(blueprint)
     handlers.register(app)
 
@@ -80,6 +84,7 @@ def _register_hooks(app):
 
 
 def _register_cli(app):
+    from lms.accreditation.cli import accreditation_cli
     from lms.audit.cli import audit_cli
     from lms.demo.cli import demo_cli
     from lms.learning.cli import courses_cli
@@ -91,3 +96,4 @@ def _register_cli(app):
     app.cli.add_command(courses_cli)
     app.cli.add_command(audit_cli)
     app.cli.add_command(notify_cli)
+    app.cli.add_command(accreditation_cli)

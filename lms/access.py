@@ -84,3 +84,26 @@ def refuse_undeclared_endpoints(app):
     if access_rule_of(app.view_functions[endpoint]) is None:
         app.logger.error("endpoint %s has no access rule; refusing", endpoint)
         abort(403)
+
+
+def assessor(view):
+    """Accreditation assessors and administrators."""
+
+    def check():
+        _require_sign_in()
+        if not (current_user.is_admin or current_user.is_assessor):
+            abort(403)
+
+    return _declare("assessor", check)(view)
+
+
+def lead_or_assessor(view):
+    """Scheme leads (for their own practitioners), assessors and administrators."""
+
+    def check():
+        _require_sign_in()
+        if not (current_user.is_admin or current_user.is_assessor
+                or current_user.has_role("lead")):
+            abort(403)
+
+    return _declare("lead-or-assessor", check)(view)

@@ -38,6 +38,12 @@ class BaseConfig:
     MAIL_FROM = "Restorative LMS <no-reply@localhost>"
     #: Used in emails to link back to the site, e.g. https://lms.example.org
     LMS_BASE_URL = ""
+    #: The organisation named on certificates and as the credential issuer.
+    ISSUER_NAME = "Restorative Practice Accreditation Network"
+    #: PEM of an Ed25519 private key; unset: keys are generated in instance/signing-keys/.
+    SIGNING_KEY_PEM = None
+    #: Public register searches per address (Flask-Limiter syntax).
+    REGISTER_RATE_LIMIT = "60 per minute"
 
 
 class DevelopmentConfig(BaseConfig):
@@ -74,6 +80,8 @@ ENV_SETTINGS = {
     "LMS_SMTP_URL": "SMTP_URL",
     "LMS_MAIL_FROM": "MAIL_FROM",
     "LMS_BASE_URL": "LMS_BASE_URL",
+    "LMS_ISSUER_NAME": "ISSUER_NAME",
+    "LMS_SIGNING_KEY_PEM": "SIGNING_KEY_PEM",
 }
 
 

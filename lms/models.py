@@ -1,5 +1,12 @@
 """Imports every model, so the metadata is complete for Alembic and the tests."""
 
+from lms.accreditation.models import (
+    AccreditationRecord,
+    Application,
+    Attestation,
+    StandardVersion,
+    StatusChange,
+)
 from lms.audit.models import AuditChainHead, AuditEvent
 from lms.auth.models import AuthSession, LoginAttempt, User
 from lms.learning.models import (
@@ -25,7 +32,10 @@ from lms.practice.models import (
 from lms.schemes.models import Membership, Scheme
 
 __all__ = [
+    "AccreditationRecord",
+    "Application",
     "Assessment",
+    "Attestation",
     "AuditChainHead",
     "AuditEvent",
     "AuthSession",
@@ -47,6 +57,8 @@ __all__ = [
     "RecognisedSupervisor",
     "Scheme",
     "SessionBooking",
+    "StandardVersion",
+    "StatusChange",
     "SupervisionSession",
     "User",
 ]

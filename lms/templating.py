@@ -24,12 +24,15 @@ CONTENT_SECURITY_POLICY = (
 def navigation() -> list[tuple[str, str]]:
     """(endpoint, label) pairs the signed-in person's roles allow."""
     if not current_user.is_authenticated:
-        return [("main.index", "Home")]
+        return [("main.index", "Home"), ("public.register", "Register"),
+                ("public.verify_pasted", "Check a credential")]
     items = [("main.index", "Home"), ("dashboard.index", "My learning"),
              ("learning.catalogue", "Courses"), ("sessions.index", "Sessions"),
-             ("practice.index", "My practice")]
+             ("practice.index", "My practice"), ("accreditation.pathway", "Accreditation")]
     if current_user.is_admin or current_user.has_role(Role.SUPERVISOR):
         items.append(("assess.queue", "To assess"))
+    if current_user.is_admin or current_user.is_assessor:
+        items.append(("decisions.index", "Applications"))
     if current_user.is_admin or current_user.has_role(Role.TRAINER, Role.LEAD):
         items.append(("training.learners", "Learners"))
     if current_user.is_admin or current_user.has_role(Role.LEAD):

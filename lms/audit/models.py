@@ -20,8 +20,9 @@ class AuditEvent(db.Model):
     #: Position in the chain: 1, 2, 3... with no gaps.
     seq: Mapped[int] = mapped_column(unique=True)
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    #: Who did it; None for the system (scheduled commands).
-    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    #: Who did it; None for the system (scheduled commands). No ON DELETE action: a
+    #: cascade would rewrite history and break the chain, so such a user cannot be deleted.
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     #: What happened, e.g. "practice.signed_off".
     action: Mapped[str] = mapped_column(String(64))
     object_type: Mapped[str] = mapped_column(String(64))

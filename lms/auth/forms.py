@@ -1,5 +1,5 @@
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, SelectField, StringField
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
 from lms.auth import passwords
@@ -61,6 +61,10 @@ class ProfileForm(FlaskForm):
         description="Optional. Leave empty if you have no email address.",
     )
     preferred_language = SelectField("Preferred language", choices=choices(LANGUAGES.items()))
+    listed_publicly = BooleanField(
+        "List me on the public register",
+        description="Your name, level, scheme, status and expiry date are shown to anyone. "
+        "Nothing about your cases or contact details is ever shown.")
 
     def __init__(self, user, *args, **kwargs):
         super().__init__(*args, obj=user, **kwargs)

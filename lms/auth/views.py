@@ -117,6 +117,7 @@ def profile():
         current_user.display_name = form.display_name.data.strip()
         current_user.email = services.normalise_email(form.email.data)
         current_user.preferred_language = form.preferred_language.data
+        current_user.listed_publicly = form.listed_publicly.data
         db.session.commit()
         flash("Your details have been saved.", "success")
         return redirect(url_for("auth.profile"))

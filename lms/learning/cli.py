@@ -1,12 +1,14 @@
-"""`flask --app lms courses ...`: check (and load) the course catalogue files."""
+"""`flask --app lms courses ...`: check (and load) the course catalogue files, and check
+the accreditation standards kept beside them."""
 
 from pathlib import Path
 
 import click
 from flask.cli import AppGroup
 
+from lms.accreditation.standards import STANDARDS_FILE, read_standards
 from lms.extensions import db
-from lms.learning.content import course_folders, default_courses_path, read_catalogue
+from lms.learning.content import Problem, course_folders, default_courses_path, read_catalogue
 from lms.learning.loader import load_from
 
 courses_cli = AppGroup("courses", help="Check and load the course files under courses/.")
@@ -15,16 +17,20 @@ courses_cli = AppGroup("courses", help="Check and load the course files under co
 @courses_cli.command("check")
 @click.argument("path", required=False, type=click.Path(path_type=Path))
 def check(path):
-    """Check the course files under PATH (default: the project's courses/ folder) without
-    touching the database. Exits with status 1 if there is any problem."""
+    """Check the course files under PATH (default: the project's courses/ folder), and its
+    standards.yaml if there is one, without touching the database. Exits with status 1 if
+    there is any problem."""
     root = (path or default_courses_path()).resolve()
     courses, problems = read_catalogue(root)
+    levels, standards_problems = _check_standards(root)
+    problems += standards_problems
     for problem in problems:
         click.echo(f"{_relative(root.parent / problem.path)}:{problem.line}: {problem.message}")
     modules = [m for course in courses for m in course.modules]
     questions = sum(len(m.questions) for m in modules)
-    summary = (f"checked {_count(courses, 'course')}, {_count(modules, 'module')}, "
-               f"{_count(questions, 'question')}: {_count(problems, 'problem')}")
+    checked = [_count(courses, "course"), _count(modules, "module"),
+               _count(questions, "question"), *levels]
+    summary = f"checked {', '.join(checked)}: {_count(problems, 'problem')}"
     skipped = len(course_folders(root)) - len(courses)
     click.echo(summary + (f" ({_count(skipped, 'more course')} cannot be loaded)"
                           if skipped else ""))
@@ -49,6 +55,16 @@ def load(path):
     db.session.commit()
     click.echo(f"courses loaded: {len(report.created)} new, {len(report.updated)} updated, "
                f"{len(report.unchanged)} unchanged")
+
+
+def _check_standards(root: Path) -> tuple[list[str], list[Problem]]:
+    """The accreditation levels to mention (none without a standards.yaml) and the file's
+    problems. A course_completed requirement may name any course folder."""
+    path = root / STANDARDS_FILE
+    if not path.exists():
+        return [], []
+    standards, problems = read_standards(path, {folder.name for folder in course_folders(root)})
+    return [_count(len(standards.levels) if standards else 0, "accreditation level")], problems
 
 
 def _relative(path: Path) -> str:

@@ -2,6 +2,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user
 
 from lms import access
+from lms.audit import services as audit
 from lms.auth import services as auth_services
 from lms.csv_export import csv_text
 from lms.extensions import db
@@ -197,3 +198,17 @@ def _credentials_csv(created) -> str:
         ["username", "display_name", "one_time_password"],
         ((user.username, user.display_name, otp) for user, otp in created),
     )
+
+
+@bp.route("/<int:user_id>/assessor", methods=["POST"])
+@access.admin
+def toggle_assessor(user_id):
+    person = services.get_person_or_404(user_id, for_=current_user)
+    if EmptyForm().validate_on_submit():
+        person.is_assessor = not person.is_assessor
+        audit.record("user.assessor_role_changed", actor=current_user, object_type="user",
+                     object_id=person.id, payload={"assessor": person.is_assessor})
+        db.session.commit()
+        flash(f"{person.display_name} {'is now' if person.is_assessor else 'is no longer'} an "
+              "accreditation assessor.", "success")
+    return redirect(url_for("people.show", user_id=person.id))

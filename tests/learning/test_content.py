@@ -99,7 +99,7 @@ def check_yaml(*questions):
 
 BASE = {
     "README.md": "# Courses\n",
-    "standards.yaml": "anything: [goes\n",  # top-level files are not course files
+    "notes.yaml": "anything: [goes\n",  # top-level files are not course files
     "alpha/course.yaml": ALPHA,
     "alpha/01-intro.md": INTRO,
     "alpha/01-intro.check.yaml": check_yaml(),

@@ -62,3 +62,17 @@ def test_demo_practice_is_idempotent_and_audited(app, runner, client):
     assert runner.invoke(args=["audit", "verify"]).exit_code == 0
     client.post("/login", data={"username": "prison.supervisor", "password": "restorative-demo"})
     assert "Asked of you (1)" in client.get("/supervision/queue").get_data(as_text=True)
+
+
+def test_demo_accreditation_is_idempotent(app, runner, client, tmp_path, monkeypatch):
+    from lms.accreditation.models import AccreditationRecord, Application
+
+    monkeypatch.setitem(app.config, "SIGNING_KEYS_DIR", str(tmp_path / "keys"))
+    assert runner.invoke(args=["demo", "load"]).exit_code == 0
+    counts = (_count(app, AccreditationRecord), _count(app, Application))
+    assert counts == (11, 12)
+    assert runner.invoke(args=["demo", "load"]).exit_code == 0
+    assert (_count(app, AccreditationRecord), _count(app, Application)) == counts
+    assert runner.invoke(args=["audit", "verify"]).exit_code == 0
+    page = client.get("/register").get_data(as_text=True)
+    assert "Sam Whitaker" in page and "Gareth Price" not in page

@@ -1,0 +1,24 @@
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from lms.accreditation import lifecycle
+from lms.accreditation.issuing import keyring
+from lms.extensions import db
+
+accreditation_cli = AppGroup("accreditation", help="Accreditation records and signing keys.")
+
+
+@accreditation_cli.command("sweep")
+def sweep():
+    """Daily: expiring/lapsed by date, dependent levels, reminders. Safe to run twice."""
+    counts = lifecycle.sweep()
+    db.session.commit()
+    click.echo("sweep: " + ", ".join(f"{n} {what}" for what, n in counts.items()))
+
+
+@accreditation_cli.command("rotate-key")
+def rotate_key():
+    """Start signing with a new key; old keys stay published so old credentials verify."""
+    ring = keyring(current_app)
+    click.echo(f"new signing key: {ring.rotate()} (previous keys stay in the JWKS)")

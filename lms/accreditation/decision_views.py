@@ -1,0 +1,56 @@
+"""Assessors: applications waiting for a decision, and deciding them."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.exc import StaleDataError
+
+from lms import access
+from lms.accreditation import services
+from lms.accreditation.forms import DecisionForm
+from lms.accreditation.models import Application, ApplicationStatus
+from lms.extensions import db
+
+bp = Blueprint("decisions", __name__, url_prefix="/accreditation/applications")
+
+
+@bp.route("/")
+@access.assessor
+def index():
+    applications = db.session.scalars(
+        select(Application).where(Application.status == ApplicationStatus.SUBMITTED)
+        .order_by(Application.submitted_at)
+        .options(selectinload(Application.applicant), selectinload(Application.nominated_by),
+                 selectinload(Application.standard_version)).limit(500)).all()
+    return render_template("accreditation/applications.html", applications=applications)
+
+
+@bp.route("/<int:application_id>", methods=["GET", "POST"])
+@access.assessor
+def show(application_id):
+    application = db.session.scalar(select(Application).where(
+        Application.id == application_id).options(selectinload(Application.applicant)))
+    if application is None:
+        abort(404)
+    form = DecisionForm()
+    can_decide = services.can_decide(current_user, application)
+    if form.validate_on_submit():
+        if not can_decide:
+            abort(403)
+        try:
+            record = services.decide(application, current_user, form.outcome.data,
+                                     form.reasons.data.strip())
+            db.session.commit()
+        except StaleDataError:
+            db.session.rollback()
+            flash("Another assessor decided this application first; their decision stands.",
+                  "error")
+            return redirect(url_for("decisions.show", application_id=application_id))
+        if record:
+            flash(f"Approved: accreditation {record.public_id} issued.", "success")
+            return redirect(url_for("records.show", public_id=record.public_id))
+        flash(f"Decision saved: {form.outcome.data}.", "success")
+        return redirect(url_for("decisions.index"))
+    return render_template("accreditation/application.html", application=application,
+                           form=form, can_decide=can_decide)

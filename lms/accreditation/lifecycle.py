@@ -1,0 +1,168 @@
+"""What happens to accreditation records over time: withdrawal and return, suspension and
+reinstatement, revocation, renewal, and the daily sweep by date."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from lms import clock
+from lms.accreditation import evidence as evidence_store
+from lms.accreditation.evaluation import evaluate
+from lms.accreditation.models import (
+    VALID_STATUSES,
+    AccreditationRecord,
+    RecordStatus,
+    StatusChange,
+)
+from lms.accreditation.services import AccreditationError, add_months
+from lms.accreditation.standards import Standards, load_standards
+from lms.audit import services as audit
+from lms.extensions import db
+from lms.notify import services as notify
+
+S = RecordStatus
+#: action -> (statuses it may start from, who may do it)
+TRANSITIONS = {
+    "withdraw": ((S.ACTIVE, S.EXPIRING), "holder"),
+    "return": ((S.WITHDRAWN,), "holder"),
+    "suspend": ((S.ACTIVE, S.EXPIRING, S.WITHDRAWN), "admin"),
+    "reinstate": ((S.SUSPENDED,), "admin"),
+    "revoke": ((S.ACTIVE, S.EXPIRING, S.WITHDRAWN, S.SUSPENDED, S.LAPSED), "admin"),
+    "renew": ((S.ACTIVE, S.EXPIRING), "admin"),
+}
+
+
+def date_status(record: AccreditationRecord, today: date, notice_days: int) -> RecordStatus:
+    """Active, expiring or lapsed, from the dates alone."""
+    if record.expires_on < today:
+        return S.LAPSED
+    if (record.expires_on - today).days <= notice_days:
+        return S.EXPIRING
+    return S.ACTIVE
+
+
+def allowed_actions(record: AccreditationRecord, user) -> list[str]:
+    is_holder = user.id == record.holder_id
+    is_staff = user.is_admin or user.is_assessor
+    return [action for action, (starts, who) in TRANSITIONS.items()
+            if record.status in starts and (is_staff if who == "admin" else is_holder
+                                            or is_staff)]
+
+
+def change(record: AccreditationRecord, to: RecordStatus, *, actor, reason: str) -> None:
+    if record.status == to:
+        return
+    record.history.append(StatusChange(from_status=record.status, to_status=to,
+                                       actor_id=actor.id if actor else None, reason=reason))
+    audit.record("accreditation.status_changed", actor=actor, object_type="accreditation",
+                 object_id=record.public_id, payload={"from": record.status, "to": str(to)})
+    record.status = to
+    db.session.flush()
+
+
+def act(record: AccreditationRecord, action: str, *, actor, reason: str,
+        standards: Standards | None = None) -> None:
+    """Carry out a lifecycle action, refusing transitions the rules do not allow."""
+    if action not in allowed_actions(record, actor):
+        raise AccreditationError(f"This record is {record.status}: it cannot be "
+                                 f"{_past(action)} now.")
+    if not reason.strip():
+        raise AccreditationError("Give a reason; it is kept in the record's history.")
+    standards = standards or load_standards()
+    today = clock.utcnow().date()
+    if action == "renew":
+        _renew(record, actor, reason, standards, today)
+    elif action in ("return", "reinstate"):
+        change(record, date_status(record, today, standards.expiring_notice_days),
+               actor=actor, reason=reason)
+    else:
+        target = {"withdraw": S.WITHDRAWN, "suspend": S.SUSPENDED, "revoke": S.REVOKED}[action]
+        change(record, target, actor=actor, reason=reason)
+        if target == S.REVOKED:
+            cascade_dependents(record.holder_id, standards, actor=actor)
+
+
+def _past(action: str) -> str:
+    return {"withdraw": "withdrawn", "return": "returned", "suspend": "suspended",
+            "reinstate": "reinstated", "revoke": "revoked", "renew": "renewed"}[action]
+
+
+def _renew(record, actor, reason, standards, today) -> None:
+    """Extend by the validity period when the maintenance rules are met over the period."""
+    level = standards.levels.get(record.level_key)
+    if level is None:
+        raise AccreditationError("This level is no longer in the standards.")
+    evaluation = evaluate(level, evidence_store.gather(record.holder_id, today),
+                          course_titles=evidence_store.course_titles(), maintenance=True)
+    if not evaluation.eligible:
+        missing = "; ".join(r.missing for r in evaluation.results if r.missing)
+        raise AccreditationError(f"The maintenance requirements are not met: {missing}.")
+    record.expires_on = add_months(record.expires_on, level.validity_months)
+    record.history.append(StatusChange(from_status=record.status, to_status=record.status,
+                                       actor_id=actor.id, reason=f"Renewed: {reason}"))
+    audit.record("accreditation.renewed", actor=actor, object_type="accreditation",
+                 object_id=record.public_id, payload={"expires_on": record.expires_on.isoformat()})
+    change(record, date_status(record, today, standards.expiring_notice_days), actor=actor,
+           reason="Status after renewal.")
+    db.session.flush()
+
+
+def cascade_dependents(holder_id: int, standards: Standards, *, actor=None) -> int:
+    """Lapse valid records whose level depends on a level the holder no longer holds."""
+    records = db.session.scalars(select(AccreditationRecord).where(
+        AccreditationRecord.holder_id == holder_id)).all()
+    held = {r.level_key for r in records if r.status in VALID_STATUSES}
+    lapsed = 0
+    for record in records:
+        level = standards.levels.get(record.level_key)
+        needs = level.depends_on if level else None
+        if record.status in VALID_STATUSES and needs and needs not in held:
+            change(record, S.LAPSED, actor=actor,
+                   reason=f"{standards.levels[needs].name} is no longer held.")
+            held.discard(record.level_key)
+            lapsed += 1
+    return lapsed
+
+
+def sweep(today: date | None = None, standards: Standards | None = None) -> dict[str, int]:
+    """Move valid records to expiring or lapsed by date, cascade dependencies and queue
+    reminders. Running it twice changes nothing the second time."""
+    standards = standards or load_standards()
+    today = today or clock.utcnow().date()
+    counts = {"expiring": 0, "lapsed": 0, "cascaded": 0, "reminders": 0}
+    records = db.session.scalars(select(AccreditationRecord).where(
+        AccreditationRecord.status.in_(VALID_STATUSES))
+        .options(selectinload(AccreditationRecord.holder),
+                 selectinload(AccreditationRecord.history))).all()
+    touched = set()
+    for record in records:
+        target = date_status(record, today, standards.expiring_notice_days)
+        if target != record.status:
+            change(record, target, actor=None,
+                   reason=f"Expiry date {record.expires_on:%d %b %Y}.")
+            if target != S.ACTIVE:  # back to active only if the notice period was shortened
+                counts["lapsed" if target == S.LAPSED else "expiring"] += 1
+            touched.add(record.holder_id)
+        counts["reminders"] += _remind(record, today, standards)
+    for holder_id in touched:
+        counts["cascaded"] += cascade_dependents(holder_id, standards)
+    return counts
+
+
+def _remind(record, today, standards) -> int:
+    if record.status not in VALID_STATUSES:
+        return 0
+    days_left = (record.expires_on - today).days
+    due = [d for d in standards.reminder_days if days_left <= d]
+    if not due:
+        return 0
+    window = min(due)
+    key = f"accreditation-reminder:{record.id}:{record.expires_on.isoformat()}:{window}"
+    sent = notify.notify(record.holder, f"Your {record.level_name} accreditation "
+                         f"({record.public_id}) expires on {record.expires_on:%d %b %Y}. "
+                         "Check your pathway to renew it.", "/accreditation/pathway",
+                         dedupe_key=key)
+    return 1 if sent else 0

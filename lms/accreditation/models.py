@@ -1,0 +1,143 @@
+"""Applications, accreditation records with their status history, and attestations."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from lms import clock
+from lms.auth.models import User
+from lms.db_types import UTCDateTime
+from lms.extensions import db
+from lms.schemes.models import Scheme
+
+
+class StandardVersion(db.Model):
+    """One state of courses/standards.yaml; records keep the version they were issued under."""
+
+    __tablename__ = "standard_versions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    content_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    #: {level key: {"name", "validity_months", "depends_on"}} as it was then.
+    levels: Mapped[dict] = mapped_column(JSON)
+    loaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+
+
+class ApplicationStatus(enum.StrEnum):
+    SUBMITTED = "submitted"
+    APPROVED = "approved"
+    FURTHER_WORK = "further work needed"
+    NOT_ACCEPTED = "not accepted"
+
+
+class Application(db.Model):
+    __tablename__ = "applications"
+    __table_args__ = (Index("ix_applications_status", "status", "submitted_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    applicant_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"),
+                                              index=True)
+    level_key: Mapped[str] = mapped_column(String(32))
+    standard_version_id: Mapped[int] = mapped_column(ForeignKey("standard_versions.id"))
+    scheme_id: Mapped[int | None] = mapped_column(ForeignKey("schemes.id", ondelete="SET NULL"))
+    #: The lead who nominated them, if they did not apply themselves.
+    nominated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id",
+                                                                   ondelete="SET NULL"))
+    status: Mapped[str] = mapped_column(String(24), default=ApplicationStatus.SUBMITTED)
+    #: The evaluation and evidence frozen when the application was made.
+    snapshot: Mapped[dict] = mapped_column(JSON)
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    assessor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reasons: Mapped[str | None] = mapped_column(Text)
+    #: Optimistic lock: two assessors deciding at once cannot both store a decision.
+    version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    applicant: Mapped[User] = relationship(foreign_keys=[applicant_id])
+    nominated_by: Mapped[User | None] = relationship(foreign_keys=[nominated_by_id])
+    assessor: Mapped[User | None] = relationship(foreign_keys=[assessor_id])
+    standard_version: Mapped[StandardVersion] = relationship()
+
+
+class RecordStatus(enum.StrEnum):
+    ACTIVE = "active"
+    EXPIRING = "expiring"
+    LAPSED = "lapsed"
+    WITHDRAWN = "temporarily withdrawn"
+    SUSPENDED = "suspended"
+    REVOKED = "revoked"
+
+
+#: Statuses in which the holder is accredited.
+VALID_STATUSES = (RecordStatus.ACTIVE, RecordStatus.EXPIRING)
+
+
+class AccreditationRecord(db.Model):
+    __tablename__ = "accreditation_records"
+    __table_args__ = (Index("ix_accreditation_records_holder", "holder_id", "level_key"),
+                      Index("ix_accreditation_records_status", "status", "expires_on"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Random, unguessable identifier printed on certificates, e.g. "K7QD-2MXP-9TRB-W4ZH".
+    public_id: Mapped[str] = mapped_column(String(24), unique=True)
+    holder_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    level_key: Mapped[str] = mapped_column(String(32))
+    level_name: Mapped[str] = mapped_column(String(120))
+    standard_version_id: Mapped[int] = mapped_column(ForeignKey("standard_versions.id"))
+    application_id: Mapped[int | None] = mapped_column(ForeignKey("applications.id",
+                                                                  ondelete="SET NULL"))
+    scheme_id: Mapped[int | None] = mapped_column(ForeignKey("schemes.id", ondelete="SET NULL"))
+    issued_on: Mapped[date] = mapped_column(Date)
+    expires_on: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(24), default=RecordStatus.ACTIVE)
+    #: The decision (assessor, reasons) and the evidence it rested on.
+    decision: Mapped[dict] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    holder: Mapped[User] = relationship()
+    scheme: Mapped[Scheme | None] = relationship()
+    standard_version: Mapped[StandardVersion] = relationship()
+    history: Mapped[list[StatusChange]] = relationship(
+        back_populates="record", order_by="StatusChange.id", cascade="all, delete-orphan")
+
+    @property
+    def valid(self) -> bool:
+        return self.status in VALID_STATUSES
+
+
+class StatusChange(db.Model):
+    __tablename__ = "accreditation_status_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    record_id: Mapped[int] = mapped_column(ForeignKey("accreditation_records.id",
+                                                      ondelete="CASCADE"), index=True)
+    from_status: Mapped[str | None] = mapped_column(String(24))
+    to_status: Mapped[str] = mapped_column(String(24))
+    #: None when the scheduled sweep made the change.
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    reason: Mapped[str] = mapped_column(Text)
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+
+    record: Mapped[AccreditationRecord] = relationship(back_populates="history")
+    actor: Mapped[User | None] = relationship()
+
+
+class Attestation(db.Model):
+    """A statement the practitioner has agreed to (code of practice, indemnity insurance)."""
+
+    __tablename__ = "attestations"
+    __table_args__ = (UniqueConstraint("user_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(40))
+    agreed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)

@@ -1,0 +1,83 @@
+"""An accreditation record: its page, lifecycle actions, certificate and credential."""
+
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, url_for
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from lms import access
+from lms.accreditation import lifecycle, services
+from lms.accreditation.forms import LifecycleForm
+from lms.accreditation.issuing import certificate_pdf, signed_credential
+from lms.accreditation.models import AccreditationRecord, StatusChange
+from lms.extensions import db
+from lms.people.services import can_manage_person
+
+bp = Blueprint("records", __name__, url_prefix="/accreditation/records")
+
+
+def get_record_or_404(public_id: str, *, for_) -> AccreditationRecord:
+    record = db.session.scalar(
+        select(AccreditationRecord).where(AccreditationRecord.public_id == public_id)
+        .options(selectinload(AccreditationRecord.holder),
+                 selectinload(AccreditationRecord.history).selectinload(StatusChange.actor)))
+    if record is None:
+        abort(404)
+    allowed = (record.holder_id == for_.id or for_.is_admin or for_.is_assessor
+               or can_manage_person(for_, record.holder))
+    if not allowed:
+        abort(404)
+    return record
+
+
+@bp.route("/<public_id>")
+@access.signed_in
+def show(public_id):
+    record = get_record_or_404(public_id, for_=current_user)
+    return render_template("accreditation/record.html", record=record, form=LifecycleForm(),
+                           actions=lifecycle.allowed_actions(record, current_user),
+                           verify_url=url_for("public.verify", public_id=record.public_id,
+                                              _external=True))
+
+
+@bp.route("/<public_id>/<action>", methods=["POST"])
+@access.signed_in
+def act(public_id, action):
+    record = get_record_or_404(public_id, for_=current_user)
+    if action not in lifecycle.TRANSITIONS:
+        abort(404)
+    form = LifecycleForm()
+    if not form.validate_on_submit():
+        flash(form.reason.errors[0] if form.reason.errors else "Try again.", "error")
+        return redirect(url_for("records.show", public_id=public_id))
+    try:
+        lifecycle.act(record, action, actor=current_user, reason=form.reason.data)
+    except services.AccreditationError as refusal:
+        db.session.rollback()
+        flash(str(refusal), "error")
+    else:
+        db.session.commit()
+        flash(f"Record {lifecycle._past(action)}.", "success")
+    return redirect(url_for("records.show", public_id=public_id))
+
+
+@bp.route("/<public_id>/certificate.pdf")
+@access.signed_in
+def certificate(public_id):
+    record = get_record_or_404(public_id, for_=current_user)
+    if not record.valid:
+        flash("A certificate is only available while the accreditation is valid.", "error")
+        return redirect(url_for("records.show", public_id=public_id))
+    return Response(certificate_pdf(record), mimetype="application/pdf", headers={
+        "Content-Disposition": f"attachment; filename=accreditation-{public_id}.pdf"})
+
+
+@bp.route("/<public_id>/credential.jwt")
+@access.signed_in
+def credential(public_id):
+    record = get_record_or_404(public_id, for_=current_user)
+    if record.holder_id != current_user.id and not current_user.is_admin:
+        abort(404)
+    token = signed_credential(record, current_app)
+    return Response(token, mimetype="application/jwt", headers={
+        "Content-Disposition": f"attachment; filename=accreditation-{public_id}.jwt"})

@@ -1,0 +1,144 @@
+"""The accreditation standards (courses/standards.yaml) read into plain, frozen specs.
+
+Pure: no database and no application. The levels, their requirements and the renewal
+policy are data a scheme network edits, never constants in code; the vocabulary and its
+checks live in standards_checks.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from types import MappingProxyType
+
+from lms.accreditation.standards_checks import DEFAULTS, TUPLE_FIELDS, check_standards
+from lms.learning.content import Problem, course_folders, default_courses_path
+from lms.learning.content_checks import parse_yaml, read_text
+
+STANDARDS_FILE = "standards.yaml"
+
+
+@dataclass(frozen=True)
+class Requirement:
+    kind: str  #: e.g. "practice_records" (see the vocabulary in standards.yaml)
+    params: Mapping[str, object]  #: validated fields; role/process_type/level as tuples
+    line: int  #: where it is in standards.yaml
+
+    def __hash__(self):  # params is a read-only mapping of hashable values
+        return hash((self.kind, tuple(sorted(self.params.items())), self.line))
+
+
+@dataclass(frozen=True)
+class LevelStandard:
+    key: str
+    name: str
+    summary: str
+    validity_months: int
+    depends_on: str | None  #: a level that must stay active for this one to stay valid
+    requirements: tuple[Requirement, ...]  #: for first issue
+    maintenance: tuple[Requirement, ...]  #: for renewal
+
+
+@dataclass(frozen=True)
+class Standards:
+    levels: Mapping[str, LevelStandard]  #: in file order
+    attestations: Mapping[str, str]  #: key -> the sentence a practitioner agrees to
+    expiring_notice_days: int
+    reminder_days: tuple[int, ...]
+    content_hash: str  #: same content, same hash (comments and layout do not count)
+
+
+def default_standards_path() -> Path:
+    return default_courses_path() / STANDARDS_FILE
+
+
+def read_standards(path: Path, course_slugs: set[str]) -> tuple[Standards | None, list[Problem]]:
+    """The standards in `path` and every problem found (None if any). Never raises for bad
+    content. Course slugs are those a course_completed requirement may name."""
+    path = Path(path)
+    shown = f"{path.resolve().parent.name}/{path.name}"  # as in course problems
+    text, issue = read_text(path)
+    doc, issues = parse_yaml(text) if text is not None else (None, [issue])
+    if doc is not None and not issues:
+        issues = check_standards(doc, set(course_slugs))
+    problems = sorted((Problem(shown, line, message) for line, message in issues),
+                      key=lambda p: (p.line, p.message))
+    return (None, problems) if problems else (_standards(doc), [])
+
+
+def load_standards() -> Standards:
+    """The project's standards; re-read when the file (or the set of courses) changes.
+    Raises RuntimeError listing the problems if the file is not valid."""
+    path = default_standards_path()
+    try:
+        mtime = path.stat().st_mtime_ns
+    except OSError as err:
+        raise RuntimeError(f"cannot read {path}: {err.strerror or err}") from err
+    slugs = frozenset(folder.name for folder in course_folders(default_courses_path()))
+    return _load(path, mtime, slugs)
+
+
+@lru_cache(maxsize=4)
+def _load(path: Path, mtime_ns: int, course_slugs: frozenset[str]) -> Standards:
+    standards, problems = read_standards(path, set(course_slugs))
+    if standards is None:
+        raise RuntimeError("the accreditation standards have problems:\n"
+                           + "\n".join(str(p) for p in problems))
+    return standards
+
+
+def _standards(doc) -> Standards:
+    data = doc.data
+    levels = {key: _level(doc, key, level) for key, level in data["levels"].items()}
+    fields = {
+        "levels": MappingProxyType(levels),
+        "attestations": MappingProxyType({k: v.strip() for k, v in data["attestations"].items()}),
+        "expiring_notice_days": data["expiring_notice_days"],
+        "reminder_days": tuple(data["reminder_days"]),
+    }
+    return Standards(**fields, content_hash=_digest(_canonical(fields)))
+
+
+def _level(doc, key: str, level: dict) -> LevelStandard:
+    return LevelStandard(
+        key=key, name=level["name"].strip(), summary=" ".join(level["summary"].split()),
+        validity_months=level["validity_months"], depends_on=level.get("depends_on"),
+        requirements=_requirements(doc, key, "requirements", level["requirements"]),
+        maintenance=_requirements(doc, key, "maintenance", level["maintenance"]))
+
+
+def _requirements(doc, key: str, section: str, items: list) -> tuple[Requirement, ...]:
+    return tuple(Requirement(item["kind"], MappingProxyType(_params(item)),
+                             doc.line("levels", key, section, n))
+                 for n, item in enumerate(items))
+
+
+def _params(item: dict) -> dict[str, object]:
+    params = {k: v for k, v in item.items() if k != "kind"}
+    for name, value in DEFAULTS.get(item["kind"], {}).items():
+        params.setdefault(name, value)
+    for name in TUPLE_FIELDS:
+        if name in params and not isinstance(params[name], list):
+            params[name] = [params[name]]
+    if item["kind"] == "cpd_hours":  # 16 and 16.0 are the same standard
+        params = {k: float(v) if k != "within_months" else v for k, v in params.items()}
+    return {k: tuple(v) if isinstance(v, list) else v for k, v in params.items()}
+
+
+def _canonical(fields: dict) -> dict:
+    def requirements(items):
+        return [[r.kind, dict(r.params)] for r in items]
+
+    levels = [[lv.key, lv.name, lv.summary, lv.validity_months, lv.depends_on,
+               requirements(lv.requirements), requirements(lv.maintenance)]
+              for lv in fields["levels"].values()]
+    return {**fields, "levels": levels, "attestations": dict(fields["attestations"])}
+
+
+def _digest(value: object) -> str:
+    text = json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()

@@ -1,0 +1,277 @@
+"""Evidence measured against a level (lms.accreditation.evaluation): pure, no database."""
+
+from dataclasses import replace
+from datetime import date, timedelta
+
+import pytest
+
+from lms.accreditation.evaluation import (
+    CpdEvidence,
+    Evidence,
+    PracticeEvidence,
+    evaluate,
+    months_before,
+)
+from lms.accreditation.standards import LevelStandard, Requirement, load_standards
+
+TODAY = date(2026, 3, 15)
+YEAR_AGO = date(2025, 3, 15)  # exactly 12 months before TODAY
+TITLES = {"sensitive-complex": "Sensitive and complex cases"}
+NAMES = {"foundation": "Foundation practitioner", "intermediate": "Intermediate practitioner",
+         "advanced": "Advanced practitioner"}
+
+
+@pytest.fixture(autouse=True)
+def clean_database():
+    """Pure functions: override the suite's per-test database reset, so these tests
+    need no app."""
+    yield
+
+
+def evidence(**fields):
+    empty = {"today": TODAY, "completed_courses": {}, "practice": (), "supervision_dates": (),
+             "cpd": (), "levels_held": {}, "attestations": frozenset()}
+    return Evidence(**{**empty, **fields})
+
+
+def process(occurred_on=date(2026, 1, 10), signed_off_on=None, role="lead", direct=True,
+            face_to_face=True, sensitive=False, process_type="formal_conference"):
+    return PracticeEvidence(occurred_on, signed_off_on or occurred_on, role, direct,
+                            face_to_face, sensitive, process_type)
+
+
+def level(*requirements, maintenance=()):
+    return LevelStandard("test", "Test level", "For tests.", 12, None, tuple(requirements),
+                         tuple(maintenance))
+
+
+def check(kind, ev, **params):
+    """The one result of a level with a single requirement."""
+    normalised = {k: tuple(v) if isinstance(v, list) else v for k, v in params.items()}
+    result, = evaluate(level(Requirement(kind, normalised, 1)), ev, course_titles=TITLES,
+                       level_names=NAMES).results
+    return result
+
+
+@pytest.mark.parametrize(("day", "months", "expected"), [
+    (date(2026, 3, 15), 12, date(2025, 3, 15)),
+    (date(2026, 5, 31), 3, date(2026, 2, 28)),
+    (date(2024, 5, 31), 3, date(2024, 2, 29)),
+    (date(2026, 1, 10), 1, date(2025, 12, 10)),
+    (date(2026, 3, 31), 25, date(2024, 2, 29)),
+    (date(2026, 1, 31), -1, date(2026, 2, 28)),
+])
+def test_months_before_handles_month_ends(day, months, expected):
+    assert months_before(day, months) == expected
+
+
+def test_course_completed():
+    done = check("course_completed", evidence(completed_courses={
+        "sensitive-complex": date(2025, 6, 2)}), course="sensitive-complex")
+    assert (done.met, done.have, done.need, done.missing) == (
+        True, "completed on 2 Jun 2025", "completed", None)
+    assert done.description == "Sensitive and complex cases course completed"
+    not_done = check("course_completed", evidence(), course="sensitive-complex")
+    assert (not_done.met, not_done.have) == (False, "not yet")
+    assert not_done.missing == "Complete the Sensitive and complex cases course"
+    untitled = check("course_completed", evidence(), course="trainer")
+    assert untitled.missing == "Complete the trainer course"
+
+
+def test_practice_records_count_and_wording():
+    ev = evidence(practice=(process(), process(role="co_facilitator")))
+    met = check("practice_records", ev, count=2, within_months=24)
+    assert (met.met, met.have, met.need, met.missing) == (True, "2", "2", None)
+    assert met.description == "2 signed-off processes in the last 24 months"
+    lead = check("practice_records", ev, count=3, role=["lead"], within_months=24)
+    assert lead.description == "3 signed-off processes as lead facilitator, in the last 24 months"
+    assert (lead.met, lead.have, lead.need) == (False, "1", "3")
+    assert lead.missing == "2 more signed-off processes as lead facilitator, in the last 24 months"
+    conferences = check("practice_records", evidence(practice=(process(),)), count=3,
+                        role=["lead"], process_type=["formal_conference"])
+    assert conferences.missing == "2 more signed-off formal conferences as lead facilitator"
+
+
+def test_practice_records_window_uses_the_date_the_process_took_place():
+    on_the_day = process(occurred_on=YEAR_AGO, signed_off_on=date(2026, 1, 1))
+    day_before = process(occurred_on=YEAR_AGO - timedelta(days=1),
+                         signed_off_on=date(2026, 1, 1))
+    assert check("practice_records", evidence(practice=(on_the_day,)), count=1,
+                 within_months=12).met
+    assert not check("practice_records", evidence(practice=(day_before,)), count=1,
+                     within_months=12).met
+    assert check("practice_records", evidence(practice=(day_before,)), count=1).met  # any time
+    future = process(occurred_on=TODAY + timedelta(days=1))
+    assert not check("practice_records", evidence(practice=(future,)), count=1).met
+
+
+@pytest.mark.parametrize(("filters", "matching", "other", "words"), [
+    ({"role": ["lead"]}, {"role": "lead"}, {"role": "observer"}, "process as lead facilitator"),
+    ({"role": ["lead", "co_facilitator"]}, {"role": "co_facilitator"}, {"role": "observer"},
+     "process as lead facilitator or co-facilitator"),
+    ({"direct": True}, {"direct": True}, {"direct": False}, "direct process"),
+    ({"direct": False}, {"direct": False}, {"direct": True}, "indirect process"),
+    ({"face_to_face": True}, {"face_to_face": True}, {"face_to_face": False},
+     "face-to-face process"),
+    ({"sensitive": True}, {"sensitive": True}, {"sensitive": False},
+     "sensitive or complex process"),
+    ({"process_type": ["informal_meeting"]}, {"process_type": "informal_meeting"},
+     {"process_type": "circle"}, "informal meeting"),
+    ({"process_type": ["circle", "indirect"]}, {"process_type": "indirect"},
+     {"process_type": "other"}, "circle or indirect process"),
+    ({"direct": True, "face_to_face": True}, {"direct": True, "face_to_face": True},
+     {"direct": True, "face_to_face": False}, "direct, face-to-face process"),
+])
+def test_practice_records_filters(filters, matching, other, words):
+    ev = evidence(practice=(process(**matching), process(**other)))
+    result = check("practice_records", ev, count=1, **filters)
+    assert result.met and result.have == "1"
+    short = check("practice_records", ev, count=2, **filters)
+    assert short.missing == f"1 more signed-off {words}"
+
+
+def test_observed_sign_offs_count_by_the_sign_off_date():
+    late = process(occurred_on=date(2024, 12, 1), signed_off_on=YEAR_AGO)
+    result = check("observed_sign_offs", evidence(practice=(late,)), count=1, within_months=12)
+    assert (result.met, result.have) == (True, "1")
+    assert result.description == ("1 observed practice signed off by a case supervisor in the "
+                                  "last 12 months")
+    early = replace(late, signed_off_on=YEAR_AGO - timedelta(days=1))
+    result = check("observed_sign_offs", evidence(practice=(early,)), count=2, within_months=12)
+    assert (result.met, result.have, result.need) == (False, "0", "2")
+    assert result.missing == ("2 more observed practices signed off by a case supervisor in "
+                              "the last 12 months")
+
+
+def test_supervision_within_weeks():
+    twelve_weeks_ago = TODAY - timedelta(weeks=12)
+    result = check("supervision_within", evidence(
+        supervision_dates=(date(2025, 1, 1), twelve_weeks_ago)), weeks=12)
+    assert (result.met, result.have, result.need) == (
+        True, "last on 21 Dec 2025", "within 12 weeks")
+    assert result.description == "A case supervision session in the last 12 weeks"
+    late = check("supervision_within", evidence(
+        supervision_dates=(twelve_weeks_ago - timedelta(days=1),)), weeks=12)
+    assert not late.met
+    assert late.missing == "A case supervision session (the last was 12 weeks and 1 day ago)"
+    old = check("supervision_within", evidence(
+        supervision_dates=(TODAY - timedelta(weeks=15),)), weeks=12)
+    assert old.missing == "A case supervision session (the last was 15 weeks ago)"
+    none = check("supervision_within", evidence(), weeks=12)
+    assert (none.have, none.missing) == ("none yet",
+                                         "A case supervision session (none recorded yet)")
+
+
+def cpd(*entries):
+    return evidence(cpd=tuple(CpdEvidence(day, hours, approved)
+                              for day, hours, approved in entries))
+
+
+def test_cpd_hours_total_and_approved_share():
+    ev = cpd((date(2026, 1, 5), 4.5, True), (date(2025, 11, 1), 3, False))
+    result = check("cpd_hours", ev, hours=12, within_months=12, min_approved_share=0.5)
+    assert (result.met, result.have, result.need) == (
+        False, "7.5 hours (4.5 approved)", "12 hours, at least half approved")
+    assert result.description == "12 hours of CPD in the last 12 months, at least half approved"
+    assert result.missing == ("4.5 more CPD hours in the last 12 months; "
+                              "1.5 more approved CPD hours")
+    ev = cpd((date(2026, 1, 5), 4.5, True), (date(2025, 11, 1), 8, False))
+    result = check("cpd_hours", ev, hours=12, within_months=12, min_approved_share=0.5)
+    assert (result.met, result.missing) == (False, "1.5 more approved CPD hours")
+    ev = cpd((date(2026, 1, 5), 6, True), (date(2025, 11, 1), 6, False))
+    assert check("cpd_hours", ev, hours=12, within_months=12, min_approved_share=0.5).met
+
+
+def test_cpd_hours_window_and_no_share():
+    ev = cpd((YEAR_AGO, 5, False), (YEAR_AGO - timedelta(days=1), 5, True))
+    result = check("cpd_hours", ev, hours=6, within_months=12)
+    assert (result.have, result.need) == ("5 hours (0 approved)", "6 hours")
+    assert result.missing == "1 more CPD hour in the last 12 months"
+    assert check("cpd_hours", ev, hours=5, within_months=12).met
+
+
+def test_level_held():
+    ev = evidence(levels_held={"foundation": date(2025, 9, 1)})
+    held = check("level_held", ev, level=["foundation"])
+    assert (held.met, held.have, held.need) == (
+        True, "Foundation practitioner since 1 Sep 2025", "held")
+    assert held.description == "Foundation practitioner held"
+    missing = check("level_held", ev, level=["intermediate"])
+    assert (missing.met, missing.have) == (False, "not held")
+    assert missing.missing == "Hold an active Intermediate practitioner accreditation"
+    unnamed = check("level_held", ev, level=["case_supervisor"], for_months=24)
+    assert unnamed.missing == "Hold an active case_supervisor accreditation for 24 months"
+
+
+def test_level_held_for_months_boundary():
+    two_years_ago = months_before(TODAY, 24)
+    on_time = check("level_held", evidence(levels_held={"advanced": two_years_ago}),
+                    level=["advanced"], for_months=24)
+    assert (on_time.met, on_time.need) == (True, "held for 24 months")
+    assert on_time.description == "Advanced practitioner held for 24 months"
+    a_day_short = check("level_held", evidence(
+        levels_held={"advanced": two_years_ago + timedelta(days=1)}),
+        level=["advanced"], for_months=24)
+    assert a_day_short.missing == "Hold Advanced practitioner for 1 more month"
+    recent = check("level_held", evidence(levels_held={"advanced": date(2024, 10, 15)}),
+                   level=["advanced"], for_months=24)
+    assert recent.missing == "Hold Advanced practitioner for 7 more months"
+    month_end = check("level_held", evidence(today=date(2026, 1, 31),
+                                             levels_held={"advanced": date(2026, 1, 30)}),
+                      level=["advanced"], for_months=1)
+    assert month_end.missing == "Hold Advanced practitioner for 2 more months"
+
+
+def test_level_held_from_a_list_uses_the_longest_held():
+    ev = evidence(levels_held={"intermediate": date(2023, 1, 1),
+                               "advanced": date(2025, 6, 1)})
+    result = check("level_held", ev, level=["intermediate", "advanced"], for_months=24)
+    assert result.met
+    assert result.have == "Intermediate practitioner since 1 Jan 2023"
+    assert result.description == ("Intermediate practitioner or Advanced practitioner held for "
+                                  "24 months")
+    only_advanced = check("level_held", evidence(levels_held={"advanced": date(2025, 6, 1)}),
+                          level=["intermediate", "advanced"])
+    assert only_advanced.met
+    neither = check("level_held", evidence(), level=["intermediate", "advanced"])
+    assert neither.missing == ("Hold an active Intermediate practitioner or Advanced "
+                               "practitioner accreditation")
+
+
+def test_attestation():
+    agreed = check("attestation", evidence(attestations=frozenset({"code_of_practice"})),
+                   name="code_of_practice")
+    assert (agreed.met, agreed.have, agreed.missing) == (True, "agreed", None)
+    not_agreed = check("attestation", evidence(), name="indemnity_insurance")
+    assert (not_agreed.met, not_agreed.have) == (False, "not yet")
+    assert not_agreed.missing == "Agree to the indemnity insurance statement"
+
+
+def test_eligible_only_when_every_requirement_is_met():
+    standard = level(Requirement("attestation", {"name": "code_of_practice"}, 1),
+                     Requirement("supervision_within", {"weeks": 12}, 2),
+                     maintenance=[Requirement("cpd_hours", {"hours": 6.0,
+                                                            "within_months": 12}, 3)])
+    ev = evidence(attestations=frozenset({"code_of_practice"}))
+    first = evaluate(standard, ev)
+    assert (first.eligible, first.met_count, len(first.results)) == (False, 1, 2)
+    ev = replace(ev, supervision_dates=(TODAY,))
+    assert evaluate(standard, ev).eligible
+    renewal = evaluate(standard, ev, maintenance=True)
+    assert [r.requirement.kind for r in renewal.results] == ["cpd_hours"]
+    assert not renewal.eligible and renewal.met_count == 0
+
+
+def test_a_full_foundation_portfolio_meets_the_shipped_standard():
+    foundation = load_standards().levels["foundation"]
+    ev = evidence(completed_courses={"facilitator": date(2025, 5, 1)},
+                  practice=(process(role="co_facilitator"), process(date(2025, 9, 1))),
+                  supervision_dates=(date(2026, 2, 20),),
+                  cpd=(CpdEvidence(date(2025, 10, 1), 3, True),
+                       CpdEvidence(date(2026, 1, 1), 3, False)),
+                  attestations=frozenset({"code_of_practice"}))
+    assert evaluate(foundation, ev).eligible
+    assert evaluate(foundation, ev, maintenance=True).eligible
+    lapsed = evaluate(foundation, replace(ev, today=date(2026, 6, 1)))
+    assert [r.missing for r in lapsed.results if not r.met] == [
+        "A case supervision session (the last was 14 weeks and 3 days ago)"]

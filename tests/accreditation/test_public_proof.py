@@ -1,0 +1,198 @@
+import json
+from datetime import timedelta
+
+from jwcrypto import jwk, jwt
+from sqlalchemy import func, select
+
+from lms import clock
+from lms.accreditation import lifecycle
+from lms.accreditation.models import AccreditationRecord
+from lms.auth.models import User
+from lms.extensions import db
+from lms.notify.models import Notification
+from tests.accreditation.conftest import login
+from tests.accreditation.test_accreditation_flow import _record, issue
+
+
+def _set(app, record_id, **values):
+    with app.app_context():
+        record = db.session.get(AccreditationRecord, record_id)
+        for key, value in values.items():
+            setattr(record, key, value)
+        db.session.commit()
+
+
+def _direct_record(app, holder_id, level_key, level_name, public_id, expires_in_days,
+                   version_from):
+    today = clock.utcnow().date()
+    with app.app_context():
+        version_id = db.session.get(AccreditationRecord, version_from).standard_version_id
+        record = AccreditationRecord(
+            public_id=public_id, holder_id=holder_id, level_key=level_key,
+            level_name=level_name, standard_version_id=version_id, issued_on=today,
+            expires_on=today + timedelta(days=expires_in_days), status="active", decision={})
+        db.session.add(record)
+        db.session.commit()
+        return record.id
+
+
+def test_sweep_moves_by_date_cascades_and_is_idempotent(app, people, give_evidence,
+                                                        make_assessor, runner):
+    issued = issue(app, people, give_evidence, make_assessor)
+    holder = people.practitioner.id
+    advanced = _direct_record(app, holder, "advanced", "Advanced practitioner",
+                              "TEST-ADVA-NCED-0001", 60, issued.id)
+    supervisor = _direct_record(app, holder, "case_supervisor", "Case supervisor",
+                                "TEST-SUPE-RVIS-0001", 300, issued.id)
+    first = runner.invoke(args=["accreditation", "sweep"])
+    assert "1 expiring" in first.output and "1 reminders" in first.output
+    assert _record(app, id=advanced).status == "expiring"
+    second = runner.invoke(args=["accreditation", "sweep"])
+    assert "0 expiring, 0 lapsed, 0 cascaded, 0 reminders" in second.output
+    _set(app, advanced, expires_on=clock.utcnow().date() - timedelta(days=1))
+    third = runner.invoke(args=["accreditation", "sweep"])
+    assert "1 lapsed" in third.output and "1 cascaded" in third.output
+    assert _record(app, id=advanced).status == "lapsed"
+    assert _record(app, id=supervisor).status == "lapsed"
+    assert _record(app, id=issued.id).status == "active"
+    assert "0 expiring, 0 lapsed, 0 cascaded, 0 reminders" in runner.invoke(
+        args=["accreditation", "sweep"]).output
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Notification).where(
+            Notification.dedupe_key.like("accreditation-reminder:%"))) == 1
+
+
+def test_reminder_at_30_days_is_a_second_reminder(app, people, give_evidence, make_assessor):
+    record = issue(app, people, give_evidence, make_assessor)
+    today = clock.utcnow().date()
+    _set(app, record.id, expires_on=today + timedelta(days=80))
+    with app.app_context():
+        lifecycle.sweep(today)
+        lifecycle.sweep(today + timedelta(days=55))
+        lifecycle.sweep(today + timedelta(days=56))
+        db.session.commit()
+        keys = db.session.scalars(select(Notification.dedupe_key)).all()
+    assert sorted(k.rsplit(":", 1)[1] for k in keys if k and "reminder" in k) == ["30", "90"]
+
+
+def test_verification_page_and_api_show_status_without_case_data(app, people, give_evidence,
+                                                                  make_assessor, client):
+    record = issue(app, people, give_evidence, make_assessor)
+    page = client.get(f"/verify/{record.public_id}").get_data(as_text=True)
+    assert "✓ Valid" in page and "Ana Practitioner" in page and "Foundation practitioner" in page
+    assert "RJ-T-" not in page and "@" not in page
+    api = client.get(f"/api/v1/verify/{record.public_id}").json
+    assert api["status"] == "active" and api["valid"] is True
+    assert set(api) == {"found", "identifier", "holder", "level", "status", "valid",
+                        "issued_on", "expires_on", "issuer"}
+    login(app, people.admin).post(f"/accreditation/records/{record.public_id}/revoke",
+                                  data={"reason": "Breach."})
+    assert "✗ Not valid: revoked" in client.get(f"/verify/{record.public_id}").get_data(
+        as_text=True)
+    assert client.get(f"/api/v1/verify/{record.public_id}").json["status"] == "revoked"
+
+
+def test_unknown_identifiers_get_a_clear_answer(client):
+    response = client.get("/verify/NOPE-NOPE-NOPE-NOPE")
+    assert response.status_code == 404 and "No accreditation has the identifier" in \
+        response.get_data(as_text=True)
+    assert client.get("/verify/" + "x" * 500).status_code == 404
+    api = client.get("/api/v1/verify/NOPE")
+    assert api.status_code == 404 and api.json["found"] is False
+
+
+def test_credential_verifies_with_jwcrypto_against_published_jwks(app, people, give_evidence,
+                                                                  make_assessor, client):
+    record = issue(app, people, give_evidence, make_assessor)
+    token = login(app, people.practitioner).get(
+        f"/accreditation/records/{record.public_id}/credential.jwt").get_data(as_text=True)
+    keyset = jwk.JWKSet.from_json(json.dumps(client.get("/.well-known/jwks.json").json))
+    claims = json.loads(jwt.JWT(jwt=token, key=keyset).claims)
+    credential = claims["vc"]
+    assert "OpenBadgeCredential" in credential["type"]
+    assert credential["credentialSubject"]["achievement"]["name"] == "Foundation practitioner"
+    assert credential["credentialStatus"]["id"].endswith(f"/api/v1/verify/{record.public_id}")
+    assert credential["validUntil"].startswith(record.expires_on.isoformat())
+    # the paste form: genuine, then revoked, then tampered
+    page = client.post("/verify", data={"token": token}).get_data(as_text=True)
+    assert "The signature is genuine." in page and "Current status: active." in page
+    login(app, people.admin).post(f"/accreditation/records/{record.public_id}/revoke",
+                                  data={"reason": "Breach."})
+    page = client.post("/verify", data={"token": token}).get_data(as_text=True)
+    assert "Current status: revoked." in page
+    header, payload, signature = token.split(".")
+    tampered = ".".join([header, payload[:-4] + ("AAAA" if payload[-4:] != "AAAA" else "BBBB"),
+                         signature])
+    page = client.post("/verify", data={"token": tampered}).get_data(as_text=True)
+    assert "This is not a genuine credential" in page
+    for junk in ["", "hello", "a.b.c", "x" * 30_000]:
+        response = client.post("/verify", data={"token": junk})
+        assert response.status_code == 200
+
+
+def test_old_credentials_verify_after_key_rotation(app, people, give_evidence, make_assessor,
+                                                   runner, client):
+    record = issue(app, people, give_evidence, make_assessor)
+    holder = login(app, people.practitioner)
+    old_token = holder.get(f"/accreditation/records/{record.public_id}/credential.jwt"
+                           ).get_data(as_text=True)
+    assert "new signing key" in runner.invoke(args=["accreditation", "rotate-key"]).output
+    assert len(client.get("/.well-known/jwks.json").json["keys"]) == 2
+    page = client.post("/verify", data={"token": old_token}).get_data(as_text=True)
+    assert "The signature is genuine." in page
+
+
+def test_register_shows_only_opted_in_and_filters(app, people, give_evidence, make_assessor,
+                                                  client, count_queries):
+    record = issue(app, people, give_evidence, make_assessor)
+    assert "Ana Practitioner" not in client.get("/register").get_data(as_text=True)
+    with app.app_context():
+        db.session.get(User, people.practitioner.id).listed_publicly = True
+        db.session.commit()
+    page = client.get("/register").get_data(as_text=True)
+    assert "Ana Practitioner" in page and "HMP Accredit" in page and "Wales" in page
+    for query, found in [({"q": "ana"}, True), ({"q": record.public_id}, True),
+                         ({"q": "zed"}, False), ({"level": "foundation"}, True),
+                         ({"level": "advanced"}, False), ({"region": "Wales"}, True),
+                         ({"region": "London"}, False), ({"scheme": "accredit"}, True),
+                         ({"status": "active"}, True), ({"status": "lapsed"}, False)]:
+        text = client.get("/register", query_string=query).get_data(as_text=True)
+        assert ("Ana Practitioner" in text) is found, query
+    login(app, people.admin).post(f"/accreditation/records/{record.public_id}/revoke",
+                                  data={"reason": "Breach."})
+    assert "Ana Practitioner" not in client.get("/register").get_data(as_text=True)
+
+
+def _listed_records(app, scheme, n, start):
+    from lms.accreditation.models import StandardVersion
+    with app.app_context():
+        version = db.session.scalar(select(StandardVersion)) or StandardVersion(
+            content_hash="x" * 64, levels={})
+        today = clock.utcnow().date()
+        for k in range(start, start + n):
+            user = User(username=f"listed{k}", display_name=f"Listed {k}", listed_publicly=True)
+            db.session.add(user)
+            db.session.flush()
+            db.session.add(AccreditationRecord(
+                public_id=f"LIST-{k:04d}-AAAA-BBBB", holder_id=user.id, level_key="foundation",
+                level_name="Foundation practitioner", standard_version=version,
+                scheme_id=scheme.id, issued_on=today, expires_on=today + timedelta(days=300),
+                status="active", decision={}))
+        db.session.commit()
+
+
+def test_register_and_verification_use_a_fixed_number_of_queries(app, people, client,
+                                                                  count_queries):
+    def measure(url):
+        with count_queries() as counter:
+            assert client.get(url).status_code == 200
+        return counter.count
+
+    _listed_records(app, people.scheme, 3, 0)
+    small = (measure("/register"), measure("/verify/LIST-0001-AAAA-BBBB"),
+             measure("/api/v1/verify/LIST-0001-AAAA-BBBB"))
+    _listed_records(app, people.scheme, 40, 3)
+    large = (measure("/register"), measure("/verify/LIST-0001-AAAA-BBBB"),
+             measure("/api/v1/verify/LIST-0001-AAAA-BBBB"))
+    assert small == large
+    assert "Page 1 of 2" in client.get("/register").get_data(as_text=True)
