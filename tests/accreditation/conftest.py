@@ -1,5 +1,6 @@
 """Practitioners with evidence, built directly in the database."""
 
+import itertools
 from datetime import timedelta
 
 import pytest
@@ -11,6 +12,7 @@ from lms.learning.models import Course, CourseVersion, Enrolment
 from lms.practice.models import Assessment, CpdEntry, PracticeRecord, SupervisionSession
 
 COURSES = ["foundation", "facilitator", "sensitive-complex", "case-supervision", "trainer"]
+_codes = itertools.count(1)
 
 
 @pytest.fixture(autouse=True)
@@ -38,7 +40,7 @@ def give_evidence(app):
                                          completed_at=clock.utcnow() - timedelta(days=200)))
             for n in range(records + sensitive):
                 record = PracticeRecord(
-                    author_id=user.id, case_code=f"RJ-T-{user.id}-{n}", scheme_id=scheme_id,
+                    author_id=user.id, case_code=f"RJ-T-{next(_codes)}", scheme_id=scheme_id,
                     occurred_on=today - timedelta(days=30 + n), sector="prison",
                     process_type="formal_conference", direct=True, face_to_face=True,
                     sensitive=n >= records, harm_category="violence", practitioner_role="lead",

@@ -1,0 +1,30 @@
+from lms import create_app
+from tests.accreditation.conftest import login
+
+
+def test_the_register_is_rate_limited(app):
+    limited = create_app({"ENV": "testing", "RATELIMIT_ENABLED": True,
+                          "REGISTER_RATE_LIMIT": "2 per minute",
+                          "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"]})
+    client = limited.test_client()
+    assert [client.get("/register").status_code for _ in range(3)] == [200, 200, 429]
+    assert "Too many requests" in client.get("/register").get_data(as_text=True)
+    with limited.app_context():
+        from lms.extensions import db
+        db.engine.dispose()
+
+
+def test_pathway_gathers_evidence_in_a_fixed_number_of_queries(app, people, give_evidence,
+                                                               count_queries):
+    client = login(app, people.practitioner)
+
+    def measure():
+        with count_queries() as counter:
+            assert client.get("/accreditation/pathway").status_code == 200
+        return counter.count
+
+    give_evidence(people.practitioner, people.supervisor, records=1)
+    small = measure()
+    give_evidence(people.practitioner, people.supervisor, courses=(), records=25, sensitive=5,
+                  cpd_hours=3, attestations=("indemnity_insurance",))
+    assert measure() == small
