@@ -59,7 +59,10 @@ class TestConfig(BaseConfig):
     TESTING = True
     SECRET_KEY = "test-only-secret-key-not-for-deployment"  # noqa: S105
     WTF_CSRF_ENABLED = False
-    RATELIMIT_ENABLED = False
+    # Limits stay switched on (so they are tested) but too high for the suite to reach;
+    # a test lowers one to see it refuse.
+    LOGIN_RATE_LIMIT = "100000 per minute"
+    REGISTER_RATE_LIMIT = "100000 per minute"
     # Cheap hashing keeps the suite fast; production uses the full cost above.
     ARGON2_TIME_COST = 1
     ARGON2_MEMORY_COST = 1024
