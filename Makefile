@@ -50,6 +50,7 @@ demo: setup
 	$(FLASK) demo load
 
 bench: setup-dev
+	$(BIN)/python bench/dashboard.py
 	$(BIN)/python bench/privacy_guard.py
 	$(BIN)/python bench/csv_import.py
 

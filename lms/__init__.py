@@ -63,11 +63,14 @@ def _register_blueprints(app):
     from lms.practice.cpd_views import bp as cpd_bp
     from lms.practice.supervision_views import bp as supervision_bp
     from lms.practice.views import bp as practice_bp
+    from lms.reports import bulk  # noqa: F401  (adds the bulk-action routes to reports)
+    from lms.reports.views import bp as reports_bp
     from lms.schemes.views import bp as schemes_bp
 
     for blueprint in (main_bp, auth_bp, schemes_bp, people_bp, learning_bp, dashboard_bp,
                       sessions_bp, training_bp, practice_bp, assess_bp, supervision_bp, cpd_bp,
-                      notify_bp, accreditation_bp, decisions_bp, records_bp, public_bp):
+                      notify_bp, accreditation_bp, decisions_bp, records_bp, public_bp,
+                      reports_bp):
         app.register_blueprint(blueprint)
     handlers.register(app)
 

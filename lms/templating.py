@@ -12,6 +12,7 @@ from lms.practice.models import (
     RATINGS,
     STAGES,
 )
+from lms.reports.charts import bar_chart_svg
 from lms.schemes.models import Role
 from lms.timezones import format_local
 
@@ -36,6 +37,7 @@ def navigation() -> list[tuple[str, str]]:
     if current_user.is_admin or current_user.has_role(Role.TRAINER, Role.LEAD):
         items.append(("training.learners", "Learners"))
     if current_user.is_admin or current_user.has_role(Role.LEAD):
+        items.append(("reports.index", "Dashboard"))
         items.append(("people.index", "People"))
     items.append(("schemes.index", "Schemes"))
     items.append(("auth.profile", "My account"))
@@ -71,6 +73,8 @@ def security_headers(response):
 
 
 def register_filters(app):
+    # A true global (not a context variable), so imported macros can call it too.
+    app.add_template_global(bar_chart_svg, "bar_chart_svg")
     app.add_template_filter(lambda m: format_local(m, "%d %b %Y"), "local_date")
     app.add_template_filter(lambda m: format_local(m, "%a %d %b %Y, %H:%M"), "local_datetime")
     app.add_template_filter(lambda m: format_local(m, "%H:%M"), "local_time")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import date
 
 from sqlalchemy import select
@@ -21,51 +22,71 @@ def _day(moment) -> date:
 
 def gather(user_id: int, today: date | None = None) -> Evidence:
     """Six queries, whatever the amount of evidence."""
-    return Evidence(
-        today=today or local(clock.utcnow()).date(),
-        completed_courses=_completed_courses(user_id),
-        practice=_signed_off_practice(user_id),
-        supervision_dates=tuple(db.session.scalars(
-            select(SupervisionSession.held_on).where(
-                SupervisionSession.practitioner_id == user_id,
-                SupervisionSession.supervisor_confirmed_at.is_not(None),
-                SupervisionSession.practitioner_confirmed_at.is_not(None)))),
-        cpd=tuple(CpdEvidence(done_on, hours, approved) for done_on, hours, approved in
-                  db.session.execute(select(CpdEntry.done_on, CpdEntry.hours, CpdEntry.approved)
-                                     .where(CpdEntry.user_id == user_id))),
-        levels_held=_levels_held(user_id),
-        attestations=frozenset(db.session.scalars(
-            select(Attestation.key).where(Attestation.user_id == user_id))),
-    )
+    return gather_many([user_id], today)[user_id]
 
 
-def _completed_courses(user_id) -> dict[str, date]:
-    rows = db.session.execute(
-        select(Course.slug, Enrolment.completed_at).join(Enrolment.course)
-        .where(Enrolment.user_id == user_id, Enrolment.completed_at.is_not(None)))
-    return {slug: _day(completed_at) for slug, completed_at in rows}
+def gather_many(user_ids, today: date | None = None) -> dict[int, Evidence]:
+    """Evidence for several people in the same six queries (a page of a report)."""
+    ids = list(user_ids)
+    today = today or local(clock.utcnow()).date()
+    courses, practice, supervised = _by_user(), _by_user(), _by_user()
+    cpd, levels, attested = _by_user(), _by_user(), _by_user()
+    for uid, slug, completed_at in db.session.execute(
+            select(Enrolment.user_id, Course.slug, Enrolment.completed_at)
+            .join(Enrolment.course)
+            .where(Enrolment.user_id.in_(ids), Enrolment.completed_at.is_not(None))):
+        courses[uid].append((slug, _day(completed_at)))
+    for uid, *fields in db.session.execute(_practice_query(ids)):
+        occurred, signed, role, direct, f2f, sensitive, kind = fields
+        # records signed off before sign-off dates were kept count from their process date
+        signed_on = _day(signed) if signed else occurred
+        practice[uid].append(PracticeEvidence(occurred, signed_on, role, direct, f2f,
+                                              sensitive, kind))
+    for uid, held_on in db.session.execute(_supervision_query(ids)):
+        supervised[uid].append(held_on)
+    for uid, done_on, hours, approved in db.session.execute(
+            select(CpdEntry.user_id, CpdEntry.done_on, CpdEntry.hours, CpdEntry.approved)
+            .where(CpdEntry.user_id.in_(ids))):
+        cpd[uid].append(CpdEvidence(done_on, hours, approved))
+    for uid, level, issued in db.session.execute(
+            select(AccreditationRecord.holder_id, AccreditationRecord.level_key,
+                   AccreditationRecord.issued_on)
+            .where(AccreditationRecord.holder_id.in_(ids),
+                   AccreditationRecord.status.in_(VALID_STATUSES))):
+        levels[uid].append((level, issued))
+    for uid, key in db.session.execute(select(Attestation.user_id, Attestation.key)
+                                       .where(Attestation.user_id.in_(ids))):
+        attested[uid].append(key)
+    return {uid: Evidence(today=today, completed_courses=dict(courses[uid]),
+                          practice=tuple(practice[uid]), supervision_dates=tuple(supervised[uid]),
+                          cpd=tuple(cpd[uid]), levels_held=_earliest(levels[uid]),
+                          attestations=frozenset(attested[uid])) for uid in ids}
 
 
-def _signed_off_practice(user_id) -> tuple[PracticeEvidence, ...]:
-    rows = db.session.execute(
-        select(PracticeRecord.occurred_on, PracticeRecord.signed_off_at,
-               PracticeRecord.practitioner_role, PracticeRecord.direct,
-               PracticeRecord.face_to_face, PracticeRecord.sensitive,
-               PracticeRecord.process_type)
-        .where(PracticeRecord.author_id == user_id,
-               PracticeRecord.status == RecordStatus.SIGNED_OFF))
-    return tuple(PracticeEvidence(occurred, _day(signed), role, direct, f2f, sensitive, kind)
-                 for occurred, signed, role, direct, f2f, sensitive, kind in rows)
+def _by_user():
+    return defaultdict(list)
 
 
-def _levels_held(user_id) -> dict[str, date]:
+def _practice_query(ids):
+    return (select(PracticeRecord.author_id, PracticeRecord.occurred_on,
+                   PracticeRecord.signed_off_at, PracticeRecord.practitioner_role,
+                   PracticeRecord.direct, PracticeRecord.face_to_face, PracticeRecord.sensitive,
+                   PracticeRecord.process_type)
+            .where(PracticeRecord.author_id.in_(ids),
+                   PracticeRecord.status == RecordStatus.SIGNED_OFF))
+
+
+def _supervision_query(ids):
+    return (select(SupervisionSession.practitioner_id, SupervisionSession.held_on)
+            .where(SupervisionSession.practitioner_id.in_(ids),
+                   SupervisionSession.supervisor_confirmed_at.is_not(None),
+                   SupervisionSession.practitioner_confirmed_at.is_not(None)))
+
+
+def _earliest(pairs) -> dict[str, date]:
     """Each currently valid level with the date it was first issued."""
     held: dict[str, date] = {}
-    rows = db.session.execute(
-        select(AccreditationRecord.level_key, AccreditationRecord.issued_on)
-        .where(AccreditationRecord.holder_id == user_id,
-               AccreditationRecord.status.in_(VALID_STATUSES)))
-    for level, issued in rows:
+    for level, issued in pairs:
         held[level] = min(issued, held.get(level, issued))
     return held
 

@@ -58,7 +58,13 @@ class PracticeRecord(db.Model):
     """One restorative process a practitioner took part in. Holds no participant details."""
 
     __tablename__ = "practice_records"
-    __table_args__ = (Index("ix_practice_records_author_date", "author_id", "occurred_on"),)
+    __table_args__ = (
+        Index("ix_practice_records_author_date", "author_id", "occurred_on"),
+        # dashboards: a scheme's records by date, by status, and its practitioners
+        Index("ix_practice_records_scheme_date", "scheme_id", "occurred_on"),
+        Index("ix_practice_records_scheme_status", "scheme_id", "status", "requested_at"),
+        Index("ix_practice_records_scheme_author", "scheme_id", "author_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     #: System-made pseudonymous code, e.g. RJ-2026-7K3QXZ; the only way to refer to the case.

@@ -1,0 +1,82 @@
+"""Bulk actions on selected practitioners: a preview of who is affected, then the action."""
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from lms import access
+from lms.auth.models import User
+from lms.extensions import db
+from lms.learning import training
+from lms.learning.models import Course
+from lms.notify import services as notify
+from lms.reports.views import bp
+from lms.schemes.models import Membership, Role
+from lms.schemes.services import get_scheme_or_404
+
+DEFAULT_REMINDER = ("A reminder from your scheme lead: please check your accreditation "
+                    "pathway and keep your practice log, supervision and CPD up to date.")
+MAX_SELECTED = 1000
+
+__all__ = ["bp"]  # routes are added to the reports blueprint
+
+
+def _selected(scheme) -> list[User]:
+    """The chosen people who belong to the scheme; anything else is ignored."""
+    ids = [int(v) for v in request.form.getlist("user") if v.isdigit()][:MAX_SELECTED]
+    members = select(Membership.user_id).where(Membership.scheme_id == scheme.id)
+    return list(db.session.scalars(select(User).where(User.id.in_(ids), User.id.in_(members))
+                                   .order_by(User.display_name)))
+
+
+def _courses():
+    return db.session.scalars(select(Course).where(Course.current_version_id.is_not(None))
+                              .options(selectinload(Course.current_version))
+                              .order_by(Course.id)).all()
+
+
+@bp.route("/schemes/<slug>/bulk", methods=["POST"])
+@access.role(Role.LEAD)
+def bulk(slug):
+    scheme = get_scheme_or_404(slug, for_=current_user, manage=True)
+    people = _selected(scheme)
+    if not people:
+        flash("Select at least one person first.", "error")
+        return redirect(url_for("reports.practitioners", slug=slug))
+    action = request.form.get("action", "remind")
+    courses = _courses()
+    course = next((c for c in courses if str(c.id) == request.form.get("course")), None)
+    checks = (training.preview_enrolments(course, scheme, "\n".join(p.username for p in people))
+              if action == "enrol" and course else None)
+    return render_template("reports/bulk.html", scheme=scheme, people=people, action=action,
+                           courses=courses, course=course, checks=checks,
+                           message=request.form.get("message") or DEFAULT_REMINDER)
+
+
+@bp.route("/schemes/<slug>/bulk/confirm", methods=["POST"])
+@access.role(Role.LEAD)
+def bulk_confirm(slug):
+    scheme = get_scheme_or_404(slug, for_=current_user, manage=True)
+    people = _selected(scheme)
+    action = request.form.get("action")
+    if not people or action not in ("remind", "enrol"):
+        flash("Nothing was done: select people and an action.", "error")
+        return redirect(url_for("reports.practitioners", slug=slug))
+    if action == "remind":
+        message = (request.form.get("message") or DEFAULT_REMINDER).strip()[:300]
+        for person in people:
+            notify.notify(person, message, "/accreditation/pathway")
+        db.session.commit()
+        flash(f"Reminder sent to {len(people)} people.", "success")
+        return redirect(url_for("reports.practitioners", slug=slug))
+    course = next((c for c in _courses() if str(c.id) == request.form.get("course")), None)
+    rows = training.preview_enrolments(course, scheme, "\n".join(p.username for p in people)) \
+        if course else []
+    ready = [r for r in rows if not r.errors]
+    if ready:
+        training.save_enrolments(course, scheme, ready, current_user)
+        db.session.commit()
+    flash(f"{len(ready)} enrolled; {len(rows) - len(ready)} skipped (see the preview).",
+          "success" if ready else "error")
+    return redirect(url_for("reports.practitioners", slug=slug))

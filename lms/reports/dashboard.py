@@ -1,0 +1,80 @@
+"""Everything on a scheme lead's dashboard, gathered in a fixed number of queries."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy.orm import selectinload
+
+from lms.accreditation.models import AccreditationRecord, Application, RecordStatus
+from lms.extensions import db
+from lms.practice.models import PracticeRecord
+from lms.reports import figures
+from lms.reports.charts import Chart, Series
+from lms.reports.delivery import DeliveryFigures, Period, delivery
+from lms.reports.figures import LIST_LIMIT, Scope
+
+STATUS_ORDER = [RecordStatus.ACTIVE, RecordStatus.EXPIRING, RecordStatus.LAPSED,
+                RecordStatus.WITHDRAWN, RecordStatus.SUSPENDED, RecordStatus.REVOKED]
+
+
+def _listed(query, *options):
+    return list(db.session.scalars(query.options(*options).limit(LIST_LIMIT)))
+
+
+def dashboard(scope: Scope, period: Period) -> dict:
+    levels = figures.level_names()
+    by_level = figures.accredited_by_level_and_status(scope)
+    expiring = figures.expiring_query(scope)
+    overdue = figures.supervision_overdue_query(scope)
+    waiting = figures.awaiting_sign_off_query(scope)
+    applications = figures.applications_query(scope)
+    delivered = delivery(scope, period)
+    pipeline = figures.training_pipeline(scope)
+    return {
+        "levels": levels, "statuses": STATUS_ORDER, "by_level": by_level,
+        "expiring": _listed(expiring, selectinload(AccreditationRecord.holder)),
+        "expiring_count": figures.count_of(expiring),
+        "overdue": db.session.execute(overdue.limit(LIST_LIMIT)).all(),
+        "overdue_count": figures.count_of(overdue),
+        "waiting": _listed(waiting, selectinload(PracticeRecord.author),
+                           selectinload(PracticeRecord.supervisor)),
+        "waiting_count": figures.count_of(waiting),
+        "applications": _listed(applications, selectinload(Application.applicant),
+                                selectinload(Application.nominated_by)),
+        "applications_count": figures.count_of(applications),
+        "pipeline": pipeline,
+        "sessions": figures.upcoming_sessions(scope),
+        "delivery": delivered, "period": period,
+        "charts": charts(delivered, period, pipeline),
+    }
+
+
+def month_label(year: int, month: int) -> str:
+    return date(year, month, 1).strftime("%b %Y")
+
+
+def charts(delivered: DeliveryFigures, period: Period, pipeline) -> dict[str, Chart]:
+    months = period.months()
+    type_rows = delivered.type_rows()
+    return {
+        "by_month": Chart(
+            "Processes delivered by month", tuple(month_label(*m) for m in months),
+            (Series("Processes", tuple(delivered.by_month.get(m, 0) for m in months)),),
+            unit="processes"),
+        "by_type": Chart(
+            "Processes by type", tuple(label for label, _d, _i in type_rows),
+            (Series("Direct", tuple(d for _l, d, _i in type_rows)),
+             Series("Indirect", tuple(i for _l, _d, i in type_rows))),
+            unit="processes", stacked=True, horizontal=True),
+        "by_harm": Chart(
+            "Processes by harm", tuple(label for label, _n in delivered.harm_rows()),
+            (Series("Processes", tuple(n for _l, n in delivered.harm_rows())),),
+            unit="processes", horizontal=True),
+        "pipeline": Chart(
+            "Training pipeline", tuple(row.course for row in pipeline),
+            (Series("Not started", tuple(r.not_started for r in pipeline)),
+             Series("In progress", tuple(r.in_progress for r in pipeline)),
+             Series("Completed", tuple(r.completed for r in pipeline))),
+            unit="learners", stacked=True, horizontal=True),
+    }

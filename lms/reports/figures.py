@@ -1,0 +1,137 @@
+"""The figures a scheme lead needs, each from one aggregate query, so a dashboard costs the
+same number of queries for 50 practitioners or 5,000."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import and_, case, exists, func, literal, or_, select
+from sqlalchemy.orm import selectinload
+
+from lms import clock
+from lms.accreditation.models import (
+    VALID_STATUSES,
+    AccreditationRecord,
+    Application,
+    ApplicationStatus,
+)
+from lms.accreditation.standards import load_standards
+from lms.auth.models import User
+from lms.extensions import db
+from lms.learning.models import (
+    CheckAttempt,
+    Course,
+    CourseVersion,
+    Enrolment,
+    LessonCompletion,
+    LiveSession,
+)
+from lms.practice import supervision
+from lms.practice.models import PracticeRecord, RecordStatus, SupervisionSession
+
+LIST_LIMIT = 50
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which schemes a figure covers: a set of ids, or None for every scheme (admins)."""
+
+    scheme_ids: frozenset[int] | None
+
+    def where(self, column):
+        return literal(True) if self.scheme_ids is None else column.in_(self.scheme_ids)
+
+
+def today() -> date:
+    return clock.utcnow().date()
+
+
+def accredited_by_level_and_status(scope: Scope) -> dict[tuple[str, str], int]:
+    rows = db.session.execute(
+        select(AccreditationRecord.level_key, AccreditationRecord.status, func.count())
+        .where(scope.where(AccreditationRecord.scheme_id))
+        .group_by(AccreditationRecord.level_key, AccreditationRecord.status))
+    return {(level, status): count for level, status, count in rows}
+
+
+def expiring_query(scope: Scope, days: int = 90):
+    return (select(AccreditationRecord).join(AccreditationRecord.holder)
+            .where(scope.where(AccreditationRecord.scheme_id),
+                   AccreditationRecord.status.in_(VALID_STATUSES),
+                   AccreditationRecord.expires_on <= today() + timedelta(days=days))
+            .order_by(AccreditationRecord.expires_on, User.display_name))
+
+
+def supervision_overdue_query(scope: Scope):
+    """(user, last confirmed supervision or None) for practitioners who log practice in
+    scope and are past the supervision interval."""
+    last = (select(SupervisionSession.practitioner_id.label("user_id"),
+                   func.max(SupervisionSession.held_on).label("last"))
+            .where(SupervisionSession.supervisor_confirmed_at.is_not(None),
+                   SupervisionSession.practitioner_confirmed_at.is_not(None))
+            .group_by(SupervisionSession.practitioner_id).subquery())
+    practitioners = (select(PracticeRecord.author_id).where(
+        scope.where(PracticeRecord.scheme_id)).distinct().subquery())
+    cutoff = today() - supervision.interval()
+    return (select(User, last.c.last)
+            .join(practitioners, practitioners.c.author_id == User.id)
+            .outerjoin(last, last.c.user_id == User.id)
+            .where(User.active.is_(True), or_(last.c.last.is_(None), last.c.last < cutoff))
+            .order_by(last.c.last.is_not(None), last.c.last, User.display_name))
+
+
+def awaiting_sign_off_query(scope: Scope):
+    return (select(PracticeRecord).join(PracticeRecord.author)
+            .where(scope.where(PracticeRecord.scheme_id),
+                   PracticeRecord.status == RecordStatus.AWAITING_SIGN_OFF)
+            .order_by(PracticeRecord.requested_at))
+
+
+def applications_query(scope: Scope):
+    return (select(Application).join(Application.applicant)
+            .where(scope.where(Application.scheme_id),
+                   Application.status == ApplicationStatus.SUBMITTED)
+            .order_by(Application.submitted_at))
+
+
+def count_of(query) -> int:
+    return db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+
+
+@dataclass(frozen=True)
+class PipelineRow:
+    course: str
+    enrolled: int
+    not_started: int
+    in_progress: int
+    completed: int
+
+
+def training_pipeline(scope: Scope) -> list[PipelineRow]:
+    started = or_(exists().where(LessonCompletion.enrolment_id == Enrolment.id),
+                  exists().where(CheckAttempt.enrolment_id == Enrolment.id))
+    done = Enrolment.completed_at.is_not(None)
+    rows = db.session.execute(
+        select(CourseVersion.title, func.count(Enrolment.id),
+               func.sum(case((done, 1), else_=0)),
+               func.sum(case((and_(~done, started), 1), else_=0)))
+        .select_from(Enrolment).join(Course, Enrolment.course_id == Course.id)
+        .join(CourseVersion, Course.current_version_id == CourseVersion.id)
+        .where(scope.where(Enrolment.scheme_id))
+        .group_by(CourseVersion.title, Course.id).order_by(Course.id))
+    return [PipelineRow(title, total, total - (completed or 0) - (progressing or 0),
+                        progressing or 0, completed or 0)
+            for title, total, completed, progressing in rows]
+
+
+def upcoming_sessions(scope: Scope) -> list[LiveSession]:
+    return list(db.session.scalars(
+        select(LiveSession).where(scope.where(LiveSession.scheme_id),
+                                  LiveSession.starts_at > clock.utcnow())
+        .order_by(LiveSession.starts_at).limit(10)
+        .options(selectinload(LiveSession.course).selectinload(Course.current_version))))
+
+
+def level_names() -> dict[str, str]:
+    return {key: level.name for key, level in load_standards().levels.items()}

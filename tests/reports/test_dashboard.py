@@ -1,0 +1,125 @@
+import csv
+import io
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from lms import clock
+from lms.extensions import db
+from lms.learning.models import Enrolment
+from lms.notify.models import Notification
+from lms.reports import figures
+from lms.reports.delivery import Period, delivery
+from lms.reports.figures import Scope
+from tests.accreditation.conftest import login
+
+
+def _csv(response):
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    return list(csv.reader(io.StringIO(response.get_data(as_text=True))))
+
+
+def test_figures_match_the_known_data(app, known_scheme):
+    k = known_scheme
+    scope = Scope(frozenset({k.a.id}))
+    with app.app_context():
+        by_level = figures.accredited_by_level_and_status(scope)
+        assert by_level == {("foundation", "active"): 1, ("foundation", "expiring"): 1,
+                            ("intermediate", "lapsed"): 1}
+        assert figures.count_of(figures.expiring_query(scope)) == 1
+        overdue = db.session.execute(figures.supervision_overdue_query(scope)).all()
+        assert [user.username for user, _last in overdue] == ["p2", "p3"]
+        assert figures.count_of(figures.awaiting_sign_off_query(scope)) == 1
+        assert figures.count_of(figures.applications_query(scope)) == 1
+        [row] = figures.training_pipeline(scope)
+        assert (row.course, row.enrolled, row.not_started, row.in_progress, row.completed) == \
+            ("Course X", 3, 1, 1, 1)
+        today = clock.utcnow().date()
+        figures_ = delivery(scope, Period(today - timedelta(days=365), today))
+        assert figures_.total == 5
+        assert figures_.by_type == {("formal_conference", True): 3, ("indirect", False): 1,
+                                    ("informal_meeting", True): 1}
+        assert figures_.by_harm == {"violence": 2, "debt": 1, "bullying": 2}
+        assert sum(figures_.by_month.values()) == 5
+
+
+def test_dashboard_page_shows_the_figures(app, known_scheme):
+    page = login(app, known_scheme.lead).get("/reports/schemes/scheme-a").get_data(as_text=True)
+    assert "<h2>1</h2><p>accreditations expire in the next 90 days" in page
+    assert "<h2>2</h2><p>practitioners overdue for supervision" in page
+    assert "Outsider" not in page
+    assert "5 processes from" in page
+    assert "<svg" in page and "Processes by harm" in page
+
+
+def test_exports_are_csv_scoped_and_neutralised(app, known_scheme):
+    lead = login(app, known_scheme.lead)
+    rows = _csv(lead.get("/reports/schemes/scheme-a/export/expiring.csv"))
+    assert rows[0] == ["identifier", "name", "level", "status", "expires"]
+    assert [r[1] for r in rows[1:]] == ["Bravo Birch"]
+    rows = _csv(lead.get("/reports/schemes/scheme-a/export/supervision-overdue.csv"))
+    assert [r[1] for r in rows[1:]] == ["p2", "p3"]
+    rows = _csv(lead.get("/reports/schemes/scheme-a/export/pipeline.csv"))
+    assert rows[1] == ["Course X", "3", "1", "1", "1"]
+    rows = _csv(lead.get("/reports/schemes/scheme-a/export/accredited.csv"))
+    by_name = {r[0]: r for r in rows[1:]}
+    assert {"Alpha Ash", "Bravo Birch", "Charlie Cedar"} <= set(by_name)
+    assert by_name["Bravo Birch"][3] == "expiring"
+    assert by_name["Charlie Cedar"][3] == "not accredited"
+    assert all("Outsider" not in ",".join(r) for r in rows)
+    delivery_rows = _csv(lead.get("/reports/schemes/scheme-a/export/delivery.csv"))
+    assert ["harm", "Violence", "2", ""] in delivery_rows
+    assert lead.get("/reports/schemes/scheme-a/export/nonsense.csv").status_code == 404
+
+
+def test_other_leads_and_trainees_cannot_see_a_scheme(app, known_scheme, make_user):
+    other_lead = login(app, make_user(role="lead", scheme=known_scheme.b))
+    assert other_lead.get("/reports/schemes/scheme-a").status_code == 404
+    assert other_lead.get("/reports/schemes/scheme-a/export/expiring.csv").status_code == 404
+    assert other_lead.get("/reports/schemes/scheme-a/practitioners").status_code == 404
+    rows = _csv(other_lead.get("/reports/schemes/scheme-b/export/expiring.csv"))
+    assert [r[1] for r in rows[1:]] == ["Outsider"]
+    trainee = login(app, known_scheme.p1)
+    assert trainee.get("/reports/schemes/scheme-a").status_code == 403
+    assert login(app, known_scheme.lead).get("/reports/admin").status_code == 403
+
+
+def test_who_is_accredited_list_and_filters(app, known_scheme):
+    lead = login(app, known_scheme.lead)
+    page = lead.get("/reports/schemes/scheme-a/practitioners").get_data(as_text=True)
+    assert "Alpha Ash" in page and "Outsider" not in page
+    for status, names in [("accredited", {"Alpha Ash", "Bravo Birch"}),
+                          ("expiring", {"Bravo Birch"}), ("lapsed", {"Charlie Cedar"})]:
+        text = lead.get("/reports/schemes/scheme-a/practitioners",
+                        query_string={"status": status}).get_data(as_text=True)
+        shown = {n for n in ("Alpha Ash", "Bravo Birch", "Charlie Cedar") if n in text}
+        assert shown == names, status
+
+
+def test_admin_view_by_scheme_and_sector(app, known_scheme, make_user):
+    page = login(app, make_user(is_admin=True)).get("/reports/admin").get_data(as_text=True)
+    assert "Scheme A" in page and "Scheme B" in page and ">prison<" in page
+    assert "<h2>2</h2><p>accreditations expire in the next 90 days" in page
+
+
+def test_bulk_reminder_and_enrolment_preview_then_act(app, known_scheme):
+    k = known_scheme
+    lead = login(app, k.lead)
+    chosen = {"user": [str(k.p1.id), str(k.p2.id), str(k.outsider.id)]}
+    page = lead.post("/reports/schemes/scheme-a/bulk",
+                     data={**chosen, "action": "remind"}).get_data(as_text=True)
+    assert "2 people selected" in page and "Outsider" not in page
+    lead.post("/reports/schemes/scheme-a/bulk/confirm",
+              data={**chosen, "action": "remind", "message": "Please log your CPD."})
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Notification)) == 2
+    page = lead.post("/reports/schemes/scheme-a/bulk",
+                     data={**chosen, "action": "enrol", "course": k.course_id}
+                     ).get_data(as_text=True)
+    assert "Already enrolled on this course." in page
+    with app.app_context():
+        before = db.session.scalar(select(func.count()).select_from(Enrolment))
+    lead.post("/reports/schemes/scheme-a/bulk/confirm",
+              data={**chosen, "action": "enrol", "course": k.course_id})
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Enrolment)) == before
