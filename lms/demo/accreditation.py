@@ -39,9 +39,13 @@ def load_accreditation_demo() -> str:
     for holder, level, days, status, listed in RECORDS:
         record = _approve(users[holder], level, admin, standards)
         record.issued_on = today - timedelta(days=days)
-        record.expires_on = services.add_months(record.issued_on,
-                                                standards.levels[level].validity_months)
+        validity = standards.levels[level].validity_months
+        record.expires_on = services.add_months(record.issued_on, validity)
+        while status != "lapsed" and record.expires_on < today:  # renewed each year since
+            record.expires_on = services.add_months(record.expires_on, validity)
         users[holder].listed_publicly = listed
+        if status == "lapsed":
+            record.expires_on = today - timedelta(days=20)
         if status:
             lifecycle.change(record, status, actor=admin if status != "lapsed" else None,
                              reason="Career break." if status != "lapsed"

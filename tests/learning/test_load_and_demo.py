@@ -76,3 +76,14 @@ def test_demo_accreditation_is_idempotent(app, runner, client, tmp_path, monkeyp
     assert runner.invoke(args=["audit", "verify"]).exit_code == 0
     page = client.get("/register").get_data(as_text=True)
     assert "Sam Whitaker" in page and "Gareth Price" not in page
+
+
+def test_demo_dashboard_is_lived_in(app, runner, client, tmp_path, monkeypatch):
+    monkeypatch.setitem(app.config, "SIGNING_KEYS_DIR", str(tmp_path / "keys"))
+    assert runner.invoke(args=["demo", "load"]).exit_code == 0
+    client.post("/login", data={"username": "prison.lead", "password": "restorative-demo"})
+    page = client.get("/reports/schemes/hmp-northfield").get_data(as_text=True)
+    assert "Restorative work delivered" in page and "<svg" in page
+    assert "Foundation in restorative practice" in page
+    listing = client.get("/reports/schemes/hmp-northfield/practitioners").get_data(as_text=True)
+    assert "Sam Whitaker" in listing and "Case supervisor" in listing
