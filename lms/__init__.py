@@ -63,7 +63,7 @@ def _register_blueprints(app):
     from lms.practice.cpd_views import bp as cpd_bp
     from lms.practice.supervision_views import bp as supervision_bp
     from lms.practice.views import bp as practice_bp
-    from lms.reports import bulk  # noqa: F401  (adds the bulk-action routes to reports)
+    from lms.reports import bulk_views  # noqa: F401  (adds the bulk-action routes to reports)
     from lms.reports.views import bp as reports_bp
     from lms.schemes.views import bp as schemes_bp
 
