@@ -68,7 +68,7 @@ def act(record: AccreditationRecord, action: str, *, actor, reason: str,
     """Carry out a lifecycle action, refusing transitions the rules do not allow."""
     if action not in allowed_actions(record, actor):
         raise AccreditationError(f"This record is {record.status}: it cannot be "
-                                 f"{_past(action)} now.")
+                                 f"{past_tense(action)} now.")
     if not reason.strip():
         raise AccreditationError("Give a reason; it is kept in the record's history.")
     standards = standards or load_standards()
@@ -85,7 +85,7 @@ def act(record: AccreditationRecord, action: str, *, actor, reason: str,
             cascade_dependents(record.holder_id, standards, actor=actor)
 
 
-def _past(action: str) -> str:
+def past_tense(action: str) -> str:
     return {"withdraw": "withdrawn", "return": "returned", "suspend": "suspended",
             "reinstate": "reinstated", "revoke": "revoked", "renew": "renewed"}[action]
 

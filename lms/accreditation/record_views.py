@@ -57,7 +57,7 @@ def act(public_id, action):
         flash(str(refusal), "error")
     else:
         db.session.commit()
-        flash(f"Record {lifecycle._past(action)}.", "success")
+        flash(f"Record {lifecycle.past_tense(action)}.", "success")
     return redirect(url_for("records.show", public_id=public_id))
 
 

@@ -113,26 +113,28 @@ def remove_role(user_id, membership_id):
 @bp.route("/<int:user_id>/deactivate", methods=["POST"])
 @access.role(Role.LEAD)
 def deactivate(user_id):
-    person = services.get_person_or_404(user_id, for_=current_user)
-    if not services.can_deactivate(current_user, person):
-        abort(403)
-    if EmptyForm().validate_on_submit():
-        services.deactivate(person)
-        db.session.commit()
-        flash(f"{person.display_name} can no longer sign in; their sessions have ended.", "success")
-    return redirect(url_for("people.show", user_id=person.id))
+    return _set_active(user_id, False)
 
 
 @bp.route("/<int:user_id>/reactivate", methods=["POST"])
 @access.role(Role.LEAD)
 def reactivate(user_id):
+    return _set_active(user_id, True)
+
+
+def _set_active(user_id, active):
     person = services.get_person_or_404(user_id, for_=current_user)
     if not services.can_deactivate(current_user, person):
         abort(403)
     if EmptyForm().validate_on_submit():
-        services.reactivate(person)
+        if active:
+            services.reactivate(person)
+            message = f"{person.display_name} can sign in again."
+        else:
+            services.deactivate(person)
+            message = f"{person.display_name} can no longer sign in; their sessions have ended."
         db.session.commit()
-        flash(f"{person.display_name} can sign in again.", "success")
+        flash(message, "success")
     return redirect(url_for("people.show", user_id=person.id))
 
 
