@@ -13,9 +13,12 @@ def neutralise(value) -> str:
     return "'" + text if text.startswith(FORMULA_PREFIXES) else text
 
 
-def csv_text(header: Iterable[str], rows: Iterable[Iterable]) -> str:
+def csv_lines(rows: Iterable[Iterable]) -> str:
+    """Rows as CSV text, every cell neutralised; for streaming after a header."""
     out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(header)
-    writer.writerows([neutralise(cell) for cell in row] for row in rows)
+    csv.writer(out).writerows([neutralise(cell) for cell in row] for row in rows)
     return out.getvalue()
+
+
+def csv_text(header: Iterable[str], rows: Iterable[Iterable]) -> str:
+    return csv_lines([list(header)]) + csv_lines(rows)

@@ -1,4 +1,4 @@
-"""Column types shared by the models."""
+"""Column types shared by the models, and a helper for large IN (...) lookups."""
 
 from datetime import UTC, datetime
 
@@ -27,3 +27,14 @@ class UTCDateTime(TypeDecorator):
         if value is None:
             return None
         return value.replace(tzinfo=UTC)
+
+
+#: Keeps IN (...) lists well inside every database's limit on bound parameters.
+IN_CHUNK = 900
+
+
+def chunks(values, size: int = IN_CHUNK):
+    """The distinct values, sorted, in lists of at most `size`."""
+    ordered = sorted(set(values))
+    for start in range(0, len(ordered), size):
+        yield ordered[start:start + size]

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from lms.extensions import db
-from lms.learning.content import CourseSpec, ModuleSpec
+from lms.learning.content import CourseSpec, ModuleSpec, read_catalogue
 from lms.learning.models import Course, CourseVersion, Lesson, Module, Question
 from lms.learning.rendering import render_lesson
 
@@ -113,8 +113,6 @@ def _module(course: CourseSpec, spec: ModuleSpec) -> Module:
 def load_from(root) -> tuple[LoadReport | None, list]:
     """Read and load the catalogue under `root`. Nothing is loaded if any file has a problem,
     so the database never holds half a catalogue."""
-    from lms.learning.content import read_catalogue
-
     courses, problems = read_catalogue(root)
     if problems:
         return None, problems

@@ -164,15 +164,11 @@ class Enrolment(db.Model):
     completed_version_id: Mapped[int | None] = mapped_column(
         ForeignKey("course_versions.id", ondelete="SET NULL")
     )
-    #: Where "continue where you left off" takes them.
-    last_lesson_id: Mapped[int | None] = mapped_column(ForeignKey("lessons.id",
-                                                                  ondelete="SET NULL"))
 
     user: Mapped[User] = relationship(foreign_keys=[user_id])
     course: Mapped[Course] = relationship()
     scheme: Mapped[Scheme | None] = relationship()
     completed_version: Mapped[CourseVersion | None] = relationship()
-    last_lesson: Mapped[Lesson | None] = relationship()
 
 
 class LessonCompletion(db.Model):

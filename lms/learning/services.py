@@ -87,7 +87,6 @@ def mark_lesson_done(enrolment: Enrolment, lesson) -> None:
     if already is None:
         db.session.add(LessonCompletion(enrolment_id=enrolment.id,
                                         lesson_hash=lesson.content_hash))
-    enrolment.last_lesson_id = lesson.id
     db.session.flush()
     record_completion_if_done(enrolment)
 

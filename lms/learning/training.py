@@ -8,9 +8,10 @@ import re
 from dataclasses import dataclass, field
 
 from sqlalchemy import and_, exists, or_, select
-from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm import contains_eager, selectinload
 
 from lms.auth.models import User
+from lms.db_types import chunks
 from lms.extensions import db
 from lms.learning import services
 from lms.learning.models import (
@@ -23,14 +24,13 @@ from lms.learning.models import (
 )
 from lms.schemes.models import Membership, Scheme
 
-LOOKUP_CHUNK = 900
-
 
 def learners_query(scheme_ids: set[int] | None, *, course_id=None, scheme_id=None, status="",
                    search=""):
     """Enrolments in the given schemes (None: every scheme), filtered, in name order."""
     query = (select(Enrolment).join(Enrolment.user).join(Enrolment.course)
-             .options(contains_eager(Enrolment.user), contains_eager(Enrolment.course))
+             .options(contains_eager(Enrolment.user), contains_eager(Enrolment.course),
+                      selectinload(Enrolment.scheme))
              .order_by(User.display_name, Enrolment.id))
     if scheme_ids is not None:
         query = query.where(Enrolment.scheme_id.in_(scheme_ids))
@@ -110,15 +110,9 @@ def preview_enrolments(course: Course, scheme: Scheme, text: str) -> list[EnrolR
     return rows
 
 
-def _chunks(values):
-    values = sorted(values)
-    for start in range(0, len(values), LOOKUP_CHUNK):
-        yield values[start:start + LOOKUP_CHUNK]
-
-
 def _users_by_name(names) -> dict[str, User]:
     found = {}
-    for chunk in _chunks(names):
+    for chunk in chunks(names):
         found.update({u.username: u for u in db.session.scalars(
             select(User).where(User.username.in_(chunk), User.active.is_(True)))})
     return found
@@ -126,7 +120,7 @@ def _users_by_name(names) -> dict[str, User]:
 
 def _member_ids(scheme, user_ids) -> set[int]:
     found = set()
-    for chunk in _chunks(user_ids):
+    for chunk in chunks(user_ids):
         found.update(db.session.scalars(select(Membership.user_id).where(
             Membership.scheme_id == scheme.id, Membership.user_id.in_(chunk))))
     return found
@@ -134,7 +128,7 @@ def _member_ids(scheme, user_ids) -> set[int]:
 
 def _enrolled_ids(course, user_ids) -> set[int]:
     found = set()
-    for chunk in _chunks(user_ids):
+    for chunk in chunks(user_ids):
         found.update(db.session.scalars(select(Enrolment.user_id).where(
             Enrolment.course_id == course.id, Enrolment.user_id.in_(chunk))))
     return found
@@ -142,7 +136,7 @@ def _enrolled_ids(course, user_ids) -> set[int]:
 
 def _completed_slugs(user_ids) -> dict[int, set[str]]:
     found: dict[int, set[str]] = {}
-    for chunk in _chunks(user_ids):
+    for chunk in chunks(user_ids):
         for user_id, slug in db.session.execute(
             select(Enrolment.user_id, Course.slug).join(Enrolment.course)
             .where(Enrolment.user_id.in_(chunk), Enrolment.completed_at.is_not(None))

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from lms import access
-from lms.csv_export import csv_text
+from lms.csv_export import csv_lines, csv_text
 from lms.extensions import db
 from lms.learning import training
 from lms.learning.forms import EnrolConfirmForm, EnrolForm, LearnerFilterForm
@@ -84,13 +84,12 @@ def learners_csv():
 
 def _csv_batch(enrolments):
     progress = progress_for(enrolments)
-    lines = csv_text([], (
+    return csv_lines(
         (e.user.display_name, e.user.username, progress[e.id].version.title,
          e.scheme.name if e.scheme else "", progress[e.id].status, progress[e.id].percent,
          progress[e.id].live_hours, format_local(e.enrolled_at, "%Y-%m-%d"),
          format_local(e.completed_at, "%Y-%m-%d"))
-        for e in enrolments))
-    return lines.split("\r\n", 1)[1]  # drop the empty header row
+        for e in enrolments)
 
 
 @bp.route("/enrol", methods=["GET", "POST"])

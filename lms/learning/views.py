@@ -2,7 +2,7 @@
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import case, select
 from sqlalchemy.orm import selectinload
 
 from lms import access
@@ -15,11 +15,14 @@ from lms.learning.access import (
     get_lesson_or_404,
     get_module_or_404,
 )
-from lms.learning.models import Course, CourseVersion, Enrolment, Module
+from lms.learning.models import LEVEL_LABELS, Course, CourseVersion, Enrolment, Module
 from lms.learning.services import LearningError
 from lms.learning.sessions import upcoming_sessions_for
 
 bp = Blueprint("learning", __name__)
+#: Courses in the order of the training pathway (foundation first, trainer last).
+PATHWAY_ORDER = case({level: n for n, level in enumerate(LEVEL_LABELS)},
+                     value=CourseVersion.level, else_=len(LEVEL_LABELS))
 
 
 @bp.route("/courses/")
@@ -28,7 +31,7 @@ def catalogue():
     rows = db.session.execute(
         select(Course, CourseVersion)
         .join(CourseVersion, Course.current_version_id == CourseVersion.id)
-        .order_by(CourseVersion.level != "foundation", CourseVersion.estimated_hours)
+        .order_by(PATHWAY_ORDER, CourseVersion.title)
     ).all()
     enrolled = {e.course_id: e for e in db.session.scalars(
         select(Enrolment).where(Enrolment.user_id == current_user.id))}

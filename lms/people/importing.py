@@ -11,14 +11,13 @@ from sqlalchemy import select
 
 from lms.auth import services as auth_services
 from lms.auth.models import User
+from lms.db_types import chunks
 from lms.extensions import db
 from lms.people.services import username_problem
 from lms.schemes.models import Membership, Role, Scheme
 
 COLUMNS = ("username", "display_name", "email", "role", "scheme")
 REQUIRED_COLUMNS = ("username", "display_name", "role", "scheme")
-#: Keeps IN (...) lists well inside every database's limit on bound parameters.
-LOOKUP_CHUNK = 900
 
 
 @dataclass
@@ -154,9 +153,7 @@ def _check_email(row, taken, seen) -> None:
 
 def _existing(column, values: list[str]) -> set[str]:
     found: set[str] = set()
-    unique = sorted(set(values))
-    for start in range(0, len(unique), LOOKUP_CHUNK):
-        chunk = unique[start:start + LOOKUP_CHUNK]
+    for chunk in chunks(values):
         found.update(db.session.scalars(select(column).where(column.in_(chunk))))
     return {value.lower() for value in found}
 

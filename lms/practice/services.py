@@ -21,7 +21,7 @@ from lms.practice.models import (
     RecognisedSupervisor,
     RecordStatus,
 )
-from lms.schemes.models import Role
+from lms.schemes.models import Membership, Role
 
 CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 
@@ -81,8 +81,6 @@ def submit(record: PracticeRecord, actor: User) -> None:
 
 def eligible_supervisors(record: PracticeRecord) -> list[User]:
     """Recognised supervisors of the record's scheme who may assess it."""
-    from lms.schemes.models import Membership
-
     users = db.session.scalars(
         select(User).join(Membership, Membership.user_id == User.id)
         .join(RecognisedSupervisor, RecognisedSupervisor.user_id == User.id)

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import selectinload
 
 from lms import clock, policy
 from lms.audit import services as audit
 from lms.auth.models import User
 from lms.extensions import db
 from lms.notify import services as notify
-from lms.practice.models import SupervisionSession
+from lms.practice.models import PracticeRecord, SupervisionSession
 from lms.schemes.models import Membership, Role
 
 
@@ -70,39 +72,52 @@ def status_for(user_ids) -> dict[int, SupervisionStatus]:
                                    else None) for uid in user_ids}
 
 
-def practitioners_overdue() -> list[tuple[User, date | None]]:
-    """Practitioners (trainee or supervisor roles... anyone who has logged practice) whose
-    last confirmed supervision is older than the interval, with that date."""
-    from lms.practice.models import PracticeRecord
-
-    practitioner_ids = set(db.session.scalars(select(PracticeRecord.author_id).distinct()))
-    if not practitioner_ids:
-        return []
-    statuses = status_for(practitioner_ids)
+def overdue_query(scheme_ids=None):
+    """(user, last confirmed supervision or None) for active practitioners who log practice
+    (in `scheme_ids`, or anywhere) and are past the supervision interval; never-supervised
+    first, then longest ago."""
+    last = (select(SupervisionSession.practitioner_id.label("user_id"),
+                   func.max(SupervisionSession.held_on).label("last"))
+            .where(SupervisionSession.supervisor_confirmed_at.is_not(None),
+                   SupervisionSession.practitioner_confirmed_at.is_not(None))
+            .group_by(SupervisionSession.practitioner_id).subquery())
+    authors = select(PracticeRecord.author_id).distinct()
+    if scheme_ids is not None:
+        authors = authors.where(PracticeRecord.scheme_id.in_(scheme_ids))
+    authors = authors.subquery()
     cutoff = clock.utcnow().date() - interval()
-    overdue = [uid for uid, s in statuses.items() if s.last is None or s.last < cutoff]
-    users = db.session.scalars(select(User).where(User.id.in_(overdue),
-                                                  User.active.is_(True))).all()
-    return [(user, statuses[user.id].last) for user in users]
+    return (select(User, last.c.last)
+            .join(authors, authors.c.author_id == User.id)
+            .outerjoin(last, last.c.user_id == User.id)
+            .where(User.active.is_(True), or_(last.c.last.is_(None), last.c.last < cutoff))
+            .order_by(last.c.last.is_not(None), last.c.last, User.display_name))
 
 
-def supervisors_of(user: User) -> list[User]:
-    """Supervisors in the schemes where `user` holds a role."""
-    scheme_ids = {m.scheme_id for m in user.memberships}
-    return list(db.session.scalars(
-        select(User).join(Membership, Membership.user_id == User.id)
+def _supervisors_by_scheme(scheme_ids) -> dict[int, list[User]]:
+    by_scheme = defaultdict(list)
+    rows = db.session.execute(
+        select(Membership.scheme_id, User).join(Membership, Membership.user_id == User.id)
         .where(Membership.scheme_id.in_(scheme_ids), Membership.role == Role.SUPERVISOR,
-               User.id != user.id).distinct()))
+               User.active.is_(True)))
+    for scheme_id, supervisor in rows:
+        by_scheme[scheme_id].append(supervisor)
+    return by_scheme
 
 
 def notify_overdue() -> int:
     """Tell each overdue practitioner and their supervisors, once per day. Idempotent."""
     today = clock.utcnow().date().isoformat()
+    overdue = db.session.execute(
+        overdue_query().options(selectinload(User.memberships))).all()
+    supervisors = _supervisors_by_scheme({m.scheme_id for user, _ in overdue
+                                          for m in user.memberships})
     sent = 0
-    for user, last in practitioners_overdue():
+    for user, last in overdue:
         when = f"since {last:%d %b %Y}" if last else "on record"
         message = f"{user.display_name} has had no case supervision {when}."
-        for recipient in [user, *supervisors_of(user)]:
+        theirs = {s.id: s for m in user.memberships for s in supervisors[m.scheme_id]
+                  if s.id != user.id}
+        for recipient in [user, *theirs.values()]:
             key = f"supervision-overdue:{user.id}:{recipient.id}:{today}"
             if notify.notify(recipient, message, "/supervision/", dedupe_key=key):
                 sent += 1

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 from sqlalchemy.orm import selectinload
 
 from lms.accreditation.models import AccreditationRecord, Application
-from lms.csv_export import csv_text
+from lms.csv_export import csv_lines, csv_text
 from lms.extensions import db
 from lms.practice.models import PracticeRecord
 from lms.reports import figures
@@ -23,13 +23,9 @@ def _stream(query, header, to_rows: Callable) -> Iterator[str]:
     result = db.session.execute(query.execution_options(yield_per=BATCH))
     try:
         for batch in result.partitions(BATCH):
-            yield _body(to_rows(batch))
+            yield csv_lines(to_rows(batch))
     finally:
         result.close()
-
-
-def _body(rows) -> str:
-    return csv_text([], rows).split("\r\n", 1)[1]  # without the empty header line
 
 
 def _date(value) -> str:

@@ -28,7 +28,7 @@ from lms.learning.models import (
     LiveSession,
 )
 from lms.practice import supervision
-from lms.practice.models import PracticeRecord, RecordStatus, SupervisionSession
+from lms.practice.models import PracticeRecord, RecordStatus
 
 LIST_LIMIT = 50
 
@@ -64,21 +64,7 @@ def expiring_query(scope: Scope, days: int = 90):
 
 
 def supervision_overdue_query(scope: Scope):
-    """(user, last confirmed supervision or None) for practitioners who log practice in
-    scope and are past the supervision interval."""
-    last = (select(SupervisionSession.practitioner_id.label("user_id"),
-                   func.max(SupervisionSession.held_on).label("last"))
-            .where(SupervisionSession.supervisor_confirmed_at.is_not(None),
-                   SupervisionSession.practitioner_confirmed_at.is_not(None))
-            .group_by(SupervisionSession.practitioner_id).subquery())
-    practitioners = (select(PracticeRecord.author_id).where(
-        scope.where(PracticeRecord.scheme_id)).distinct().subquery())
-    cutoff = today() - supervision.interval()
-    return (select(User, last.c.last)
-            .join(practitioners, practitioners.c.author_id == User.id)
-            .outerjoin(last, last.c.user_id == User.id)
-            .where(User.active.is_(True), or_(last.c.last.is_(None), last.c.last < cutoff))
-            .order_by(last.c.last.is_not(None), last.c.last, User.display_name))
+    return supervision.overdue_query(scope.scheme_ids)
 
 
 def awaiting_sign_off_query(scope: Scope):

@@ -101,3 +101,24 @@ def test_bulk_enrolment_preview_and_confirm(client, app, catalogue, make_scheme,
     assert response.status_code == 302
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Enrolment)) == 2
+
+
+def test_learners_page_query_count_does_not_grow(client, app, catalogue, make_scheme,
+                                                 make_user, login_as, count_queries):
+    scheme = make_scheme()
+    login_as(make_user(role="trainer", scheme=scheme))
+
+    def measure():
+        with count_queries() as counter:
+            assert client.get("/training/learners").status_code == 200
+        return counter.count
+
+    def add(n):
+        for _ in range(n):
+            learner = make_user(role="trainee", scheme=scheme)
+            _enrol(app, learner.id, catalogue.ids["basics"], scheme.id)
+
+    add(2)
+    small = measure()
+    add(15)
+    assert measure() == small
