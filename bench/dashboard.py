@@ -31,7 +31,7 @@ PASSWORD = "benchmark passphrase"
 
 def build(app):
     rng = random.Random(7)
-    today = clock.utcnow().date()
+    today = clock.today()
     with app.app_context():
         flask_migrate.upgrade()
         scheme = Scheme(name="Bench Prison", slug="bench", sector=Sector.PRISON, region="Wales")

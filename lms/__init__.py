@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from flask import Flask
+from flask import Blueprint, Flask
 
 from lms import access
 from lms.config import load_config
@@ -46,33 +46,41 @@ def _init_extensions(app):
 
 
 def _register_blueprints(app):
-    from lms.accreditation.decision_views import bp as decisions_bp
-    from lms.accreditation.public_views import bp as public_bp
-    from lms.accreditation.record_views import bp as records_bp
-    from lms.accreditation.views import bp as accreditation_bp
+    from lms.accreditation import decision_views, public_views, record_views
+    from lms.accreditation import views as pathway_views
     from lms.auth.views import bp as auth_bp
     from lms.errors import handlers
-    from lms.learning.dashboard import bp as dashboard_bp
-    from lms.learning.session_views import bp as sessions_bp
-    from lms.learning.training_views import bp as training_bp
-    from lms.learning.views import bp as learning_bp
+    from lms.learning import home_views, session_views, training_views
+    from lms.learning import views as course_views
     from lms.main.views import bp as main_bp
     from lms.notify.views import bp as notify_bp
     from lms.people.views import bp as people_bp
-    from lms.practice.assess_views import bp as assess_bp
-    from lms.practice.cpd_views import bp as cpd_bp
-    from lms.practice.supervision_views import bp as supervision_bp
-    from lms.practice.views import bp as practice_bp
-    from lms.reports import bulk_views  # noqa: F401  (adds the bulk-action routes to reports)
+    from lms.practice import assess_views, cpd_views, supervision_views
+    from lms.practice import views as practice_record_views
     from lms.reports.views import bp as reports_bp
     from lms.schemes.views import bp as schemes_bp
 
-    for blueprint in (main_bp, auth_bp, schemes_bp, people_bp, learning_bp, dashboard_bp,
-                      sessions_bp, training_bp, practice_bp, assess_bp, supervision_bp, cpd_bp,
-                      notify_bp, accreditation_bp, decisions_bp, records_bp, public_bp,
-                      reports_bp):
+    features = [
+        _feature("learning", home_views.bp, course_views.bp, session_views.bp,
+                 training_views.bp),
+        _feature("practice", practice_record_views.bp, assess_views.bp, supervision_views.bp,
+                 cpd_views.bp),
+        _feature("accreditation", pathway_views.bp, decision_views.bp, record_views.bp,
+                 public_views.bp),
+    ]
+    for blueprint in (main_bp, auth_bp, schemes_bp, people_bp, notify_bp, reports_bp,
+                      *features):
         app.register_blueprint(blueprint)
     handlers.register(app)
+
+
+def _feature(name: str, *parts: Blueprint) -> Blueprint:
+    """One blueprint per feature package; its parts keep their own URL prefixes, and their
+    endpoints read feature.part.view (e.g. practice.assess.queue)."""
+    feature = Blueprint(name, f"lms.{name}")
+    for part in parts:
+        feature.register_blueprint(part)
+    return feature
 
 
 def _register_hooks(app):
@@ -91,8 +99,9 @@ def _register_cli(app):
     from lms.audit.cli import audit_cli
     from lms.demo.cli import demo_cli
     from lms.learning.cli import courses_cli
-    from lms.notify.cli import notify_cli
+    from lms.notify.cli import DUE_REMINDERS, notify_cli
     from lms.people.cli import users_cli
+    from lms.practice.supervision import notify_overdue
 
     app.cli.add_command(demo_cli)
     app.cli.add_command(users_cli)
@@ -100,3 +109,4 @@ def _register_cli(app):
     app.cli.add_command(audit_cli)
     app.cli.add_command(notify_cli)
     app.cli.add_command(accreditation_cli)
+    app.extensions[DUE_REMINDERS] = {"overdue supervision": notify_overdue}

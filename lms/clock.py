@@ -1,6 +1,8 @@
 """The one place the application asks for the time, so tests can move it."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+
+from lms.timezones import LOCAL
 
 
 def utcnow() -> datetime:
@@ -10,3 +12,8 @@ def utcnow() -> datetime:
 def now() -> datetime:
     """Column default: looked up at call time, so tests that move the clock move it too."""
     return utcnow()
+
+
+def today() -> date:
+    """Today's date where the service runs (UK time): the one 'today' for every date rule."""
+    return utcnow().astimezone(LOCAL).date()

@@ -1,18 +1,11 @@
-"""What every page gets: navigation for the signed-in person, and security headers."""
+"""What every page gets: navigation for the signed-in person, and security headers.
+Features add their own template values through their blueprints (app_context_processor,
+add_app_template_global), so this module depends on no feature."""
 
 from flask import request, url_for
 from flask_login import current_user
 
 from lms import clock
-from lms.notify.services import unread_count
-from lms.practice.models import (
-    HARM_CATEGORIES,
-    PRACTITIONER_ROLES,
-    PROCESS_TYPES,
-    RATINGS,
-    STAGES,
-)
-from lms.reports.charts import bar_chart_svg
 from lms.schemes.models import Role
 from lms.timezones import format_local
 
@@ -25,17 +18,18 @@ CONTENT_SECURITY_POLICY = (
 def navigation() -> list[tuple[str, str]]:
     """(endpoint, label) pairs the signed-in person's roles allow."""
     if not current_user.is_authenticated:
-        return [("main.index", "Home"), ("public.register", "Register"),
-                ("public.verify_pasted", "Check a credential")]
-    items = [("main.index", "Home"), ("dashboard.index", "My learning"),
-             ("learning.catalogue", "Courses"), ("sessions.index", "Sessions"),
-             ("practice.index", "My practice"), ("accreditation.pathway", "Accreditation")]
+        return [("main.index", "Home"), ("accreditation.public.register", "Register"),
+                ("accreditation.public.verify_pasted", "Check a credential")]
+    items = [("main.index", "Home"), ("learning.home.index", "My learning"),
+             ("learning.courses.catalogue", "Courses"), ("learning.sessions.index", "Sessions"),
+             ("practice.records.index", "My practice"),
+             ("accreditation.pathway.pathway", "Accreditation")]
     if current_user.is_admin or current_user.has_role(Role.SUPERVISOR):
-        items.append(("assess.queue", "To assess"))
+        items.append(("practice.assess.queue", "To assess"))
     if current_user.is_admin or current_user.is_assessor:
-        items.append(("decisions.index", "Applications"))
+        items.append(("accreditation.decisions.index", "Applications"))
     if current_user.is_admin or current_user.has_role(Role.TRAINER, Role.LEAD):
-        items.append(("training.learners", "Learners"))
+        items.append(("learning.training.learners", "Learners"))
     if current_user.is_admin or current_user.has_role(Role.LEAD):
         items.append(("reports.index", "Dashboard"))
         items.append(("people.index", "People"))
@@ -50,15 +44,8 @@ def url_for_page(number: int) -> str:
     return url_for(request.endpoint, **args)
 
 
-def unread_notifications() -> int:
-    return unread_count(current_user) if current_user.is_authenticated else 0
-
-
 def template_globals():
-    return {"navigation": navigation, "url_for_page": url_for_page, "Role": Role,
-            "unread_notifications": unread_notifications, "stages": STAGES,
-            "process_types": PROCESS_TYPES, "practitioner_roles": PRACTITIONER_ROLES,
-            "harm_categories": HARM_CATEGORIES, "ratings": RATINGS}
+    return {"navigation": navigation, "url_for_page": url_for_page, "Role": Role}
 
 
 def security_headers(response):
@@ -73,8 +60,6 @@ def security_headers(response):
 
 
 def register_filters(app):
-    # A true global (not a context variable), so imported macros can call it too.
-    app.add_template_global(bar_chart_svg, "bar_chart_svg")
     app.add_template_filter(lambda m: format_local(m, "%d %b %Y"), "local_date")
     app.add_template_filter(lambda m: format_local(m, "%a %d %b %Y, %H:%M"), "local_datetime")
     app.add_template_filter(lambda m: format_local(m, "%H:%M"), "local_time")

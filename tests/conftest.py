@@ -113,18 +113,6 @@ def make_user(app):
 
 
 @pytest.fixture
-def login_as(client):
-    def login(user, password=None, next_url=None):
-        url = "/login" + (f"?next={next_url}" if next_url else "")
-        response = client.post(url, data={"username": user.username,
-                                          "password": password or user.password})
-        assert response.status_code == 302, response.get_data(as_text=True)[:500]
-        return response
-
-    return login
-
-
-@pytest.fixture
 def count_queries(app):
     """with count_queries() as counter: ...; counter.count is the SQL statements issued."""
     from contextlib import contextmanager

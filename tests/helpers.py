@@ -2,8 +2,22 @@
 
 import re
 
+from flask import Flask
+
 
 def csrf_token_from(html: str) -> str:
     match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html)
     assert match, "no CSRF token in the page"
     return match.group(1)
+
+
+def login_as(client_or_app, user, password=None, next_url=None):
+    """Sign `user` in and return the signed-in test client: on the given client, or on a
+    new one when given the app (for tests where several people act at once)."""
+    client = (client_or_app.test_client() if isinstance(client_or_app, Flask)
+              else client_or_app)
+    url = "/login" + (f"?next={next_url}" if next_url else "")
+    response = client.post(url, data={"username": user.username,
+                                      "password": password or user.password})
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    return client

@@ -4,6 +4,7 @@ from flask import Flask
 from werkzeug.routing import Rule
 
 from lms import access, create_app
+from tests.helpers import login_as
 
 SKIP_METHODS = {"HEAD", "OPTIONS"}
 
@@ -40,9 +41,8 @@ def test_anonymous_visitors_are_sent_to_sign_in_for_every_non_public_endpoint(ap
     assert checked > 10
 
 
-def test_trainees_are_refused_admin_and_lead_endpoints(app, client, make_scheme, make_user,
-                                                       login_as):
-    login_as(make_user(role="trainee", scheme=make_scheme()))
+def test_trainees_are_refused_admin_and_lead_endpoints(app, client, make_scheme, make_user):
+    login_as(client, make_user(role="trainee", scheme=make_scheme()))
     restricted = list(_rules(app, lambda d: d == "admin" or (d or "").startswith("role:")))
     assert restricted
     for rule in restricted:

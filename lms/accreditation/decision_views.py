@@ -46,11 +46,11 @@ def show(application_id):
             db.session.rollback()
             flash("Another assessor decided this application first; their decision stands.",
                   "error")
-            return redirect(url_for("decisions.show", application_id=application_id))
+            return redirect(url_for("accreditation.decisions.show", application_id=application_id))
         if record:
             flash(f"Approved: accreditation {record.public_id} issued.", "success")
-            return redirect(url_for("records.show", public_id=record.public_id))
+            return redirect(url_for("accreditation.records.show", public_id=record.public_id))
         flash(f"Decision saved: {form.outcome.data}.", "success")
-        return redirect(url_for("decisions.index"))
+        return redirect(url_for("accreditation.decisions.index"))
     return render_template("accreditation/application.html", application=application,
                            form=form, can_decide=can_decide)

@@ -28,7 +28,7 @@ def gather(user_id: int, today: date | None = None) -> Evidence:
 def gather_many(user_ids, today: date | None = None) -> dict[int, Evidence]:
     """Evidence for several people in the same six queries (a page of a report)."""
     ids = list(user_ids)
-    today = today or local(clock.utcnow()).date()
+    today = today or clock.today()
     courses, practice, supervised = _by_user(), _by_user(), _by_user()
     cpd, levels, attested = _by_user(), _by_user(), _by_user()
     for uid, slug, completed_at in db.session.execute(

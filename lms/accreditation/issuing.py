@@ -25,14 +25,16 @@ def certificate_pdf(record) -> bytes:
         holder_name=record.holder.display_name, level_name=record.level_name,
         identifier=record.public_id, issued_on=record.issued_on, expires_on=record.expires_on,
         issuer_name=current_app.config["ISSUER_NAME"],
-        verify_url=url_for("public.verify", public_id=record.public_id, _external=True))
+        verify_url=url_for("accreditation.public.verify", public_id=record.public_id,
+                           _external=True))
 
 
 def signed_credential(record, app=None) -> str:
     level = load_standards().levels.get(record.level_key)
     base = url_for("main.index", _external=True).rstrip("/")
     credential = build_credential(
-        credential_id=url_for("public.verify", public_id=record.public_id, _external=True),
+        credential_id=url_for("accreditation.public.verify", public_id=record.public_id,
+                              _external=True),
         issuer_id=f"{base}/issuer", issuer_name=current_app.config["ISSUER_NAME"],
         issuer_url=base + "/", holder_name=record.holder.display_name,
         achievement_id=f"{base}/accreditation/levels/{record.level_key}",
@@ -44,5 +46,6 @@ def signed_credential(record, app=None) -> str:
         valid_from=datetime.combine(record.issued_on, time.min, tzinfo=UTC),
         valid_until=datetime.combine(record.expires_on, time.max.replace(microsecond=0),
                                      tzinfo=UTC),
-        status_url=url_for("public.api_verify", public_id=record.public_id, _external=True))
+        status_url=url_for("accreditation.public.api_verify", public_id=record.public_id,
+                           _external=True))
     return sign_credential(keyring(app), credential)

@@ -72,7 +72,7 @@ def act(record: AccreditationRecord, action: str, *, actor, reason: str,
     if not reason.strip():
         raise AccreditationError("Give a reason; it is kept in the record's history.")
     standards = standards or load_standards()
-    today = clock.utcnow().date()
+    today = clock.today()
     if action == "renew":
         _renew(record, actor, reason, standards, today)
     elif action in ("return", "reinstate"):
@@ -131,7 +131,7 @@ def sweep(today: date | None = None, standards: Standards | None = None) -> dict
     """Move valid records to expiring or lapsed by date, cascade dependencies and queue
     reminders. Running it twice changes nothing the second time."""
     standards = standards or load_standards()
-    today = today or clock.utcnow().date()
+    today = today or clock.today()
     counts = {"expiring": 0, "lapsed": 0, "cascaded": 0, "reminders": 0}
     records = db.session.scalars(select(AccreditationRecord).where(
         AccreditationRecord.status.in_(VALID_STATUSES))

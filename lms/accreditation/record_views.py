@@ -36,8 +36,8 @@ def show(public_id):
     record = get_record_or_404(public_id, for_=current_user)
     return render_template("accreditation/record.html", record=record, form=LifecycleForm(),
                            actions=lifecycle.allowed_actions(record, current_user),
-                           verify_url=url_for("public.verify", public_id=record.public_id,
-                                              _external=True))
+                           verify_url=url_for("accreditation.public.verify",
+                                              public_id=record.public_id, _external=True))
 
 
 @bp.route("/<public_id>/<action>", methods=["POST"])
@@ -49,7 +49,7 @@ def act(public_id, action):
     form = LifecycleForm()
     if not form.validate_on_submit():
         flash(form.reason.errors[0] if form.reason.errors else "Try again.", "error")
-        return redirect(url_for("records.show", public_id=public_id))
+        return redirect(url_for("accreditation.records.show", public_id=public_id))
     try:
         lifecycle.act(record, action, actor=current_user, reason=form.reason.data)
     except services.AccreditationError as refusal:
@@ -58,7 +58,7 @@ def act(public_id, action):
     else:
         db.session.commit()
         flash(f"Record {lifecycle.past_tense(action)}.", "success")
-    return redirect(url_for("records.show", public_id=public_id))
+    return redirect(url_for("accreditation.records.show", public_id=public_id))
 
 
 @bp.route("/<public_id>/certificate.pdf")
@@ -67,7 +67,7 @@ def certificate(public_id):
     record = get_record_or_404(public_id, for_=current_user)
     if not record.valid:
         flash("A certificate is only available while the accreditation is valid.", "error")
-        return redirect(url_for("records.show", public_id=public_id))
+        return redirect(url_for("accreditation.records.show", public_id=public_id))
     return Response(certificate_pdf(record), mimetype="application/pdf", headers={
         "Content-Disposition": f"attachment; filename=accreditation-{public_id}.pdf"})
 

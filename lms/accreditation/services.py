@@ -160,7 +160,7 @@ def _level_name(application: Application) -> str:
 
 def _issue(application: Application, assessor: User) -> AccreditationRecord:
     levels = application.standard_version.levels
-    today = clock.utcnow().date()
+    today = clock.today()
     record = AccreditationRecord(
         public_id=new_public_id(), holder_id=application.applicant_id,
         level_key=application.level_key, level_name=levels[application.level_key]["name"],

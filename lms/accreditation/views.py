@@ -14,7 +14,7 @@ from lms.extensions import db
 from lms.forms import EmptyForm
 from lms.people.services import can_manage_person, get_person_or_404
 
-bp = Blueprint("accreditation", __name__, url_prefix="/accreditation")
+bp = Blueprint("pathway", __name__, url_prefix="/accreditation")
 
 
 def _render_pathway(person, *, own: bool):
@@ -70,7 +70,7 @@ def attest():
                      object_id=current_user.id, payload={"agreed": sorted(chosen)})
         db.session.commit()
         flash("Your statements are saved.", "success")
-    return redirect(url_for("accreditation.pathway"))
+    return redirect(url_for("accreditation.pathway.pathway"))
 
 
 @bp.route("/apply/<level_key>", methods=["POST"])
@@ -85,7 +85,7 @@ def apply(level_key):
             db.session.commit()
             flash("Application sent. An assessor will decide it; you will be notified.",
                   "success")
-    return redirect(url_for("accreditation.pathway"))
+    return redirect(url_for("accreditation.pathway.pathway"))
 
 
 @bp.route("/nominate/<int:user_id>/<level_key>", methods=["POST"])
@@ -102,4 +102,4 @@ def nominate(user_id, level_key):
         else:
             db.session.commit()
             flash(f"{person.display_name} has been nominated.", "success")
-    return redirect(url_for("accreditation.pathway_of", user_id=person.id))
+    return redirect(url_for("accreditation.pathway.pathway_of", user_id=person.id))

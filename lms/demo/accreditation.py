@@ -35,7 +35,7 @@ def load_accreditation_demo() -> str:
         return "Accreditation demo already present."
     standards = load_standards()
     admin = users["admin"]
-    today = clock.utcnow().date()
+    today = clock.today()
     for holder, level, days, status, listed in RECORDS:
         record = _approve(users[holder], level, admin, standards)
         record.issued_on = today - timedelta(days=days)

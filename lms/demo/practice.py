@@ -59,7 +59,7 @@ def load_practice_demo() -> str:
 
 def _record(users, n, author, co, process, harm, role, sensitive, days_ago, outcome):
     author_user = users[author]
-    when = clock.utcnow().date() - timedelta(days=days_ago)
+    when = clock.today() - timedelta(days=days_ago)
     scheme = author_user.memberships[0].scheme
     record = PracticeRecord(
         author_id=author_user.id, case_code=services.new_case_code(when), scheme_id=scheme.id,
@@ -86,7 +86,7 @@ def _record(users, n, author, co, process, harm, role, sensitive, days_ago, outc
 
 
 def _supervision_and_cpd(users):
-    today = clock.utcnow().date()
+    today = clock.today()
     for practitioner, supervisor, days_ago in [("prison.trainee1", "prison.supervisor", 30),
                                                ("school.trainee1", "school.supervisor", 100)]:
         session = supervision.record_session(

@@ -60,7 +60,7 @@ def create():
         db.session.add(session)
         db.session.commit()
         flash("Session scheduled. Learners on the course can now book a place.", "success")
-        return redirect(url_for("sessions.show", session_id=session.id))
+        return redirect(url_for("learning.sessions.show", session_id=session.id))
     return render_template("learning/session_form.html", form=form)
 
 
@@ -96,7 +96,7 @@ def book(session_id):
         else:
             db.session.commit()
             flash("Your place is booked.", "success")
-    return redirect(url_for("sessions.show", session_id=session_id))
+    return redirect(url_for("learning.sessions.show", session_id=session_id))
 
 
 @bp.route("/<int:session_id>/cancel", methods=["POST"])
@@ -114,7 +114,7 @@ def cancel(session_id):
         else:
             db.session.commit()
             flash("Your booking is cancelled.", "success")
-    return redirect(url_for("sessions.show", session_id=session_id))
+    return redirect(url_for("learning.sessions.show", session_id=session_id))
 
 
 @bp.route("/<int:session_id>/attendance", methods=["POST"])
@@ -122,7 +122,7 @@ def cancel(session_id):
 def attendance(session_id):
     session = get_session_or_404(session_id, for_=current_user, run=True)
     if not EmptyForm().validate_on_submit():
-        return redirect(url_for("sessions.show", session_id=session_id))
+        return redirect(url_for("learning.sessions.show", session_id=session_id))
     marks, errors = _read_attendance(session)
     if errors:
         return _render_session(session, errors, 400)
@@ -130,7 +130,7 @@ def attendance(session_id):
     db.session.commit()
     finished = f" {completed} learner(s) completed the course." if completed else ""
     flash(f"Attendance saved.{finished}", "success")
-    return redirect(url_for("sessions.show", session_id=session_id))
+    return redirect(url_for("learning.sessions.show", session_id=session_id))
 
 
 def _read_attendance(session):

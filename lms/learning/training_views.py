@@ -130,7 +130,7 @@ def enrol_confirm():
     scheme = next((s for s in schemes if s.id == form.scheme.data), None)
     if not form.validate_on_submit() or course is None or scheme is None:
         flash("The enrolment could not be confirmed. Start again.", "error")
-        return redirect(url_for("training.enrol"))
+        return redirect(url_for("learning.training.enrol"))
     rows = training.preview_enrolments(course, scheme, form.usernames.data)
     if not rows or any(r.errors for r in rows):
         flash("Some rows are no longer valid. Nobody was enrolled.", "error")
@@ -142,4 +142,4 @@ def enrol_confirm():
     current_app.logger.info("%s enrolled %d learners on %s", current_user.username, count,
                             course.slug)
     flash(f"{count} learner(s) enrolled on {course.current_version.title}.", "success")
-    return redirect(url_for("training.learners", course=course.slug, scheme=scheme.slug))
+    return redirect(url_for("learning.training.learners", course=course.slug, scheme=scheme.slug))

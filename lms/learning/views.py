@@ -19,7 +19,7 @@ from lms.learning.models import LEVEL_LABELS, Course, CourseVersion, Enrolment, 
 from lms.learning.services import LearningError
 from lms.learning.sessions import upcoming_sessions_for
 
-bp = Blueprint("learning", __name__)
+bp = Blueprint("courses", __name__)
 #: Courses in the order of the training pathway (foundation first, trainer last).
 PATHWAY_ORDER = case({level: n for n, level in enumerate(LEVEL_LABELS)},
                      value=CourseVersion.level, else_=len(LEVEL_LABELS))
@@ -68,7 +68,7 @@ def enrol(slug):
         else:
             db.session.commit()
             flash("You are enrolled. Start with the first lesson below.", "success")
-    return redirect(url_for("learning.course", slug=slug))
+    return redirect(url_for("learning.courses.course", slug=slug))
 
 
 @bp.route("/courses/<slug>/modules/<module_slug>")
@@ -77,7 +77,7 @@ def module(slug, module_slug):
     _course, version = get_course_or_404(slug)
     found = get_module_or_404(version, module_slug)
     first = found.lessons[0]
-    return redirect(url_for("learning.lesson", slug=slug, module_slug=module_slug,
+    return redirect(url_for("learning.courses.lesson", slug=slug, module_slug=module_slug,
                             lesson_slug=first.slug))
 
 
@@ -86,7 +86,7 @@ def _enrolment_or_redirect(course):
     enrolment = services.find_enrolment(current_user.id, course.id)
     if enrolment is None and not can_preview(current_user):
         flash("Enrol on the course to open its lessons.", "info")
-        return None, redirect(url_for("learning.course", slug=course.slug))
+        return None, redirect(url_for("learning.courses.course", slug=course.slug))
     return enrolment, None
 
 
@@ -137,14 +137,14 @@ def lesson_done(slug, module_slug, lesson_slug):
     enrolment = services.find_enrolment(current_user.id, course.id)
     if enrolment is None:
         flash("Enrol on the course to record your progress.", "info")
-        return redirect(url_for("learning.course", slug=slug))
+        return redirect(url_for("learning.courses.course", slug=slug))
     if EmptyForm().validate_on_submit():
         services.mark_lesson_done(enrolment, found_lesson)
         db.session.commit()
     target = request.form.get("then")
     if target == "next":
         return _go_to_next(slug, version, enrolment, found_lesson.id)
-    return redirect(url_for("learning.lesson", slug=slug, module_slug=module_slug,
+    return redirect(url_for("learning.courses.lesson", slug=slug, module_slug=module_slug,
                             lesson_slug=lesson_slug))
 
 
@@ -153,8 +153,8 @@ def _go_to_next(slug, version, enrolment, lesson_id):
     position = next(i for i, step in enumerate(sequence) if step[2] == lesson_id)
     kind, module_slug, _id, lesson_slug, _title = sequence[position + 1]
     if kind == "check":
-        return redirect(url_for("learning.check", slug=slug, module_slug=module_slug))
-    return redirect(url_for("learning.lesson", slug=slug, module_slug=module_slug,
+        return redirect(url_for("learning.courses.check", slug=slug, module_slug=module_slug))
+    return redirect(url_for("learning.courses.lesson", slug=slug, module_slug=module_slug,
                             lesson_slug=lesson_slug))
 
 

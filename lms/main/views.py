@@ -4,7 +4,7 @@ from sqlalchemy import text
 
 from lms import access
 from lms.extensions import db
-from lms.learning.dashboard import my_learning
+from lms.learning.home_views import my_learning
 
 bp = Blueprint("main", __name__)
 

@@ -1,20 +1,24 @@
 import click
+from flask import current_app
 from flask.cli import AppGroup
 
 from lms.extensions import db
 from lms.notify.services import send_pending
-from lms.practice.supervision import notify_overdue
 
 notify_cli = AppGroup("notify", help="Notifications and email.")
+#: app.extensions key: {label: function returning how many reminders it created}. Features
+#: register theirs in the app factory, so notify depends on no feature.
+DUE_REMINDERS = "lms.due_reminders"
 
 
 @notify_cli.command("due")
 def due():
-    """Daily: tell practitioners (and their supervisors) when supervision is overdue.
+    """Daily: send the reminders features have registered (e.g. supervision overdue).
     Running it again the same day sends nothing new."""
-    count = notify_overdue()
-    db.session.commit()
-    click.echo(f"overdue supervision: {count} new notifications")
+    for label, remind in current_app.extensions.get(DUE_REMINDERS, {}).items():
+        count = remind()
+        db.session.commit()
+        click.echo(f"{label}: {count} new notifications")
 
 
 @notify_cli.command("send")

@@ -6,8 +6,17 @@ from lms import access, clock
 from lms.extensions import db
 from lms.forms import EmptyForm
 from lms.notify.models import Notification, OutboxMessage
+from lms.notify.services import unread_count
 
 bp = Blueprint("notify", __name__)
+
+
+@bp.app_context_processor
+def notification_count():
+    """The unread count in every page's header."""
+    def unread_notifications() -> int:
+        return unread_count(current_user) if current_user.is_authenticated else 0
+    return {"unread_notifications": unread_notifications}
 
 
 @bp.route("/notifications")

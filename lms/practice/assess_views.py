@@ -41,13 +41,13 @@ def assess(record_id):
     record = get_record_or_404(record_id, for_=current_user)
     if not services.can_assess(current_user, record):
         flash(_why_not(record), "error")
-        return redirect(url_for("practice.show", record_id=record.id))
+        return redirect(url_for("practice.records.show", record_id=record.id))
     form = AssessmentForm(data={"version": record.version})
     ratings, rating_errors = _read_ratings(record)
     if form.validate_on_submit() and not rating_errors:
         if form.version.data != record.version:
             flash(ALREADY_ASSESSED, "error")
-            return redirect(url_for("practice.show", record_id=record.id))
+            return redirect(url_for("practice.records.show", record_id=record.id))
         try:
             services.assess(record, current_user, outcome=form.outcome.data, ratings=ratings,
                             feedback=(form.feedback.data or "").strip())
@@ -57,7 +57,7 @@ def assess(record_id):
             flash(ALREADY_ASSESSED, "error")
         else:
             flash(f"Record {record.case_code} {form.outcome.data}.", "success")
-        return redirect(url_for("assess.queue"))
+        return redirect(url_for("practice.assess.queue"))
     return render_template(
         "practice/assess.html", record=record, form=form, stages=STAGES, ratings=RATINGS,
         chosen=ratings, rating_errors=rating_errors if request.method == "POST" else {},

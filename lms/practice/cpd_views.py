@@ -27,7 +27,7 @@ def index():
                                 provider=form.provider.data.strip()))
         db.session.commit()
         flash("CPD entry added.", "success")
-        return redirect(url_for("cpd.index"))
+        return redirect(url_for("practice.cpd.index"))
     entries = cpd.entries_of(current_user)
     return render_template("practice/cpd.html", form=form, entries=entries,
                            totals=cpd.yearly_totals(entries),
@@ -59,4 +59,4 @@ def approve(entry_id):
         cpd.approve(entry, current_user)
         db.session.commit()
         flash("CPD entry approved.", "success")
-    return redirect(url_for("cpd.to_approve"))
+    return redirect(url_for("practice.cpd.to_approve"))

@@ -47,7 +47,7 @@ def no_identifying_data(form, field):
 
 
 def not_in_future(form, field):
-    if field.data and field.data > clock.utcnow().date():
+    if field.data and field.data > clock.today():
         raise ValidationError("The date cannot be in the future.")
 
 

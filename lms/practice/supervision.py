@@ -63,7 +63,7 @@ class SupervisionStatus:
 
     @property
     def overdue(self) -> bool:
-        return self.due is not None and self.due < clock.utcnow().date()
+        return self.due is not None and self.due < clock.today()
 
 
 def status_for(user_ids) -> dict[int, SupervisionStatus]:
@@ -85,7 +85,7 @@ def overdue_query(scheme_ids=None):
     if scheme_ids is not None:
         authors = authors.where(PracticeRecord.scheme_id.in_(scheme_ids))
     authors = authors.subquery()
-    cutoff = clock.utcnow().date() - interval()
+    cutoff = clock.today() - interval()
     return (select(User, last.c.last)
             .join(authors, authors.c.author_id == User.id)
             .outerjoin(last, last.c.user_id == User.id)
@@ -106,7 +106,7 @@ def _supervisors_by_scheme(scheme_ids) -> dict[int, list[User]]:
 
 def notify_overdue() -> int:
     """Tell each overdue practitioner and their supervisors, once per day. Idempotent."""
-    today = clock.utcnow().date().isoformat()
+    today = clock.today().isoformat()
     overdue = db.session.execute(
         overdue_query().options(selectinload(User.memberships))).all()
     supervisors = _supervisors_by_scheme({m.scheme_id for user, _ in overdue

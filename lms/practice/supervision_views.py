@@ -52,7 +52,7 @@ def create():
             db.session.commit()
             flash(f"Supervision recorded. {practitioner.display_name} is asked to confirm it.",
                   "success")
-            return redirect(url_for("supervision.index"))
+            return redirect(url_for("practice.supervision.index"))
     return render_template("practice/supervision_form.html", form=form)
 
 
@@ -84,7 +84,7 @@ def confirm(session_id):
         supervision.confirm(session, current_user)
         db.session.commit()
         flash("Thank you: the supervision session is confirmed.", "success")
-    return redirect(url_for("supervision.show", session_id=session.id))
+    return redirect(url_for("practice.supervision.show", session_id=session.id))
 
 
 @bp.route("/admin/supervisors", methods=["GET", "POST"])
@@ -104,7 +104,7 @@ def recognised():
             else:
                 db.session.commit()
                 flash(f"{user.display_name} is now a recognised supervisor.", "success")
-                return redirect(url_for("supervision.recognised"))
+                return redirect(url_for("practice.supervision.recognised"))
     people = db.session.scalars(select(RecognisedSupervisor)
                                 .options(selectinload(RecognisedSupervisor.user))
                                 .order_by(RecognisedSupervisor.created_at.desc())).all()

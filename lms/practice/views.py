@@ -10,10 +10,25 @@ from lms.extensions import db
 from lms.forms import EmptyForm
 from lms.practice import services
 from lms.practice.forms import PracticeRecordForm, RequestSignOffForm
-from lms.practice.models import STAGES, PracticeRecord
+from lms.practice.models import (
+    HARM_CATEGORIES,
+    PRACTITIONER_ROLES,
+    PROCESS_TYPES,
+    RATINGS,
+    STAGES,
+    PracticeRecord,
+)
 from lms.schemes.models import Role
 
-bp = Blueprint("practice", __name__, url_prefix="/practice")
+bp = Blueprint("records", __name__, url_prefix="/practice")
+
+
+@bp.app_context_processor
+def practice_vocabulary():
+    """The words practice pages (logging, assessing, showing records) label things with."""
+    return {"stages": STAGES, "process_types": PROCESS_TYPES,
+            "practitioner_roles": PRACTITIONER_ROLES, "harm_categories": HARM_CATEGORIES,
+            "ratings": RATINGS}
 PAGE_SIZE = 25
 
 
@@ -51,16 +66,16 @@ def create():
     schemes = _my_schemes()
     if not schemes:
         flash("You need a role in a scheme before you can log practice.", "info")
-        return redirect(url_for("practice.index"))
+        return redirect(url_for("practice.records.index"))
     form = PracticeRecordForm({s.id: s for s in schemes}.values())
     if form.validate_on_submit():
         record = PracticeRecord(author_id=current_user.id,
-                                case_code=services.new_case_code(clock.utcnow().date()))
+                                case_code=services.new_case_code(clock.today()))
         _fill(record, form)
         db.session.add(record)
         db.session.commit()
         flash(f"Saved as a draft with case code {record.case_code}.", "success")
-        return redirect(url_for("practice.show", record_id=record.id))
+        return redirect(url_for("practice.records.show", record_id=record.id))
     return render_template("practice/form.html", form=form, record=None)
 
 
@@ -70,14 +85,14 @@ def edit(record_id):
     record = get_record_or_404(record_id, for_=current_user, edit=True)
     if not record.editable:
         flash("A submitted record cannot be edited.", "error")
-        return redirect(url_for("practice.show", record_id=record.id))
+        return redirect(url_for("practice.records.show", record_id=record.id))
     form = PracticeRecordForm({s.id: s for s in _my_schemes()}.values(),
                               data=_initial(record))
     if form.validate_on_submit():
         _fill(record, form)
         db.session.commit()
         flash("Record saved.", "success")
-        return redirect(url_for("practice.show", record_id=record.id))
+        return redirect(url_for("practice.records.show", record_id=record.id))
     return render_template("practice/form.html", form=form, record=record)
 
 
@@ -137,7 +152,7 @@ def submit(record_id):
             db.session.commit()
             flash("Submitted. It can no longer be edited. Ask a supervisor to sign it off.",
                   "success")
-    return redirect(url_for("practice.show", record_id=record.id))
+    return redirect(url_for("practice.records.show", record_id=record.id))
 
 
 @bp.route("/<int:record_id>/request", methods=["POST"])
@@ -157,4 +172,4 @@ def request_sign_off(record_id):
             flash(f"{supervisor.display_name} has been asked to assess this record.", "success")
     else:
         flash("Choose one of the supervisors listed.", "error")
-    return redirect(url_for("practice.show", record_id=record.id))
+    return redirect(url_for("practice.records.show", record_id=record.id))

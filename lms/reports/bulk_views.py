@@ -1,6 +1,6 @@
 """Bulk actions on selected practitioners: a preview of who is affected, then the action."""
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -11,7 +11,6 @@ from lms.extensions import db
 from lms.learning import training
 from lms.learning.models import Course
 from lms.notify import services as notify
-from lms.reports.views import bp
 from lms.schemes.models import Membership, Role
 from lms.schemes.services import get_scheme_or_404
 
@@ -19,7 +18,8 @@ DEFAULT_REMINDER = ("A reminder from your scheme lead: please check your accredi
                     "pathway and keep your practice log, supervision and CPD up to date.")
 MAX_SELECTED = 1000
 
-__all__ = ["bp"]  # routes are added to the reports blueprint
+#: Nested under the reports blueprint, so its URLs start /reports and its endpoints reports.bulk.
+bp = Blueprint("bulk", __name__)
 
 
 def _selected(scheme) -> list[User]:
@@ -38,7 +38,7 @@ def _courses():
 
 @bp.route("/schemes/<slug>/bulk", methods=["POST"])
 @access.role(Role.LEAD)
-def bulk(slug):
+def preview(slug):
     scheme = get_scheme_or_404(slug, for_=current_user, manage=True)
     people = _selected(scheme)
     if not people:
@@ -56,7 +56,7 @@ def bulk(slug):
 
 @bp.route("/schemes/<slug>/bulk/confirm", methods=["POST"])
 @access.role(Role.LEAD)
-def bulk_confirm(slug):
+def confirm(slug):
     scheme = get_scheme_or_404(slug, for_=current_user, manage=True)
     people = _selected(scheme)
     action = request.form.get("action")

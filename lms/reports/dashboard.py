@@ -35,6 +35,7 @@ def dashboard(scope: Scope, period: Period) -> dict:
         "levels": levels, "statuses": STATUS_ORDER, "by_level": by_level,
         "expiring": _listed(expiring, selectinload(AccreditationRecord.holder)),
         "expiring_count": figures.count_of(expiring),
+        "expiring_days": figures.expiring_notice_days(),
         "overdue": db.session.execute(overdue.limit(LIST_LIMIT)).all(),
         "overdue_count": figures.count_of(overdue),
         "waiting": _listed(waiting, selectinload(PracticeRecord.author),

@@ -44,7 +44,7 @@ class Scope:
 
 
 def today() -> date:
-    return clock.utcnow().date()
+    return clock.today()
 
 
 def accredited_by_level_and_status(scope: Scope) -> dict[tuple[str, str], int]:
@@ -55,7 +55,14 @@ def accredited_by_level_and_status(scope: Scope) -> dict[tuple[str, str], int]:
     return {(level, status): count for level, status, count in rows}
 
 
-def expiring_query(scope: Scope, days: int = 90):
+def expiring_notice_days() -> int:
+    """How far ahead 'expiring' looks: the standards' notice period, the same one the
+    sweep uses to mark records expiring."""
+    return load_standards().expiring_notice_days
+
+
+def expiring_query(scope: Scope):
+    days = expiring_notice_days()
     return (select(AccreditationRecord).join(AccreditationRecord.holder)
             .where(scope.where(AccreditationRecord.scheme_id),
                    AccreditationRecord.status.in_(VALID_STATUSES),

@@ -21,7 +21,7 @@ class PeriodForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        today = clock.utcnow().date()
+        today = clock.today()
         self.default_end = today
         self.default_start = today.replace(day=1) - timedelta(days=334)
 

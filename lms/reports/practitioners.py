@@ -18,7 +18,7 @@ from lms.schemes.models import Membership
 
 STATUS_FILTERS = {
     "accredited": "Accredited now",
-    "expiring": "Expiring within 90 days",
+    "expiring": "Expiring (within the notice period)",
     "lapsed": "Lapsed",
     "none": "Not accredited",
 }

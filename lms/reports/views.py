@@ -14,7 +14,8 @@ from flask_login import current_user
 
 from lms import access
 from lms.extensions import db
-from lms.reports import exports, figures, overview
+from lms.reports import bulk_views, exports, figures, overview
+from lms.reports.charts import bar_chart_svg
 from lms.reports.dashboard import dashboard
 from lms.reports.figures import Scope
 from lms.reports.forms import PeriodForm, PractitionerFilterForm
@@ -23,6 +24,9 @@ from lms.schemes.models import Role
 from lms.schemes.services import get_scheme_or_404, schemes_managed_by
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
+bp.register_blueprint(bulk_views.bp)  # reports.bulk.*: bulk actions on chosen practitioners
+# A true global (not a context variable), so imported macros can call it too.
+bp.add_app_template_global(bar_chart_svg, "bar_chart_svg")
 PAGE_SIZE = 50
 
 

@@ -116,9 +116,3 @@ def make_assessor(app):
             db.session.commit()
     return make
 
-
-def login(app, user):
-    client = app.test_client()
-    assert client.post("/login", data={"username": user.username,
-                                       "password": user.password}).status_code == 302
-    return client

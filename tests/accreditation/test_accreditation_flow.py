@@ -6,7 +6,7 @@ from lms import clock
 from lms.accreditation.models import AccreditationRecord, Application
 from lms.audit.models import AuditEvent
 from lms.extensions import db
-from tests.accreditation.conftest import login
+from tests.helpers import login_as
 
 
 def _count(app, model, *where):
@@ -23,15 +23,16 @@ def _record(app, **where):
 
 
 def test_pathway_explains_what_is_missing(app, people):
-    client = login(app, people.practitioner)
+    client = login_as(app, people.practitioner)
     page = client.get("/accreditation/pathway").get_data(as_text=True)
-    assert "Foundation practitioner" in page and "Case supervisor" in page
+    assert "Foundation practitioner" in page
+    assert "Case supervisor" in page
     assert "not yet" in page
     assert "Apply for Foundation practitioner" not in page
 
 
 def test_apply_is_refused_until_eligible_then_freezes_evidence(app, people, give_evidence):
-    client = login(app, people.practitioner)
+    client = login_as(app, people.practitioner)
     response = client.post("/accreditation/apply/foundation", follow_redirects=True)
     assert "Not every requirement is met yet" in response.get_data(as_text=True)
     assert _count(app, Application) == 0
@@ -50,33 +51,35 @@ def test_apply_is_refused_until_eligible_then_freezes_evidence(app, people, give
 
 def test_decisions_need_an_independent_assessor(app, people, give_evidence, make_assessor):
     give_evidence(people.practitioner, people.supervisor)
-    login(app, people.practitioner).post("/accreditation/apply/foundation")
+    login_as(app, people.practitioner).post("/accreditation/apply/foundation")
     with app.app_context():
         application_id = db.session.scalar(select(Application.id))
     decision = {"outcome": "approved", "reasons": "All evidence in order."}
     # not an assessor at all
-    assert login(app, people.lead).post(f"/accreditation/applications/{application_id}",
+    assert login_as(app, people.lead).post(f"/accreditation/applications/{application_id}",
                                         data=decision).status_code == 403
     # the supervisor who signed off the practice, even when made an assessor
     make_assessor(people.supervisor)
-    response = login(app, people.supervisor).post(
+    response = login_as(app, people.supervisor).post(
         f"/accreditation/applications/{application_id}", data=decision)
     assert response.status_code == 403
     # the applicant, even when an assessor
     make_assessor(people.practitioner)
-    assert login(app, people.practitioner).post(
+    assert login_as(app, people.practitioner).post(
         f"/accreditation/applications/{application_id}", data=decision).status_code == 403
     assert _count(app, AccreditationRecord) == 0
     make_assessor(people.assessor)
-    assessor = login(app, people.assessor)
+    assessor = login_as(app, people.assessor)
     response = assessor.post(f"/accreditation/applications/{application_id}",
                              data={"outcome": "approved", "reasons": ""})
     assert "Give the reasons for the decision." in response.get_data(as_text=True)
     response = assessor.post(f"/accreditation/applications/{application_id}", data=decision)
     assert response.status_code == 302
     record = _record(app, holder_id=people.practitioner.id)
-    assert record.status == "active" and record.level_key == "foundation"
-    assert len(record.public_id) == 19 and record.public_id.count("-") == 3
+    assert record.status == "active"
+    assert record.level_key == "foundation"
+    assert len(record.public_id) == 19
+    assert record.public_id.count("-") == 3
     assert (record.expires_on - record.issued_on).days in range(365, 367)
     with app.app_context():
         actions = db.session.scalars(select(AuditEvent.action).order_by(AuditEvent.seq)).all()
@@ -85,49 +88,50 @@ def test_decisions_need_an_independent_assessor(app, people, give_evidence, make
 
 def test_further_work_issues_nothing(app, people, give_evidence, make_assessor):
     give_evidence(people.practitioner, people.supervisor)
-    login(app, people.practitioner).post("/accreditation/apply/foundation")
+    login_as(app, people.practitioner).post("/accreditation/apply/foundation")
     make_assessor(people.assessor)
     with app.app_context():
         application_id = db.session.scalar(select(Application.id))
-    login(app, people.assessor).post(f"/accreditation/applications/{application_id}", data={
+    login_as(app, people.assessor).post(f"/accreditation/applications/{application_id}", data={
         "outcome": "further work needed", "reasons": "Add a reflection on co-working."})
     assert _count(app, AccreditationRecord) == 0
-    page = login(app, people.practitioner).get("/accreditation/pathway").get_data(as_text=True)
-    assert "further work needed" in page and "Add a reflection on co-working." in page
+    page = login_as(app, people.practitioner).get("/accreditation/pathway").get_data(as_text=True)
+    assert "further work needed" in page
+    assert "Add a reflection on co-working." in page
 
 
 def test_lead_nominates_own_practitioners_only(app, people, give_evidence):
     give_evidence(people.practitioner, people.supervisor)
-    other = login(app, people.other_lead)
+    other = login_as(app, people.other_lead)
     assert other.get(f"/accreditation/pathway/{people.practitioner.id}").status_code == 404
     assert other.post(f"/accreditation/nominate/{people.practitioner.id}/foundation"
                       ).status_code == 404
-    lead = login(app, people.lead)
+    lead = login_as(app, people.lead)
     page = lead.get(f"/accreditation/pathway/{people.practitioner.id}").get_data(as_text=True)
     assert "Nominate for Foundation practitioner" in page
     lead.post(f"/accreditation/nominate/{people.practitioner.id}/foundation")
     with app.app_context():
         application = db.session.scalar(select(Application))
         assert application.nominated_by_id == people.lead.id
-    trainee = login(app, people.supervisor)
+    trainee = login_as(app, people.supervisor)
     assert trainee.get(f"/accreditation/pathway/{people.practitioner.id}").status_code == 403
 
 
 def issue(app, people, give_evidence, make_assessor, level="foundation"):
     give_evidence(people.practitioner, people.supervisor)
-    login(app, people.practitioner).post(f"/accreditation/apply/{level}")
+    login_as(app, people.practitioner).post(f"/accreditation/apply/{level}")
     make_assessor(people.assessor)
     with app.app_context():
         application_id = db.session.scalar(select(Application.id).where(
             Application.level_key == level))
-    login(app, people.assessor).post(f"/accreditation/applications/{application_id}",
+    login_as(app, people.assessor).post(f"/accreditation/applications/{application_id}",
                                      data={"outcome": "approved", "reasons": "Good."})
     return _record(app, holder_id=people.practitioner.id, level_key=level)
 
 
 def test_lifecycle_transitions_and_refusals(app, people, give_evidence, make_assessor):
     record = issue(app, people, give_evidence, make_assessor)
-    holder, admin = login(app, people.practitioner), login(app, people.admin)
+    holder, admin = login_as(app, people.practitioner), login_as(app, people.admin)
     url = f"/accreditation/records/{record.public_id}"
 
     def act(client, action, reason="Because."):
@@ -162,16 +166,16 @@ def test_lifecycle_transitions_and_refusals(app, people, give_evidence, make_ass
 def test_other_schemes_cannot_see_a_record(app, people, give_evidence, make_assessor):
     record = issue(app, people, give_evidence, make_assessor)
     url = f"/accreditation/records/{record.public_id}"
-    assert login(app, people.other_lead).get(url).status_code == 404
-    assert login(app, people.lead).get(url).status_code == 200
-    assert login(app, people.other_lead).post(f"{url}/revoke", data={"reason": "x"}
+    assert login_as(app, people.other_lead).get(url).status_code == 404
+    assert login_as(app, people.lead).get(url).status_code == 200
+    assert login_as(app, people.other_lead).post(f"{url}/revoke", data={"reason": "x"}
                                               ).status_code == 404
     assert _record(app, id=record.id).status == "active"
 
 
 def test_renewal_checks_maintenance_and_extends(app, people, give_evidence, make_assessor):
     record = issue(app, people, give_evidence, make_assessor)
-    admin = login(app, people.admin)
+    admin = login_as(app, people.admin)
     admin.post(f"/accreditation/records/{record.public_id}/renew", data={"reason": "Annual."})
     renewed = _record(app, id=record.id)
     assert renewed.expires_on > record.expires_on
@@ -188,7 +192,8 @@ def test_renewal_checks_maintenance_and_extends(app, people, give_evidence, make
 
 def test_certificate_pdf(app, people, give_evidence, make_assessor):
     record = issue(app, people, give_evidence, make_assessor)
-    response = login(app, people.practitioner).get(
+    response = login_as(app, people.practitioner).get(
         f"/accreditation/records/{record.public_id}/certificate.pdf")
-    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    assert response.status_code == 200
+    assert response.mimetype == "application/pdf"
     assert response.data.startswith(b"%PDF")

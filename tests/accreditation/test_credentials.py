@@ -33,7 +33,7 @@ from lms.accreditation.credentials import (
 @pytest.fixture(autouse=True)
 def clean_database():
     """No database here: override the suite's per-test database reset."""
-    yield
+    return
 
 
 NOW = datetime(2025, 6, 1, 12, 0, tzinfo=UTC)

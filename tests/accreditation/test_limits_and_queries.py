@@ -1,5 +1,5 @@
 from lms.extensions import limiter
-from tests.accreditation.conftest import login
+from tests.helpers import login_as
 
 
 def test_the_register_is_rate_limited(app, client, monkeypatch):
@@ -15,7 +15,7 @@ def test_the_register_is_rate_limited(app, client, monkeypatch):
 
 def test_pathway_gathers_evidence_in_a_fixed_number_of_queries(app, people, give_evidence,
                                                                count_queries):
-    client = login(app, people.practitioner)
+    client = login_as(app, people.practitioner)
 
     def measure():
         with count_queries() as counter:

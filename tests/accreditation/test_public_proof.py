@@ -10,8 +10,8 @@ from lms.accreditation.models import AccreditationRecord
 from lms.auth.models import User
 from lms.extensions import db
 from lms.notify.models import Notification
-from tests.accreditation.conftest import login
 from tests.accreditation.test_accreditation_flow import _record, issue
+from tests.helpers import login_as
 
 
 def _set(app, record_id, **values):
@@ -45,13 +45,15 @@ def test_sweep_moves_by_date_cascades_and_is_idempotent(app, people, give_eviden
     supervisor = _direct_record(app, holder, "case_supervisor", "Case supervisor",
                                 "TEST-SUPE-RVIS-0001", 300, issued.id)
     first = runner.invoke(args=["accreditation", "sweep"])
-    assert "1 expiring" in first.output and "1 reminders" in first.output
+    assert "1 expiring" in first.output
+    assert "1 reminders" in first.output
     assert _record(app, id=advanced).status == "expiring"
     second = runner.invoke(args=["accreditation", "sweep"])
     assert "0 expiring, 0 lapsed, 0 cascaded, 0 reminders" in second.output
     _set(app, advanced, expires_on=clock.utcnow().date() - timedelta(days=1))
     third = runner.invoke(args=["accreditation", "sweep"])
-    assert "1 lapsed" in third.output and "1 cascaded" in third.output
+    assert "1 lapsed" in third.output
+    assert "1 cascaded" in third.output
     assert _record(app, id=advanced).status == "lapsed"
     assert _record(app, id=supervisor).status == "lapsed"
     assert _record(app, id=issued.id).status == "active"
@@ -79,13 +81,17 @@ def test_verification_page_and_api_show_status_without_case_data(app, people, gi
                                                                   make_assessor, client):
     record = issue(app, people, give_evidence, make_assessor)
     page = client.get(f"/verify/{record.public_id}").get_data(as_text=True)
-    assert "✓ Valid" in page and "Ana Practitioner" in page and "Foundation practitioner" in page
-    assert "RJ-T-" not in page and "@" not in page
+    assert "✓ Valid" in page
+    assert "Ana Practitioner" in page
+    assert "Foundation practitioner" in page
+    assert "RJ-T-" not in page
+    assert "@" not in page
     api = client.get(f"/api/v1/verify/{record.public_id}").json
-    assert api["status"] == "active" and api["valid"] is True
+    assert api["status"] == "active"
+    assert api["valid"] is True
     assert set(api) == {"found", "identifier", "holder", "level", "status", "valid",
                         "issued_on", "expires_on", "issuer"}
-    login(app, people.admin).post(f"/accreditation/records/{record.public_id}/revoke",
+    login_as(app, people.admin).post(f"/accreditation/records/{record.public_id}/revoke",
                                   data={"reason": "Breach."})
     assert "✗ Not valid: revoked" in client.get(f"/verify/{record.public_id}").get_data(
         as_text=True)
@@ -94,17 +100,19 @@ def test_verification_page_and_api_show_status_without_case_data(app, people, gi
 
 def test_unknown_identifiers_get_a_clear_answer(client):
     response = client.get("/verify/NOPE-NOPE-NOPE-NOPE")
-    assert response.status_code == 404 and "No accreditation has the identifier" in \
+    assert response.status_code == 404
+    assert "No accreditation has the identifier" in \
         response.get_data(as_text=True)
     assert client.get("/verify/" + "x" * 500).status_code == 404
     api = client.get("/api/v1/verify/NOPE")
-    assert api.status_code == 404 and api.json["found"] is False
+    assert api.status_code == 404
+    assert api.json["found"] is False
 
 
 def test_credential_verifies_with_jwcrypto_against_published_jwks(app, people, give_evidence,
                                                                   make_assessor, client):
     record = issue(app, people, give_evidence, make_assessor)
-    token = login(app, people.practitioner).get(
+    token = login_as(app, people.practitioner).get(
         f"/accreditation/records/{record.public_id}/credential.jwt").get_data(as_text=True)
     keyset = jwk.JWKSet.from_json(json.dumps(client.get("/.well-known/jwks.json").json))
     claims = json.loads(jwt.JWT(jwt=token, key=keyset).claims)
@@ -115,8 +123,9 @@ def test_credential_verifies_with_jwcrypto_against_published_jwks(app, people, g
     assert credential["validUntil"].startswith(record.expires_on.isoformat())
     # the paste form: genuine, then revoked, then tampered
     page = client.post("/verify", data={"token": token}).get_data(as_text=True)
-    assert "The signature is genuine." in page and "Current status: active." in page
-    login(app, people.admin).post(f"/accreditation/records/{record.public_id}/revoke",
+    assert "The signature is genuine." in page
+    assert "Current status: active." in page
+    login_as(app, people.admin).post(f"/accreditation/records/{record.public_id}/revoke",
                                   data={"reason": "Breach."})
     page = client.post("/verify", data={"token": token}).get_data(as_text=True)
     assert "Current status: revoked." in page
@@ -133,7 +142,7 @@ def test_credential_verifies_with_jwcrypto_against_published_jwks(app, people, g
 def test_old_credentials_verify_after_key_rotation(app, people, give_evidence, make_assessor,
                                                    runner, client):
     record = issue(app, people, give_evidence, make_assessor)
-    holder = login(app, people.practitioner)
+    holder = login_as(app, people.practitioner)
     old_token = holder.get(f"/accreditation/records/{record.public_id}/credential.jwt"
                            ).get_data(as_text=True)
     assert "new signing key" in runner.invoke(args=["accreditation", "rotate-key"]).output
@@ -150,7 +159,9 @@ def test_register_shows_only_opted_in_and_filters(app, people, give_evidence, ma
         db.session.get(User, people.practitioner.id).listed_publicly = True
         db.session.commit()
     page = client.get("/register").get_data(as_text=True)
-    assert "Ana Practitioner" in page and "HMP Accredit" in page and "Wales" in page
+    assert "Ana Practitioner" in page
+    assert "HMP Accredit" in page
+    assert "Wales" in page
     for query, found in [({"q": "ana"}, True), ({"q": record.public_id}, True),
                          ({"q": "zed"}, False), ({"level": "foundation"}, True),
                          ({"level": "advanced"}, False), ({"region": "Wales"}, True),
@@ -158,7 +169,7 @@ def test_register_shows_only_opted_in_and_filters(app, people, give_evidence, ma
                          ({"status": "active"}, True), ({"status": "lapsed"}, False)]:
         text = client.get("/register", query_string=query).get_data(as_text=True)
         assert ("Ana Practitioner" in text) is found, query
-    login(app, people.admin).post(f"/accreditation/records/{record.public_id}/revoke",
+    login_as(app, people.admin).post(f"/accreditation/records/{record.public_id}/revoke",
                                   data={"reason": "Breach."})
     assert "Ana Practitioner" not in client.get("/register").get_data(as_text=True)
 

@@ -57,7 +57,7 @@ levels:
 @pytest.fixture(autouse=True)
 def clean_database():
     """Mostly pure functions: override the suite's per-test database reset."""
-    yield
+    return
 
 
 def write(tmp_path, text, name="standards.yaml"):
@@ -86,7 +86,8 @@ def test_the_shipped_standards_have_no_problems():
     assert [level.name for level in standards.levels.values()] == [
         "Foundation practitioner", "Intermediate practitioner", "Advanced practitioner",
         "Case supervisor", "Trainer"]
-    assert standards.expiring_notice_days == 90 and standards.reminder_days == (90, 30)
+    assert standards.expiring_notice_days == 90
+    assert standards.reminder_days == (90, 30)
     assert set(standards.attestations) == {"code_of_practice", "indemnity_insurance"}
 
 
@@ -132,11 +133,13 @@ def test_the_vocabulary_matches_the_practice_log():
 
 def test_a_valid_file_reads_into_frozen_specs(tmp_path):
     standards, found = read(tmp_path, MINI)
-    assert found == [] and isinstance(standards, Standards)
+    assert found == []
+    assert isinstance(standards, Standards)
     first, second = standards.levels.values()
     assert (first.key, first.name, first.validity_months, first.depends_on) == (
         "first", "First", 12, None)
-    assert second.depends_on == "first" and second.maintenance == ()
+    assert second.depends_on == "first"
+    assert second.maintenance == ()
     cpd = first.maintenance[0]
     assert (cpd.kind, dict(cpd.params), cpd.line) == (
         "cpd_hours", {"hours": 6.0, "within_months": 12}, 16)

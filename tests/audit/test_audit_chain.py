@@ -39,7 +39,8 @@ def test_an_edited_event_is_caught(app, runner):
         db.session.commit()
     result = _verify(runner)
     assert result.exit_code == 1
-    assert "BROKEN at event 3" in result.output and "edited" in result.output
+    assert "BROKEN at event 3" in result.output
+    assert "edited" in result.output
 
 
 def test_a_deleted_event_is_caught(app, runner):
@@ -48,7 +49,8 @@ def test_a_deleted_event_is_caught(app, runner):
         db.session.delete(db.session.scalar(select(AuditEvent).where(AuditEvent.seq == 2)))
         db.session.commit()
     result = _verify(runner)
-    assert result.exit_code == 1 and "BROKEN at event 3" in result.output
+    assert result.exit_code == 1
+    assert "BROKEN at event 3" in result.output
 
 
 def test_a_deleted_last_event_is_caught(app, runner):
@@ -57,7 +59,8 @@ def test_a_deleted_last_event_is_caught(app, runner):
         db.session.delete(db.session.scalar(select(AuditEvent).where(AuditEvent.seq == 5)))
         db.session.commit()
     result = _verify(runner)
-    assert result.exit_code == 1 and "last events are missing" in result.output
+    assert result.exit_code == 1
+    assert "last events are missing" in result.output
 
 
 def test_reordered_events_are_caught(app, runner):
@@ -68,7 +71,8 @@ def test_reordered_events_are_caught(app, runner):
         db.session.execute(update(AuditEvent).where(AuditEvent.seq == -2).values(seq=4))
         db.session.commit()
     result = _verify(runner)
-    assert result.exit_code == 1 and "BROKEN at event 2" in result.output
+    assert result.exit_code == 1
+    assert "BROKEN at event 2" in result.output
 
 
 def test_an_inserted_event_is_caught(app, runner):
@@ -87,7 +91,8 @@ def test_an_inserted_event_is_caught(app, runner):
         db.session.add(forged)
         db.session.commit()
     result = _verify(runner)
-    assert result.exit_code == 1 and "BROKEN at event 4" in result.output
+    assert result.exit_code == 1
+    assert "BROKEN at event 4" in result.output
 
 
 def test_a_rolled_back_change_leaves_no_event(app):

@@ -59,7 +59,8 @@ def test_unknown_user_and_wrong_password_cost_the_same_hashing(client, make_user
     client.post("/login", data={"username": user.username, "password": "wrong password!!"})
     client.post("/login", data={"username": "ghost", "password": "wrong password!!"})
     assert len(calls) == 2
-    assert calls[0].startswith("$argon2id$") and calls[1].startswith("$argon2id$")
+    assert calls[0].startswith("$argon2id$")
+    assert calls[1].startswith("$argon2id$")
 
 
 def test_deactivated_user_cannot_sign_in(client, make_user):

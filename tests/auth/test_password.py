@@ -5,6 +5,7 @@ from lms.auth import passwords
 from lms.auth import services as auth_services
 from lms.auth.models import AuthSession, User
 from lms.extensions import db
+from tests.helpers import login_as
 
 
 def _issue_otp(app, user_id):
@@ -50,10 +51,10 @@ def test_one_time_password_forces_a_new_password_first(client, app, make_user):
         ("aaaaaaaaaaaaaa", "more than one repeated character"),
     ],
 )
-def test_password_policy_messages_next_to_field(client, make_user, login_as, new_password,
+def test_password_policy_messages_next_to_field(client, make_user, new_password,
                                                 message):
     user = make_user()
-    login_as(user)
+    login_as(client, user)
     response = client.post("/account/password", data={
         "current_password": user.password, "new_password": new_password,
         "confirm_password": new_password})
@@ -69,9 +70,9 @@ def test_password_policy_has_no_composition_rules():
     assert passwords.password_problem("same-as-username", username="same-as-username")
 
 
-def test_change_password_needs_current_one_and_matching_confirmation(client, make_user, login_as):
+def test_change_password_needs_current_one_and_matching_confirmation(client, make_user):
     user = make_user()
-    login_as(user)
+    login_as(client, user)
     response = client.post("/account/password", data={
         "current_password": "wrong wrong wrong", "new_password": "another good passphrase",
         "confirm_password": "another good passphrase"})
@@ -104,10 +105,10 @@ def test_stored_hash_is_argon2id(app, make_user):
         assert db.session.get(User, user.id).password_hash.startswith("$argon2id$")
 
 
-def test_profile_update_and_duplicate_email_keeps_input(client, make_user, login_as, app):
+def test_profile_update_and_duplicate_email_keeps_input(client, make_user, app):
     make_user(email="taken@example.org")
     user = make_user()
-    login_as(user)
+    login_as(client, user)
     response = client.post("/account", data={"display_name": "New Name",
                                               "email": "TAKEN@example.org",
                                               "preferred_language": "cy"})
@@ -123,8 +124,8 @@ def test_profile_update_and_duplicate_email_keeps_input(client, make_user, login
             "New Name", "mine@example.org", "cy")
 
 
-def test_profile_rejects_bad_email(client, make_user, login_as):
-    login_as(make_user())
+def test_profile_rejects_bad_email(client, make_user):
+    login_as(client, make_user())
     response = client.post("/account", data={"display_name": "N", "email": "not-an-email",
                                               "preferred_language": "en"})
     assert b"Enter an email address like name@example.org." in response.data

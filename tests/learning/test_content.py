@@ -189,7 +189,7 @@ def test_problem_reads_as_file_line_message():
     assert str(Problem("courses/a/course.yaml", 3, "oops")) == "courses/a/course.yaml:3: oops"
 
 
-@pytest.mark.parametrize("title, slug", [
+@pytest.mark.parametrize(("title", "slug"), [
     ("The facilitator's role", "the-facilitators-role"),
     ("  Harm, needs & obligations ", "harm-needs-obligations"),
     ("Café au lait", "cafe-au-lait"),
@@ -217,7 +217,7 @@ def test_course_yaml_must_be_a_mapping(catalogue):
                               "of fields"]
 
 
-@pytest.mark.parametrize("old, new, expected", [
+@pytest.mark.parametrize(("old", "new", "expected"), [
     ("level: foundation", "level: expert",
      "4: 'level' must be one of: foundation, facilitator, advanced, supervision, trainer"),
     ("pass_mark: 80", "pass_mark: 0", "7: 'pass_mark' must be a whole number from 1 to 100"),
@@ -277,7 +277,7 @@ def test_module_files_without_course_yaml_are_reported(catalogue):
                               "but no course.yaml"]
 
 
-@pytest.mark.parametrize("changes, expected", [
+@pytest.mark.parametrize(("changes", "expected"), [
     ({"alpha/3-extra.md": NEXT},
      "courses/alpha/3-extra.md:1: a module file name must look like 01-module-slug.md"),
     ({"alpha/03-extra.check.yml": "questions: []\n"},
@@ -301,7 +301,7 @@ def test_module_files_are_checked(catalogue, changes, expected):
     assert expected in problems(catalogue(changes))
 
 
-@pytest.mark.parametrize("text, expected", [
+@pytest.mark.parametrize(("text", "expected"), [
     ("# Going further\n\nText.\n", "1: a module file must start with front matter between "
                                    "'---' lines"),
     ("---\ntitle: Next\n# Going further\n", "1: front matter is not closed with a '---' line"),
@@ -343,7 +343,7 @@ def q_at(n):
     return 2 + 7 * (n - 1)
 
 
-@pytest.mark.parametrize("check, expected", [
+@pytest.mark.parametrize(("check", "expected"), [
     ("- just a list\n", "1: a knowledge check must be a mapping of fields"),
     ("questions: 5\n", "1: 'questions' must be a list of questions"),
     (check_yaml(*(question(n) for n in range(1, 5))),
@@ -376,7 +376,7 @@ def test_knowledge_checks_are_checked(catalogue, check, expected):
     assert f"courses/alpha/02-next.check.yaml:{expected}" in found
 
 
-@pytest.mark.parametrize("link, expected", [
+@pytest.mark.parametrize(("link", "expected"), [
     ("03-missing.md", "broken link '03-missing.md': there is no module file alpha/03-missing.md"),
     ("01-intro.md#no-such-lesson",
      "broken link '01-intro.md#no-such-lesson': 01-intro.md has no lesson 'no-such-lesson'"),

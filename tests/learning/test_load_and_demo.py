@@ -26,7 +26,8 @@ def test_load_refuses_a_broken_catalogue_and_loads_nothing(app, runner, tmp_path
     check.write_text(check.read_text().replace("correct: true", "correct: false"))
     result = runner.invoke(args=["courses", "load", str(root)])
     assert result.exit_code == 1
-    assert "02-agreements.check.yaml:" in result.output and "nothing loaded" in result.output
+    assert "02-agreements.check.yaml:" in result.output
+    assert "nothing loaded" in result.output
     assert _count(app, Course) == 0
 
 
@@ -43,12 +44,14 @@ def test_shipped_catalogue_loads(app, runner):
 def test_demo_learning_is_idempotent_and_shows_progress(app, runner, client):
     assert runner.invoke(args=["demo", "load"]).exit_code == 0
     counts = (_count(app, Enrolment), _count(app, LiveSession))
-    assert counts[0] >= 15 and counts[1] >= 3
+    assert counts[0] >= 15
+    assert counts[1] >= 3
     assert runner.invoke(args=["demo", "load"]).exit_code == 0
     assert (_count(app, Enrolment), _count(app, LiveSession)) == counts
     client.post("/login", data={"username": "prison.trainee1", "password": "restorative-demo"})
     page = client.get("/learning/").get_data(as_text=True)
-    assert "Continue:" in page and "Completed" in page
+    assert "Continue:" in page
+    assert "Completed" in page
 
 
 def test_demo_practice_is_idempotent_and_audited(app, runner, client):
@@ -75,7 +78,8 @@ def test_demo_accreditation_is_idempotent(app, runner, client, tmp_path, monkeyp
     assert (_count(app, AccreditationRecord), _count(app, Application)) == counts
     assert runner.invoke(args=["audit", "verify"]).exit_code == 0
     page = client.get("/register").get_data(as_text=True)
-    assert "Sam Whitaker" in page and "Gareth Price" not in page
+    assert "Sam Whitaker" in page
+    assert "Gareth Price" not in page
 
 
 def test_demo_dashboard_is_lived_in(app, runner, client, tmp_path, monkeypatch):
@@ -83,7 +87,9 @@ def test_demo_dashboard_is_lived_in(app, runner, client, tmp_path, monkeypatch):
     assert runner.invoke(args=["demo", "load"]).exit_code == 0
     client.post("/login", data={"username": "prison.lead", "password": "restorative-demo"})
     page = client.get("/reports/schemes/hmp-northfield").get_data(as_text=True)
-    assert "Restorative work delivered" in page and "<svg" in page
+    assert "Restorative work delivered" in page
+    assert "<svg" in page
     assert "Foundation in restorative practice" in page
     listing = client.get("/reports/schemes/hmp-northfield/practitioners").get_data(as_text=True)
-    assert "Sam Whitaker" in listing and "Case supervisor" in listing
+    assert "Sam Whitaker" in listing
+    assert "Case supervisor" in listing

@@ -10,6 +10,7 @@ from lms.learning import sessions as session_service
 from lms.learning.models import Enrolment, LiveSession, SessionBooking
 from lms.learning.services import LearningError
 from lms.timezones import local
+from tests.helpers import login_as
 from tests.learning.conftest import right_answers
 
 
@@ -33,9 +34,8 @@ def _enrol(app, user, course_id, scheme_id=None):
         db.session.commit()
 
 
-def test_trainer_schedules_and_validation_keeps_input(client, app, catalogue, scheme_people,
-                                                      login_as):
-    login_as(scheme_people["trainer"])
+def test_trainer_schedules_and_validation_keeps_input(client, app, catalogue, scheme_people):
+    login_as(client, scheme_people["trainer"])
     form = _future_form(catalogue.ids["advanced"], scheme_people["scheme"].id)
     response = client.post("/sessions/new", data={**form, "end": "08:00", "capacity": "0"})
     page = response.get_data(as_text=True)
@@ -48,11 +48,12 @@ def test_trainer_schedules_and_validation_keeps_input(client, app, catalogue, sc
     assert response.status_code == 302
     with app.app_context():
         session = db.session.scalar(select(LiveSession))
-        assert session.hours == 6.5 and session.capacity == 2
+        assert session.hours == 6.5
+        assert session.capacity == 2
 
 
-def test_trainees_cannot_schedule(client, catalogue, scheme_people, login_as):
-    login_as(scheme_people["trainees"][0])
+def test_trainees_cannot_schedule(client, catalogue, scheme_people):
+    login_as(client, scheme_people["trainees"][0])
     assert client.get("/sessions/new").status_code == 403
 
 
@@ -95,11 +96,11 @@ def test_booking_needs_enrolment_and_respects_capacity(app, catalogue, scheme_pe
         assert session.booked_count == 2 == len(session.bookings)
 
 
-def test_other_schemes_cannot_see_or_book(client, app, catalogue, scheme_people, login_as):
+def test_other_schemes_cannot_see_or_book(client, app, catalogue, scheme_people):
     session_id = _make_session(app, catalogue, scheme_people)
     outsider = scheme_people["outsider"]
     _enrol(app, outsider, catalogue.ids["advanced"])
-    login_as(outsider)
+    login_as(client, outsider)
     assert client.get(f"/sessions/{session_id}").status_code == 404
     assert client.post(f"/sessions/{session_id}/book").status_code == 404
     assert client.post(f"/sessions/{session_id}/attendance").status_code == 403
@@ -137,14 +138,14 @@ def test_concurrent_bookings_never_overbook(app, catalogue, scheme_people, make_
         thread.start()
     for thread in threads:
         thread.join()
-    assert outcomes.count("booked") == 3 and outcomes.count("full") == 7
+    assert outcomes.count("booked") == 3
+    assert outcomes.count("full") == 7
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(SessionBooking)) == 3
         assert db.session.get(LiveSession, session_id).booked_count == 3
 
 
-def test_attendance_completes_a_course_with_live_hours(client, app, catalogue, scheme_people,
-                                                       login_as):
+def test_attendance_completes_a_course_with_live_hours(client, app, catalogue, scheme_people):
     trainee = scheme_people["trainees"][0]
     session_id = _make_session(app, catalogue, scheme_people)
     learner = app.test_client()
@@ -161,12 +162,13 @@ def test_attendance_completes_a_course_with_live_hours(client, app, catalogue, s
     learner.post(f"/sessions/{session_id}/book")
     with app.app_context():
         booking_id = db.session.scalar(select(SessionBooking.id))
-    login_as(scheme_people["trainer"])
+    login_as(client, scheme_people["trainer"])
     response = client.post(f"/sessions/{session_id}/attendance",
                            data={f"attended-{booking_id}": "yes", f"hours-{booking_id}": "lots"})
     page = response.get_data(as_text=True)
     assert response.status_code == 400
-    assert "Enter hours as a number from 0 to 24" in page and 'value="lots"' in page
+    assert "Enter hours as a number from 0 to 24" in page
+    assert 'value="lots"' in page
     response = client.post(f"/sessions/{session_id}/attendance",
                            data={f"attended-{booking_id}": "yes", f"hours-{booking_id}": ""},
                            follow_redirects=True)

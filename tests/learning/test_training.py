@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 from lms import clock
 from lms.extensions import db
 from lms.learning.models import Enrolment, LessonCompletion
+from tests.helpers import login_as
 
 
 def _enrol(app, user_id, course_id, scheme_id, done_hashes=(), completed=False):
@@ -26,7 +27,7 @@ def _a_lesson_hash(app):
 
 
 def test_trainer_sees_own_scheme_learners_filters_and_exports(client, app, catalogue,
-                                                              make_scheme, make_user, login_as):
+                                                              make_scheme, make_user):
     mine, other = make_scheme(name="Mine"), make_scheme(name="Other")
     trainer = make_user(role="trainer", scheme=mine)
     fresh = make_user(role="trainee", scheme=mine, display_name="Fresh Learner")
@@ -38,7 +39,7 @@ def test_trainer_sees_own_scheme_learners_filters_and_exports(client, app, catal
     _enrol(app, busy.id, basics, mine.id, done_hashes=[_a_lesson_hash(app)])
     _enrol(app, done.id, basics, mine.id, completed=True)
     _enrol(app, outsider.id, basics, other.id)
-    login_as(trainer)
+    login_as(client, trainer)
     page = client.get("/training/learners").get_data(as_text=True)
     assert "3 enrolments." in page
     assert "Outside Learner" not in page
@@ -57,22 +58,21 @@ def test_trainer_sees_own_scheme_learners_filters_and_exports(client, app, catal
         as_text=True).count("\n") == 1 + 3  # an unknown filter falls back to own schemes
 
 
-def test_trainees_cannot_see_learners(client, catalogue, make_scheme, make_user, login_as):
-    login_as(make_user(role="trainee", scheme=make_scheme()))
+def test_trainees_cannot_see_learners(client, catalogue, make_scheme, make_user):
+    login_as(client, make_user(role="trainee", scheme=make_scheme()))
     assert client.get("/training/learners").status_code == 403
     assert client.get("/training/learners.csv").status_code == 403
     assert client.get("/training/enrol").status_code == 403
 
 
-def test_bulk_enrolment_preview_and_confirm(client, app, catalogue, make_scheme, make_user,
-                                            login_as):
+def test_bulk_enrolment_preview_and_confirm(client, app, catalogue, make_scheme, make_user):
     mine, other = make_scheme(), make_scheme()
     lead = make_user(role="lead", scheme=mine)
     ok1 = make_user("ok.one", role="trainee", scheme=mine)
     make_user("ok.two", role="trainee", scheme=mine)
     make_user("elsewhere", role="trainee", scheme=other)
     _enrol(app, ok1.id, catalogue.ids["basics"], mine.id)
-    login_as(lead)
+    login_as(client, lead)
     form = {"course": catalogue.ids["basics"], "scheme": mine.id,
             "usernames": "ok.one, ok.two\nelsewhere\nghost\nok.two"}
     page = client.post("/training/enrol", data=form).get_data(as_text=True)
@@ -104,9 +104,9 @@ def test_bulk_enrolment_preview_and_confirm(client, app, catalogue, make_scheme,
 
 
 def test_learners_page_query_count_does_not_grow(client, app, catalogue, make_scheme,
-                                                 make_user, login_as, count_queries):
+                                                 make_user, count_queries):
     scheme = make_scheme()
-    login_as(make_user(role="trainer", scheme=scheme))
+    login_as(client, make_user(role="trainer", scheme=scheme))
 
     def measure():
         with count_queries() as counter:

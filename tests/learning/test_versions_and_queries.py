@@ -2,6 +2,7 @@ from sqlalchemy import func, select
 
 from lms.extensions import db
 from lms.learning.models import Course, CourseVersion, Enrolment
+from tests.helpers import login_as
 from tests.learning.conftest import load, write_catalogue
 
 LESSON_1 = "/courses/basics/lessons/listening/why-listening-matters"
@@ -17,20 +18,22 @@ def _versions(app, slug="basics"):
 
 def test_loading_twice_changes_nothing(app, catalogue):
     report = load(app, catalogue.root)
-    assert report.created == [] and report.updated == []
+    assert report.created == []
+    assert report.updated == []
     assert sorted(report.unchanged) == ["advanced", "basics"]
     assert _versions(app) == [1]
 
 
 def test_a_changed_lesson_makes_a_new_version_and_keeps_progress_elsewhere(
-        client, app, catalogue, make_scheme, make_user, login_as):
-    login_as(make_user(role="trainee", scheme=make_scheme()))
+        client, app, catalogue, make_scheme, make_user):
+    login_as(client, make_user(role="trainee", scheme=make_scheme()))
     client.post("/courses/basics/enrol")
     client.post(LESSON_1 + "/done")
     client.post(LESSON_2 + "/done")
     write_catalogue(catalogue.root, lesson_text="Listen first. (Revised wording.)")
     report = load(app, catalogue.root)
-    assert report.updated == ["basics"] and report.unchanged == ["advanced"]
+    assert report.updated == ["basics"]
+    assert report.unchanged == ["advanced"]
     assert _versions(app) == [1, 2]
     page = client.get("/courses/basics").get_data(as_text=True)
     assert "version 2" in page
@@ -63,13 +66,13 @@ def _count_requests(count_queries, client, url):
 
 
 def test_lesson_page_and_dashboard_use_a_fixed_number_of_queries(
-        client, app, tmp_path, make_scheme, make_user, login_as, count_queries):
+        client, app, tmp_path, make_scheme, make_user, count_queries):
     scheme = make_scheme()
     user = make_user(role="trainee", scheme=scheme)
     others = [make_user(role="trainee", scheme=scheme) for _ in range(2)]
     small = write_catalogue(tmp_path / "small")
     load(app, small)
-    login_as(user)
+    login_as(client, user)
     client.post("/courses/basics/enrol")
     client.post(LESSON_1 + "/done")
     lesson_small = _count_requests(count_queries, client, LESSON_2)

@@ -2,6 +2,7 @@ from sqlalchemy.exc import OperationalError
 
 from lms import access, create_app
 from lms.extensions import db
+from tests.helpers import login_as
 
 
 def test_welcome_page_for_visitors(client):
@@ -9,17 +10,19 @@ def test_welcome_page_for_visitors(client):
     assert response.status_code == 200
     assert b"Training and accreditation for restorative practitioners" in response.data
     assert b'href="#main"' in response.data  # skip link
-    assert b"<main" in response.data and b'<nav aria-label="Main">' in response.data
+    assert b"<main" in response.data
+    assert b'<nav aria-label="Main">' in response.data
 
 
-def test_home_shows_roles_and_role_based_navigation(client, make_scheme, make_user, login_as):
+def test_home_shows_roles_and_role_based_navigation(client, make_scheme, make_user):
     scheme = make_scheme(name="HMP Example")
-    login_as(make_user(role="trainee", scheme=scheme))
+    login_as(client, make_user(role="trainee", scheme=scheme))
     page = client.get("/").get_data(as_text=True)
-    assert "HMP Example" in page and "Trainee" in page
+    assert "HMP Example" in page
+    assert "Trainee" in page
     assert ">People<" not in page
     client.post("/logout")
-    login_as(make_user(role="lead", scheme=scheme))
+    login_as(client, make_user(role="lead", scheme=scheme))
     assert ">People<" in client.get("/").get_data(as_text=True)
 
 
@@ -32,7 +35,8 @@ def test_security_headers(client):
 
 def test_no_external_assets(client):
     page = client.get("/").get_data(as_text=True)
-    assert "http://" not in page and "https://" not in page
+    assert "http://" not in page
+    assert "https://" not in page
     with client.get("/static/css/site.css") as stylesheet:
         assert stylesheet.status_code == 200
 
@@ -56,7 +60,8 @@ def test_healthz_reports_unreachable_database(client, monkeypatch):
 def test_not_found_page_is_in_the_layout(client):
     response = client.get("/no/such/page")
     assert response.status_code == 404
-    assert b"Page not found" in response.data and b"Skip to main content" in response.data
+    assert b"Page not found" in response.data
+    assert b"Skip to main content" in response.data
 
 
 def test_server_error_page_shows_no_internals():

@@ -4,6 +4,7 @@ from sqlalchemy import func, select
 from lms.auth.models import User
 from lms.extensions import db
 from lms.schemes.models import Membership, Role
+from tests.helpers import login_as
 
 
 @pytest.fixture
@@ -20,26 +21,28 @@ def _user(app, username):
                                                       for m in user.memberships))
 
 
-def test_lead_creates_an_account_with_a_one_time_password(client, app, two_schemes, login_as):
-    login_as(two_schemes["lead_a"])
+def test_lead_creates_an_account_with_a_one_time_password(client, app, two_schemes):
+    login_as(client, two_schemes["lead_a"])
     response = client.post("/people/new", data={
         "username": "New.Trainee", "display_name": "New Trainee", "email": "",
         "scheme": two_schemes["a"].id, "role": "trainee"})
     assert response.status_code == 200
     page = response.get_data(as_text=True)
-    assert "shown only once" in page and "new.trainee" in page
+    assert "shown only once" in page
+    assert "new.trainee" in page
     assert response.headers["Cache-Control"] == "no-store"
     _user_id, active, roles = _user(app, "new.trainee")
-    assert active and roles == [(two_schemes["a"].id, "trainee")]
+    assert active
+    assert roles == [(two_schemes["a"].id, "trainee")]
     otp = page.split("<code>")[1].split("</code>")[0]
     client.post("/logout")
     response = client.post("/login", data={"username": "new.trainee", "password": otp})
     assert response.headers["Location"] == "/account/password"
 
 
-def test_create_account_errors_keep_input(client, app, two_schemes, make_user, login_as):
+def test_create_account_errors_keep_input(client, app, two_schemes, make_user):
     make_user("taken", email="taken@example.org")
-    login_as(two_schemes["lead_a"])
+    login_as(client, two_schemes["lead_a"])
     response = client.post("/people/new", data={
         "username": "TAKEN", "display_name": "Someone", "email": "taken@example.org",
         "scheme": two_schemes["a"].id, "role": "trainee"})
@@ -50,12 +53,13 @@ def test_create_account_errors_keep_input(client, app, two_schemes, make_user, l
     response = client.post("/people/new", data={
         "username": "a b", "display_name": "", "scheme": two_schemes["a"].id, "role": "boss"})
     page = response.get_data(as_text=True)
-    assert "Use 3 to 64 letters" in page and "Enter the person&#39;s name." in page
+    assert "Use 3 to 64 letters" in page
+    assert "Enter the person&#39;s name." in page
     assert "Not a valid choice" in page
 
 
-def test_lead_cannot_create_accounts_in_another_scheme(client, app, two_schemes, login_as):
-    login_as(two_schemes["lead_a"])
+def test_lead_cannot_create_accounts_in_another_scheme(client, app, two_schemes):
+    login_as(client, two_schemes["lead_a"])
     response = client.post("/people/new", data={
         "username": "sneaky", "display_name": "Sneaky", "scheme": two_schemes["b"].id,
         "role": "trainee"})
@@ -63,10 +67,9 @@ def test_lead_cannot_create_accounts_in_another_scheme(client, app, two_schemes,
     assert _user(app, "sneaky") is None
 
 
-def test_cross_scheme_person_is_not_found_and_unchanged(client, app, two_schemes, make_user,
-                                                        login_as):
+def test_cross_scheme_person_is_not_found_and_unchanged(client, app, two_schemes, make_user):
     outsider = make_user(role="trainee", scheme=two_schemes["b"])
-    login_as(two_schemes["lead_a"])
+    login_as(client, two_schemes["lead_a"])
     before = _user(app, outsider.username)
     assert client.get(f"/people/{outsider.id}").status_code == 404
     for action in ("deactivate", "reactivate", "reset-password"):
@@ -79,11 +82,10 @@ def test_cross_scheme_person_is_not_found_and_unchanged(client, app, two_schemes
     assert outsider.username not in listing
 
 
-def test_lead_adds_and_removes_roles_in_own_scheme_only(client, app, two_schemes, make_user,
-                                                        login_as):
+def test_lead_adds_and_removes_roles_in_own_scheme_only(client, app, two_schemes, make_user):
     a, b = two_schemes["a"], two_schemes["b"]
     person = make_user(roles=[(a, "trainee"), (b, "trainee")])
-    login_as(two_schemes["lead_a"])
+    login_as(client, two_schemes["lead_a"])
     assert client.post(f"/people/{person.id}/roles",
                        data={"scheme": a.id, "role": "supervisor"}).status_code == 302
     response = client.post(f"/people/{person.id}/roles", data={"scheme": b.id, "role": "lead"})
@@ -103,9 +105,9 @@ def test_lead_adds_and_removes_roles_in_own_scheme_only(client, app, two_schemes
     assert roles == sorted([(a.id, "trainee"), (b.id, "trainee")])
 
 
-def test_lead_cannot_remove_own_lead_role(client, app, two_schemes, login_as):
+def test_lead_cannot_remove_own_lead_role(client, app, two_schemes):
     lead = two_schemes["lead_a"]
-    login_as(lead)
+    login_as(client, lead)
     with app.app_context():
         membership_id = db.session.scalar(select(Membership.id).where(
             Membership.user_id == lead.id))
@@ -132,25 +134,24 @@ def test_deactivation_ends_sessions_and_blocks_sign_in(app, two_schemes, make_us
 
 
 def test_lead_cannot_deactivate_someone_who_is_also_in_another_scheme(client, app, two_schemes,
-                                                                      make_user, login_as):
+                                                                      make_user):
     shared = make_user(roles=[(two_schemes["a"], "trainee"), (two_schemes["b"], "trainee")])
-    login_as(two_schemes["lead_a"])
+    login_as(client, two_schemes["lead_a"])
     assert b"Deactivate account" not in client.get(f"/people/{shared.id}").data
     assert client.post(f"/people/{shared.id}/deactivate").status_code == 403
     assert _user(app, shared.username)[1] is True
 
 
-def test_admin_manages_anyone(client, app, two_schemes, make_user, login_as):
+def test_admin_manages_anyone(client, app, two_schemes, make_user):
     shared = make_user(roles=[(two_schemes["a"], "trainee"), (two_schemes["b"], "trainee")])
-    login_as(make_user(is_admin=True))
+    login_as(client, make_user(is_admin=True))
     assert client.post(f"/people/{shared.id}/deactivate").status_code == 302
     assert _user(app, shared.username)[1] is False
 
 
-def test_reset_password_issues_new_one_time_password(client, app, two_schemes, make_user,
-                                                     login_as):
+def test_reset_password_issues_new_one_time_password(client, app, two_schemes, make_user):
     person = make_user(role="trainee", scheme=two_schemes["a"])
-    login_as(two_schemes["lead_a"])
+    login_as(client, two_schemes["lead_a"])
     response = client.post(f"/people/{person.id}/reset-password")
     assert b"New one-time password" in response.data
     otp = response.get_data(as_text=True).split("<code>")[1].split("</code>")[0]
@@ -161,18 +162,20 @@ def test_reset_password_issues_new_one_time_password(client, app, two_schemes, m
                                       "password": otp}).status_code == 302
 
 
-def test_people_list_filters_and_paginates(client, app, two_schemes, make_user, login_as):
+def test_people_list_filters_and_paginates(client, app, two_schemes, make_user):
     a = two_schemes["a"]
     for n in range(55):
         make_user(f"trainee{n:02d}", role="trainee", scheme=a, display_name=f"Trainee {n:02d}")
     make_user("sup.one", role="supervisor", scheme=a, display_name="Supervisor One")
-    login_as(two_schemes["lead_a"])
+    login_as(client, two_schemes["lead_a"])
     page1 = client.get("/people/").get_data(as_text=True)
-    assert "57 people." in page1 and "Page 1 of 2" in page1
+    assert "57 people." in page1
+    assert "Page 1 of 2" in page1
     page2 = client.get("/people/?page=2").get_data(as_text=True)
     assert "Trainee 54" in page2 or "Supervisor One" in page2
     filtered = client.get("/people/?role=supervisor").get_data(as_text=True)
-    assert "1 person." in filtered and "Supervisor One" in filtered
+    assert "1 person." in filtered
+    assert "Supervisor One" in filtered
     searched = client.get("/people/?q=trainee0").get_data(as_text=True)
     assert "10 people." in searched
     assert client.get("/people/?page=999").status_code == 200
@@ -181,10 +184,10 @@ def test_people_list_filters_and_paginates(client, app, two_schemes, make_user, 
         assert db.session.scalar(select(func.count()).select_from(User)) == 58
 
 
-def test_people_list_query_count_does_not_grow(client, two_schemes, make_user, login_as,
+def test_people_list_query_count_does_not_grow(client, two_schemes, make_user,
                                                count_queries):
     a = two_schemes["a"]
-    login_as(two_schemes["lead_a"])
+    login_as(client, two_schemes["lead_a"])
 
     def measure():
         with count_queries() as counter:

@@ -4,6 +4,7 @@ import pytest
 
 from lms.extensions import db
 from lms.practice.models import RecognisedSupervisor
+from tests.helpers import login_as
 
 GOOD_RECORD = {
     "occurred_on": "2026-10-14", "sector": "prison", "process_type": "formal_conference",
@@ -40,13 +41,6 @@ def practice_scheme(make_scheme, make_user, recognise):
     return people
 
 
-def as_user(app, user):
-    client = app.test_client()
-    response = client.post("/login", data={"username": user.username, "password": user.password})
-    assert response.status_code == 302
-    return client
-
-
 def create_record(client, scheme_id, **changes):
     data = {**GOOD_RECORD, "scheme": scheme_id, **changes}
     response = client.post("/practice/new", data=data)
@@ -55,7 +49,7 @@ def create_record(client, scheme_id, **changes):
 
 
 def submitted_record(app, people, **changes):
-    client = as_user(app, people.practitioner)
+    client = login_as(app, people.practitioner)
     record_id = create_record(client, people.scheme.id, **changes)
     client.post(f"/practice/{record_id}/submit")
     return client, record_id

@@ -9,7 +9,8 @@ from lms.extensions import db
 from lms.notify.models import Notification, OutboxMessage
 from lms.practice import services
 from lms.practice.models import Assessment, PracticeRecord
-from tests.practice.conftest import as_user, create_record, submitted_record
+from tests.helpers import login_as
+from tests.practice.conftest import create_record, submitted_record
 
 SIGN_OFF = {"outcome": "signed off", "feedback": "Well prepared.",
             "rating-preparation": "strong", "rating-delivery": "demonstrated",
@@ -32,18 +33,21 @@ def test_full_sign_off_with_audit_and_notifications(app, practice_scheme, runner
     page = practitioner.get(f"/practice/{record_id}").get_data(as_text=True)
     # only recognised supervisors of the scheme are offered
     sup = practice_scheme
-    assert sup.supervisor.display_name in page and sup.supervisor2.display_name in page
-    assert sup.unrecognised.display_name not in page and sup.other_supervisor.display_name \
+    assert sup.supervisor.display_name in page
+    assert sup.supervisor2.display_name in page
+    assert sup.unrecognised.display_name not in page
+    assert sup.other_supervisor.display_name \
         not in page
     practitioner.post(f"/practice/{record_id}/request", data={"supervisor": sup.supervisor.id})
     assert _record(app, record_id)[0] == "awaiting sign-off"
-    supervisor = as_user(app, sup.supervisor)
+    supervisor = login_as(app, sup.supervisor)
     queue = supervisor.get("/supervision/queue").get_data(as_text=True)
     assert "Asked of you (1)" in queue
     response = _assess(supervisor, record_id, SIGN_OFF, app)
     assert response.status_code == 302
     status, outcomes, _ = _record(app, record_id)
-    assert status == "signed off" and outcomes == ["signed off"]
+    assert status == "signed off"
+    assert outcomes == ["signed off"]
     with app.app_context():
         actions = db.session.scalars(select(AuditEvent.action).order_by(AuditEvent.seq)).all()
         assert actions == ["practice.submitted", "practice.sign_off_requested",
@@ -61,7 +65,7 @@ def test_missing_ratings_and_feedback_are_reported_and_nothing_saved(app, practi
     practitioner, record_id = submitted_record(app, practice_scheme)
     practitioner.post(f"/practice/{record_id}/request",
                       data={"supervisor": practice_scheme.supervisor.id})
-    supervisor = as_user(app, practice_scheme.supervisor)
+    supervisor = login_as(app, practice_scheme.supervisor)
     response = _assess(supervisor, record_id, {"outcome": "returned",
                                                "rating-preparation": "strong",
                                                "comment-preparation": "Kept comment"}, app)
@@ -77,7 +81,7 @@ def test_returned_record_is_revised_resubmitted_and_history_kept(app, practice_s
     practitioner, record_id = submitted_record(app, practice_scheme)
     sup = practice_scheme.supervisor
     practitioner.post(f"/practice/{record_id}/request", data={"supervisor": sup.id})
-    supervisor = as_user(app, sup)
+    supervisor = login_as(app, sup)
     _assess(supervisor, record_id, {**SIGN_OFF, "outcome": "returned",
                                     "feedback": "Say more about the risk assessment."}, app)
     assert _record(app, record_id)[0] == "returned"
@@ -90,15 +94,17 @@ def test_returned_record_is_revised_resubmitted_and_history_kept(app, practice_s
     practitioner.post(f"/practice/{record_id}/request", data={"supervisor": sup.id})
     _assess(supervisor, record_id, SIGN_OFF, app)
     status, outcomes, _ = _record(app, record_id)
-    assert status == "signed off" and outcomes == ["returned", "signed off"]
+    assert status == "signed off"
+    assert outcomes == ["returned", "signed off"]
     page = practitioner.get(f"/practice/{record_id}").get_data(as_text=True)
-    assert "Say more about the risk assessment." in page and "Well prepared." in page
+    assert "Say more about the risk assessment." in page
+    assert "Well prepared." in page
 
 
 def test_nobody_signs_off_their_own_or_a_co_facilitated_record(app, practice_scheme, recognise):
     sup = practice_scheme
     # a supervisor logging their own practice, with a co-facilitating supervisor
-    own = as_user(app, sup.supervisor)
+    own = login_as(app, sup.supervisor)
     record_id = create_record(own, sup.scheme.id, co_facilitator_username=sup.supervisor2.username)
     own.post(f"/practice/{record_id}/submit")
     page = own.get(f"/practice/{record_id}").get_data(as_text=True)
@@ -122,7 +128,7 @@ def test_nobody_signs_off_their_own_or_a_co_facilitated_record(app, practice_sch
         db.session.commit()
     for person, message in [(sup.supervisor, "your own practice"),
                             (sup.supervisor2, "co-facilitated")]:
-        client = as_user(app, person)
+        client = login_as(app, person)
         response = client.post(f"/practice/{record_id}/assess", data={**SIGN_OFF, "version": 2},
                                follow_redirects=True)
         assert message in response.get_data(as_text=True)
@@ -133,12 +139,12 @@ def test_unrecognised_and_other_scheme_supervisors_cannot_assess(app, practice_s
     practitioner, record_id = submitted_record(app, practice_scheme)
     practitioner.post(f"/practice/{record_id}/request",
                       data={"supervisor": practice_scheme.supervisor.id})
-    unrecognised = as_user(app, practice_scheme.unrecognised)
+    unrecognised = login_as(app, practice_scheme.unrecognised)
     response = _assess(unrecognised, record_id, SIGN_OFF, app)
     assert response.status_code == 302
-    outsider = as_user(app, practice_scheme.other_supervisor)
+    outsider = login_as(app, practice_scheme.other_supervisor)
     assert _assess(outsider, record_id, SIGN_OFF, app).status_code == 404
-    trainee = as_user(app, practice_scheme.colleague)
+    trainee = login_as(app, practice_scheme.colleague)
     assert _assess(trainee, record_id, SIGN_OFF, app).status_code == 403
     assert _record(app, record_id)[:2] == ("awaiting sign-off", [])
 
@@ -147,7 +153,7 @@ def test_a_stale_form_is_refused_with_a_message(app, practice_scheme):
     practitioner, record_id = submitted_record(app, practice_scheme)
     practitioner.post(f"/practice/{record_id}/request",
                       data={"supervisor": practice_scheme.supervisor.id})
-    supervisor = as_user(app, practice_scheme.supervisor)
+    supervisor = login_as(app, practice_scheme.supervisor)
     version = _record(app, record_id)[2]
     response = supervisor.post(f"/practice/{record_id}/assess",
                                data={**SIGN_OFF, "version": version - 1}, follow_redirects=True)
@@ -188,7 +194,8 @@ def test_two_supervisors_at_the_same_moment_store_exactly_one_outcome(app, pract
         thread.join()
     assert sorted(results) in (["refused", "signed off"], ["refused", "returned"])
     status, outcomes, _ = _record(app, record_id)
-    assert len(outcomes) == 1 and status == outcomes[0]
+    assert len(outcomes) == 1
+    assert status == outcomes[0]
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Assessment)) == 1
         decided = db.session.scalars(select(AuditEvent.action).where(
@@ -200,13 +207,13 @@ def test_sensitive_case_led_by_unqualified_practitioner_is_flagged(app, practice
     practitioner, record_id = submitted_record(app, practice_scheme, sensitive="y")
     practitioner.post(f"/practice/{record_id}/request",
                       data={"supervisor": practice_scheme.supervisor.id})
-    supervisor = as_user(app, practice_scheme.supervisor)
+    supervisor = login_as(app, practice_scheme.supervisor)
     page = supervisor.get(f"/practice/{record_id}/assess").get_data(as_text=True)
     assert "not yet qualified to lead such cases" in page
 
 
 def test_supervisor_queue_query_count_does_not_grow(app, practice_scheme, count_queries):
-    supervisor = as_user(app, practice_scheme.supervisor)
+    supervisor = login_as(app, practice_scheme.supervisor)
 
     def measure():
         with count_queries() as counter:

@@ -32,7 +32,7 @@ HOSTILE = "<script>alert('x')</script> & \"friends\""
 def clean_database():
     """Pure functions and a bare Jinja environment: override the suite's per-test
     database reset, so these tests need no app."""
-    yield
+    return
 
 
 def harm_chart(**options):
@@ -82,7 +82,8 @@ def test_root_is_an_accessible_scalable_image():
     assert root.get("height") is None  # the viewBox's proportions decide it
     assert root.get("preserveAspectRatio") == "xMidYMid meet"
     x, y, width, height = view_box(root)
-    assert (x, y, width) == (0, 0, 640) and height > 100
+    assert (x, y, width) == (0, 0, 640)
+    assert height > 100
     title_id, desc_id = root.get("aria-labelledby").split()
     title, desc = root[0], root[1]
     assert (title.tag, title.get("id"), title.text) == (SVG + "title", title_id,
@@ -216,7 +217,8 @@ def test_long_series_names_are_shortened_in_the_legend():
     name = "Formal conferences with both parties present in the same room"
     root = parse(Chart("Long", ("A",), (Series(name, (1,)), Series("Short", (2,)))))
     first = elements(root, "text", "legend")[0]
-    assert first.text.endswith("\u2026") and len(first.text) == 32
+    assert first.text.endswith("\u2026")
+    assert len(first.text) == 32
     assert first.find(SVG + "title").text == name
 
 
@@ -427,7 +429,8 @@ def test_macro_shows_the_chart_then_the_same_figures_as_a_table(render):
     assert (figure.tag, figure.get("class")) == ("figure", "chart")
     svg, table_wrap, caption = list(figure)
     assert svg.tag == SVG + "svg"
-    assert caption.tag == "figcaption" and caption.text == chart.summary()
+    assert caption.tag == "figcaption"
+    assert caption.text == chart.summary()
     table = table_wrap.find("table")
     assert table.find("caption").text == "Processes by type"
     assert cells(table.find("thead/tr")) == ["Category", "Direct", "Indirect", "Shuttle",
@@ -457,7 +460,8 @@ def test_macro_escapes_hostile_labels(render):
     assert table.find("caption").text == HOSTILE
     assert cells(table.find("thead/tr"))[1] == HOSTILE
     assert table.find("tbody/tr/th").text == HOSTILE
-    assert figure.find(".//script") is None and figure.find(f".//{SVG}script") is None
+    assert figure.find(".//script") is None
+    assert figure.find(f".//{SVG}script") is None
 
 
 def test_macro_with_no_data_has_no_table(render):

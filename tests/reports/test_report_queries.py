@@ -5,7 +5,7 @@ from lms.auth.models import User
 from lms.extensions import db
 from lms.learning.models import Enrolment
 from lms.schemes.models import Membership, Role
-from tests.accreditation.conftest import login
+from tests.helpers import login_as
 from tests.reports.conftest import practice
 
 
@@ -24,7 +24,7 @@ def _grow(app, scheme, course_id, n):
 
 
 def test_dashboard_and_lists_use_a_fixed_number_of_queries(app, known_scheme, count_queries):
-    lead = login(app, known_scheme.lead)
+    lead = login_as(app, known_scheme.lead)
     urls = ["/reports/schemes/scheme-a", "/reports/schemes/scheme-a/practitioners",
             "/reports/schemes/scheme-a/practitioners?status=none"]
 

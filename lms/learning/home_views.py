@@ -11,7 +11,7 @@ from lms.learning.models import Enrolment
 from lms.learning.progress import progress_for
 from lms.learning.sessions import bookings_of, upcoming_sessions_for
 
-bp = Blueprint("dashboard", __name__)
+bp = Blueprint("home", __name__)
 
 
 def my_learning(user):
