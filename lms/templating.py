@@ -2,6 +2,8 @@
 Features add their own template values through their blueprints (app_context_processor,
 add_app_template_global), so this module depends on no feature."""
 
+from typing import NamedTuple
+
 from flask import request, url_for
 from flask_login import current_user
 
@@ -15,27 +17,83 @@ CONTENT_SECURITY_POLICY = (
 )
 
 
-def navigation() -> list[tuple[str, str]]:
-    """(endpoint, label) pairs the signed-in person's roles allow."""
+class NavItem(NamedTuple):
+    endpoint: str
+    label: str
+
+
+class NavGroup(NamedTuple):
+    """What a person does (learning, practice, ...): a header link to its first page, and
+    its pages in the sub-navigation while the person is in it."""
+    label: str
+    items: tuple[NavItem, ...]
+
+    @property
+    def endpoint(self) -> str:
+        return self.items[0].endpoint
+
+    def holds(self, endpoint: str | None) -> bool:
+        """Whether the page at `endpoint` belongs to this group (same blueprint as one of
+        its pages)."""
+        area = (endpoint or "").rpartition(".")[0]
+        return any(item.endpoint == endpoint or item.endpoint.rpartition(".")[0] == area
+                   for item in self.items)
+
+
+def _group(label: str, *items: tuple[str, str] | None) -> NavGroup | None:
+    kept = tuple(NavItem(*item) for item in items if item)
+    return NavGroup(label, kept) if kept else None
+
+
+def navigation() -> list[NavGroup]:
+    """The groups of pages the person's roles allow, in the order people work."""
     if not current_user.is_authenticated:
-        return [("main.index", "Home"), ("accreditation.public.register", "Register"),
-                ("accreditation.public.verify_pasted", "Check a credential")]
-    items = [("main.index", "Home"), ("learning.home.index", "My learning"),
-             ("learning.courses.catalogue", "Courses"), ("learning.sessions.index", "Sessions"),
-             ("practice.records.index", "My practice"),
-             ("accreditation.pathway.pathway", "Accreditation")]
-    if current_user.is_admin or current_user.has_role(Role.SUPERVISOR):
-        items.append(("practice.assess.queue", "To assess"))
-    if current_user.is_admin or current_user.is_assessor:
-        items.append(("accreditation.decisions.index", "Applications"))
-    if current_user.is_admin or current_user.has_role(Role.TRAINER, Role.LEAD):
-        items.append(("learning.training.learners", "Learners"))
-    if current_user.is_admin or current_user.has_role(Role.LEAD):
-        items.append(("reports.index", "Dashboard"))
-        items.append(("people.index", "People"))
-    items.append(("schemes.index", "Schemes"))
-    items.append(("auth.profile", "My account"))
-    return items
+        return [g for g in (
+            _group("Home", ("main.index", "Home")),
+            _group("Register", ("accreditation.public.register", "Public register")),
+            _group("Check a credential", ("accreditation.public.verify_pasted",
+                                          "Check a credential"))) if g]
+    user = current_user
+    admin = user.is_admin
+    member = bool(user.memberships)  # admins with no role in a scheme are not learners
+    supervisor = admin or user.has_role(Role.SUPERVISOR)
+    trainer = admin or user.has_role(Role.TRAINER)
+    lead = admin or user.has_role(Role.LEAD)
+    groups = [
+        _group("Home", ("main.index", "Home")),
+        _group("Learning", *([("learning.home.index", "My learning"),
+                              ("learning.courses.catalogue", "Courses"),
+                              ("learning.sessions.index", "Live sessions")] if member else [])),
+        _group("Practice", *([("practice.records.index", "My practice log"),
+                              ("practice.supervision.index", "Supervision sessions"),
+                              ("practice.cpd.index", "CPD"),
+                              ("accreditation.pathway.pathway", "My accreditation")]
+                             if member else [])),
+        _group("Supervision",
+               ("practice.assess.queue", "Practice to assess") if supervisor else None,
+               ("practice.cpd.to_approve", "CPD to approve") if trainer else None),
+        _group("Scheme",
+               ("reports.index", "Dashboards") if lead else None,
+               ("people.index", "People") if lead else None,
+               ("learning.training.learners", "Learners") if trainer or lead else None,
+               ("learning.sessions.index", "Live sessions") if trainer and not member else None,
+               ("schemes.index", "Schemes") if member or lead else None),
+        _group("Administration",
+               ("accreditation.decisions.index", "Applications")
+               if admin or user.is_assessor else None,
+               ("reports.admin", "All schemes") if admin else None,
+               ("schemes.create", "Add a scheme") if admin else None,
+               ("practice.supervision.recognised", "Recognised supervisors") if admin else None,
+               ("notify.outbox", "Email outbox") if admin else None),
+    ]
+    return [g for g in groups if g]
+
+
+def current_group(groups: list[NavGroup]) -> NavGroup | None:
+    """The group the page being shown belongs to, for its sub-navigation."""
+    endpoint = request.endpoint
+    exact = [g for g in groups if any(i.endpoint == endpoint for i in g.items)]
+    return (exact or [g for g in groups if g.holds(endpoint)] or [None])[0]
 
 
 def url_for_page(number: int) -> str:
@@ -45,7 +103,8 @@ def url_for_page(number: int) -> str:
 
 
 def template_globals():
-    return {"navigation": navigation, "url_for_page": url_for_page, "Role": Role}
+    return {"navigation": navigation, "current_group": current_group,
+            "url_for_page": url_for_page, "Role": Role}
 
 
 def security_headers(response):

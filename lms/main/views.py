@@ -5,6 +5,11 @@ from sqlalchemy import text
 from lms import access
 from lms.extensions import db
 from lms.learning.home_views import my_learning
+from lms.main.todo import next_accreditation_step, todos_for
+from lms.reports.dashboard import summary
+from lms.reports.figures import Scope
+from lms.schemes.models import Role
+from lms.schemes.services import schemes_managed_by
 
 bp = Blueprint("main", __name__)
 
@@ -15,8 +20,13 @@ def index():
     if not current_user.is_authenticated:
         return render_template("main/welcome.html")
     in_progress, completed = my_learning(current_user)
-    return render_template("main/home.html", memberships=current_user.memberships,
-                           in_progress=in_progress, completed=completed)
+    lead_schemes = schemes_managed_by(current_user) if current_user.has_role(Role.LEAD) else []
+    return render_template(
+        "main/home.html", memberships=current_user.memberships, in_progress=in_progress,
+        completed=completed, todos=todos_for(current_user),
+        next_step=next_accreditation_step(current_user) if current_user.memberships else None,
+        lead_schemes=lead_schemes,
+        d=summary(Scope(frozenset(s.id for s in lead_schemes))) if lead_schemes else None)
 
 
 @bp.route("/healthz")

@@ -22,6 +22,17 @@ def _listed(query, *options):
     return list(db.session.scalars(query.options(*options).limit(LIST_LIMIT)))
 
 
+def summary(scope: Scope) -> dict:
+    """The four counts at the top of a dashboard (and on a lead's home page)."""
+    return {
+        "expiring_count": figures.count_of(figures.expiring_query(scope)),
+        "expiring_days": figures.expiring_notice_days(),
+        "overdue_count": figures.count_of(figures.supervision_overdue_query(scope)),
+        "waiting_count": figures.count_of(figures.awaiting_sign_off_query(scope)),
+        "applications_count": figures.count_of(figures.applications_query(scope)),
+    }
+
+
 def dashboard(scope: Scope, period: Period) -> dict:
     levels = figures.level_names()
     by_level = figures.accredited_by_level_and_status(scope)
@@ -32,18 +43,14 @@ def dashboard(scope: Scope, period: Period) -> dict:
     delivered = delivery(scope, period)
     pipeline = figures.training_pipeline(scope)
     return {
+        **summary(scope),
         "levels": levels, "statuses": STATUS_ORDER, "by_level": by_level,
         "expiring": _listed(expiring, selectinload(AccreditationRecord.holder)),
-        "expiring_count": figures.count_of(expiring),
-        "expiring_days": figures.expiring_notice_days(),
         "overdue": db.session.execute(overdue.limit(LIST_LIMIT)).all(),
-        "overdue_count": figures.count_of(overdue),
         "waiting": _listed(waiting, selectinload(PracticeRecord.author),
                            selectinload(PracticeRecord.supervisor)),
-        "waiting_count": figures.count_of(waiting),
         "applications": _listed(applications, selectinload(Application.applicant),
                                 selectinload(Application.nominated_by)),
-        "applications_count": figures.count_of(applications),
         "pipeline": pipeline,
         "sessions": figures.upcoming_sessions(scope),
         "delivery": delivered, "period": period,

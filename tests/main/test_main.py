@@ -11,7 +11,7 @@ def test_welcome_page_for_visitors(client):
     assert b"Training and accreditation for restorative practitioners" in response.data
     assert b'href="#main"' in response.data  # skip link
     assert b"<main" in response.data
-    assert b'<nav aria-label="Main">' in response.data
+    assert b'<nav aria-label="Main" class="nav-wide">' in response.data
 
 
 def test_home_shows_roles_and_role_based_navigation(client, make_scheme, make_user):
@@ -20,10 +20,12 @@ def test_home_shows_roles_and_role_based_navigation(client, make_scheme, make_us
     page = client.get("/").get_data(as_text=True)
     assert "HMP Example" in page
     assert "Trainee" in page
-    assert ">People<" not in page
+    assert 'href="/people/"' not in page
     client.post("/logout")
     login_as(client, make_user(role="lead", scheme=scheme))
-    assert ">People<" in client.get("/").get_data(as_text=True)
+    lead_page = client.get("/").get_data(as_text=True)
+    assert '<li><a href="/reports/">Scheme</a></li>' in lead_page
+    assert 'href="/people/"' in lead_page
 
 
 def test_security_headers(client):

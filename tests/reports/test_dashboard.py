@@ -46,8 +46,13 @@ def test_figures_match_the_known_data(app, known_scheme):
 
 def test_dashboard_page_shows_the_figures(app, known_scheme):
     page = login_as(app, known_scheme.lead).get("/reports/schemes/scheme-a").get_data(as_text=True)
-    assert "<h2>1</h2><p>accreditations expire in the next 90 days" in page
-    assert "<h2>2</h2><p>practitioners overdue for supervision" in page
+    # each tile links to the list it counts, further down the page
+    assert ('<a class="tile-link" href="#expiring"><span class="tile-count">1</span> '
+            '<span class="tile-text">accreditations expire in the next 90 days') in page
+    assert ('<a class="tile-link" href="#supervision-overdue"><span class="tile-count">2</span> '
+            '<span class="tile-text">practitioners overdue for supervision') in page
+    assert '<h2 id="expiring">' in page
+    assert '<h2 id="supervision-overdue">' in page
     assert "Outsider" not in page
     assert "5 processes from" in page
     assert "<svg" in page
@@ -104,7 +109,10 @@ def test_admin_view_by_scheme_and_sector(app, known_scheme, make_user):
     assert "Scheme A" in page
     assert "Scheme B" in page
     assert ">prison<" in page
-    assert "<h2>2</h2><p>accreditations expire in the next 90 days" in page
+    assert ('<p class="tile-count">2</p><p>accreditations expire in the next 90 days'
+            in page)
+    assert ('<a class="tile-link" href="/accreditation/applications/">'
+            '<span class="tile-count">') in page
 
 
 def test_bulk_reminder_and_enrolment_preview_then_act(app, known_scheme):

@@ -1,0 +1,120 @@
+"""What is waiting for the signed-in person: one line per kind of work, with a count and a
+link to where it is done. Each count is one query, whatever the size of the data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import func, or_, select
+
+from lms import clock
+from lms.accreditation.evaluation import evaluate
+from lms.accreditation.evidence import gather
+from lms.accreditation.models import (
+    VALID_STATUSES,
+    AccreditationRecord,
+    Application,
+    ApplicationStatus,
+)
+from lms.accreditation.standards import load_standards
+from lms.auth.models import User
+from lms.extensions import db
+from lms.learning.models import LiveSession, SessionBooking
+from lms.practice.models import CpdEntry, PracticeRecord, RecordStatus, SupervisionSession
+from lms.schemes.models import Membership, Role
+
+
+@dataclass(frozen=True)
+class Todo:
+    count: int
+    one: str      # "1 record to assess"
+    many: str     # "{n} records to assess"
+    endpoint: str
+
+    @property
+    def text(self) -> str:
+        return self.one if self.count == 1 else self.many.format(n=self.count)
+
+
+def _count(query) -> int:
+    return db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+
+
+def todos_for(user: User) -> list[Todo]:
+    """The person's waiting work, most urgent kinds first; kinds with nothing waiting are
+    left out."""
+    items: list[Todo] = []
+    now = clock.utcnow()
+    if user.is_admin or user.has_role(Role.SUPERVISOR):
+        schemes = user.scheme_ids_with(Role.SUPERVISOR)
+        waiting = select(PracticeRecord.id).where(
+            PracticeRecord.status == RecordStatus.AWAITING_SIGN_OFF,
+            PracticeRecord.supervisor_id == user.id,
+            *([] if user.is_admin else [PracticeRecord.scheme_id.in_(schemes)]))
+        items.append(Todo(_count(waiting), "1 practice record to assess",
+                          "{n} practice records to assess", "practice.assess.queue"))
+    unconfirmed = select(SupervisionSession.id).where(or_(
+        (SupervisionSession.practitioner_id == user.id)
+        & SupervisionSession.practitioner_confirmed_at.is_(None),
+        (SupervisionSession.supervisor_id == user.id)
+        & SupervisionSession.supervisor_confirmed_at.is_(None)))
+    items.append(Todo(_count(unconfirmed), "1 supervision session to confirm",
+                      "{n} supervision sessions to confirm", "practice.supervision.index"))
+    if user.is_admin or user.is_assessor:
+        applications = select(Application.id).where(
+            Application.status == ApplicationStatus.SUBMITTED,
+            Application.applicant_id != user.id)
+        items.append(Todo(_count(applications), "1 accreditation application waiting",
+                          "{n} accreditation applications waiting",
+                          "accreditation.decisions.index"))
+    if user.is_admin or user.has_role(Role.TRAINER):
+        cpd = select(CpdEntry.id).where(CpdEntry.approved.is_(False),
+                                        CpdEntry.user_id != user.id)
+        if not user.is_admin:
+            cpd = cpd.where(CpdEntry.user_id.in_(select(Membership.user_id).where(
+                Membership.scheme_id.in_(user.scheme_ids_with(Role.TRAINER)))))
+        items.append(Todo(_count(cpd), "1 CPD entry to approve", "{n} CPD entries to approve",
+                          "practice.cpd.to_approve"))
+        mine = LiveSession.trainer_id == user.id
+        this_week = select(LiveSession.id).where(
+            mine, LiveSession.starts_at >= now, LiveSession.starts_at < now + timedelta(days=7))
+        items.append(Todo(_count(this_week), "1 live session you run this week",
+                          "{n} live sessions you run this week", "learning.sessions.index"))
+        unmarked = (select(LiveSession.id).join(SessionBooking)
+                    .where(mine, LiveSession.ends_at < now, SessionBooking.attended.is_(None))
+                    .distinct())
+        items.append(Todo(_count(unmarked), "1 past session needs its attendance recorded",
+                          "{n} past sessions need their attendance recorded",
+                          "learning.sessions.index"))
+    returned = select(PracticeRecord.id).where(PracticeRecord.author_id == user.id,
+                                               PracticeRecord.status == RecordStatus.RETURNED)
+    items.append(Todo(_count(returned), "1 practice record returned to you",
+                      "{n} practice records returned to you", "practice.records.index"))
+    booked = (select(SessionBooking.id).join(LiveSession)
+              .where(SessionBooking.user_id == user.id, LiveSession.starts_at >= now))
+    items.append(Todo(_count(booked), "1 live session booked", "{n} live sessions booked",
+                      "learning.sessions.index"))
+    return [item for item in items if item.count]
+
+
+@dataclass(frozen=True)
+class NextStep:
+    level_name: str
+    met: int
+    total: int
+    missing: str | None  #: the first thing still needed, in the pathway's words
+
+
+def next_accreditation_step(user: User) -> NextStep | None:
+    """The next level on the person's pathway and the first thing it still needs."""
+    standards = load_standards()
+    held = set(db.session.scalars(select(AccreditationRecord.level_key).where(
+        AccreditationRecord.holder_id == user.id,
+        AccreditationRecord.status.in_(VALID_STATUSES))))
+    upcoming = next((level for key, level in standards.levels.items() if key not in held), None)
+    if upcoming is None:
+        return None
+    evaluation = evaluate(upcoming, gather(user.id))
+    missing = next((r.missing for r in evaluation.results if not r.met), None)
+    return NextStep(upcoming.name, evaluation.met_count, len(evaluation.results), missing)
