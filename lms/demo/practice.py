@@ -91,7 +91,6 @@ def _supervision_and_cpd(users):
                                                ("school.trainee1", "school.supervisor", 100)]:
         session = supervision.record_session(
             supervisor=users[supervisor], practitioner=users[practitioner],
-            scheme=users[practitioner].memberships[0].scheme,
             held_on=today - timedelta(days=days_ago), duration_minutes=60,
             notes="Reviewed current cases and agreed to observe the next conference.")
         supervision.confirm(session, users[practitioner])
