@@ -107,7 +107,11 @@ def test_a_second_confirmation_is_refused_with_a_message(app, practice_scheme):
     supervisor = as_user(app, practice_scheme.supervisor)
     session_id = _record_supervision(app, supervisor, practice_scheme.practitioner)
     practitioner = as_user(app, practice_scheme.practitioner)
+    button = "Confirm this session took place"
+    assert button not in supervisor.get(f"/supervision/{session_id}").get_data(as_text=True)
+    assert button in practitioner.get(f"/supervision/{session_id}").get_data(as_text=True)
     practitioner.post(f"/supervision/{session_id}/confirm")
+    assert button not in practitioner.get(f"/supervision/{session_id}").get_data(as_text=True)
     response = practitioner.post(f"/supervision/{session_id}/confirm", follow_redirects=True)
     assert "You have already confirmed this session." in response.get_data(as_text=True)
     assert _actions(app, "supervision.confirmed") == ["supervision.confirmed"]
