@@ -10,7 +10,7 @@ from lms.extensions import db
 from lms.practice import services
 from lms.practice.forms import assessment_form
 from lms.practice.models import PracticeRecord, PracticeStatus
-from lms.practice.views import get_record_or_404
+from lms.practice.views import get_practice_record_or_404
 from lms.schemes.models import Role
 from lms.views_helpers import commit_or_flash
 
@@ -30,6 +30,8 @@ def queue():
         .order_by(PracticeRecord.requested_at, PracticeRecord.id)
         .options(selectinload(PracticeRecord.author), selectinload(PracticeRecord.scheme))
     ).all()
+    # nobody is offered a record they wrote or co-facilitated
+    records = [r for r in records if r.conflict_refusal(current_user) is None]
     mine = [r for r in records if r.supervisor_id == current_user.id]
     others = [r for r in records if r.supervisor_id != current_user.id]
     return render_template("practice/queue.html", mine=mine, others=others)
@@ -38,7 +40,7 @@ def queue():
 @bp.route("/practice/<int:record_id>/assess", methods=["GET", "POST"])
 @access.role(Role.SUPERVISOR)
 def assess(record_id):
-    record = get_record_or_404(record_id, for_=current_user)
+    record = get_practice_record_or_404(record_id, for_=current_user)
     refusal = record.sign_off_refusal(current_user)
     if refusal:
         flash(refusal, "error")

@@ -20,7 +20,7 @@ bp = Blueprint("practice", __name__, url_prefix="/practice")
 PAGE_SIZE = 25
 
 
-def get_record_or_404(record_id: int, *, for_, edit=False) -> PracticeRecord:
+def get_practice_record_or_404(record_id: int, *, for_, edit=False) -> PracticeRecord:
     record = db.session.scalar(select(PracticeRecord).where(PracticeRecord.id == record_id)
                                .options(selectinload(PracticeRecord.assessments),
                                         selectinload(PracticeRecord.scheme)))
@@ -69,7 +69,7 @@ def create():
 @bp.route("/<int:record_id>/edit", methods=["GET", "POST"])
 @access.signed_in
 def edit(record_id):
-    record = get_record_or_404(record_id, for_=current_user, edit=True)
+    record = get_practice_record_or_404(record_id, for_=current_user, edit=True)
     refusal = record.edit_refusal(current_user)
     if refusal:
         flash(refusal, "error")
@@ -116,7 +116,7 @@ def _fill(record, form):
 @bp.route("/<int:record_id>")
 @access.signed_in
 def show(record_id):
-    record = get_record_or_404(record_id, for_=current_user)
+    record = get_practice_record_or_404(record_id, for_=current_user)
     is_author = record.author_id == current_user.id
     request_form = None
     if is_author and record.status == PracticeStatus.SUBMITTED:
@@ -129,7 +129,7 @@ def show(record_id):
 @bp.route("/<int:record_id>/submit", methods=["POST"])
 @access.signed_in
 def submit(record_id):
-    record = get_record_or_404(record_id, for_=current_user, edit=True)
+    record = get_practice_record_or_404(record_id, for_=current_user, edit=True)
     if EmptyForm().validate_on_submit():
         commit_or_flash(lambda: services.submit(record, current_user), refused=REFUSED,
                         success="Submitted. It can no longer be edited. Ask a supervisor to "
@@ -140,7 +140,7 @@ def submit(record_id):
 @bp.route("/<int:record_id>/request", methods=["POST"])
 @access.signed_in
 def request_sign_off(record_id):
-    record = get_record_or_404(record_id, for_=current_user, edit=True)
+    record = get_practice_record_or_404(record_id, for_=current_user, edit=True)
     supervisors = services.eligible_supervisors(record)
     form = RequestSignOffForm(supervisors)
     if form.validate_on_submit():

@@ -140,6 +140,21 @@ def test_an_admin_cannot_recognise_themselves_as_a_supervisor(app, make_user):
     assert _actions(app) == []
 
 
+def test_the_queue_never_offers_a_supervisor_their_co_facilitated_record(app, practice_scheme):
+    people = practice_scheme
+    practitioner = as_user(app, people.practitioner)
+    record_id = create_record(practitioner, people.scheme.id,
+                              co_facilitator_username=people.supervisor2.username)
+    practitioner.post(f"/practice/{record_id}/submit")
+    practitioner.post(f"/practice/{record_id}/request", data={"supervisor": people.supervisor.id})
+    with app.app_context():
+        case_code = db.session.get(PracticeRecord, record_id).case_code
+    assert case_code in as_user(app, people.supervisor).get(
+        "/supervision/queue").get_data(as_text=True)
+    page = as_user(app, people.supervisor2).get("/supervision/queue").get_data(as_text=True)
+    assert case_code not in page and "Waiting for other supervisors in your schemes (0)" in page
+
+
 def test_only_the_author_asks_for_sign_off(app, practice_scheme):
     _practitioner, record_id = submitted_record(app, practice_scheme)
     supervisor = as_user(app, practice_scheme.supervisor)
