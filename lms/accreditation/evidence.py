@@ -12,7 +12,7 @@ from lms.accreditation.evaluation import CpdEvidence, Evidence, PracticeEvidence
 from lms.accreditation.models import VALID_STATUSES, AccreditationRecord, Attestation
 from lms.extensions import db
 from lms.learning.models import Course, CourseVersion, Enrolment
-from lms.practice.models import CpdEntry, PracticeRecord, RecordStatus, SupervisionSession
+from lms.practice.models import CpdEntry, PracticeRecord, PracticeStatus, SupervisionSession
 from lms.timezones import local
 
 
@@ -73,14 +73,13 @@ def _practice_query(ids):
                    PracticeRecord.direct, PracticeRecord.face_to_face, PracticeRecord.sensitive,
                    PracticeRecord.process_type)
             .where(PracticeRecord.author_id.in_(ids),
-                   PracticeRecord.status == RecordStatus.SIGNED_OFF))
+                   PracticeRecord.status == PracticeStatus.SIGNED_OFF))
 
 
 def _supervision_query(ids):
     return (select(SupervisionSession.practitioner_id, SupervisionSession.held_on)
             .where(SupervisionSession.practitioner_id.in_(ids),
-                   SupervisionSession.supervisor_confirmed_at.is_not(None),
-                   SupervisionSession.practitioner_confirmed_at.is_not(None)))
+                   SupervisionSession.confirmed_by_both()))
 
 
 def _earliest(pairs) -> dict[str, date]:

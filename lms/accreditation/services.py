@@ -26,8 +26,7 @@ from lms.audit import services as audit
 from lms.auth.models import User
 from lms.extensions import db
 from lms.notify import services as notify
-from lms.practice.models import Assessment, PracticeRecord
-from lms.practice.models import RecordStatus as PracticeStatus
+from lms.practice.models import Assessment, PracticeRecord, PracticeStatus
 
 ID_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 
@@ -121,10 +120,10 @@ def apply(applicant: User, level_key: str, *, nominated_by: User | None = None,
 def _practice_assessors(user_id: int) -> list[int]:
     """Who signed off the applicant's practice: they may not decide the application."""
     return sorted(set(db.session.scalars(
-        select(Assessment.assessor_id).join(Assessment.record)
+        select(Assessment.supervisor_id).join(Assessment.record)
         .where(PracticeRecord.author_id == user_id,
                PracticeRecord.status == PracticeStatus.SIGNED_OFF,
-               Assessment.outcome == "signed off", Assessment.assessor_id.is_not(None)))))
+               Assessment.outcome == "signed off", Assessment.supervisor_id.is_not(None)))))
 
 
 def can_decide(user: User, application: Application) -> bool:

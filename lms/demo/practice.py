@@ -9,7 +9,7 @@ from lms import clock
 from lms.auth.models import User
 from lms.extensions import db
 from lms.practice import services, supervision
-from lms.practice.cpd import approve
+from lms.practice.cpd import add, approve
 from lms.practice.models import CpdEntry, PracticeRecord, RecognisedSupervisor
 
 REFLECTIONS = [
@@ -62,7 +62,7 @@ def _record(users, n, author, co, process, harm, role, sensitive, days_ago, outc
     when = clock.today() - timedelta(days=days_ago)
     scheme = author_user.memberships[0].scheme
     record = PracticeRecord(
-        author_id=author_user.id, case_code=services.new_case_code(when), scheme_id=scheme.id,
+        scheme_id=scheme.id,
         occurred_on=when, sector=scheme.sector, process_type=process,
         direct=process != "indirect", face_to_face=process != "indirect", sensitive=sensitive,
         harm_category=harm, practitioner_role=role,
@@ -70,8 +70,7 @@ def _record(users, n, author, co, process, harm, role, sensitive, days_ago, outc
         stages=["preparation", "delivery", "outcomes"] if process != "indirect"
         else ["engagement", "risk", "preparation"],
         reflection=REFLECTIONS[n % len(REFLECTIONS)])
-    db.session.add(record)
-    db.session.flush()
+    services.create(record, author_user)
     if outcome == "draft":
         return
     services.submit(record, author_user)
@@ -91,7 +90,6 @@ def _supervision_and_cpd(users):
                                                ("school.trainee1", "school.supervisor", 100)]:
         session = supervision.record_session(
             supervisor=users[supervisor], practitioner=users[practitioner],
-            scheme=users[practitioner].memberships[0].scheme,
             held_on=today - timedelta(days=days_ago), duration_minutes=60,
             notes="Reviewed current cases and agreed to observe the next conference.")
         supervision.confirm(session, users[practitioner])
@@ -101,9 +99,8 @@ def _supervision_and_cpd(users):
         ("school.trainee1", 70, 6.0, "Restorative circles in schools (one day)",
          "school.trainer"),
     ]:
-        entry = CpdEntry(user_id=users[username].id, hours=hours, activity=activity,
+        entry = CpdEntry(hours=hours, activity=activity,
                          done_on=today - timedelta(days=days_ago), provider="Regional RJ hub")
-        db.session.add(entry)
-        db.session.flush()
+        add(entry, users[username])
         if approved_by:
             approve(entry, users[approved_by])

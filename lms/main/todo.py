@@ -21,8 +21,9 @@ from lms.accreditation.standards import load_standards
 from lms.auth.models import User
 from lms.extensions import db
 from lms.learning.models import LiveSession, SessionBooking
-from lms.practice.models import CpdEntry, PracticeRecord, RecordStatus, SupervisionSession
-from lms.schemes.models import Membership, Role
+from lms.practice import cpd
+from lms.practice.models import PracticeRecord, PracticeStatus, SupervisionSession
+from lms.schemes.models import Role
 
 
 @dataclass(frozen=True)
@@ -49,7 +50,7 @@ def todos_for(user: User) -> list[Todo]:
     if user.is_admin or user.has_role(Role.SUPERVISOR):
         schemes = user.scheme_ids_with(Role.SUPERVISOR)
         waiting = select(PracticeRecord.id).where(
-            PracticeRecord.status == RecordStatus.AWAITING_SIGN_OFF,
+            PracticeRecord.status == PracticeStatus.AWAITING_SIGN_OFF,
             PracticeRecord.supervisor_id == user.id,
             *([] if user.is_admin else [PracticeRecord.scheme_id.in_(schemes)]))
         items.append(Todo(_count(waiting), "1 practice record to assess",
@@ -69,13 +70,8 @@ def todos_for(user: User) -> list[Todo]:
                           "{n} accreditation applications waiting",
                           "accreditation.decisions.index"))
     if user.is_admin or user.has_role(Role.TRAINER):
-        cpd = select(CpdEntry.id).where(CpdEntry.approved.is_(False),
-                                        CpdEntry.user_id != user.id)
-        if not user.is_admin:
-            cpd = cpd.where(CpdEntry.user_id.in_(select(Membership.user_id).where(
-                Membership.scheme_id.in_(user.scheme_ids_with(Role.TRAINER)))))
-        items.append(Todo(_count(cpd), "1 CPD entry to approve", "{n} CPD entries to approve",
-                          "practice.cpd.to_approve"))
+        items.append(Todo(_count(cpd.waiting_for(user)), "1 CPD entry to approve",
+                          "{n} CPD entries to approve", "practice.cpd.to_approve"))
         mine = LiveSession.trainer_id == user.id
         this_week = select(LiveSession.id).where(
             mine, LiveSession.starts_at >= now, LiveSession.starts_at < now + timedelta(days=7))
@@ -88,7 +84,7 @@ def todos_for(user: User) -> list[Todo]:
                           "{n} past sessions need their attendance recorded",
                           "learning.sessions.index"))
     returned = select(PracticeRecord.id).where(PracticeRecord.author_id == user.id,
-                                               PracticeRecord.status == RecordStatus.RETURNED)
+                                               PracticeRecord.status == PracticeStatus.RETURNED)
     items.append(Todo(_count(returned), "1 practice record returned to you",
                       "{n} practice records returned to you", "practice.records.index"))
     booked = (select(SessionBooking.id).join(LiveSession)

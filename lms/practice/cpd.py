@@ -12,7 +12,6 @@ from lms.audit import services as audit
 from lms.auth.models import User
 from lms.extensions import db
 from lms.practice.models import CpdEntry
-from lms.schemes.models import Role
 
 
 @dataclass
@@ -41,17 +40,29 @@ def yearly_totals(entries: list[CpdEntry]) -> list[YearTotal]:
     return sorted(totals.values(), key=lambda t: t.year, reverse=True)
 
 
-def can_approve(user: User, entry: CpdEntry) -> bool:
-    """Admins, and trainers in a scheme the entry's author belongs to; never one's own."""
-    if user.id == entry.user_id:
-        return False
-    if user.is_admin:
-        return True
-    author_schemes = {m.scheme_id for m in entry.user.memberships}
-    return bool(author_schemes & user.scheme_ids_with(Role.TRAINER))
+class CpdError(Exception):
+    """A rule refused the action; the message is shown to the person."""
+
+
+def add(entry: CpdEntry, author: User) -> None:
+    entry.user_id = author.id
+    db.session.add(entry)
+    db.session.flush()
+    audit.record("cpd.created", actor=author, object_type="cpd_entry", object_id=entry.id,
+                 payload={"hours": entry.hours})
+
+
+def waiting_for(user: User):
+    """Query: unapproved entries `user` may approve, oldest first."""
+    return (select(CpdEntry).where(CpdEntry.approved.is_(False), CpdEntry.approvable_by(user))
+            .order_by(CpdEntry.done_on, CpdEntry.id))
 
 
 def approve(entry: CpdEntry, by: User) -> None:
+    """Raises StaleDataError (via the entry's version) when approved at the same moment."""
+    refusal = entry.approval_refusal(by)
+    if refusal:
+        raise CpdError(refusal)
     entry.approved, entry.approved_by_id, entry.approved_at = True, by.id, clock.utcnow()
     db.session.flush()
     audit.record("cpd.approved", actor=by, object_type="cpd_entry", object_id=entry.id,

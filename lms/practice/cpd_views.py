@@ -1,8 +1,7 @@
 """A practitioner's CPD log; trainers and admins approve entries."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, redirect, render_template, url_for
 from flask_login import current_user
-from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from lms import access, policy
@@ -11,7 +10,8 @@ from lms.forms import EmptyForm
 from lms.practice import cpd
 from lms.practice.forms import CpdForm
 from lms.practice.models import CpdEntry
-from lms.schemes.models import Membership, Role
+from lms.schemes.models import Role
+from lms.views_helpers import commit_or_flash
 
 bp = Blueprint("cpd", __name__, url_prefix="/cpd")
 
@@ -21,13 +21,10 @@ bp = Blueprint("cpd", __name__, url_prefix="/cpd")
 def index():
     form = CpdForm()
     if form.validate_on_submit():
-        db.session.add(CpdEntry(user_id=current_user.id, done_on=form.done_on.data,
-                                hours=float(form.hours.data),
-                                activity=form.activity.data.strip(),
-                                provider=form.provider.data.strip()))
-        db.session.commit()
-        flash("CPD entry added.", "success")
-        return redirect(url_for("practice.cpd.index"))
+        entry = CpdEntry(done_on=form.done_on.data, hours=float(form.hours.data),
+                         activity=form.activity.data.strip(), provider=form.provider.data.strip())
+        if commit_or_flash(lambda: cpd.add(entry, current_user), success="CPD entry added."):
+            return redirect(url_for("practice.cpd.index"))
     entries = cpd.entries_of(current_user)
     return render_template("practice/cpd.html", form=form, entries=entries,
                            totals=cpd.yearly_totals(entries),
@@ -37,13 +34,7 @@ def index():
 @bp.route("/to-approve")
 @access.role(Role.TRAINER)
 def to_approve():
-    query = (select(CpdEntry).where(CpdEntry.approved.is_(False),
-                                    CpdEntry.user_id != current_user.id)
-             .options(selectinload(CpdEntry.user)).order_by(CpdEntry.done_on))
-    if not current_user.is_admin:
-        members = select(Membership.user_id).where(
-            Membership.scheme_id.in_(current_user.scheme_ids_with(Role.TRAINER)))
-        query = query.where(CpdEntry.user_id.in_(members))
+    query = cpd.waiting_for(current_user).options(selectinload(CpdEntry.user))
     return render_template("practice/cpd_approve.html",
                            entries=db.session.scalars(query.limit(500)).all(),
                            button=EmptyForm())
@@ -53,10 +44,9 @@ def to_approve():
 @access.role(Role.TRAINER)
 def approve(entry_id):
     entry = db.get_or_404(CpdEntry, entry_id)
-    if not cpd.can_approve(current_user, entry):
-        abort(404)
-    if EmptyForm().validate_on_submit() and not entry.approved:
-        cpd.approve(entry, current_user)
-        db.session.commit()
-        flash("CPD entry approved.", "success")
+    if entry.user_id != current_user.id and not entry.approvable(current_user):
+        abort(404)  # someone else's entry outside the schemes you train in
+    if EmptyForm().validate_on_submit():
+        commit_or_flash(lambda: cpd.approve(entry, current_user), success="CPD entry approved.",
+                        refused=(cpd.CpdError,))
     return redirect(url_for("practice.cpd.to_approve"))

@@ -3,6 +3,8 @@ from wtforms import (
     BooleanField,
     DateField,
     DecimalField,
+    Form,
+    FormField,
     IntegerField,
     RadioField,
     SelectField,
@@ -25,6 +27,7 @@ from lms.auth.services import find_user_by_username
 from lms.forms import choices
 from lms.practice.models import (
     HARM_CATEGORIES,
+    NOT_COUNTING,
     PRACTITIONER_ROLES,
     PROCESS_TYPES,
     RATINGS,
@@ -105,11 +108,18 @@ class RequestSignOffForm(FlaskForm):
         self.supervisor.choices = choices((u.id, u.display_name) for u in supervisors)
 
 
-def rating_choices():
-    return choices([("", "Not assessed"), *RATINGS.items()])
+class StageRatingForm(Form):
+    """One stage's rating and comment (a part of AssessmentForm, so no CSRF field)."""
+
+    rating = RadioField("Rating", choices=choices(RATINGS.items()),
+                        validators=[InputRequired("Choose a rating for this stage.")])
+    comment = TextAreaField("Comment", validators=[Length(max=2000), no_identifying_data])
 
 
 class AssessmentForm(FlaskForm):
+    """A supervisor's assessment of one record: a rating per stage it evidences (fields
+    named `ratings-<stage>-rating` and `ratings-<stage>-comment`), outcome and feedback."""
+
     outcome = RadioField("Outcome", choices=choices(
         [("signed off", "Sign off"), ("returned", "Return for further work")]),
         validators=[InputRequired("Choose sign off or return.")])
@@ -118,9 +128,41 @@ class AssessmentForm(FlaskForm):
     #: The record's version when the form was shown (a second guard against stale pages).
     version = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
 
+    #: Replaced per record by assessment_form().
+    ratings: FormField
+
+    def __init__(self, record, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.record = record
+
     def validate_feedback(self, field):
         if self.outcome.data == "returned" and not (field.data or "").strip():
             raise ValidationError("Say what further work is needed.")
+
+    def validate(self, extra_validators=None) -> bool:
+        if not super().validate(extra_validators):
+            return False
+        if self.outcome.data != "signed off":
+            return True
+        refusals = self.record.ratings_refusal(self.stage_ratings())
+        for stage, message in refusals.items():
+            self.ratings[stage].rating.errors.append(message)
+        if refusals:
+            self.outcome.errors.append(NOT_COUNTING)
+        return not refusals
+
+    def stage_ratings(self) -> dict:
+        """{stage: {"rating", "comment"}}, comments trimmed."""
+        return {stage: {"rating": data["rating"], "comment": (data["comment"] or "").strip()}
+                for stage, data in self.ratings.data.items()}
+
+
+def assessment_form(record, **kwargs) -> AssessmentForm:
+    """An AssessmentForm with one rating and comment for each stage `record` evidences."""
+    stages = type("StageRatingsForm", (Form,), {
+        stage: FormField(StageRatingForm, label=STAGES[stage]) for stage in record.stages})
+    form_class = type("RecordAssessmentForm", (AssessmentForm,), {"ratings": FormField(stages)})
+    return form_class(record, **kwargs)
 
 
 class SupervisionForm(FlaskForm):

@@ -5,14 +5,14 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Date, Float, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, ColumnElement, Date, Float, ForeignKey, Index, String, Text, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from lms import clock
+from lms import clock, policy
 from lms.auth.models import User
 from lms.db_types import UTCDateTime
 from lms.extensions import db
-from lms.schemes.models import Scheme
+from lms.schemes.models import Membership, Role, Scheme
 
 #: The seven stages of the facilitator's process (the competency framework).
 STAGES = {
@@ -46,7 +46,18 @@ RATINGS = {"not_yet": "Not yet demonstrated", "demonstrated": "Demonstrated",
            "strong": "Strong"}
 
 
-class RecordStatus(enum.StrEnum):
+NOT_COUNTING = ("Sign-off needs every stage this record evidences rated at a level that "
+                "counts. Return the record for further work instead.")
+
+
+def counting_ratings() -> list[str]:
+    """Rating levels that count towards sign-off (policy, in courses/policy.yaml)."""
+    return policy.practice("sign_off_counting_ratings")
+
+
+class PracticeStatus(enum.StrEnum):
+    """Where a practice record is in its sign-off (not an accreditation record's status)."""
+
     DRAFT = "draft"
     SUBMITTED = "submitted"
     AWAITING_SIGN_OFF = "awaiting sign-off"
@@ -88,7 +99,7 @@ class PracticeRecord(db.Model):
     #: Keys of STAGES the record evidences.
     stages: Mapped[list] = mapped_column(JSON, default=list)
     reflection: Mapped[str] = mapped_column(Text, default="")
-    status: Mapped[RecordStatus] = mapped_column(String(20), default=RecordStatus.DRAFT)
+    status: Mapped[PracticeStatus] = mapped_column(String(20), default=PracticeStatus.DRAFT)
     #: The supervisor asked to observe and assess it.
     supervisor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id",
                                                                  ondelete="SET NULL"))
@@ -110,7 +121,48 @@ class PracticeRecord(db.Model):
 
     @property
     def editable(self) -> bool:
-        return self.status in (RecordStatus.DRAFT, RecordStatus.RETURNED)
+        return self.status in (PracticeStatus.DRAFT, PracticeStatus.RETURNED)
+
+    def edit_refusal(self, user: User) -> str | None:
+        """Why `user` may not change or submit this record; None if they may."""
+        if user.id != self.author_id:
+            return "Only the practitioner who logged this record can change it."
+        if not self.editable:
+            return "This record has been submitted, so it can no longer be changed."
+        return None
+
+    def conflict_refusal(self, user: User) -> str | None:
+        """Nobody judges a process they delivered."""
+        if user.id == self.author_id:
+            return "Nobody can sign off their own practice."
+        if user.id == self.co_facilitator_id:
+            return ("A co-facilitator cannot sign off a process they delivered; another "
+                    "supervisor must assess it.")
+        return None
+
+    def sign_off_refusal(self, user: User) -> str | None:
+        """Why `user` may not assess (sign off or return) this record now; None if they may."""
+        conflict = self.conflict_refusal(user)
+        if conflict:
+            return conflict
+        if self.status != PracticeStatus.AWAITING_SIGN_OFF:
+            return f"This record is {self.status}; it is not waiting for an assessment."
+        if not (user.has_role(Role.SUPERVISOR, scheme=self.scheme)
+                and is_recognised_supervisor(user)):
+            return "Only a recognised supervisor of this scheme can assess this record."
+        return None
+
+    def ratings_refusal(self, ratings: dict) -> dict[str, str]:
+        """{stage: why its rating does not allow sign-off} for the stages this record
+        evidences; empty when every one is rated at a level that counts."""
+        counting = counting_ratings()
+        refusals = {}
+        for stage in self.stages:
+            rating = (ratings.get(stage) or {}).get("rating")
+            if rating not in counting:
+                label = RATINGS.get(rating, "No rating")
+                refusals[stage] = f"{label} does not count towards sign-off."
+        return refusals
 
 
 class Assessment(db.Model):
@@ -121,7 +173,9 @@ class Assessment(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     record_id: Mapped[int] = mapped_column(ForeignKey("practice_records.id", ondelete="CASCADE"),
                                            index=True)
-    assessor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    #: The supervisor who assessed the practice (the column keeps its first name).
+    supervisor_id: Mapped[int | None] = mapped_column(
+        "assessor_id", ForeignKey("users.id", ondelete="SET NULL"))
     #: "signed off" or "returned"
     outcome: Mapped[str] = mapped_column(String(20))
     #: {stage key: {"rating": RATINGS key, "comment": text}}
@@ -130,7 +184,7 @@ class Assessment(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
     record: Mapped[PracticeRecord] = relationship(back_populates="assessments")
-    assessor: Mapped[User | None] = relationship()
+    supervisor: Mapped[User | None] = relationship()
 
 
 class RecognisedSupervisor(db.Model):
@@ -146,8 +200,12 @@ class RecognisedSupervisor(db.Model):
                                                                     ondelete="SET NULL"))
     reason: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
-
     user: Mapped[User] = relationship(foreign_keys=[user_id])
+
+
+def is_recognised_supervisor(user: User) -> bool:
+    return db.session.scalar(select(RecognisedSupervisor.id).where(
+        RecognisedSupervisor.user_id == user.id)) is not None
 
 
 class SupervisionSession(db.Model):
@@ -167,14 +225,36 @@ class SupervisionSession(db.Model):
     supervisor_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     practitioner_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    #: Optimistic lock: a double confirmation stores (and audits) one.
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}
 
     supervisor: Mapped[User] = relationship(foreign_keys=[supervisor_id])
     practitioner: Mapped[User] = relationship(foreign_keys=[practitioner_id])
     scheme: Mapped[Scheme] = relationship()
 
+    @classmethod
+    def confirmed_by_both(cls) -> ColumnElement[bool]:
+        """SQL condition: confirmed by the supervisor and the practitioner. The one home of
+        this rule; `confirmed` is the same rule for a loaded session."""
+        return cls.supervisor_confirmed_at.is_not(None) \
+            & cls.practitioner_confirmed_at.is_not(None)
+
     @property
     def confirmed(self) -> bool:
-        return bool(self.supervisor_confirmed_at and self.practitioner_confirmed_at)
+        return self.supervisor_confirmed_at is not None \
+            and self.practitioner_confirmed_at is not None
+
+    def confirm_refusal(self, user: User) -> str | None:
+        """Only the practitioner confirms, once; nobody confirms a session they supervised."""
+        if user.id == self.supervisor_id:
+            return "You recorded this session as its supervisor; the practitioner confirms it."
+        if user.id != self.practitioner_id:
+            return "Only the practitioner who was supervised can confirm this session."
+        if self.practitioner_confirmed_at is not None:
+            return "You have already confirmed this session."
+        return None
 
 
 class CpdEntry(db.Model):
@@ -193,5 +273,34 @@ class CpdEntry(db.Model):
                                                                   ondelete="SET NULL"))
     approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    #: Optimistic lock: two approvals at once store (and audit) one.
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}
 
     user: Mapped[User] = relationship(foreign_keys=[user_id])
+
+    @classmethod
+    def approvable_by(cls, user: User) -> ColumnElement[bool]:
+        """SQL condition: entries `user` may approve. Admins, and trainers of a scheme the
+        entry's author belongs to; never one's own. The one home of CPD approval rights."""
+        rights = cls.user_id != user.id
+        if user.is_admin:
+            return rights
+        members = select(Membership.user_id).where(
+            Membership.scheme_id.in_(user.scheme_ids_with(Role.TRAINER)))
+        return rights & cls.user_id.in_(members)
+
+    def approvable(self, user: User) -> bool:
+        return db.session.scalar(select(CpdEntry.id).where(
+            CpdEntry.id == self.id, CpdEntry.approvable_by(user))) is not None
+
+    def approval_refusal(self, user: User) -> str | None:
+        if user.id == self.user_id:
+            return "You cannot approve your own CPD."
+        if not self.approvable(user):
+            return ("Only an administrator or a trainer of this practitioner's scheme can "
+                    "approve this CPD.")
+        if self.approved:
+            return "This CPD entry is already approved."
+        return None

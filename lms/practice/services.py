@@ -15,11 +15,13 @@ from lms.extensions import db
 from lms.learning.models import Course, Enrolment
 from lms.notify import services as notify
 from lms.practice.models import (
+    NOT_COUNTING,
     STAGES,
     Assessment,
     PracticeRecord,
+    PracticeStatus,
     RecognisedSupervisor,
-    RecordStatus,
+    is_recognised_supervisor,
 )
 from lms.schemes.models import Membership, Role
 
@@ -39,14 +41,18 @@ def new_case_code(today: date) -> str:
             return code
 
 
-def is_recognised_supervisor(user: User) -> bool:
-    return db.session.scalar(select(RecognisedSupervisor.id).where(
-        RecognisedSupervisor.user_id == user.id)) is not None
+def recognition_refusal(user: User, by: User) -> str | None:
+    if user.id == by.id:
+        return "You cannot recognise yourself; another administrator must."
+    if is_recognised_supervisor(user):
+        return f"{user.display_name} is already a recognised supervisor."
+    return None
 
 
 def recognise_supervisor(user: User, *, by: User, reason: str) -> RecognisedSupervisor:
-    if is_recognised_supervisor(user):
-        raise PracticeError(f"{user.display_name} is already a recognised supervisor.")
+    refusal = recognition_refusal(user, by)
+    if refusal:
+        raise PracticeError(refusal)
     recognition = RecognisedSupervisor(user_id=user.id, recognised_by_id=by.id, reason=reason)
     db.session.add(recognition)
     db.session.flush()
@@ -69,10 +75,33 @@ def needs_sensitive_flag(record: PracticeRecord) -> bool:
             and not qualified_to_lead_sensitive(record.author))
 
 
+def create(record: PracticeRecord, author: User) -> None:
+    """Store a new draft (the view has filled it from the form)."""
+    record.author_id = author.id
+    record.case_code = new_case_code(clock.today())
+    db.session.add(record)
+    db.session.flush()
+    audit.record("practice.created", actor=author, object_type="practice_record",
+                 object_id=record.id, payload={"case_code": record.case_code})
+
+
+def edited(record: PracticeRecord, actor: User) -> None:
+    """Store the changes the view made to a draft or returned record."""
+    refusal = record.edit_refusal(actor)
+    if refusal:
+        raise PracticeError(refusal)
+    db.session.flush()
+    audit.record("practice.edited", actor=actor, object_type="practice_record",
+                 object_id=record.id, payload={"case_code": record.case_code})
+
+
 def submit(record: PracticeRecord, actor: User) -> None:
-    if not record.editable:
-        raise PracticeError("This record has already been submitted.")
-    record.status = RecordStatus.SUBMITTED
+    """Lock the record. Raises StaleDataError (via the record's version) when the same
+    record was submitted or changed at the same moment."""
+    refusal = record.edit_refusal(actor)
+    if refusal:
+        raise PracticeError(refusal)
+    record.status = PracticeStatus.SUBMITTED
     record.submitted_at = clock.utcnow()
     db.session.flush()
     audit.record("practice.submitted", actor=actor, object_type="practice_record",
@@ -88,23 +117,20 @@ def eligible_supervisors(record: PracticeRecord) -> list[User]:
                User.active.is_(True))
         .order_by(User.display_name)
     ).unique().all()
-    return [u for u in users if _may_assess(u, record)]
-
-
-def _may_assess(user: User, record: PracticeRecord) -> bool:
-    return user.id not in (record.author_id, record.co_facilitator_id)
+    return [u for u in users if record.conflict_refusal(u) is None]
 
 
 def request_sign_off(record: PracticeRecord, supervisor: User, actor: User) -> None:
-    if record.status != RecordStatus.SUBMITTED:
+    if actor.id != record.author_id:
+        raise PracticeError("Only the practitioner who logged this record can ask for sign-off.")
+    if record.status != PracticeStatus.SUBMITTED:
         raise PracticeError("Submit the record before asking for it to be signed off.")
-    if supervisor.id == record.author_id:
-        raise PracticeError("You cannot sign off your own practice.")
-    if supervisor.id == record.co_facilitator_id:
-        raise PracticeError("Your co-facilitator cannot sign off a process they delivered.")
+    conflict = record.conflict_refusal(supervisor)
+    if conflict:
+        raise PracticeError(conflict)
     if supervisor not in eligible_supervisors(record):
         raise PracticeError("Choose a recognised supervisor of this scheme.")
-    record.status = RecordStatus.AWAITING_SIGN_OFF
+    record.status = PracticeStatus.AWAITING_SIGN_OFF
     record.supervisor_id = supervisor.id
     record.requested_at = clock.utcnow()
     db.session.flush()
@@ -114,34 +140,30 @@ def request_sign_off(record: PracticeRecord, supervisor: User, actor: User) -> N
                   f"record {record.case_code}.", f"/practice/{record.id}/assess")
 
 
-def can_assess(user: User, record: PracticeRecord) -> bool:
-    return (record.status == RecordStatus.AWAITING_SIGN_OFF
-            and user.has_role(Role.SUPERVISOR, scheme=record.scheme)
-            and _may_assess(user, record) and is_recognised_supervisor(user))
-
-
-def assess(record: PracticeRecord, assessor: User, *, outcome: str, ratings: dict,
+def assess(record: PracticeRecord, supervisor: User, *, outcome: str, ratings: dict,
            feedback: str) -> Assessment:
     """Store the outcome. Raises StaleDataError (via the record's version) when another
     supervisor stored one first; the view turns that into a message."""
-    if not can_assess(assessor, record):
-        raise PracticeError("You cannot assess this record.")
-    unknown = set(ratings) - set(STAGES)
-    if unknown:
+    refusal = record.sign_off_refusal(supervisor)
+    if refusal:
+        raise PracticeError(refusal)
+    if set(ratings) - set(STAGES):
         raise PracticeError("Unknown stage in the ratings.")
-    assessment = Assessment(record=record, assessor_id=assessor.id, outcome=outcome,
+    if outcome not in (PracticeStatus.SIGNED_OFF, PracticeStatus.RETURNED):
+        raise PracticeError("Choose sign off or return.")
+    if outcome == PracticeStatus.SIGNED_OFF and record.ratings_refusal(ratings):
+        raise PracticeError(NOT_COUNTING)
+    assessment = Assessment(record=record, supervisor_id=supervisor.id, outcome=outcome,
                             ratings=ratings, feedback=feedback)
-    record.status = (RecordStatus.SIGNED_OFF if outcome == RecordStatus.SIGNED_OFF
-                     else RecordStatus.RETURNED)
-    record.signed_off_at = clock.utcnow() if record.status == RecordStatus.SIGNED_OFF else None
+    signed_off = outcome == PracticeStatus.SIGNED_OFF
+    record.status = PracticeStatus(outcome)
+    record.signed_off_at = clock.utcnow() if signed_off else None
     db.session.add(assessment)
     db.session.flush()
-    action = "practice.signed_off" if record.status == RecordStatus.SIGNED_OFF \
-        else "practice.returned"
-    audit.record(action, actor=assessor, object_type="practice_record", object_id=record.id,
+    audit.record("practice.signed_off" if signed_off else "practice.returned",
+                 actor=supervisor, object_type="practice_record", object_id=record.id,
                  payload={"assessment_id": assessment.id})
-    verb = "signed off" if record.status == RecordStatus.SIGNED_OFF else \
-        "returned for further work"
+    verb = "signed off" if signed_off else "returned for further work"
     notify.notify(record.author, f"Your practice record {record.case_code} was {verb}.",
                   f"/practice/{record.id}")
     return assessment

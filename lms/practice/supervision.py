@@ -15,16 +15,41 @@ from lms.auth.models import User
 from lms.extensions import db
 from lms.notify import services as notify
 from lms.practice.models import PracticeRecord, SupervisionSession
-from lms.schemes.models import Membership, Role
+from lms.schemes.models import Membership, Role, Scheme
 
 
 def interval() -> timedelta:
     return timedelta(weeks=policy.practice("supervision_interval_weeks"))
 
 
-def record_session(*, supervisor: User, practitioner: User, scheme, held_on: date,
+class SupervisionError(Exception):
+    """A rule refused the action; the message is shown to the person."""
+
+
+def shared_scheme(supervisor: User, practitioner: User | None) -> Scheme | None:
+    """A scheme where `supervisor` supervises and `practitioner` has a role."""
+    if practitioner is None:
+        return None
+    mine = supervisor.scheme_ids_with(Role.SUPERVISOR)
+    return next((m.scheme for m in practitioner.memberships if m.scheme_id in mine), None)
+
+
+def record_refusal(supervisor: User, practitioner: User | None) -> str | None:
+    """Why `supervisor` may not record a session with `practitioner`; None if they may."""
+    if practitioner is not None and practitioner.id == supervisor.id:
+        return "You cannot record your own supervision; another supervisor records it."
+    if shared_scheme(supervisor, practitioner) is None:
+        return "Enter the username of a practitioner in a scheme where you supervise."
+    return None
+
+
+def record_session(*, supervisor: User, practitioner: User, held_on: date,
                    duration_minutes: int, notes: str) -> SupervisionSession:
     """The supervisor records the session and so confirms it; the practitioner confirms next."""
+    refusal = record_refusal(supervisor, practitioner)
+    if refusal:
+        raise SupervisionError(refusal)
+    scheme = shared_scheme(supervisor, practitioner)
     session = SupervisionSession(
         supervisor_id=supervisor.id, practitioner_id=practitioner.id, scheme_id=scheme.id,
         held_on=held_on, duration_minutes=duration_minutes, notes=notes,
@@ -39,6 +64,11 @@ def record_session(*, supervisor: User, practitioner: User, scheme, held_on: dat
 
 
 def confirm(session: SupervisionSession, practitioner: User) -> None:
+    """Raises StaleDataError (via the session's version) when it was confirmed at the same
+    moment by another request."""
+    refusal = session.confirm_refusal(practitioner)
+    if refusal:
+        raise SupervisionError(refusal)
     session.practitioner_confirmed_at = clock.utcnow()
     db.session.flush()
     audit.record("supervision.confirmed", actor=practitioner, object_type="supervision_session",
@@ -50,8 +80,7 @@ def last_supervised(user_ids) -> dict[int, date]:
     rows = db.session.execute(
         select(SupervisionSession.practitioner_id, func.max(SupervisionSession.held_on))
         .where(SupervisionSession.practitioner_id.in_(user_ids),
-               SupervisionSession.supervisor_confirmed_at.is_not(None),
-               SupervisionSession.practitioner_confirmed_at.is_not(None))
+               SupervisionSession.confirmed_by_both())
         .group_by(SupervisionSession.practitioner_id))
     return dict(rows.all())
 
@@ -78,8 +107,7 @@ def overdue_query(scheme_ids=None):
     first, then longest ago."""
     last = (select(SupervisionSession.practitioner_id.label("user_id"),
                    func.max(SupervisionSession.held_on).label("last"))
-            .where(SupervisionSession.supervisor_confirmed_at.is_not(None),
-                   SupervisionSession.practitioner_confirmed_at.is_not(None))
+            .where(SupervisionSession.confirmed_by_both())
             .group_by(SupervisionSession.practitioner_id).subquery())
     authors = select(PracticeRecord.author_id).distinct()
     if scheme_ids is not None:

@@ -1,6 +1,6 @@
 """Case supervision sessions, and admins recognising supervisors."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
@@ -13,6 +13,7 @@ from lms.practice import services, supervision
 from lms.practice.forms import RecogniseSupervisorForm, SupervisionForm
 from lms.practice.models import RecognisedSupervisor, SupervisionSession
 from lms.schemes.models import Role
+from lms.views_helpers import commit_or_flash
 
 bp = Blueprint("supervision", __name__)
 
@@ -40,27 +41,18 @@ def create():
     form = SupervisionForm()
     if form.validate_on_submit():
         practitioner = find_user_by_username(form.practitioner.data)
-        shared = _shared_scheme(practitioner)
-        if practitioner is None or shared is None or practitioner.id == current_user.id:
-            form.practitioner.errors.append(
-                "Enter the username of a practitioner in a scheme where you supervise.")
-        else:
-            supervision.record_session(
-                supervisor=current_user, practitioner=practitioner, scheme=shared,
-                held_on=form.held_on.data, duration_minutes=form.duration_minutes.data,
-                notes=(form.notes.data or "").strip())
-            db.session.commit()
-            flash(f"Supervision recorded. {practitioner.display_name} is asked to confirm it.",
-                  "success")
+        refusal = supervision.record_refusal(current_user, practitioner)
+        if refusal:
+            form.practitioner.errors.append(refusal)
+        elif commit_or_flash(
+                lambda: supervision.record_session(
+                    supervisor=current_user, practitioner=practitioner,
+                    held_on=form.held_on.data, duration_minutes=form.duration_minutes.data,
+                    notes=(form.notes.data or "").strip()),
+                success=f"Supervision recorded. {practitioner.display_name} is asked to "
+                "confirm it.", refused=(supervision.SupervisionError,)):
             return redirect(url_for("practice.supervision.index"))
     return render_template("practice/supervision_form.html", form=form)
-
-
-def _shared_scheme(practitioner):
-    if practitioner is None:
-        return None
-    mine = current_user.scheme_ids_with(Role.SUPERVISOR)
-    return next((m.scheme for m in practitioner.memberships if m.scheme_id in mine), None)
 
 
 @bp.route("/supervision/<int:session_id>")
@@ -78,13 +70,13 @@ def show(session_id):
 @access.signed_in
 def confirm(session_id):
     session = db.get_or_404(SupervisionSession, session_id)
-    if session.practitioner_id != current_user.id:
+    if current_user.id not in (session.practitioner_id, session.supervisor_id):
         abort(404)
-    if EmptyForm().validate_on_submit() and session.practitioner_confirmed_at is None:
-        supervision.confirm(session, current_user)
-        db.session.commit()
-        flash("Thank you: the supervision session is confirmed.", "success")
-    return redirect(url_for("practice.supervision.show", session_id=session.id))
+    if EmptyForm().validate_on_submit():
+        commit_or_flash(lambda: supervision.confirm(session, current_user),
+                        success="Thank you: the supervision session is confirmed.",
+                        refused=(supervision.SupervisionError,))
+    return redirect(url_for("practice.supervision.show", session_id=session_id))
 
 
 @bp.route("/admin/supervisors", methods=["GET", "POST"])
@@ -96,14 +88,14 @@ def recognised():
         if user is None:
             form.username.errors.append("No account has this username.")
         else:
-            try:
-                services.recognise_supervisor(user, by=current_user,
-                                              reason=form.reason.data.strip())
-            except services.PracticeError as refusal:
-                form.username.errors.append(str(refusal))
-            else:
-                db.session.commit()
-                flash(f"{user.display_name} is now a recognised supervisor.", "success")
+            refusal = services.recognition_refusal(user, current_user)
+            if refusal:
+                form.username.errors.append(refusal)
+            elif commit_or_flash(
+                    lambda: services.recognise_supervisor(user, by=current_user,
+                                                          reason=form.reason.data.strip()),
+                    success=f"{user.display_name} is now a recognised supervisor.",
+                    refused=(services.PracticeError,)):
                 return redirect(url_for("practice.supervision.recognised"))
     people = db.session.scalars(select(RecognisedSupervisor)
                                 .options(selectinload(RecognisedSupervisor.user))

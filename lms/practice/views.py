@@ -5,7 +5,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from lms import access, clock
+from lms import access
 from lms.extensions import db
 from lms.forms import EmptyForm
 from lms.practice import services
@@ -17,8 +17,12 @@ from lms.practice.models import (
     RATINGS,
     STAGES,
     PracticeRecord,
+    PracticeStatus,
 )
 from lms.schemes.models import Role
+from lms.views_helpers import commit_or_flash
+
+REFUSED = (services.PracticeError,)
 
 bp = Blueprint("records", __name__, url_prefix="/practice")
 
@@ -29,10 +33,12 @@ def practice_vocabulary():
     return {"stages": STAGES, "process_types": PROCESS_TYPES,
             "practitioner_roles": PRACTITIONER_ROLES, "harm_categories": HARM_CATEGORIES,
             "ratings": RATINGS}
+
+
 PAGE_SIZE = 25
 
 
-def get_record_or_404(record_id: int, *, for_, edit=False) -> PracticeRecord:
+def get_practice_record_or_404(record_id: int, *, for_, edit=False) -> PracticeRecord:
     record = db.session.scalar(select(PracticeRecord).where(PracticeRecord.id == record_id)
                                .options(selectinload(PracticeRecord.assessments),
                                         selectinload(PracticeRecord.scheme)))
@@ -69,30 +75,30 @@ def create():
         return redirect(url_for("practice.records.index"))
     form = PracticeRecordForm({s.id: s for s in schemes}.values())
     if form.validate_on_submit():
-        record = PracticeRecord(author_id=current_user.id,
-                                case_code=services.new_case_code(clock.today()))
+        record = PracticeRecord()
         _fill(record, form)
-        db.session.add(record)
-        db.session.commit()
-        flash(f"Saved as a draft with case code {record.case_code}.", "success")
-        return redirect(url_for("practice.records.show", record_id=record.id))
+        if commit_or_flash(lambda: services.create(record, current_user), refused=REFUSED,
+                           success=lambda: f"Saved as a draft with case code "
+                           f"{record.case_code}."):
+            return redirect(url_for("practice.records.show", record_id=record.id))
     return render_template("practice/form.html", form=form, record=None)
 
 
 @bp.route("/<int:record_id>/edit", methods=["GET", "POST"])
 @access.signed_in
 def edit(record_id):
-    record = get_record_or_404(record_id, for_=current_user, edit=True)
-    if not record.editable:
-        flash("A submitted record cannot be edited.", "error")
+    record = get_practice_record_or_404(record_id, for_=current_user, edit=True)
+    refusal = record.edit_refusal(current_user)
+    if refusal:
+        flash(refusal, "error")
         return redirect(url_for("practice.records.show", record_id=record.id))
     form = PracticeRecordForm({s.id: s for s in _my_schemes()}.values(),
                               data=_initial(record))
     if form.validate_on_submit():
         _fill(record, form)
-        db.session.commit()
-        flash("Record saved.", "success")
-        return redirect(url_for("practice.records.show", record_id=record.id))
+        commit_or_flash(lambda: services.edited(record, current_user), success="Record saved.",
+                        refused=REFUSED)
+        return redirect(url_for("practice.records.show", record_id=record_id))
     return render_template("practice/form.html", form=form, record=record)
 
 
@@ -128,48 +134,38 @@ def _fill(record, form):
 @bp.route("/<int:record_id>")
 @access.signed_in
 def show(record_id):
-    record = get_record_or_404(record_id, for_=current_user)
+    record = get_practice_record_or_404(record_id, for_=current_user)
     is_author = record.author_id == current_user.id
     request_form = None
-    if is_author and record.status == "submitted":
+    if is_author and record.status == PracticeStatus.SUBMITTED:
         request_form = RequestSignOffForm(services.eligible_supervisors(record))
     return render_template(
         "practice/show.html", record=record, is_author=is_author, button=EmptyForm(),
-        request_form=request_form, flag_sensitive=services.needs_sensitive_flag(record),
-        can_assess=services.can_assess(current_user, record))
+        request_form=request_form, flag_sensitive=services.needs_sensitive_flag(record))
 
 
 @bp.route("/<int:record_id>/submit", methods=["POST"])
 @access.signed_in
 def submit(record_id):
-    record = get_record_or_404(record_id, for_=current_user, edit=True)
+    record = get_practice_record_or_404(record_id, for_=current_user, edit=True)
     if EmptyForm().validate_on_submit():
-        try:
-            services.submit(record, current_user)
-        except services.PracticeError as refusal:
-            flash(str(refusal), "error")
-        else:
-            db.session.commit()
-            flash("Submitted. It can no longer be edited. Ask a supervisor to sign it off.",
-                  "success")
-    return redirect(url_for("practice.records.show", record_id=record.id))
+        commit_or_flash(lambda: services.submit(record, current_user), refused=REFUSED,
+                        success="Submitted. It can no longer be edited. Ask a supervisor to "
+                        "sign it off.")
+    return redirect(url_for("practice.records.show", record_id=record_id))
 
 
 @bp.route("/<int:record_id>/request", methods=["POST"])
 @access.signed_in
 def request_sign_off(record_id):
-    record = get_record_or_404(record_id, for_=current_user, edit=True)
+    record = get_practice_record_or_404(record_id, for_=current_user, edit=True)
     supervisors = services.eligible_supervisors(record)
     form = RequestSignOffForm(supervisors)
     if form.validate_on_submit():
         supervisor = next(u for u in supervisors if u.id == form.supervisor.data)
-        try:
-            services.request_sign_off(record, supervisor, current_user)
-        except services.PracticeError as refusal:
-            flash(str(refusal), "error")
-        else:
-            db.session.commit()
-            flash(f"{supervisor.display_name} has been asked to assess this record.", "success")
+        commit_or_flash(lambda: services.request_sign_off(record, supervisor, current_user),
+                        success=f"{supervisor.display_name} has been asked to assess this "
+                        "record.", refused=REFUSED)
     else:
         flash("Choose one of the supervisors listed.", "error")
-    return redirect(url_for("practice.records.show", record_id=record.id))
+    return redirect(url_for("practice.records.show", record_id=record_id))

@@ -9,7 +9,7 @@ from datetime import date
 from sqlalchemy import extract, func, select
 
 from lms.extensions import db
-from lms.practice.models import HARM_CATEGORIES, PROCESS_TYPES, PracticeRecord, RecordStatus
+from lms.practice.models import HARM_CATEGORIES, PROCESS_TYPES, PracticeRecord, PracticeStatus
 from lms.reports.figures import Scope
 
 
@@ -28,7 +28,7 @@ class Period:
 
 def _delivered(scope: Scope, period: Period):
     """Records of processes that took place in the period (drafts are not yet delivered)."""
-    return (PracticeRecord.status != RecordStatus.DRAFT,
+    return (PracticeRecord.status != PracticeStatus.DRAFT,
             scope.where(PracticeRecord.scheme_id),
             PracticeRecord.occurred_on >= period.start, PracticeRecord.occurred_on <= period.end)
 

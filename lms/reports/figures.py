@@ -28,7 +28,7 @@ from lms.learning.models import (
     LiveSession,
 )
 from lms.practice import supervision
-from lms.practice.models import PracticeRecord, RecordStatus
+from lms.practice.models import PracticeRecord, PracticeStatus
 
 LIST_LIMIT = 50
 
@@ -77,7 +77,7 @@ def supervision_overdue_query(scope: Scope):
 def awaiting_sign_off_query(scope: Scope):
     return (select(PracticeRecord).join(PracticeRecord.author)
             .where(scope.where(PracticeRecord.scheme_id),
-                   PracticeRecord.status == RecordStatus.AWAITING_SIGN_OFF)
+                   PracticeRecord.status == PracticeStatus.AWAITING_SIGN_OFF)
             .order_by(PracticeRecord.requested_at))
 
 

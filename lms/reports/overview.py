@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from lms.accreditation.models import VALID_STATUSES, AccreditationRecord
 from lms.extensions import db
 from lms.learning.models import Enrolment
-from lms.practice.models import PracticeRecord, RecordStatus
+from lms.practice.models import PracticeRecord, PracticeStatus
 from lms.reports.delivery import Period
 from lms.schemes.models import Membership, Scheme
 
@@ -51,7 +51,7 @@ def _rows(key, period: Period) -> list[OverviewRow]:
         .where(Enrolment.completed_at.is_not(None)).group_by(key)))
     add("processes", db.session.execute(
         select(key, func.count()).join(PracticeRecord, PracticeRecord.scheme_id == Scheme.id)
-        .where(PracticeRecord.status != RecordStatus.DRAFT,
+        .where(PracticeRecord.status != PracticeStatus.DRAFT,
                PracticeRecord.occurred_on >= period.start,
                PracticeRecord.occurred_on <= period.end).group_by(key)))
     names = db.session.scalars(select(key).distinct())

@@ -31,7 +31,7 @@ def give_evidence(app):
     def give(user, supervisor, *, courses=("foundation", "facilitator"), records=6,
              sensitive=0, cpd_hours=20.0, supervised_days_ago=14,
              attestations=("code_of_practice",)):
-        today = clock.utcnow().date()
+        today = clock.today()
         with app.app_context():
             scheme_id = _scheme_of(user.id)
             for slug in courses:
@@ -46,7 +46,7 @@ def give_evidence(app):
                     sensitive=n >= records, harm_category="violence", practitioner_role="lead",
                     stages=["delivery"], reflection="Fine.", status="signed off",
                     signed_off_at=clock.utcnow() - timedelta(days=20 + n))
-                record.assessments.append(Assessment(assessor_id=supervisor.id,
+                record.assessments.append(Assessment(supervisor_id=supervisor.id,
                                                      outcome="signed off", ratings={}))
                 db.session.add(record)
             if supervised_days_ago is not None:

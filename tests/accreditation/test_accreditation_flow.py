@@ -182,7 +182,7 @@ def test_renewal_checks_maintenance_and_extends(app, people, give_evidence, make
     with app.app_context():
         from lms.practice.models import SupervisionSession
         for session in db.session.scalars(select(SupervisionSession)):
-            session.held_on = clock.utcnow().date() - timedelta(weeks=30)
+            session.held_on = clock.today() - timedelta(weeks=30)
         db.session.commit()
     response = admin.post(f"/accreditation/records/{record.public_id}/renew",
                           data={"reason": "Again."}, follow_redirects=True)

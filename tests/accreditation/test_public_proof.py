@@ -24,7 +24,7 @@ def _set(app, record_id, **values):
 
 def _direct_record(app, holder_id, level_key, level_name, public_id, expires_in_days,
                    version_from):
-    today = clock.utcnow().date()
+    today = clock.today()
     with app.app_context():
         version_id = db.session.get(AccreditationRecord, version_from).standard_version_id
         record = AccreditationRecord(
@@ -50,7 +50,7 @@ def test_sweep_moves_by_date_cascades_and_is_idempotent(app, people, give_eviden
     assert _record(app, id=advanced).status == "expiring"
     second = runner.invoke(args=["accreditation", "sweep"])
     assert "0 expiring, 0 lapsed, 0 cascaded, 0 reminders" in second.output
-    _set(app, advanced, expires_on=clock.utcnow().date() - timedelta(days=1))
+    _set(app, advanced, expires_on=clock.today() - timedelta(days=1))
     third = runner.invoke(args=["accreditation", "sweep"])
     assert "1 lapsed" in third.output
     assert "1 cascaded" in third.output
@@ -66,7 +66,7 @@ def test_sweep_moves_by_date_cascades_and_is_idempotent(app, people, give_eviden
 
 def test_reminder_at_30_days_is_a_second_reminder(app, people, give_evidence, make_assessor):
     record = issue(app, people, give_evidence, make_assessor)
-    today = clock.utcnow().date()
+    today = clock.today()
     _set(app, record.id, expires_on=today + timedelta(days=80))
     with app.app_context():
         lifecycle.sweep(today)
@@ -179,7 +179,7 @@ def _listed_records(app, scheme, n, start):
     with app.app_context():
         version = db.session.scalar(select(StandardVersion)) or StandardVersion(
             content_hash="x" * 64, levels={})
-        today = clock.utcnow().date()
+        today = clock.today()
         for k in range(start, start + n):
             user = User(username=f"listed{k}", display_name=f"Listed {k}", listed_publicly=True)
             db.session.add(user)

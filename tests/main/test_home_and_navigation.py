@@ -5,7 +5,7 @@ from datetime import date, timedelta
 from lms import clock
 from lms.extensions import db
 from lms.learning.models import Course, LiveSession, SessionBooking
-from lms.practice.models import PracticeRecord, RecordStatus, SupervisionSession
+from lms.practice.models import PracticeRecord, PracticeStatus, SupervisionSession
 from tests.helpers import login_as
 
 
@@ -25,11 +25,11 @@ def test_a_supervisor_home_counts_what_waits_and_links_to_it(app, make_scheme, m
     trainee = make_user(role="trainee", scheme=scheme)
     with app.app_context():
         db.session.add_all([
-            _record(trainee, scheme, status=RecordStatus.AWAITING_SIGN_OFF,
+            _record(trainee, scheme, status=PracticeStatus.AWAITING_SIGN_OFF,
                     supervisor=supervisor, code="RJ-2026-AAAAA1"),
-            _record(trainee, scheme, status=RecordStatus.AWAITING_SIGN_OFF,
+            _record(trainee, scheme, status=PracticeStatus.AWAITING_SIGN_OFF,
                     supervisor=supervisor, code="RJ-2026-AAAAA2"),
-            _record(trainee, scheme, status=RecordStatus.RETURNED, code="RJ-2026-AAAAA3"),
+            _record(trainee, scheme, status=PracticeStatus.RETURNED, code="RJ-2026-AAAAA3"),
             SupervisionSession(supervisor_id=supervisor.id, practitioner_id=trainee.id,
                                scheme_id=scheme.id, held_on=date(2026, 11, 1),
                                duration_minutes=60, supervisor_confirmed_at=None),
@@ -104,7 +104,7 @@ def test_home_page_query_count_does_not_grow_with_the_data(app, make_scheme, mak
     before = queries()
     trainee = make_user(role="trainee", scheme=scheme)
     with app.app_context():
-        db.session.add_all([_record(trainee, scheme, status=RecordStatus.AWAITING_SIGN_OFF,
+        db.session.add_all([_record(trainee, scheme, status=PracticeStatus.AWAITING_SIGN_OFF,
                                     supervisor=supervisor, code=f"RJ-2026-BBBB{n:02d}")
                             for n in range(20)])
         db.session.commit()

@@ -72,8 +72,8 @@ def test_drafts_can_be_edited_but_submitted_records_cannot(app, practice_scheme)
     assert record.reflection == "Revised reflection."
     assert record.status == "submitted"
     with app.app_context():
-        actions = db.session.scalars(select(AuditEvent.action)).all()
-        assert actions == ["practice.submitted"]
+        actions = db.session.scalars(select(AuditEvent.action).order_by(AuditEvent.seq)).all()
+        assert actions == ["practice.created", "practice.edited", "practice.submitted"]
 
 
 def test_others_cannot_see_or_edit_a_record(app, practice_scheme):

@@ -13,8 +13,8 @@ from tests.helpers import login_as
 from tests.practice.conftest import create_record, submitted_record
 
 SIGN_OFF = {"outcome": "signed off", "feedback": "Well prepared.",
-            "rating-preparation": "strong", "rating-delivery": "demonstrated",
-            "comment-preparation": "Thorough."}
+            "ratings-preparation-rating": "strong", "ratings-delivery-rating": "demonstrated",
+            "ratings-preparation-comment": "Thorough."}
 
 
 def _record(app, record_id):
@@ -50,8 +50,8 @@ def test_full_sign_off_with_audit_and_notifications(app, practice_scheme, runner
     assert outcomes == ["signed off"]
     with app.app_context():
         actions = db.session.scalars(select(AuditEvent.action).order_by(AuditEvent.seq)).all()
-        assert actions == ["practice.submitted", "practice.sign_off_requested",
-                           "practice.signed_off"]
+        assert actions == ["practice.created", "practice.submitted",
+                           "practice.sign_off_requested", "practice.signed_off"]
         notified = db.session.scalars(select(Notification.user_id)).all()
         assert sorted(notified) == sorted([sup.supervisor.id, sup.practitioner.id])
         emails = db.session.scalars(select(OutboxMessage.to_address)).all()
@@ -67,8 +67,8 @@ def test_missing_ratings_and_feedback_are_reported_and_nothing_saved(app, practi
                       data={"supervisor": practice_scheme.supervisor.id})
     supervisor = login_as(app, practice_scheme.supervisor)
     response = _assess(supervisor, record_id, {"outcome": "returned",
-                                               "rating-preparation": "strong",
-                                               "comment-preparation": "Kept comment"}, app)
+                                               "ratings-preparation-rating": "strong",
+                                               "ratings-preparation-comment": "Kept comment"}, app)
     page = response.get_data(as_text=True)
     assert response.status_code == 400
     assert "Choose a rating for this stage." in page
@@ -111,7 +111,7 @@ def test_nobody_signs_off_their_own_or_a_co_facilitated_record(app, practice_sch
     assert "There is no recognised supervisor in this scheme who can assess" in page
     with app.app_context():
         record = db.session.get(PracticeRecord, record_id)
-        for supervisor_id, message in [(sup.supervisor.id, "your own practice"),
+        for supervisor_id, message in [(sup.supervisor.id, "their own practice"),
                                        (sup.supervisor2.id, "co-facilitator")]:
             try:
                 services.request_sign_off(record, db.session.get(User, supervisor_id),
@@ -126,8 +126,8 @@ def test_nobody_signs_off_their_own_or_a_co_facilitated_record(app, practice_sch
         record = db.session.get(PracticeRecord, record_id)
         record.status, record.supervisor_id = "awaiting sign-off", sup.supervisor.id
         db.session.commit()
-    for person, message in [(sup.supervisor, "your own practice"),
-                            (sup.supervisor2, "co-facilitated")]:
+    for person, message in [(sup.supervisor, "their own practice"),
+                            (sup.supervisor2, "co-facilitator")]:
         client = login_as(app, person)
         response = client.post(f"/practice/{record_id}/assess", data={**SIGN_OFF, "version": 2},
                                follow_redirects=True)
@@ -171,12 +171,13 @@ def test_two_supervisors_at_the_same_moment_store_exactly_one_outcome(app, pract
     def act(supervisor_id, outcome):
         with app.app_context():
             record = db.session.get(PracticeRecord, record_id)
-            assessor = db.session.get(User, supervisor_id)
-            assert services.can_assess(assessor, record)
+            supervisor = db.session.get(User, supervisor_id)
+            assert record.sign_off_refusal(supervisor) is None
             barrier.wait()
             try:
-                services.assess(record, assessor, outcome=outcome,
-                                ratings={"delivery": {"rating": "strong", "comment": ""}},
+                services.assess(record, supervisor, outcome=outcome,
+                                ratings={"preparation": {"rating": "strong", "comment": ""},
+                                         "delivery": {"rating": "strong", "comment": ""}},
                                 feedback="Needs more." if outcome == "returned" else "")
                 db.session.commit()
                 results.append(outcome)

@@ -18,7 +18,7 @@ def _count(app, model, *where):
 
 
 def _days_ago(n):
-    return (clock.utcnow().date() - timedelta(days=n)).isoformat()
+    return (clock.today() - timedelta(days=n)).isoformat()
 
 
 def test_supervision_is_recorded_confirmed_and_clears_overdue(app, practice_scheme):
@@ -68,7 +68,8 @@ def test_only_the_practitioner_confirms(app, practice_scheme):
         "duration_minutes": 30, "notes": ""})
     with app.app_context():
         session_id = db.session.scalar(select(SupervisionSession.id))
-    assert supervisor.post(f"/supervision/{session_id}/confirm").status_code == 404
+    response = supervisor.post(f"/supervision/{session_id}/confirm", follow_redirects=True)
+    assert "the practitioner confirms it" in response.get_data(as_text=True)
     colleague = login_as(app, practice_scheme.colleague)
     assert colleague.get(f"/supervision/{session_id}").status_code == 404
     assert _count(app, SupervisionSession,
@@ -81,7 +82,7 @@ def test_notify_due_tells_overdue_practitioners_once_a_day(app, practice_scheme,
     with app.app_context():
         db.session.add(SupervisionSession(
             supervisor_id=sup.supervisor.id, practitioner_id=sup.colleague.id,
-            scheme_id=sup.scheme.id, held_on=clock.utcnow().date() - timedelta(days=7),
+            scheme_id=sup.scheme.id, held_on=clock.today() - timedelta(days=7),
             duration_minutes=60, supervisor_confirmed_at=clock.utcnow(),
             practitioner_confirmed_at=clock.utcnow()))
         db.session.commit()
@@ -126,7 +127,8 @@ def test_cpd_log_totals_and_approval_rules(app, practice_scheme, make_user):
     assert "<td>4.0</td><td>2.5</td>" in page
     assert "62%" in page
     with app.app_context():
-        assert db.session.scalar(select(AuditEvent.action)) == "cpd.approved"
+        actions = db.session.scalars(select(AuditEvent.action).order_by(AuditEvent.seq)).all()
+        assert actions == ["cpd.created", "cpd.created", "cpd.approved"]
 
 
 def _other_scheme(app, sup):

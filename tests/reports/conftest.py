@@ -20,7 +20,7 @@ def practice(author, scheme, *, kind="formal_conference", direct=True, harm="vio
              status="signed off", occurred=None, supervisor=None):
     return PracticeRecord(
         author_id=author.id, case_code=f"RJ-R-{next(_codes)}", scheme_id=scheme.id,
-        occurred_on=occurred or clock.utcnow().date() - timedelta(days=20), sector="prison",
+        occurred_on=occurred or clock.today() - timedelta(days=20), sector="prison",
         process_type=kind, direct=direct, face_to_face=direct, harm_category=harm,
         practitioner_role="lead", stages=["delivery"], reflection="x", status=status,
         supervisor_id=supervisor.id if supervisor else None,
@@ -29,7 +29,7 @@ def practice(author, scheme, *, kind="formal_conference", direct=True, harm="vio
 
 
 def record(holder, scheme, version, level, status, expires_in):
-    today = clock.utcnow().date()
+    today = clock.today()
     return AccreditationRecord(
         public_id=f"R{next(_codes):03d}-AAAA-BBBB-CCCC", holder_id=holder.id, level_key=level,
         level_name={"foundation": "Foundation practitioner",
@@ -65,7 +65,7 @@ def known_scheme(app, make_scheme, make_user):
             record(p3, a, version, "intermediate", "lapsed", -10),
             record(outsider, b, version, "foundation", "expiring", 20),
         ])
-        today = clock.utcnow().date()
+        today = clock.today()
         db.session.add_all([
             practice(p1, a), practice(p1, a),
             practice(p2, a, kind="indirect", direct=False, harm="debt"),

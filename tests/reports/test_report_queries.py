@@ -17,7 +17,7 @@ def _grow(app, scheme, course_id, n):
             db.session.add(user)
             db.session.flush()
             db.session.add(practice(user, scheme, harm="theft",
-                                    occurred=clock.utcnow().date() - timedelta(days=k * 9)))
+                                    occurred=clock.today() - timedelta(days=k * 9)))
             db.session.add(practice(user, scheme, status="awaiting sign-off"))
             db.session.add(Enrolment(user_id=user.id, course_id=course_id, scheme_id=scheme.id))
         db.session.commit()
