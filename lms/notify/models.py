@@ -25,6 +25,10 @@ class Notification(db.Model):
     dedupe_key: Mapped[str | None] = mapped_column(String(120), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: What the notification asks the person to do, e.g. "assess:practice_record:12"; when
+    #: that is done (by them or anyone else) `done_at` is set, and the page says so.
+    topic: Mapped[str | None] = mapped_column(String(120), index=True)
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class OutboxMessage(db.Model):

@@ -8,7 +8,7 @@ from email.message import EmailMessage
 from urllib.parse import unquote, urlsplit
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from lms import clock
@@ -16,14 +16,15 @@ from lms.extensions import db
 from lms.notify.models import Notification, OutboxMessage
 
 
-def notify(user, message: str, link: str | None = None, *, dedupe_key: str | None = None
-           ) -> Notification | None:
-    """Tell `user`. With a dedupe_key, a second call with the same key does nothing."""
+def notify(user, message: str, link: str | None = None, *, dedupe_key: str | None = None,
+           topic: str | None = None) -> Notification | None:
+    """Tell `user`. With a dedupe_key, a second call with the same key does nothing. With a
+    topic (something to do), `done(topic)` later marks the notification as done."""
     if dedupe_key and db.session.scalar(select(Notification.id).where(
             Notification.dedupe_key == dedupe_key)) is not None:
         return None
     notification = Notification(user_id=user.id, message=message, link=link,
-                                dedupe_key=dedupe_key)
+                                dedupe_key=dedupe_key, topic=topic)
     try:
         with db.session.begin_nested():
             db.session.add(notification)
@@ -34,6 +35,13 @@ def notify(user, message: str, link: str | None = None, *, dedupe_key: str | Non
                                      body=_body(message, link)))
     db.session.flush()
     return notification
+
+
+def done(topic: str) -> None:
+    """The thing notifications on `topic` asked for has been done: say so on each."""
+    db.session.execute(update(Notification).where(
+        Notification.topic == topic, Notification.done_at.is_(None))
+        .values(done_at=clock.utcnow()))
 
 
 def _subject(message: str) -> str:

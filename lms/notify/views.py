@@ -39,6 +39,18 @@ def mark_read():
     return redirect(url_for("notify.index"))
 
 
+@bp.route("/notifications/<int:notification_id>/read", methods=["POST"])
+@access.signed_in
+def mark_one_read(notification_id):
+    """Mark one of the person's own notifications as read (others' are not found)."""
+    if EmptyForm().validate_on_submit():
+        db.session.execute(update(Notification).where(
+            Notification.id == notification_id, Notification.user_id == current_user.id,
+            Notification.read_at.is_(None)).values(read_at=clock.utcnow()))
+        db.session.commit()
+    return redirect(url_for("notify.index"))
+
+
 @bp.route("/admin/outbox")
 @access.admin
 def outbox():

@@ -137,7 +137,13 @@ def request_sign_off(record: PracticeRecord, supervisor: User, actor: User) -> N
     audit.record("practice.sign_off_requested", actor=actor, object_type="practice_record",
                  object_id=record.id, payload={"supervisor_id": supervisor.id})
     notify.notify(supervisor, f"{record.author.display_name} asks you to assess practice "
-                  f"record {record.case_code}.", f"/practice/{record.id}/assess")
+                  f"record {record.case_code}.", f"/practice/{record.id}/assess",
+                  topic=assess_topic(record))
+
+
+def assess_topic(record: PracticeRecord) -> str:
+    """Notification topic of a request to assess the record (done once it is assessed)."""
+    return f"assess:practice_record:{record.id}"
 
 
 def assess(record: PracticeRecord, supervisor: User, *, outcome: str, ratings: dict,
@@ -163,6 +169,7 @@ def assess(record: PracticeRecord, supervisor: User, *, outcome: str, ratings: d
     audit.record("practice.signed_off" if signed_off else "practice.returned",
                  actor=supervisor, object_type="practice_record", object_id=record.id,
                  payload={"assessment_id": assessment.id})
+    notify.done(assess_topic(record))
     verb = "signed off" if signed_off else "returned for further work"
     notify.notify(record.author, f"Your practice record {record.case_code} was {verb}.",
                   f"/practice/{record.id}")

@@ -59,8 +59,14 @@ def record_session(*, supervisor: User, practitioner: User, held_on: date,
     audit.record("supervision.recorded", actor=supervisor, object_type="supervision_session",
                  object_id=session.id, payload={"practitioner_id": practitioner.id})
     notify.notify(practitioner, f"{supervisor.display_name} recorded a supervision session "
-                  f"on {held_on:%d %b %Y}: please confirm it.", f"/supervision/{session.id}")
+                  f"on {held_on:%d %b %Y}: please confirm it.", f"/supervision/{session.id}",
+                  topic=confirm_topic(session))
     return session
+
+
+def confirm_topic(session: SupervisionSession) -> str:
+    """Notification topic of a request to confirm the session (done once confirmed)."""
+    return f"confirm:supervision_session:{session.id}"
 
 
 def confirm(session: SupervisionSession, practitioner: User) -> None:
@@ -73,6 +79,7 @@ def confirm(session: SupervisionSession, practitioner: User) -> None:
     db.session.flush()
     audit.record("supervision.confirmed", actor=practitioner, object_type="supervision_session",
                  object_id=session.id)
+    notify.done(confirm_topic(session))
 
 
 def last_supervised(user_ids) -> dict[int, date]:
