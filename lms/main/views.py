@@ -5,6 +5,7 @@ from sqlalchemy import text
 from lms import access
 from lms.extensions import db
 from lms.learning.home_views import my_learning
+from lms.main import search
 from lms.main.todo import next_accreditation_step, todos_for
 from lms.reports.dashboard import summary
 from lms.reports.figures import Scope
@@ -12,6 +13,7 @@ from lms.schemes.models import Role
 from lms.schemes.services import schemes_managed_by
 
 bp = Blueprint("main", __name__)
+bp.register_blueprint(search.bp)  # main.search.*: staff search
 
 
 @bp.route("/")

@@ -5,7 +5,18 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import JSON, ColumnElement, Date, Float, ForeignKey, Index, String, Text, select
+from sqlalchemy import (
+    JSON,
+    ColumnElement,
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    literal,
+    select,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms import clock, policy
@@ -118,6 +129,20 @@ class PracticeRecord(db.Model):
     supervisor: Mapped[User | None] = relationship(foreign_keys=[supervisor_id])
     assessments: Mapped[list[Assessment]] = relationship(
         back_populates="record", order_by="Assessment.id", cascade="all, delete-orphan")
+
+    @classmethod
+    def viewable_by(cls, user: User) -> ColumnElement[bool]:
+        """SQL condition: records `user` may see. The author, supervisors and leads of the
+        record's scheme, and administrators. The one home of this rule."""
+        if user.is_admin:
+            return literal(True)
+        schemes = user.scheme_ids_with(Role.SUPERVISOR, Role.LEAD)
+        return (cls.author_id == user.id) | cls.scheme_id.in_(schemes)
+
+    def viewable(self, user: User) -> bool:
+        """The same rule as viewable_by, for a record already loaded."""
+        return (user.is_admin or self.author_id == user.id
+                or self.scheme_id in user.scheme_ids_with(Role.SUPERVISOR, Role.LEAD))
 
     @property
     def editable(self) -> bool:

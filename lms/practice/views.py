@@ -19,7 +19,6 @@ from lms.practice.models import (
     PracticeRecord,
     PracticeStatus,
 )
-from lms.schemes.models import Role
 from lms.views_helpers import commit_or_flash
 
 REFUSED = (services.PracticeError,)
@@ -44,10 +43,7 @@ def get_practice_record_or_404(record_id: int, *, for_, edit=False) -> PracticeR
                                         selectinload(PracticeRecord.scheme)))
     if record is None:
         abort(404)
-    is_author = record.author_id == for_.id
-    may_view = is_author or for_.is_admin or for_.has_role(
-        Role.SUPERVISOR, Role.LEAD, scheme=record.scheme)
-    if not may_view or (edit and not is_author):
+    if not record.viewable(for_) or (edit and record.author_id != for_.id):
         abort(404)
     return record
 
