@@ -125,6 +125,13 @@ def register_filters(app):
     app.add_template_filter(lambda m: format_local(m, "%a %d %b %Y, %H:%M"), "local_datetime")
     app.add_template_filter(lambda m: format_local(m, "%H:%M"), "local_time")
     app.add_template_filter(days_ago, "days_ago")
+    app.add_template_filter(plural, "plural")
+
+
+def plural(count: int | float, one: str, many: str | None = None) -> str:
+    """'1 place', '2 places', '1 person', '3 people': the count with the right word."""
+    shown = int(count) if float(count).is_integer() else count
+    return f"{shown} {one if count == 1 else (many or one + 's')}"
 
 
 def days_ago(moment) -> str:

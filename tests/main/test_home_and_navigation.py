@@ -146,3 +146,12 @@ def test_phones_get_the_same_groups_behind_a_menu_that_needs_no_script(
     assert "<summary>Menu</summary>" in menu
     assert menu.count("<li>") == _main_nav(page).count("<li>")
     assert "<script" not in page
+
+
+def test_counts_read_right_in_the_singular_and_plural():
+    from lms.templating import plural
+    assert plural(1, "place") == "1 place"
+    assert plural(0, "place") == "0 places"
+    assert plural(2, "person", "people") == "2 people"
+    assert plural(1.0, "hour") == "1 hour"
+    assert plural(2.5, "hour") == "2.5 hours"

@@ -48,7 +48,7 @@ def test_dashboard_page_shows_the_figures(app, known_scheme):
     page = login_as(app, known_scheme.lead).get("/reports/schemes/scheme-a").get_data(as_text=True)
     # each tile links to the list it counts, further down the page
     assert ('<a class="tile-link" href="#expiring"><span class="tile-count">1</span> '
-            '<span class="tile-text">accreditations expire in the next 90 days') in page
+            '<span class="tile-text">accreditation expires in the next 90 days') in page
     assert ('<a class="tile-link" href="#supervision-overdue"><span class="tile-count">2</span> '
             '<span class="tile-text">practitioners overdue for supervision') in page
     assert '<h2 id="expiring">' in page
