@@ -95,13 +95,14 @@ def current_group(groups: list[NavGroup]) -> NavGroup | None:
     """The group the page being shown belongs to, for its sub-navigation."""
     endpoint = request.endpoint
     exact = [g for g in groups if any(i.endpoint == endpoint for i in g.items)]
-    return (exact or [g for g in groups if g.holds(endpoint)] or [None])[0]
+    found = exact or [g for g in groups if g.holds(endpoint)]
+    return found[0] if found else None
 
 
 def url_for_page(number: int) -> str:
     """This page's address with the same filters, on page `number`."""
     args = {**request.args.to_dict(), **(request.view_args or {}), "page": number}
-    return url_for(request.endpoint, **args)
+    return url_for(request.endpoint or "main.index", **args)
 
 
 def template_globals():

@@ -11,11 +11,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from lms import clock
 from lms.auth.models import User
 from lms.db_types import UTCDateTime
-from lms.extensions import db
+from lms.extensions import Model
 from lms.schemes.models import Scheme
 
 
-class StandardVersion(db.Model):
+class StandardVersion(Model):
     """One state of courses/standards.yaml; records keep the version they were issued under."""
 
     __tablename__ = "standard_versions"
@@ -34,7 +34,7 @@ class ApplicationStatus(enum.StrEnum):
     NOT_ACCEPTED = "not accepted"
 
 
-class Application(db.Model):
+class Application(Model):
     __tablename__ = "applications"
     __table_args__ = (Index("ix_applications_status", "status", "submitted_at"),)
 
@@ -78,7 +78,7 @@ class RecordStatus(enum.StrEnum):
 VALID_STATUSES = (RecordStatus.ACTIVE, RecordStatus.EXPIRING)
 
 
-class AccreditationRecord(db.Model):
+class AccreditationRecord(Model):
     __tablename__ = "accreditation_records"
     __table_args__ = (Index("ix_accreditation_records_holder", "holder_id", "level_key"),
                       Index("ix_accreditation_records_status", "status", "expires_on"))
@@ -114,7 +114,7 @@ class AccreditationRecord(db.Model):
         return self.status in VALID_STATUSES
 
 
-class StatusChange(db.Model):
+class StatusChange(Model):
     __tablename__ = "accreditation_status_changes"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -131,7 +131,7 @@ class StatusChange(db.Model):
     actor: Mapped[User | None] = relationship()
 
 
-class Attestation(db.Model):
+class Attestation(Model):
     """A statement the practitioner has agreed to (code of practice, indemnity insurance)."""
 
     __tablename__ = "attestations"

@@ -8,12 +8,12 @@ from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from lms.db_types import UTCDateTime
-from lms.extensions import db
+from lms.extensions import Model
 
 GENESIS_HASH = "0" * 64
 
 
-class AuditEvent(db.Model):
+class AuditEvent(Model):
     __tablename__ = "audit_events"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -33,7 +33,7 @@ class AuditEvent(db.Model):
     hash: Mapped[str] = mapped_column(String(64))
 
 
-class AuditChainHead(db.Model):
+class AuditChainHead(Model):
     """One row: the last sequence number and hash. Updating it first serialises appends,
     so concurrent writers queue instead of forking the chain."""
 

@@ -21,7 +21,8 @@ from lms.learning.models import (
 from lms.schemes.models import Scheme
 
 #: username -> [(course slug, how far: "done", a number of lessons, or 0 for not started)]
-PLANS = {
+#: username: [(course slug, lessons done or "done")], oldest enrolment first
+PLANS: dict[str, list[tuple[str, str | int]]] = {
     "prison.trainee1": [("foundation", "done"), ("facilitator", 9)],
     "prison.trainee2": [("foundation", 4)],
     "prison.trainee3": [("foundation", 0)],

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from lms import clock
 from lms.auth.models import User
 from lms.db_types import UTCDateTime
-from lms.extensions import db
+from lms.extensions import Model
 from lms.schemes.models import Scheme
 
 LEVEL_LABELS = {
@@ -22,7 +22,7 @@ LEVEL_LABELS = {
 }
 
 
-class Course(db.Model):
+class Course(Model):
     __tablename__ = "courses"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -42,7 +42,7 @@ class Course(db.Model):
         return f"<Course {self.slug}>"
 
 
-class CourseVersion(db.Model):
+class CourseVersion(Model):
     """The course as loaded from one state of its files."""
 
     __tablename__ = "course_versions"
@@ -80,7 +80,7 @@ class CourseVersion(db.Model):
         return LEVEL_LABELS.get(self.level, self.level.capitalize())
 
 
-class Module(db.Model):
+class Module(Model):
     __tablename__ = "modules"
     __table_args__ = (UniqueConstraint("version_id", "slug"),)
 
@@ -104,7 +104,7 @@ class Module(db.Model):
     )
 
 
-class Lesson(db.Model):
+class Lesson(Model):
     __tablename__ = "lessons"
     __table_args__ = (UniqueConstraint("module_id", "slug"),)
 
@@ -122,7 +122,7 @@ class Lesson(db.Model):
     module: Mapped[Module] = relationship(back_populates="lessons")
 
 
-class Question(db.Model):
+class Question(Model):
     __tablename__ = "questions"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -143,7 +143,7 @@ class Question(db.Model):
         return {i for i, option in enumerate(self.options) if option["correct"]}
 
 
-class Enrolment(db.Model):
+class Enrolment(Model):
     __tablename__ = "enrolments"
     __table_args__ = (UniqueConstraint("user_id", "course_id"),)
 
@@ -171,7 +171,7 @@ class Enrolment(db.Model):
     completed_version: Mapped[CourseVersion | None] = relationship()
 
 
-class LessonCompletion(db.Model):
+class LessonCompletion(Model):
     """A lesson marked as done, by content hash so it survives unchanged across versions."""
 
     __tablename__ = "lesson_completions"
@@ -183,7 +183,7 @@ class LessonCompletion(db.Model):
     completed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
 
-class CheckAttempt(db.Model):
+class CheckAttempt(Model):
     __tablename__ = "check_attempts"
     __table_args__ = (Index("ix_check_attempts_enrolment_hash", "enrolment_id", "check_hash"),)
 
@@ -203,7 +203,7 @@ class CheckAttempt(db.Model):
         return round(100 * self.correct / self.total) if self.total else 0
 
 
-class LiveSession(db.Model):
+class LiveSession(Model):
     """A scheduled live training session of a course, run by a trainer of a scheme."""
 
     __tablename__ = "live_sessions"
@@ -240,7 +240,7 @@ class LiveSession(db.Model):
         return round((self.ends_at - self.starts_at).total_seconds() / 3600, 2)
 
 
-class SessionBooking(db.Model):
+class SessionBooking(Model):
     __tablename__ = "session_bookings"
     __table_args__ = (UniqueConstraint("session_id", "user_id"),)
 

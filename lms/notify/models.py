@@ -9,10 +9,10 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from lms import clock
 from lms.db_types import UTCDateTime
-from lms.extensions import db
+from lms.extensions import Model
 
 
-class Notification(db.Model):
+class Notification(Model):
     __tablename__ = "notifications"
     __table_args__ = (Index("ix_notifications_user_read", "user_id", "read_at"),)
 
@@ -31,7 +31,7 @@ class Notification(db.Model):
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
-class OutboxMessage(db.Model):
+class OutboxMessage(Model):
     """An email: sent through SMTP when configured, otherwise kept here for admins to read."""
 
     __tablename__ = "outbox_messages"

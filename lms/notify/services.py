@@ -56,7 +56,7 @@ def _body(message: str, link: str | None) -> str:
 
 def unread_count(user) -> int:
     return db.session.scalar(select(func.count()).select_from(Notification).where(
-        Notification.user_id == user.id, Notification.read_at.is_(None)))
+        Notification.user_id == user.id, Notification.read_at.is_(None))) or 0
 
 
 def send_pending(limit: int = 500) -> tuple[int, int]:
@@ -85,7 +85,7 @@ def _smtp(url: str) -> smtplib.SMTP:
     parts = urlsplit(url)
     secure = parts.scheme == "smtps"
     cls = smtplib.SMTP_SSL if secure else smtplib.SMTP
-    smtp = cls(parts.hostname, parts.port or (465 if secure else 587), timeout=20)
+    smtp = cls(parts.hostname or "localhost", parts.port or (465 if secure else 587), timeout=20)
     if parts.scheme == "smtp+starttls":
         smtp.starttls()
     if parts.username:

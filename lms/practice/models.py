@@ -22,7 +22,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from lms import clock, policy
 from lms.auth.models import User
 from lms.db_types import UTCDateTime
-from lms.extensions import db
+from lms.extensions import Model, db
 from lms.schemes.models import Membership, Role, Scheme
 
 #: The seven stages of the facilitator's process (the competency framework).
@@ -76,7 +76,7 @@ class PracticeStatus(enum.StrEnum):
     RETURNED = "returned"
 
 
-class PracticeRecord(db.Model):
+class PracticeRecord(Model):
     """One restorative process a practitioner took part in. Holds no participant details."""
 
     __tablename__ = "practice_records"
@@ -185,12 +185,12 @@ class PracticeRecord(db.Model):
         for stage in self.stages:
             rating = (ratings.get(stage) or {}).get("rating")
             if rating not in counting:
-                label = RATINGS.get(rating, "No rating")
+                label = RATINGS.get(rating or "", "No rating")
                 refusals[stage] = f"{label} does not count towards sign-off."
         return refusals
 
 
-class Assessment(db.Model):
+class Assessment(Model):
     """A supervisor's assessment of a record: per-stage ratings and an outcome."""
 
     __tablename__ = "assessments"
@@ -212,7 +212,7 @@ class Assessment(db.Model):
     supervisor: Mapped[User | None] = relationship()
 
 
-class RecognisedSupervisor(db.Model):
+class RecognisedSupervisor(Model):
     """A user an admin recognises as a case supervisor (before accreditation exists, or to
     start a new scheme)."""
 
@@ -233,7 +233,7 @@ def is_recognised_supervisor(user: User) -> bool:
         RecognisedSupervisor.user_id == user.id)) is not None
 
 
-class SupervisionSession(db.Model):
+class SupervisionSession(Model):
     """A case supervision meeting, confirmed by both people."""
 
     __tablename__ = "supervision_sessions"
@@ -282,7 +282,7 @@ class SupervisionSession(db.Model):
         return None
 
 
-class CpdEntry(db.Model):
+class CpdEntry(Model):
     __tablename__ = "cpd_entries"
     __table_args__ = (Index("ix_cpd_entries_user_date", "user_id", "done_on"),)
 

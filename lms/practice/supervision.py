@@ -50,6 +50,7 @@ def record_session(*, supervisor: User, practitioner: User, held_on: date,
     if refusal:
         raise SupervisionError(refusal)
     scheme = shared_scheme(supervisor, practitioner)
+    assert scheme is not None  # record_refusal refuses people with no scheme in common
     session = SupervisionSession(
         supervisor_id=supervisor.id, practitioner_id=practitioner.id, scheme_id=scheme.id,
         held_on=held_on, duration_minutes=duration_minutes, notes=notes,

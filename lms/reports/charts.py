@@ -253,7 +253,8 @@ def _legend(chart: Chart, fills: list[str], width: int, drawing: _Drawing) -> fl
     """Draw the legend (several series only); return where the chart below it starts."""
     if len(chart.series) < 2:
         return PAD
-    x, y = PAD, PAD
+    x: float = PAD
+    y: float = PAD
     for j, series in enumerate(chart.series):
         item_width = 18 + min(len(series.label), 32) * CHAR + 16
         if x > PAD and x + item_width > width - PAD:

@@ -90,8 +90,8 @@ def pipeline(scope: Scope) -> Iterator[str]:
 
 def delivery_figures(scope: Scope, period: Period) -> Iterator[str]:
     figures_ = delivery(scope, period)
-    rows = [("type", label, direct, indirect) for label, direct, indirect in
-            figures_.type_rows()]
+    rows: list[tuple[str, str, int, int | str]] = [
+        ("type", label, direct, indirect) for label, direct, indirect in figures_.type_rows()]
     rows += [("harm", label, count, "") for label, count in figures_.harm_rows()]
     rows += [("month", f"{y}-{m:02d}", figures_.by_month.get((y, m), 0), "")
              for y, m in period.months()]

@@ -89,7 +89,8 @@ def applications_query(scope: Scope):
 
 
 def count_of(query) -> int:
-    return db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    return db.session.scalar(
+        select(func.count()).select_from(query.order_by(None).subquery())) or 0
 
 
 @dataclass(frozen=True)

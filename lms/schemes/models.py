@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from lms import clock
 from lms.auth.models import User
 from lms.db_types import UTCDateTime
-from lms.extensions import db
+from lms.extensions import Model
 
 
 class Sector(enum.StrEnum):
@@ -70,7 +70,7 @@ def _enum(enum_cls, length):
     )
 
 
-class Scheme(db.Model):
+class Scheme(Model):
     __tablename__ = "schemes"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -95,7 +95,7 @@ class Scheme(db.Model):
         return user.is_admin or bool(user.roles_in(self))
 
 
-class Membership(db.Model):
+class Membership(Model):
     """One role a person holds in one scheme; a person may hold several."""
 
     __tablename__ = "memberships"
