@@ -49,14 +49,17 @@ _POLICE_CUE = re.compile(
 )
 
 
+_CASE_CODE = re.compile(r"RJ-\d{4}-\w+", re.IGNORECASE)  # this platform's own case codes
+_YEAR = re.compile(r"(?:19|20)\d{2}(?:/\d{2})?")
+
+
 def police_references(text: str) -> Iterator[tuple[int, int]]:
     yield from (m.span() for m in _CRIME_NUMBER.finditer(text))
     for match in _POLICE_CUE.finditer(text):
         ref = match.group("ref")
-        if sum(c.isdigit() for c in ref) >= 4 and not re.fullmatch(r"RJ-\d{4}-\w+", ref,
-                                                                       re.IGNORECASE):
-            if not re.fullmatch(r"(?:19|20)\d{2}(?:/\d{2})?", ref):
-                yield match.span("ref")
+        if (sum(c.isdigit() for c in ref) >= 4 and not _CASE_CODE.fullmatch(ref)
+                and not _YEAR.fullmatch(ref)):
+            yield match.span("ref")
 
 
 # "NI number QQ 12 34 56 C": any two letters after a cue (QQ is the sample prefix).

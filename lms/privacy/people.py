@@ -55,11 +55,12 @@ _OWNER_BEFORE = re.compile(
 _NICKNAME = re.compile(
     r"\b(?:known as|nicknamed|nickname|goes by|aka|a\.k\.a\.?|calls (?:him|her|them)self"
     r"|calls (?:him|her|them)|call (?:him|her|them)|street name|name is|named|called)"
-    r"\s*[:,]?\s*[\"'“‘]?(?P<name>[A-Za-z][\w'-]*)",
+    r"\s*[:,]?\s*[\"'\u201c\u2018]?(?P<name>[A-Za-z][\w'-]*)",
     re.IGNORECASE,
 )
 # After these cues anything capitalised or quoted is taken as a name ("known as Smudge");
 # after "called"/"named"/"name is" only a word that is on the name lists.
+_QUOTES = "\"'\u201c\u2018"
 _STRONG_NICKNAME_CUES = ("known", "nickname", "goes", "aka", "a.k.a", "calls", "call",
                          "street")
 
@@ -99,9 +100,9 @@ def titles_with_names(text: str) -> Iterator[tuple[int, int]]:
     """"Mrs Patel", "Mr Evans", "PC Khan", "Dr Okafor", "mr evans"."""
     for match in _TITLE_NAME.finditer(text):
         first = match.group("name").split()[0]
-        if first[0].isupper() or lexicon.is_name(first):
-            if lexicon.key(first) not in _NOT_AFTER_TITLE:
-                yield _span(match)
+        if ((first[0].isupper() or lexicon.is_name(first))
+                and lexicon.key(first) not in _NOT_AFTER_TITLE):
+            yield _span(match)
 
 
 _NOT_AFTER_TITLE = frozenset({"and", "or", "the", "a", "in", "on", "at", "to", "of", "from",
@@ -115,9 +116,9 @@ def relationships_with_names(text: str) -> Iterator[tuple[int, int]]:
             continue
         name = match.group("name")
         if name[0].isupper():
-            if lexicon.key(name) not in _FUNCTION_WORDS and not lexicon.is_ordinary(name):
-                yield _span(match)
-            elif lexicon.is_name(name) and lexicon.key(name) not in lexicon.places():
+            k = lexicon.key(name)
+            plain = k not in _FUNCTION_WORDS and not lexicon.is_ordinary(name)
+            if plain or (lexicon.is_name(name) and k not in lexicon.places()):
                 yield _span(match)
         elif lexicon.is_given_name(name) and not lexicon.is_ordinary(name):
             yield _span(match)
@@ -156,12 +157,10 @@ def nicknames(text: str) -> Iterator[tuple[int, int]]:
         if k in _FUNCTION_WORDS or len(k) < 2:
             continue
         cue = match.group().lower()
-        quoted = match.group()[match.start("name") - match.start() - 1] in "\"'“‘"
+        quoted = match.group()[match.start("name") - match.start() - 1] in _QUOTES
         strong = cue.startswith(_STRONG_NICKNAME_CUES)
-        if (strong and (name[0].isupper() or quoted)) or quoted and not lexicon.is_ordinary(
-                name):
-            yield _span(match)
-        elif lexicon.is_name(name) and not lexicon.is_ordinary(name):
+        if (strong and (name[0].isupper() or quoted)) or (quoted and not lexicon.is_ordinary(
+                name)) or (lexicon.is_name(name) and not lexicon.is_ordinary(name)):
             yield _span(match)
 
 
@@ -209,9 +208,9 @@ def capitalised_names(text: str) -> Iterator[tuple[int, int]]:
         elif given and _next_is_surname(text, end):
             previous_was_given = True
             yield start, end  # "Mark Evans": an ordinary-word given name before a surname
-        elif surname and not ordinary:
-            if not _at_sentence_start(text, start) or _PERSON_VERB.match(text, end):
-                yield start, end  # "told Wilson to", "Jones said"
+        elif surname and not ordinary and (not _at_sentence_start(text, start)
+                                           or _PERSON_VERB.match(text, end)):
+            yield start, end  # "told Wilson to", "Jones said"
 
 
 _NEXT_WORD = re.compile(r" (" + _CAP + r")")
@@ -252,8 +251,8 @@ _PLATFORM_HANDLE = re.compile(
     r"\b(?:snap(?:chat)?|insta(?:gram)?|ig|tik ?tok|facebook|fb|twitter|x\.com|youtube"
     r"|discord|twitch|threads|telegram|whats ?app|kik|reddit|roblox|xbox|psn|gamertag"
     r"|username|user name|handle)\b"
-    r"(?:\s+(?:account|name|handle|username|user name|gamertag|tag|id|page|profile|story|is|was|as|under"
-    r"|called|of|by|from))*\s*[:=-]?\s*(?P<handle>[A-Za-z0-9_.]{3,30})",
+    r"(?:\s+(?:account|name|handle|username|user name|gamertag|tag|id|page|profile|story"
+    r"|is|was|as|under|called|of|by|from))*\s*[:=-]?\s*(?P<handle>[A-Za-z0-9_.]{3,30})",
     re.IGNORECASE,
 )
 

@@ -73,7 +73,8 @@ _GENERIC = frozenset({
 })
 _FORM_CODE = r"(?:[1-9]|1[0-3])[A-Z]{1,3}\d?"
 _FORM_CUE = re.compile(
-    rf"\b(?i:form|class|tutor group|form group|reg(?:istration)? group|set)\s+(?P<code>{_FORM_CODE})\b"
+    r"\b(?i:form|class|tutor group|form group|reg(?:istration)? group|set)\s+"
+    rf"(?P<code>{_FORM_CODE})\b"
     rf"|\b(?:in|from|of)\s+(?P<code2>{_FORM_CODE})\b(?=[^.!?\n]{{0,40}}"
     r"(?i:academy|school|primary|college|high|grammar|form|class|tutor)\b)",
 )

@@ -2,7 +2,7 @@
 
 Identifying data is often disguised, on purpose or by a phone keyboard: full-width or
 other Unicode digits, zero-width characters inside a number, compatibility forms such as
-"＠". Matching runs on the normalised text; findings are reported on the original.
+a full-width at sign. Matching runs on the normalised text; findings are reported on the original.
 """
 
 import unicodedata
