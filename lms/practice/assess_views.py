@@ -12,6 +12,7 @@ from lms.practice import services
 from lms.practice.forms import AssessmentForm
 from lms.practice.models import RATINGS, STAGES, PracticeRecord, RecordStatus
 from lms.practice.views import get_record_or_404
+from lms.privacy.validators import identifying_data_refusal
 from lms.schemes.models import Role
 
 bp = Blueprint("assess", __name__)
@@ -73,6 +74,8 @@ def _read_ratings(record):
         comment = request.form.get(f"comment-{stage}", "").strip()[:2000]
         if rating not in RATINGS:
             errors[stage] = "Choose a rating for this stage."
+        elif refusal := identifying_data_refusal(comment, f"the comment on {STAGES[stage]}"):
+            errors[stage] = refusal
         ratings[stage] = {"rating": rating, "comment": comment}
     return ratings, errors
 
