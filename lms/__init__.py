@@ -63,6 +63,7 @@ def _register_blueprints(app):
     from lms.practice.cpd_views import bp as cpd_bp
     from lms.practice.supervision_views import bp as supervision_bp
     from lms.practice.views import bp as practice_bp
+    from lms.privacy.views import bp as privacy_bp
     from lms.reports import bulk_views  # noqa: F401  (adds the bulk-action routes to reports)
     from lms.reports.views import bp as reports_bp
     from lms.schemes.views import bp as schemes_bp
@@ -70,7 +71,7 @@ def _register_blueprints(app):
     for blueprint in (main_bp, auth_bp, schemes_bp, people_bp, learning_bp, dashboard_bp,
                       sessions_bp, training_bp, practice_bp, assess_bp, supervision_bp, cpd_bp,
                       notify_bp, accreditation_bp, decisions_bp, records_bp, public_bp,
-                      reports_bp):
+                      reports_bp, privacy_bp):
         app.register_blueprint(blueprint)
     handlers.register(app)
 
@@ -93,6 +94,7 @@ def _register_cli(app):
     from lms.learning.cli import courses_cli
     from lms.notify.cli import notify_cli
     from lms.people.cli import users_cli
+    from lms.privacy.cli import privacy_cli
 
     app.cli.add_command(demo_cli)
     app.cli.add_command(users_cli)
@@ -100,3 +102,4 @@ def _register_cli(app):
     app.cli.add_command(audit_cli)
     app.cli.add_command(notify_cli)
     app.cli.add_command(accreditation_cli)
+    app.cli.add_command(privacy_cli)
