@@ -314,7 +314,7 @@ def _joined_names(findings: list[Finding], text: str) -> list[Finding]:
     for f in findings:
         last = joined[-1] if joined else None
         if (last is not None and last.kind == f.kind == "name"
-                and text[last.end : f.start] == " "):
+                and text[last.end : f.start] == " " and last.excerpt.count(" ") < 2):
             joined[-1] = Finding(f.kind, f.label, last.start, f.end,
                                  text[last.start : f.end], last.line)
         else:
