@@ -57,6 +57,7 @@ def _register_blueprints(app):
     from lms.people.views import bp as people_bp
     from lms.practice import assess_views, cpd_views, supervision_views
     from lms.practice import views as practice_record_views
+    from lms.privacy.views import bp as privacy_bp
     from lms.reports.views import bp as reports_bp
     from lms.schemes.views import bp as schemes_bp
 
@@ -69,7 +70,7 @@ def _register_blueprints(app):
                  public_views.bp),
     ]
     for blueprint in (main_bp, auth_bp, schemes_bp, people_bp, notify_bp, reports_bp,
-                      *features):
+                      privacy_bp, *features):
         app.register_blueprint(blueprint)
     handlers.register(app)
 
@@ -102,6 +103,7 @@ def _register_cli(app):
     from lms.notify.cli import DUE_REMINDERS, notify_cli
     from lms.people.cli import users_cli
     from lms.practice.supervision import notify_overdue
+    from lms.privacy.cli import privacy_cli
 
     app.cli.add_command(demo_cli)
     app.cli.add_command(users_cli)
@@ -109,4 +111,5 @@ def _register_cli(app):
     app.cli.add_command(audit_cli)
     app.cli.add_command(notify_cli)
     app.cli.add_command(accreditation_cli)
+    app.cli.add_command(privacy_cli)
     app.extensions[DUE_REMINDERS] = {"overdue supervision": notify_overdue}

@@ -16,3 +16,8 @@ def _load(path: Path) -> dict:
 def practice(key: str):
     """A value from the `practice:` section, e.g. practice("supervision_interval_weeks")."""
     return _load(POLICY_FILE)["practice"][key]
+
+
+def retention(key: str):
+    """A value from the `retention:` section, e.g. retention("supervision_notes_years")."""
+    return _load(POLICY_FILE)["retention"][key]

@@ -3,6 +3,7 @@ from wtforms import RadioField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from lms.forms import choices
+from lms.privacy.validators import no_identifying_data
 
 
 class DecisionForm(FlaskForm):
@@ -12,13 +13,14 @@ class DecisionForm(FlaskForm):
         ("not accepted", "Not accepted")]),
         validators=[InputRequired("Choose a decision.")])
     reasons = TextAreaField("Reasons", validators=[DataRequired("Give the reasons for the "
-                                                                "decision."), Length(max=5000)])
+                                                                "decision."), Length(max=5000),
+                                                 no_identifying_data])
 
 
 class LifecycleForm(FlaskForm):
     reason = TextAreaField("Reason", validators=[DataRequired("Give a reason; it is kept in "
                                                               "the record's history."),
-                                                 Length(max=2000)])
+                                                 Length(max=2000), no_identifying_data])
 
 
 class RegisterSearchForm(FlaskForm):

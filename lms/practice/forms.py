@@ -33,20 +33,13 @@ from lms.practice.models import (
     RATINGS,
     STAGES,
 )
-from lms.practice.privacy import describe as describe_findings
-from lms.practice.privacy import find_identifying_data
+from lms.privacy.validators import initials_or_role, no_identifying_data
 from lms.schemes.models import Sector
 
 
 class MultiCheckboxField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
-
-
-def no_identifying_data(form, field):
-    findings = find_identifying_data(field.data or "")
-    if findings:
-        raise ValidationError(describe_findings(findings, field.label.text))
 
 
 def not_in_future(form, field):
@@ -75,8 +68,10 @@ class PracticeRecordForm(FlaskForm):
         "Co-facilitator's username", validators=[Optional(), Length(max=64)],
         description="If your co-facilitator uses this platform.")
     co_facilitator_name = StringField(
-        "Or an external co-facilitator's name", validators=[Optional(), Length(max=120)],
-        description="A colleague without an account here. Never a participant.")
+        "Or an external co-facilitator's initials or role",
+        validators=[Optional(), Length(max=120), initials_or_role],
+        description="A colleague without an account here: initials (J.S.) or role (prison "
+        "officer), never a name. Never a participant.")
     stages = MultiCheckboxField("Stages this process evidences",
                                 choices=choices(STAGES.items()),
                                 validators=[DataRequired("Choose at least one stage.")])
@@ -184,7 +179,7 @@ class CpdForm(FlaskForm):
         InputRequired("Enter the hours, e.g. 1.5."),
         NumberRange(0.25, 100, "Between 0.25 and 100 hours.")])
     activity = StringField("Activity", validators=[DataRequired("Describe the activity."),
-                                                   Length(max=200)])
+                                                   Length(max=200), no_identifying_data])
     provider = StringField("Provider", validators=[DataRequired("Who provided it?"),
                                                    Length(max=120)])
 
@@ -193,4 +188,4 @@ class RecogniseSupervisorForm(FlaskForm):
     username = StringField("Username", validators=[DataRequired("Enter a username."),
                                                    Length(max=64)])
     reason = TextAreaField("Reason", validators=[DataRequired("Give the reason."),
-                                                 Length(max=1000)])
+                                                 Length(max=1000), no_identifying_data])

@@ -5,16 +5,26 @@ restorative process (see DOMAIN.md, "Data protection"). This module finds the ki
 data that are most likely to identify someone — contact details, ID numbers, dates of
 birth, addresses — so a form can refuse the save and say what to remove and where.
 
-It is a safety net, not a guarantee: names, for example, cannot be told apart from
-ordinary words, so practitioners are still asked to refer to people by their role.
-The patterns are tuned for UK formats and to keep ordinary practice text (session dates,
-durations, case codes, "wing 3", "the Crown Court") from being flagged.
+Besides those patterns it finds names (from openly licensed name lists, with cues such
+as titles and relationships), social-media handles, vehicle registrations, and places
+and numbers that point at one person (a cell, a hospital bed, a school form, a named
+shop or street where something happened, police and pupil numbers); the detectors live
+in `lms.privacy`. Text is normalised first (NFKC, zero-width characters removed, Unicode
+digits folded) so disguised contact details are found too.
+
+It is a safety net, not a guarantee, tuned for UK formats and measured on a labelled
+corpus (bench/privacy_guard.py): ordinary practice text (session dates, durations, case
+codes, "Wing B officers", "the Crown Court", "Year 9", role titles) is kept from being
+flagged.
 """
 
 import bisect
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+
+from lms.privacy import numbers, people, places
+from lms.privacy.text import normalise
 
 
 @dataclass(frozen=True)
@@ -24,6 +34,7 @@ class Finding:
     start: int  # character offset in the text
     end: int
     excerpt: str  # the matched text, as typed
+    line: int = 1  # line of the text it starts on
 
 
 #: kind -> label. Ordered from most to least specific: when two findings overlap, the
@@ -32,11 +43,33 @@ KINDS: dict[str, str] = {
     "email": "an email address",
     "nhs_number": "an NHS number",
     "ni_number": "a National Insurance number",
+    "pupil_number": "a unique pupil number",
     "prison_number": "a prison number",
     "date_of_birth": "a date of birth",
     "uk_phone": "a phone number",
     "postcode": "a postcode",
     "street_address": "a street address",
+    "police_reference": "a police crime or reference number",
+    "vehicle_registration": "a vehicle registration",
+    "social_handle": "a social-media handle",
+    "date_and_place": "an exact date with a place",
+    "hospital_location": "a hospital ward or bed",
+    "prison_location": "a cell or landing",
+    "school_class": "a school class or form",
+    "named_place": "a named school, workplace, pub, shop or street",
+    "name": "a name",
+}
+
+#: What to write instead, per kind of finding (shown once per message).
+_PLACE_ADVICE = ("Describe places in general terms (\u201ca local shop\u201d, \u201ctheir "
+                 "school\u201d, \u201cthe ward\u201d, \u201ctheir cell\u201d).")
+_NAME_ADVICE = ("Write the person\u2019s role instead of their name, such as \u201cthe "
+                "person harmed\u201d, \u201cthe young person\u201d or \u201ctheir "
+                "parent\u201d.")
+ADVICE: dict[str, str] = {
+    "name": _NAME_ADVICE,
+    **{kind: _PLACE_ADVICE for kind in ("date_and_place", "hospital_location",
+                                        "prison_location", "school_class", "named_place")},
 }
 
 ANONYMISE_ADVICE = (
@@ -161,6 +194,15 @@ def _nhs_ok(match: re.Match, text: str) -> bool:
     return _NHS_CONTEXT.search(before) is not None
 
 
+# "10 Crown Court centres" counts courts; it is not an address.
+_COURT = re.compile(r"(?:Crown|Magistrates'?|County|Family|Youth|Coroner'?s|High|Royal|Supreme"
+                    r"|Combined|Civil|Appeal) Court$")
+
+
+def _street_ok(match: re.Match, text: str) -> bool:
+    return _COURT.search(match.group()) is None
+
+
 def _postcode_ok(match: re.Match, text: str) -> bool:
     # "Y9 1st" is more likely a year group and an ordinal than a postcode.
     return match.group("inward") not in _ORDINAL
@@ -171,7 +213,7 @@ def _always(match: re.Match, text: str) -> bool:
 
 
 _Check = Callable[[re.Match, str], bool]
-_DETECTORS: dict[str, tuple[re.Pattern, _Check]] = {
+_PATTERNS: dict[str, tuple[re.Pattern, _Check]] = {
     "email": (_EMAIL, _always),
     "nhs_number": (_NHS, _nhs_ok),
     "ni_number": (_NI, _always),
@@ -179,8 +221,47 @@ _DETECTORS: dict[str, tuple[re.Pattern, _Check]] = {
     "date_of_birth": (_DATE_OF_BIRTH, _always),
     "uk_phone": (_PHONE, _always),
     "postcode": (_POSTCODE, _postcode_ok),
-    "street_address": (_STREET_ADDRESS, _always),
+    "street_address": (_STREET_ADDRESS, _street_ok),
 }
+
+_Finder = Callable[[str], Iterable[tuple[int, int]]]
+#: (kind, finder, cue words): a finder runs only when one of its cue words is somewhere in
+#: the lower-cased text (a cheap test that keeps a long text fast); () means always.
+_FINDERS: list[tuple[str, _Finder, tuple[str, ...]]] = [
+    ("email", numbers.obfuscated_emails, ("at", "@")),
+    ("ni_number", numbers.ni_numbers_after_cue, ("ni", "n.i", "national insurance")),
+    ("pupil_number", numbers.pupil_numbers, ()),
+    ("police_reference", numbers.police_references, (
+        "/", "crime", "police", "incident", "occurrence", "cad", "urn", "log", "storm",
+        "niche", "pnc", "pnd", "custody", "collar", "warrant", "case")),
+    ("vehicle_registration", numbers.vehicle_registrations, ()),
+    ("social_handle", people.social_handles, (
+        "@", "snap", "insta", "ig", "tik", "facebook", "fb", "twitter", "x.com", "youtube",
+        "discord", "twitch", "threads", "telegram", "whats", "kik", "reddit", "roblox",
+        "xbox", "psn", "gamertag", "user", "handle")),
+    ("date_and_place", places.dates_with_places, ()),
+    ("uk_phone", numbers.disguised_phone_numbers, ()),
+    ("hospital_location", places.hospital_locations, ("bed", "bay", "ward", "side")),
+    ("prison_location", places.prison_locations, ("cell", "pad", "landing", "spur")),
+    ("school_class", places.school_classes, (
+        "form", "class", "tutor", "group", "set ", "academy", "school", "primary", "college",
+        "high", "grammar", "infant", "junior", "nursery", "pru", "utc")),
+    ("named_place", places.schools, (
+        "academy", "school", "primary", "college", "high", "grammar", "infant", "junior",
+        "nursery", "sixth form", "pru", "pupil referral", "utc")),
+    ("named_place", places.named_places, ()),
+    ("name", people.titles_with_names, (
+        "mr", "ms", "miss", "mx", "dr", "sir", "dame", "cllr", "councillor", "rev", "prof",
+        "sgt", "sergeant", "pc", "dc", "ds", "di", "insp", "officer", "governor", "nurse",
+        "coach")),
+    ("name", people.relationships_with_names, people.RELATIVE_WORDS),
+    ("name", people.nicknames, (
+        "known as", "nickname", "goes by", "aka", "a.k.a", "call", "street name", "name is",
+        "named")),
+    ("name", people.appositive_names, (",",)),
+    ("name", people.capitalised_names, ()),
+    ("name", people.lowercase_given_names, ()),
+]
 
 
 def _reported_span(match: re.Match) -> tuple[int, int]:
@@ -192,12 +273,25 @@ def _reported_span(match: re.Match) -> tuple[int, int]:
     return match.span()
 
 
-def _candidates(text: str) -> Iterator[Finding]:
-    for kind, (pattern, check) in _DETECTORS.items():
+def _spans(text: str) -> Iterator[tuple[str, int, int]]:
+    for kind, (pattern, check) in _PATTERNS.items():
         for match in pattern.finditer(text):
             if check(match, text):
-                start, end = _reported_span(match)
-                yield Finding(kind, KINDS[kind], start, end, text[start:end])
+                yield kind, *_reported_span(match)
+    lowered = text.lower()
+    for kind, finder, cues in _FINDERS:
+        if not cues or any(cue in lowered for cue in cues):
+            for start, end in finder(text):
+                yield kind, start, end
+
+
+def _candidates(text: str) -> Iterator[Finding]:
+    norm = normalise(text)
+    for kind, n_start, n_end in _spans(norm.text):
+        start, end = norm.span(n_start, n_end)
+        if end > start:
+            yield Finding(kind, KINDS[kind], start, end, text[start:end],
+                          text.count("\n", 0, start) + 1)
 
 
 def _without_overlaps(findings: list[Finding]) -> list[Finding]:
@@ -214,9 +308,23 @@ def _without_overlaps(findings: list[Finding]) -> list[Finding]:
     return kept
 
 
+def _joined_names(findings: list[Finding], text: str) -> list[Finding]:
+    """"Kieran" and "Walsh" side by side are one name: "Kieran Walsh"."""
+    joined: list[Finding] = []
+    for f in findings:
+        last = joined[-1] if joined else None
+        if (last is not None and last.kind == f.kind == "name"
+                and text[last.end : f.start] == " " and last.excerpt.count(" ") < 2):
+            joined[-1] = Finding(f.kind, f.label, last.start, f.end,
+                                 text[last.start : f.end], last.line)
+        else:
+            joined.append(f)
+    return joined
+
+
 def find_identifying_data(text: str) -> list[Finding]:
     """Likely identifying details in ``text``, in the order they appear."""
-    return _without_overlaps(list(_candidates(text)))
+    return _joined_names(_without_overlaps(list(_candidates(text))), text)
 
 
 def _join(parts: list[str]) -> str:
@@ -231,16 +339,17 @@ def _quoted(excerpt: str) -> str:
 
 def describe(findings: list[Finding], field_label: str) -> str:
     """A form error naming each kind of data found (once, in order of appearance) with
-    what was typed, the field, and how to write about people instead. Empty if none."""
+    what was typed (and its line, in text of several lines), the field, and what to
+    write instead. Empty if none."""
     if not findings:
         return ""
+    several_lines = any(f.line > 1 for f in findings)
     excerpts: dict[str, list[str]] = {}
     for f in findings:
+        shown = _quoted(f.excerpt) + (f" on line {f.line}" if several_lines else "")
         seen = excerpts.setdefault(f.kind, [])
-        if f.excerpt not in seen:
-            seen.append(f.excerpt)
-    parts = [
-        f"{KINDS[kind]} ({', '.join(_quoted(e) for e in shown)})"
-        for kind, shown in excerpts.items()
-    ]
-    return f"Remove {_join(parts)} from {field_label}. {ANONYMISE_ADVICE}"
+        if shown not in seen:
+            seen.append(shown)
+    parts = [f"{KINDS[kind]} ({', '.join(shown)})" for kind, shown in excerpts.items()]
+    advice = list(dict.fromkeys(ADVICE[k] for k in excerpts if k in ADVICE))
+    return " ".join([f"Remove {_join(parts)} from {field_label}.", *advice, ANONYMISE_ADVICE])

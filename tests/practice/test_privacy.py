@@ -15,6 +15,7 @@ from lms.practice.privacy import (
     find_identifying_data,
     nhs_check_digit_ok,
 )
+from lms.privacy.lexicon import is_given_name, is_name
 
 
 @pytest.fixture(autouse=True)
@@ -104,6 +105,67 @@ POSITIVES = [
     ("(K0001AA)", "prison_number", "K0001AA"),
     ("Number: z9876yx.", "prison_number", "z9876yx"),
     ("Transferred, ref. B4321DE.", "prison_number", "B4321DE"),
+    # pupil_number
+    ("his UPN H801200001001 was on the form", "pupil_number", "H801200001001"),
+    ("UPN: A123456789012.", "pupil_number", "A123456789012"),
+    ("Referral quoted k801200001001 only.", "pupil_number", "k801200001001"),
+    ("(T999999999999)", "pupil_number", "T999999999999"),
+    ("The pupil number B12345678901C was given.", "pupil_number", "B12345678901C"),
+    # police_reference
+    ("police ref 43/12345/25 for the damage", "police_reference", "43/12345/25"),
+    ("Crime ref 13/45678/24 applies.", "police_reference", "13/45678/24"),
+    ("CAD 4412 was the first call.", "police_reference", "4412"),
+    ("URN 43AB1234525 on the file.", "police_reference", "43AB1234525"),
+    ("Incident number 2024/556677 was given.", "police_reference", "2024/556677"),
+    # vehicle_registration
+    ("Her car, registration AB12 CDE, was keyed", "vehicle_registration", "AB12 CDE"),
+    ("A white van AX19LMN was seen.", "vehicle_registration", "AX19LMN"),
+    ("reg BD51 SMR parked in her space", "vehicle_registration", "BD51 SMR"),
+    ("Old car, reg A123 BCD, outside.", "vehicle_registration", "A123 BCD"),
+    ("Number plate: ab12 cde.", "vehicle_registration", "ab12 cde"),
+    # social_handle
+    ("She posted it as @lilmiss_kaylz_x", "social_handle", "@lilmiss_kaylz_x"),
+    ("He's on Snapchat as big_k_2004 now.", "social_handle", "big_k_2004"),
+    ("tiktok: lil.miss.jess09 posted it", "social_handle", "lil.miss.jess09"),
+    ("His gamertag is ShadowKing_77, she said.", "social_handle", "ShadowKing_77"),
+    ("insta handle @deano_2k7 shared the clip", "social_handle", "@deano_2k7"),
+    # date_and_place
+    ("He was assaulted on 3 March 2025 outside the pub.", "date_and_place", "3 March 2025"),
+    ("It happened on 12/06/2024 at the park.", "date_and_place", "12/06/2024"),
+    ("Robbed on 2nd May near the shops.", "date_and_place", "2nd May"),
+    ("The theft on 14/02 at the corner shop upset him.", "date_and_place", "14/02"),
+    ("Arrested on 4 July 2024 in Leeds city centre.", "date_and_place", "4 July 2024"),
+    # hospital_location
+    ("The patient in bed 12 was upset.", "hospital_location", "bed 12"),
+    ("Complaint about ward 21 staff.", "hospital_location", "ward 21"),
+    ("On Rowan Ward that night.", "hospital_location", "Rowan Ward"),
+    ("Moved to bay 3 after the fall.", "hospital_location", "bay 3"),
+    ("Patient on Ward 7B complained.", "hospital_location", "Ward 7B"),
+    # prison_location
+    ("the man in cell 3-14 on C wing", "prison_location", "cell 3-14"),
+    ("He is in cell 22 and refuses to come out.", "prison_location", "cell 22"),
+    ("Met him at his pad 4/12 before lock-up.", "prison_location", "pad 4/12"),
+    ("on landing 2, cell 14 there was a fight", "prison_location", "landing 2, cell 14"),
+    ("She said her cell 7 was searched.", "prison_location", "cell 7"),
+    # school_class
+    ("Pupil is in 9R at the academy.", "school_class", "9R"),
+    ("Tutor group 9LM had a circle.", "school_class", "9LM"),
+    ("The girls involved are in form 10JH.", "school_class", "10JH"),
+    ("Circle in class 6B after lunch.", "school_class", "6B"),
+    ("Registration group 8W2 were told.", "school_class", "8W2"),
+    # named_place
+    ("She goes to St Wilfrid's Academy now.", "named_place", "St Wilfrid's Academy"),
+    ("Outside Greggs on the high street.", "named_place", "Greggs"),
+    ("They fight outside the Red Lion at weekends.", "named_place", "Red Lion"),
+    ("The garage on Ash Road was broken into.", "named_place", "Ash Road"),
+    ("He works at Hartley Motors now.", "named_place", "Hartley Motors"),
+    # name
+    ("Met Jamie at the YOT office", "name", "Jamie"),
+    ("and his mum Sharon came too", "name", "Sharon"),
+    ("Mrs Patel's form group", "name", "Patel"),
+    ("The young person, known as Smudge, apologised.", "name", "Smudge"),
+    ("The porter, Dean, had an argument.", "name", "Dean"),
+    ("Apology from Kieran Walsh today.", "name", "Kieran Walsh"),
 ]
 
 
@@ -183,8 +245,10 @@ def test_nhs_check_digit():
 
 # --- property-based ---------------------------------------------------------------
 
+# Random filler words; a lower-case given name ("bina") is itself identifying, so none.
 words = st.lists(
-    st.text(alphabet=string.ascii_lowercase, min_size=1, max_size=8), max_size=5
+    st.text(alphabet=string.ascii_lowercase, min_size=1, max_size=8).filter(
+        lambda w: not is_given_name(w)), max_size=5
 ).map(" ".join)
 
 
@@ -294,8 +358,11 @@ def test_any_valid_nhs_number_is_found(value, before, after):
 
 
 @given(text=st.text(alphabet=string.ascii_lowercase + " "))
-def test_plain_lowercase_words_are_never_flagged(text):
-    assert find_identifying_data(text) == []
+def test_plain_lowercase_words_are_flagged_only_as_given_names(text):
+    # A lower-case word can only ever be a name typed without a capital.
+    for f in find_identifying_data(text):
+        assert f.kind == "name"
+        assert all(is_name(w) for w in f.excerpt.split())
 
 
 @given(text=st.text())

@@ -1,0 +1,87 @@
+"""Where the platform holds personal data, found from the models themselves: every
+table with a column pointing at an account (users.id), plus the accounts table.
+
+The subject access export and the record-of-processing page are both built from this,
+so a new model that stores something about a person shows up in both without anyone
+remembering to add it (a test fails until its purpose is described in PURPOSES)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Column
+
+from lms.extensions import db
+
+#: Columns never exported or shown: secrets, not information about the person.
+SECRET_COLUMNS = {"password_hash", "one_time_password_hash", "token_hash"}
+
+
+@dataclass(frozen=True)
+class PersonalTable:
+    model: type
+    table: str
+    #: Columns that point at a person (users.id), or "id" for the accounts table itself.
+    person_columns: tuple[Column, ...]
+    columns: tuple[str, ...]
+
+
+def personal_tables() -> list[PersonalTable]:
+    import lms.models  # noqa: F401  (every model registered)
+
+    found = []
+    for mapper in sorted(db.Model.registry.mappers, key=lambda m: m.local_table.name):
+        table = mapper.local_table
+        if table.name == "users":
+            people = (table.c.id,)
+        else:
+            people = tuple(c for c in table.columns
+                           if any(fk.column.table.name == "users" for fk in c.foreign_keys))
+        if people:
+            columns = tuple(c.name for c in table.columns if c.name not in SECRET_COLUMNS)
+            found.append(PersonalTable(mapper.class_, table.name, people, columns))
+    return found
+
+
+#: table -> (what it holds about people and why, who can see it). The record of
+#: processing shows these with the columns and retention from the models and policy.
+PURPOSES: dict[str, tuple[str, str]] = {
+    "users": ("Account: name, username, email, sign-in times; to sign in and to contact "
+              "the person about their training and accreditation.",
+              "The person; their scheme leads; administrators."),
+    "auth_sessions": ("Signed-in sessions; to keep a person signed in and end sessions "
+                      "safely.", "Nobody through the app (security only)."),
+    "memberships": ("Roles in schemes; to decide what each person may see and do.",
+                    "The person; their scheme leads; administrators."),
+    "enrolments": ("Courses taken and completed; training records for accreditation.",
+                   "The person; their trainers and scheme leads; administrators."),
+    "session_bookings": ("Live training bookings and attendance.",
+                         "The person; trainers and leads of the scheme."),
+    "live_sessions": ("Who runs a live training session.", "Everyone who can book it."),
+    "practice_records": ("Practice log: what kind of process, when, the practitioner's "
+                         "reflection (no participant details: the privacy guard refuses "
+                         "them); evidence for accreditation and the scheme's figures.",
+                         "The practitioner; the co-facilitator; supervisors and leads of "
+                         "the scheme; assessors of an application; administrators."),
+    "assessments": ("Supervisors' ratings, comments and feedback on practice records.",
+                    "The practitioner; supervisors and leads of the scheme; assessors."),
+    "recognised_supervisors": ("Who may sign off practice, and why.",
+                               "Administrators; scheme leads."),
+    "supervision_sessions": ("Case supervision meetings and redacted notes; evidence of "
+                             "regular supervision.", "The two people; scheme leads."),
+    "cpd_entries": ("Continuing professional development; evidence for renewal.",
+                    "The person; trainers who approve CPD; scheme leads; assessors."),
+    "applications": ("Accreditation applications, frozen evidence and decisions.",
+                     "The applicant; their lead; assessors; administrators."),
+    "accreditation_records": ("Accreditation held; shown on the public register only if "
+                              "the person opts in; verifiable certificates.",
+                              "The holder; leads; administrators; the public (verification "
+                              "by identifier, and the register if opted in)."),
+    "accreditation_status_changes": ("History of an accreditation's status and who "
+                                     "changed it.", "The holder; administrators."),
+    "attestations": ("Declarations a practitioner has agreed to (e.g. insurance).",
+                     "The person; assessors; administrators."),
+    "notifications": ("In-app messages to a person.", "The person."),
+    "audit_events": ("Tamper-evident trail of every change and who made it (by account "
+                     "number only, never names or case details).", "Administrators."),
+}
