@@ -11,6 +11,7 @@ from lms.extensions import db
 from lms.learning.content import Problem, course_folders, default_courses_path, read_catalogue
 from lms.learning.content_checks import catalogue_quality
 from lms.learning.loader import load_from
+from lms.learning.occupational_standards import mapping_findings
 
 courses_cli = AppGroup("courses", help="Check and load the course files under courses/.")
 
@@ -65,6 +66,7 @@ def load(path):
 def _warn(root: Path) -> list[str]:
     """Print the catalogue's warnings and knowledge-check figures; the warnings."""
     findings, figures = catalogue_quality(root)
+    findings = sorted(findings + mapping_findings(root))
     for path, line, message in findings:
         click.echo(f"{_relative(root.parent / path)}:{line}: warning: {message}")
     for line in figures.lines():

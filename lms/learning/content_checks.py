@@ -163,6 +163,9 @@ COURSE_RULES: dict[str, Rule] = {
                      "must be a whole number of at least 1 (leave it out for unlimited)"),
     "live_session": (lambda v: isinstance(v, dict),
                      "must be a mapping with 'required' and 'hours'"),
+    # Checked against courses/occupational-standards.yaml by occupational_standards.py.
+    "standards_map": (lambda v: isinstance(v, dict),
+                      "must map each module slug to its 'units' and 'stages'"),
 }
 LIVE_SESSION_RULES: dict[str, Rule] = {
     "required": (lambda v: isinstance(v, bool), "must be true or false"),
@@ -174,7 +177,7 @@ def check_course(doc: YamlDoc) -> list[Issue]:
     """Problems in a parsed course.yaml (prerequisite slugs are checked against the catalogue
     later, by the caller)."""
     data = doc.data
-    issues = check_mapping(doc, data, COURSE_RULES, optional=("max_attempts",),
+    issues = check_mapping(doc, data, COURSE_RULES, optional=("max_attempts", "standards_map"),
                            what="course.yaml")
     if not isinstance(data, dict):
         return issues
