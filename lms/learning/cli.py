@@ -31,6 +31,7 @@ def check(path, strict):
     problems += standards_problems
     for problem in problems:
         click.echo(f"{_relative(root.parent / problem.path)}:{problem.line}: {problem.message}")
+    warnings = _warn(root) if root.is_dir() else []
     modules = [m for course in courses for m in course.modules]
     questions = sum(len(m.questions) for m in modules)
     checked = [_count(courses, "course"), _count(modules, "module"),
@@ -39,7 +40,6 @@ def check(path, strict):
     skipped = len(course_folders(root)) - len(courses)
     click.echo(summary + (f" ({_count(skipped, 'more course')} cannot be loaded)"
                           if skipped else ""))
-    warnings = _warn(root) if root.is_dir() else []
     if problems or (strict and warnings):
         click.get_current_context().exit(1)
 
@@ -64,7 +64,8 @@ def load(path):
 
 
 def _warn(root: Path) -> list[str]:
-    """Print the catalogue's warnings and knowledge-check figures; the warnings."""
+    """Print the catalogue's warnings and knowledge-check figures (before the summary line,
+    which stays last); the warnings."""
     findings, figures = catalogue_quality(root)
     findings = sorted(findings + mapping_findings(root))
     for path, line, message in findings:
