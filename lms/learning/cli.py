@@ -12,6 +12,7 @@ from lms.learning.content import Problem, course_folders, default_courses_path, 
 from lms.learning.content_checks import catalogue_quality
 from lms.learning.loader import load_from
 from lms.learning.occupational_standards import mapping_findings
+from lms.learning.readability import readability_findings
 
 courses_cli = AppGroup("courses", help="Check and load the course files under courses/.")
 
@@ -67,10 +68,11 @@ def _warn(root: Path) -> list[str]:
     """Print the catalogue's warnings and knowledge-check figures (before the summary line,
     which stays last); the warnings."""
     findings, figures = catalogue_quality(root)
-    findings = sorted(findings + mapping_findings(root))
+    readable, reading_ages = readability_findings(root)
+    findings = sorted(findings + mapping_findings(root) + readable)
     for path, line, message in findings:
         click.echo(f"{_relative(root.parent / path)}:{line}: warning: {message}")
-    for line in figures.lines():
+    for line in [*figures.lines(), *reading_ages]:
         click.echo(f"  {line}")
     if findings:
         click.echo(_count(findings, "warning"))

@@ -163,6 +163,9 @@ COURSE_RULES: dict[str, Rule] = {
                      "must be a whole number of at least 1 (leave it out for unlimited)"),
     "live_session": (lambda v: isinstance(v, dict),
                      "must be a mapping with 'required' and 'hours'"),
+    # The highest reading age lessons and checks may read at (see readability.py).
+    "reading_age": (lambda v: is_int(v) and 7 <= v <= 18, "must be a whole number of years "
+                                                           "from 7 to 18"),
     # Checked against courses/occupational-standards.yaml by occupational_standards.py.
     "standards_map": (lambda v: isinstance(v, dict),
                       "must map each module slug to its 'units' and 'stages'"),
@@ -177,8 +180,8 @@ def check_course(doc: YamlDoc) -> list[Issue]:
     """Problems in a parsed course.yaml (prerequisite slugs are checked against the catalogue
     later, by the caller)."""
     data = doc.data
-    issues = check_mapping(doc, data, COURSE_RULES, optional=("max_attempts", "standards_map"),
-                           what="course.yaml")
+    issues = check_mapping(doc, data, COURSE_RULES, what="course.yaml",
+                           optional=("max_attempts", "standards_map", "reading_age"))
     if not isinstance(data, dict):
         return issues
     issues += check_text_list(doc, data.get("prerequisites"), "prerequisites",

@@ -166,7 +166,7 @@ def test_a_valid_catalogue_reads_into_specs(catalogue):
 def test_the_shipped_catalogue_has_no_problems():
     courses, found = read_catalogue(default_courses_path())
     assert [str(p) for p in found] == []
-    assert len(courses) == 5
+    assert len(courses) == 7
     assert {course.level for course in courses} <= set(LEVELS)
     assert all(len(module.questions) >= 5 for course in courses for module in course.modules)
 
@@ -445,7 +445,7 @@ def test_any_yaml_text_gives_problems_not_errors(catalogue, text, data):
 def test_check_command_passes_on_the_shipped_catalogue(runner):
     result = runner.invoke(args=["courses", "check", "--strict"])
     assert result.exit_code == 0, result.output
-    assert result.output.splitlines()[-1].startswith("checked 7 courses, 38 modules, ")
+    assert result.output.splitlines()[-1].startswith("checked 7 courses, 39 modules, ")
     assert result.output.splitlines()[-1].endswith(": 0 problems")
     assert "warning" not in result.output
 
