@@ -9,23 +9,30 @@ from flask.cli import AppGroup
 from lms.accreditation.standards import STANDARDS_FILE, read_standards
 from lms.extensions import db
 from lms.learning.content import Problem, course_folders, default_courses_path, read_catalogue
+from lms.learning.content_checks import catalogue_quality
 from lms.learning.loader import load_from
+from lms.learning.occupational_standards import mapping_findings
+from lms.learning.readability import readability_findings
 
 courses_cli = AppGroup("courses", help="Check and load the course files under courses/.")
 
 
 @courses_cli.command("check")
 @click.argument("path", required=False, type=click.Path(path_type=Path))
-def check(path):
+@click.option("--strict", is_flag=True, help="Exit with status 1 on warnings too.")
+def check(path, strict):
     """Check the course files under PATH (default: the project's courses/ folder), and its
     standards.yaml if there is one, without touching the database. Exits with status 1 if
-    there is any problem."""
+    there is any problem. Warnings (knowledge checks a test-wise learner could guess, gaps
+    in the occupational standards mapping) do not stop a load; the shipped catalogue has
+    none."""
     root = (path or default_courses_path()).resolve()
     courses, problems = read_catalogue(root)
     levels, standards_problems = _check_standards(root)
     problems += standards_problems
     for problem in problems:
         click.echo(f"{_relative(root.parent / problem.path)}:{problem.line}: {problem.message}")
+    warnings = _warn(root) if root.is_dir() else []
     modules = [m for course in courses for m in course.modules]
     questions = sum(len(m.questions) for m in modules)
     checked = [_count(courses, "course"), _count(modules, "module"),
@@ -34,7 +41,7 @@ def check(path):
     skipped = len(course_folders(root)) - len(courses)
     click.echo(summary + (f" ({_count(skipped, 'more course')} cannot be loaded)"
                           if skipped else ""))
-    if problems:
+    if problems or (strict and warnings):
         click.get_current_context().exit(1)
 
 
@@ -55,6 +62,21 @@ def load(path):
     db.session.commit()
     click.echo(f"courses loaded: {len(report.created)} new, {len(report.updated)} updated, "
                f"{len(report.unchanged)} unchanged")
+
+
+def _warn(root: Path) -> list[str]:
+    """Print the catalogue's warnings and knowledge-check figures (before the summary line,
+    which stays last); the warnings."""
+    findings, figures = catalogue_quality(root)
+    readable, reading_ages = readability_findings(root)
+    findings = sorted(findings + mapping_findings(root) + readable)
+    for path, line, message in findings:
+        click.echo(f"{_relative(root.parent / path)}:{line}: warning: {message}")
+    for line in [*figures.lines(), *reading_ages]:
+        click.echo(f"  {line}")
+    if findings:
+        click.echo(_count(findings, "warning"))
+    return findings
 
 
 def _check_standards(root: Path) -> tuple[list[str], list[Problem]]:

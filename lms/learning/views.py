@@ -15,7 +15,9 @@ from lms.learning.access import (
     get_lesson_or_404,
     get_module_or_404,
 )
+from lms.learning.content import default_courses_path
 from lms.learning.models import LEVEL_LABELS, Course, CourseVersion, Enrolment, Module
+from lms.learning.occupational_standards import course_mapping
 from lms.learning.services import LearningError
 from lms.learning.sessions import upcoming_sessions_for
 
@@ -53,6 +55,7 @@ def course(slug):
         missing=[] if enrolment else services.missing_prerequisites(current_user.id, version),
         sessions=upcoming_sessions_for(current_user, course_id=course.id) if version.live_required
         else [],
+        standards=course_mapping(default_courses_path(), course.slug),
     )
 
 

@@ -34,11 +34,11 @@ def test_load_refuses_a_broken_catalogue_and_loads_nothing(app, runner, tmp_path
 def test_shipped_catalogue_loads(app, runner):
     result = runner.invoke(args=["courses", "load"])
     assert result.exit_code == 0, result.output
-    assert "5 new" in result.output
+    assert "7 new" in result.output
     with app.app_context():
         slugs = set(db.session.scalars(select(Course.slug)))
     assert slugs == {"foundation", "facilitator", "sensitive-complex", "case-supervision",
-                     "trainer"}
+                     "trainer", "specialist-settings", "peer-mediation"}
 
 
 def test_demo_learning_is_idempotent_and_shows_progress(app, runner, client):
