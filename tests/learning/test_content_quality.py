@@ -42,7 +42,8 @@ def test_the_shipped_catalogue_has_no_warnings():
     # Near chance: the longest option is the answer no more often than a blind pick would be.
     assert figures.longest_correct <= figures.longest_chance * 1.25
     assert figures.shortest_correct <= figures.shortest_of * 0.3
-    assert figures.true_answers and figures.false_answers
+    assert figures.true_answers
+    assert figures.false_answers
     assert figures.all_correct == 0
     assert figures.one_wrong * 3 <= figures.multiple
 

@@ -13,6 +13,7 @@ from lms.learning.occupational_standards import (
     read_framework,
 )
 from lms.practice.models import STAGES
+from tests.helpers import login_as
 
 
 def copy_catalogue(tmp_path):
@@ -32,7 +33,8 @@ def test_the_shipped_mapping_covers_every_unit_and_stage_in_the_facilitator_cour
     root = default_courses_path()
     assert mapping_findings(root) == []
     framework, problems = read_framework(root)
-    assert problems == [] and framework.covered_by == "facilitator"
+    assert problems == []
+    assert framework.covered_by == "facilitator"
     assert list(framework.units) == ["SFJDJ101", "SFJDJ102", "SFJDJ103", "SFJDJ104"]
     mapping = course_mapping(root, "facilitator")
     taught = {code for module in mapping.modules.values() for code, _ in module.units}
@@ -105,9 +107,9 @@ def test_check_command_fails_strictly_on_a_mapping_gap(runner, tmp_path):
 
 
 def test_the_course_page_shows_each_modules_units_and_stages(client, runner, make_scheme,
-                                                             make_user, login_as):
+                                                             make_user):
     assert runner.invoke(args=["courses", "load"]).exit_code == 0
-    login_as(make_user(role="trainee", scheme=make_scheme()))
+    login_as(client, make_user(role="trainee", scheme=make_scheme()))
     page = client.get("/courses/facilitator").get_data(as_text=True)
     assert "National occupational standards" in page
     assert ('<abbr title="Assess the circumstances of an incident towards identifying a '

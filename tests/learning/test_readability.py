@@ -19,7 +19,7 @@ HARD = ("Restorative interventions necessitate comprehensive, individualised con
         "evaluation, consequently necessitate documented, proportionate justification.")
 
 
-@pytest.mark.parametrize("word, count", [("cat", 1), ("table", 2), ("make", 1),
+@pytest.mark.parametrize(("word", "count"), [("cat", 1), ("table", 2), ("make", 1),
                                          ("restorative", 4), ("people", 2), ("agreement", 3)])
 def test_syllables(word, count):
     assert syllables(word) == count
@@ -27,7 +27,9 @@ def test_syllables(word, count):
 
 def test_plain_text_keeps_link_text_and_ends_list_items():
     text = plain_text("# Steps\n\n- Say hello\n- Agree [rules](02-rules.md)\n")
-    assert "Say hello." in text and "Agree rules." in text and "02-rules" not in text
+    assert "Say hello." in text
+    assert "Agree rules." in text
+    assert "02-rules" not in text
 
 
 def test_easy_text_reads_younger_than_hard_text():
