@@ -16,3 +16,8 @@ def _load(path: Path) -> dict:
 def practice(key: str):
     """A value from the `practice:` section, e.g. practice("supervision_interval_weeks")."""
     return _load(POLICY_FILE)["practice"][key]
+
+
+def accounts(key: str):
+    """A value from the `accounts:` section, e.g. accounts("one_time_password_hours")."""
+    return _load(POLICY_FILE)["accounts"][key]

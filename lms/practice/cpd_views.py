@@ -6,6 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from lms import access, policy
+from lms.audit import services as audit
 from lms.extensions import db
 from lms.forms import EmptyForm
 from lms.practice import cpd
@@ -21,10 +22,13 @@ bp = Blueprint("cpd", __name__, url_prefix="/cpd")
 def index():
     form = CpdForm()
     if form.validate_on_submit():
-        db.session.add(CpdEntry(user_id=current_user.id, done_on=form.done_on.data,
-                                hours=float(form.hours.data),
-                                activity=form.activity.data.strip(),
-                                provider=form.provider.data.strip()))
+        entry = CpdEntry(user_id=current_user.id, done_on=form.done_on.data,
+                         hours=float(form.hours.data), activity=form.activity.data.strip(),
+                         provider=form.provider.data.strip())
+        db.session.add(entry)
+        db.session.flush()
+        audit.record("cpd.added", actor=current_user, object_type="cpd_entry",
+                     object_id=entry.id, payload={"hours": entry.hours})
         db.session.commit()
         flash("CPD entry added.", "success")
         return redirect(url_for("cpd.index"))

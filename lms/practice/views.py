@@ -6,6 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from lms import access, clock
+from lms.audit import services as audit
 from lms.extensions import db
 from lms.forms import EmptyForm
 from lms.practice import services
@@ -58,6 +59,9 @@ def create():
                                 case_code=services.new_case_code(clock.utcnow().date()))
         _fill(record, form)
         db.session.add(record)
+        db.session.flush()
+        audit.record("practice.created", actor=current_user, object_type="practice_record",
+                     object_id=record.id)
         db.session.commit()
         flash(f"Saved as a draft with case code {record.case_code}.", "success")
         return redirect(url_for("practice.show", record_id=record.id))
@@ -75,6 +79,8 @@ def edit(record_id):
                               data=_initial(record))
     if form.validate_on_submit():
         _fill(record, form)
+        audit.record("practice.edited", actor=current_user, object_type="practice_record",
+                     object_id=record.id)
         db.session.commit()
         flash("Record saved.", "success")
         return redirect(url_for("practice.show", record_id=record.id))
