@@ -1,7 +1,9 @@
 import click
 from flask.cli import AppGroup
 
+from lms.audit.legacy import LegacyChainError, seal_legacy_chain
 from lms.audit.services import verify_chain
+from lms.extensions import db
 
 audit_cli = AppGroup("audit", help="The tamper-evident audit trail.")
 
@@ -16,3 +18,15 @@ def verify():
         click.echo(f"BROKEN{where}: {broken.reason} ({checked} events before it are intact)")
         click.get_current_context().exit(1)
     click.echo(f"audit chain intact: {checked} events")
+
+
+@audit_cli.command("seal-legacy")
+def seal_legacy():
+    """Once, after upgrading: seal a chain written before the audit key existed."""
+    try:
+        sealed = seal_legacy_chain()
+    except LegacyChainError as refusal:
+        db.session.rollback()
+        raise click.ClickException(str(refusal)) from None
+    db.session.commit()
+    click.echo(f"audit chain sealed with the audit key: {sealed} events")

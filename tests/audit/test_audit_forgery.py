@@ -80,3 +80,38 @@ def test_another_key_does_not_verify_the_chain(app, runner, monkeypatch):
     monkeypatch.setitem(app.config, "AUDIT_KEY", "a different key that is long enough!!")
     result = _verify(runner)
     assert result.exit_code == 1 and "BROKEN at event 1" in result.output
+
+
+def _make_legacy(app, count, tamper_seq=None):
+    """A chain as written before the audit key: plain SHA-256, an unsealed head."""
+    from lms.audit.legacy import legacy_hash
+
+    _append(app, count)
+    with app.app_context():
+        prev = "0" * 64
+        for event in db.session.scalars(select(AuditEvent).order_by(AuditEvent.seq)):
+            event.prev_hash, event.hash = prev, legacy_hash(event, prev)
+            prev = event.hash
+            if event.seq == tamper_seq:
+                event.payload = {"n": "edited later"}
+        db.session.execute(update(AuditChainHead).values(last_hash=prev, seal=None))
+        db.session.commit()
+
+
+def test_an_intact_legacy_chain_is_sealed_once(app, runner):
+    _make_legacy(app, 4)
+    assert _verify(runner).exit_code == 1
+    result = runner.invoke(args=["audit", "seal-legacy"])
+    assert result.exit_code == 0, result.output
+    assert "sealed with the audit key: 4 events" in result.output
+    assert "intact: 4 events" in _verify(runner).output
+    again = runner.invoke(args=["audit", "seal-legacy"])
+    assert again.exit_code == 1 and "already verifies" in again.output
+
+
+def test_a_tampered_legacy_chain_is_not_sealed(app, runner):
+    _make_legacy(app, 4, tamper_seq=2)
+    result = runner.invoke(args=["audit", "seal-legacy"])
+    assert result.exit_code == 1
+    assert "Event 2 is not intact under the old hashing" in result.output
+    assert _verify(runner).exit_code == 1

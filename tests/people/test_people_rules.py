@@ -146,3 +146,10 @@ def test_making_someone_an_assessor_is_an_admin_service_with_its_audit(app, make
         assert (event.action, event.actor_id, event.payload) == (
             "user.assessor_role_changed", admin.id, {"assessor": True})
         assert person.is_assessor is True
+
+
+def test_the_first_admin_is_the_first_audit_event(app, runner):
+    result = runner.invoke(args=["users", "create-admin", "site.admin", "--name", "Site Admin"])
+    assert result.exit_code == 0, result.output
+    assert _actions(app) == ["user.created"]
+    assert "intact: 1 events" in runner.invoke(args=["audit", "verify"]).output
