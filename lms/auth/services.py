@@ -53,12 +53,20 @@ def authenticate(username: str, password: str) -> SignInResult:
     if wait is not None:
         return SignInResult(throttled_minutes=wait)
     result = _check_credentials(find_user_by_username(name), password)
+    if result.must_set_password and not _use_up_one_time_password(result.user):
+        return SignInResult()  # a concurrent sign-in used it first
     if result.user is not None:
         throttle.forget_attempts("sign-in", name)
-        if result.must_set_password:
-            result.user.one_time_password_used_at = clock.utcnow()  # it works once
-            db.session.flush()
     return result
+
+
+def _use_up_one_time_password(user: User) -> bool:
+    """Mark the one-time password used, in one conditional UPDATE, so that of two sign-ins
+    with it at once only one succeeds."""
+    used = db.session.execute(
+        update(User).where(User.id == user.id, User.one_time_password_used_at.is_(None))
+        .values(one_time_password_used_at=clock.utcnow()))
+    return used.rowcount == 1
 
 
 def _check_credentials(user: User | None, password: str) -> SignInResult:

@@ -1,6 +1,7 @@
 """One-time passwords work once, within the policy's period, and only until the first
 sign-in with them."""
 
+import threading
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -70,3 +71,22 @@ def test_choosing_a_password_clears_the_one_time_password(client, app, make_user
                 stored.one_time_password_used_at) == (None, None, None)
         actions = db.session.scalars(select(AuditEvent.action).order_by(AuditEvent.seq)).all()
         assert actions == ["user.one_time_password_used", "user.password_changed"]
+
+
+def test_concurrent_sign_ins_with_one_one_time_password_let_one_in(app, make_user):
+    user = make_user()
+    otp = _issue_otp(app, user.id)
+    barrier = threading.Barrier(5)
+    statuses = []
+
+    def sign_in():
+        client = app.test_client()
+        barrier.wait()
+        statuses.append(_sign_in(client, user, otp).status_code)
+
+    threads = [threading.Thread(target=sign_in) for _ in range(5)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(statuses) == [200, 200, 200, 200, 302]
