@@ -4,7 +4,7 @@ from pathlib import Path
 
 from flask import Blueprint, Flask
 
-from lms import access
+from lms import access, http_security
 from lms.config import load_config
 from lms.extensions import csrf, db, limiter, login_manager, migrate
 
@@ -25,11 +25,13 @@ def create_app(config: dict | None = None) -> Flask:
     _register_blueprints(app)
     _register_hooks(app)
     _register_cli(app)
+    http_security.init_app(app)
     return app
 
 
 def _init_extensions(app):
     import lms.models  # noqa: F401  (every model registered before Alembic looks)
+    from lms.audit import guard
     from lms.auth import passwords
     from lms.auth.views import load_user
 
@@ -43,6 +45,7 @@ def _init_extensions(app):
     login_manager.login_message_category = "info"
     login_manager.user_loader(load_user)
     passwords.init_app(app)
+    guard.install()
 
 
 def _register_blueprints(app):

@@ -6,12 +6,15 @@ Nothing here runs at import time; `load_config` is called by the app factory.
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 
 class BaseConfig:
     #: Lifetime of a signed-in session on the server side, in hours.
     SESSION_HOURS = 12
-    #: Failed sign-ins allowed for one account inside the window before it is throttled.
+    #: Attempts allowed for one account from one address inside the window (sign-in and
+    #: the current-password check); a success clears the count. Keyed by account and address
+    #: together (NIST SP 800-63B), so an attacker cannot lock the owner out from elsewhere.
     LOGIN_MAX_FAILURES = 5
     LOGIN_WINDOW_MINUTES = 15
     #: Per-address limit on sign-in posts (Flask-Limiter syntax).
@@ -36,8 +39,18 @@ class BaseConfig:
     #: the outbox for admins to read.
     SMTP_URL = None
     MAIL_FROM = "Restorative LMS <no-reply@localhost>"
-    #: Used in emails to link back to the site, e.g. https://lms.example.org
+    #: The site's canonical public address, e.g. https://lms.example.org: every absolute URL
+    #: (emails, QR codes, credential ids, issuer) is built on it, never on the Host header.
     LMS_BASE_URL = ""
+    #: Proxies in front of the app whose X-Forwarded-For/-Proto/-Host headers are trusted.
+    TRUSTED_PROXIES = 0
+    #: Strict-Transport-Security max-age in seconds; 0 sends no header.
+    HSTS_MAX_AGE = 0
+    #: Key for the audit chain's HMAC, kept outside the database (see README).
+    AUDIT_KEY = None
+    #: True: a request that changes data without writing an audit event fails (tests);
+    #: False: it is logged as an error.
+    AUDIT_ENFORCE = False
     #: The organisation named on certificates and as the credential issuer.
     ISSUER_NAME = "Restorative Practice Accreditation Network"
     #: PEM of an Ed25519 private key; unset: keys are generated in instance/signing-keys/.
@@ -53,11 +66,15 @@ class DevelopmentConfig(BaseConfig):
 class ProductionConfig(BaseConfig):
     SESSION_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"
+    HSTS_MAX_AGE = 31_536_000  # one year
 
 
 class TestConfig(BaseConfig):
     TESTING = True
     SECRET_KEY = "test-only-secret-key-not-for-deployment"  # noqa: S105
+    AUDIT_KEY = "test-only-audit-key-not-for-deployment"
+    AUDIT_ENFORCE = True
+    LMS_BASE_URL = "https://lms.example.org"
     WTF_CSRF_ENABLED = False
     # Limits stay switched on (so they are tested) but too high for the suite to reach;
     # a test lowers one to see it refuse.
@@ -85,6 +102,8 @@ ENV_SETTINGS = {
     "LMS_BASE_URL": "LMS_BASE_URL",
     "LMS_ISSUER_NAME": "ISSUER_NAME",
     "LMS_SIGNING_KEY_PEM": "SIGNING_KEY_PEM",
+    "LMS_TRUSTED_PROXIES": "TRUSTED_PROXIES",
+    "LMS_AUDIT_KEY": "AUDIT_KEY",
 }
 
 
@@ -106,6 +125,9 @@ def load_config(app, config):
         "SQLALCHEMY_DATABASE_URI", f"sqlite:///{Path(app.instance_path) / 'lms.db'}"
     )
     _ensure_secret_key(app, env_name)
+    _ensure_audit_key(app, env_name)
+    _check_base_url(app, env_name)
+    _check_trusted_proxies(app)
 
 
 def _ensure_secret_key(app, env_name):
@@ -120,9 +142,49 @@ def _ensure_secret_key(app, env_name):
             "(generate one with: python -c 'import secrets; print(secrets.token_hex(32))')."
         )
     # Development: a random key kept in the instance folder, never one written in code.
-    key_file = Path(app.instance_path) / "secret_key"
+    app.config["SECRET_KEY"] = _instance_key(app, "secret_key")
+
+
+def _ensure_audit_key(app, env_name):
+    key = app.config.get("AUDIT_KEY")
+    if key:
+        if env_name == "production" and len(key) < 32:
+            raise RuntimeError("LMS_AUDIT_KEY must be at least 32 characters in production.")
+        return
+    if env_name == "production":
+        raise RuntimeError(
+            "LMS_AUDIT_KEY is not set. Production refuses to start without the key that seals "
+            "the audit trail; keep it outside the database and back it up.")
+    app.config["AUDIT_KEY"] = _instance_key(app, "audit_key")
+
+
+def _instance_key(app, name: str) -> str:
+    """A random key kept in the instance folder (development only), made on first use."""
+    key_file = Path(app.instance_path) / name
     if not key_file.exists():
         key_file.parent.mkdir(parents=True, exist_ok=True)
         key_file.write_text(secrets.token_hex(32))
         key_file.chmod(0o600)
-    app.config["SECRET_KEY"] = key_file.read_text().strip()
+    return key_file.read_text().strip()
+
+
+def _check_base_url(app, env_name):
+    base = (app.config.get("LMS_BASE_URL") or "").rstrip("/")
+    if base:
+        parts = urlsplit(base)
+        if parts.scheme not in {"http", "https"} or not parts.netloc or parts.query:
+            raise RuntimeError(f"LMS_BASE_URL must be like https://lms.example.org, not {base!r}.")
+        if env_name == "production" and parts.scheme != "https":
+            raise RuntimeError("LMS_BASE_URL must start with https:// in production.")
+    elif env_name == "production":
+        raise RuntimeError(
+            "LMS_BASE_URL is not set. Production needs the site's public address "
+            "(e.g. https://lms.example.org) for links, QR codes and credentials.")
+    app.config["LMS_BASE_URL"] = base
+
+
+def _check_trusted_proxies(app):
+    value = str(app.config.get("TRUSTED_PROXIES") or 0)
+    if not value.isdigit():
+        raise RuntimeError(f"LMS_TRUSTED_PROXIES must be a whole number, not {value!r}.")
+    app.config["TRUSTED_PROXIES"] = int(value)

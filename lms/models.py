@@ -8,7 +8,7 @@ from lms.accreditation.models import (
     StatusChange,
 )
 from lms.audit.models import AuditChainHead, AuditEvent
-from lms.auth.models import AuthSession, LoginAttempt, User
+from lms.auth.models import AuthSession, User
 from lms.learning.models import (
     CheckAttempt,
     Course,
@@ -47,7 +47,6 @@ __all__ = [
     "Lesson",
     "LessonCompletion",
     "LiveSession",
-    "LoginAttempt",
     "Membership",
     "Module",
     "Notification",

@@ -21,3 +21,8 @@ def practice(key: str):
 def retention(key: str):
     """A value from the `retention:` section, e.g. retention("supervision_notes_years")."""
     return _load(POLICY_FILE)["retention"][key]
+
+
+def accounts(key: str):
+    """A value from the `accounts:` section, e.g. accounts("one_time_password_hours")."""
+    return _load(POLICY_FILE)["accounts"][key]

@@ -13,7 +13,7 @@ from sqlalchemy import MetaData, event, text
 from lms import create_app
 from lms.auth import services as auth_services
 from lms.auth.models import User
-from lms.extensions import db
+from lms.extensions import db, limiter
 from lms.schemes.models import Membership, Role, Scheme, Sector
 
 DEFAULT_PASSWORD = "correct horse battery staple"
@@ -49,6 +49,7 @@ def app(tmp_path_factory):
 @pytest.fixture(autouse=True)
 def clean_database(app):
     yield
+    limiter.reset()  # throttling counts live in the rate-limit store, not the database
     with app.app_context():
         db.session.remove()
         tables = list(reversed(db.metadata.sorted_tables))

@@ -49,6 +49,8 @@ def test_production_refuses_to_start_without_a_secret_key(monkeypatch):
 
 def test_production_settings(monkeypatch):
     monkeypatch.setenv("LMS_SECRET_KEY", "x" * 64)
+    monkeypatch.setenv("LMS_AUDIT_KEY", "a" * 64)
+    monkeypatch.setenv("LMS_BASE_URL", "https://lms.example.org/")
     monkeypatch.setenv("LMS_DATABASE_URL", "sqlite:///from-env.db")
     app = create_app({"ENV": "production"})
     assert app.config["SESSION_COOKIE_SECURE"] is True

@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
+from lms.audit import services as audit
 from lms.extensions import db
 from lms.schemes.models import Scheme, Sector
 from lms.views_helpers import CHANGED_MEANWHILE, commit_or_flash
@@ -16,9 +17,10 @@ class Refusal(Exception):
 
 
 def _add_scheme(slug="helper-scheme"):
-    db.session.add(Scheme(name=f"Scheme {slug}", slug=slug, sector=Sector.PRISON,
-                          region="North"))
+    scheme = Scheme(name=f"Scheme {slug}", slug=slug, sector=Sector.PRISON, region="North")
+    db.session.add(scheme)
     db.session.flush()
+    audit.record("scheme.created", actor=None, object_type="scheme", object_id=scheme.id)
 
 
 def _schemes():

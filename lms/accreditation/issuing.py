@@ -3,11 +3,12 @@
 from datetime import UTC, datetime, time
 from pathlib import Path
 
-from flask import current_app, url_for
+from flask import current_app
 
 from lms.accreditation.certificate import render_certificate
 from lms.accreditation.credentials import KeyRing, build_credential, sign_credential
 from lms.accreditation.standards import load_standards
+from lms.urls import absolute_url, base_url
 
 
 def keyring(app=None) -> KeyRing:
@@ -25,16 +26,14 @@ def certificate_pdf(record) -> bytes:
         holder_name=record.holder.display_name, level_name=record.level_name,
         identifier=record.public_id, issued_on=record.issued_on, expires_on=record.expires_on,
         issuer_name=current_app.config["ISSUER_NAME"],
-        verify_url=url_for("accreditation.public.verify", public_id=record.public_id,
-                           _external=True))
+        verify_url=absolute_url("accreditation.public.verify", public_id=record.public_id))
 
 
 def signed_credential(record, app=None) -> str:
     level = load_standards().levels.get(record.level_key)
-    base = url_for("main.index", _external=True).rstrip("/")
+    base = base_url()
     credential = build_credential(
-        credential_id=url_for("accreditation.public.verify", public_id=record.public_id,
-                              _external=True),
+        credential_id=absolute_url("accreditation.public.verify", public_id=record.public_id),
         issuer_id=f"{base}/issuer", issuer_name=current_app.config["ISSUER_NAME"],
         issuer_url=base + "/", holder_name=record.holder.display_name,
         achievement_id=f"{base}/accreditation/levels/{record.level_key}",
@@ -46,6 +45,5 @@ def signed_credential(record, app=None) -> str:
         valid_from=datetime.combine(record.issued_on, time.min, tzinfo=UTC),
         valid_until=datetime.combine(record.expires_on, time.max.replace(microsecond=0),
                                      tzinfo=UTC),
-        status_url=url_for("accreditation.public.api_verify", public_id=record.public_id,
-                           _external=True))
+        status_url=absolute_url("accreditation.public.api_verify", public_id=record.public_id))
     return sign_credential(keyring(app), credential)

@@ -12,6 +12,7 @@ from lms.accreditation.issuing import certificate_pdf, signed_credential
 from lms.accreditation.models import AccreditationRecord, StatusChange
 from lms.extensions import db
 from lms.people.services import can_manage_person
+from lms.urls import absolute_url
 
 bp = Blueprint("records", __name__, url_prefix="/accreditation/records")
 
@@ -36,8 +37,8 @@ def show(public_id):
     record = get_record_or_404(public_id, for_=current_user)
     return render_template("accreditation/record.html", record=record, form=LifecycleForm(),
                            actions=lifecycle.allowed_actions(record, current_user),
-                           verify_url=url_for("accreditation.public.verify",
-                                              public_id=record.public_id, _external=True))
+                           verify_url=absolute_url("accreditation.public.verify",
+                                                   public_id=record.public_id))
 
 
 @bp.route("/<public_id>/<action>", methods=["POST"])

@@ -30,6 +30,7 @@ class AuditEvent(Model):
     #: Small facts about the change (ids, statuses); never personal data.
     payload: Mapped[dict] = mapped_column(JSON, default=dict)
     prev_hash: Mapped[str] = mapped_column(String(64))
+    #: HMAC-SHA-256 (under LMS_AUDIT_KEY) of the fields above, prev_hash included.
     hash: Mapped[str] = mapped_column(String(64))
 
 
@@ -42,3 +43,5 @@ class AuditChainHead(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     last_seq: Mapped[int] = mapped_column(default=0)
     last_hash: Mapped[str] = mapped_column(String(64), default=GENESIS_HASH)
+    #: HMAC of (last_seq, last_hash) under the audit key (see audit.services.head_seal).
+    seal: Mapped[str | None] = mapped_column(String(64))

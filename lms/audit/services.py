@@ -1,12 +1,20 @@
 """Appending to the audit chain and verifying it. Appends flush; the caller's commit
-stores the state change and its event together, or neither."""
+stores the state change and its event together, or neither.
+
+Each event's hash, and the chain's head, are HMAC-SHA-256 under LMS_AUDIT_KEY, a key kept
+outside the database: someone who can write to the database but lacks the key cannot
+rewrite events, delete the last ones or empty the chain without `flask audit verify`
+reporting it.
+"""
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from dataclasses import dataclass
 
+from flask import current_app
 from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -17,21 +25,31 @@ from lms.extensions import db
 HEAD_ID = 1
 
 
+def _mac(parts: list) -> str:
+    canonical = json.dumps(parts, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
+                           default=str)
+    key = current_app.config["AUDIT_KEY"].encode()
+    return hmac.new(key, canonical.encode(), hashlib.sha256).hexdigest()
+
+
 def event_hash(seq, occurred_at, actor_id, action, object_type, object_id, payload,
                prev_hash) -> str:
-    canonical = json.dumps(
-        [seq, occurred_at.isoformat(), actor_id, action, object_type, str(object_id),
-         payload, prev_hash],
-        sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str,
-    )
-    return hashlib.sha256(canonical.encode()).hexdigest()
+    return _mac([seq, occurred_at.isoformat(), actor_id, action, object_type, str(object_id),
+                 payload, prev_hash])
+
+
+def head_seal(last_seq: int, last_hash: str) -> str:
+    """The head's own HMAC: without the key, the head cannot be wound back to match a chain
+    whose last events were deleted."""
+    return _mac(["head", last_seq, last_hash])
 
 
 def record(action: str, *, actor, object_type: str, object_id, payload: dict | None = None):
-    """Append one event. Takes the chain's write lock until the caller commits."""
+    """Append one event. Takes the chain's write lock until the caller commits. `actor` is a
+    user, a user's id, or None for the system (scheduled commands, derived changes)."""
     seq, prev_hash = _claim_next_position()
     occurred_at = clock.utcnow().replace(microsecond=0)
-    actor_id = actor.id if actor is not None else None
+    actor_id = actor if actor is None or isinstance(actor, int) else actor.id
     payload = payload or {}
     digest = event_hash(seq, occurred_at, actor_id, action, object_type, object_id, payload,
                         prev_hash)
@@ -40,7 +58,7 @@ def record(action: str, *, actor, object_type: str, object_id, payload: dict | N
                        prev_hash=prev_hash, hash=digest)
     db.session.add(event)
     db.session.execute(update(AuditChainHead).where(AuditChainHead.id == HEAD_ID)
-                       .values(last_hash=digest))
+                       .values(last_hash=digest, seal=head_seal(seq, digest)))
     db.session.flush()
     return event
 
@@ -86,11 +104,22 @@ def verify_chain(batch_size: int = 1000) -> tuple[int, ChainBreak | None]:
             expected_seq, prev_hash, checked = event.seq + 1, event.hash, checked + 1
     finally:
         events.close()  # a server-side cursor on PostgreSQL
+    return checked, _check_head(checked, prev_hash)
+
+
+def _check_head(checked: int, last_hash: str) -> ChainBreak | None:
     head = db.session.get(AuditChainHead, HEAD_ID)
-    if head is not None and (head.last_seq, head.last_hash) != (checked, prev_hash):
-        return checked, ChainBreak(head.last_seq, "the chain's last events are missing "
-                                   f"(expected {head.last_seq} events, found {checked})")
-    return checked, None
+    if head is None or head.last_seq == 0:
+        # A running site always has events (its first admin's creation is one), so an
+        # absent or empty chain means it was removed.
+        return ChainBreak(None, "the audit chain is missing or empty")
+    if not hmac.compare_digest(head.seal or "", head_seal(head.last_seq, head.last_hash)):
+        return ChainBreak(head.last_seq, "the chain's head was altered (its seal does not "
+                          "match the audit key)")
+    if (head.last_seq, head.last_hash) != (checked, last_hash):
+        return ChainBreak(head.last_seq, "the chain's last events are missing "
+                          f"(expected {head.last_seq} events, found {checked})")
+    return None
 
 
 def _check_event(event, expected_seq, prev_hash) -> str | None:

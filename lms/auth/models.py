@@ -1,4 +1,5 @@
-"""People who sign in, their server-side sessions and their sign-in attempts."""
+"""People who sign in and their server-side sessions. Sign-in attempts are counted by
+Flask-Limiter's shared store (see auth.throttle), not here."""
 
 from __future__ import annotations
 
@@ -6,12 +7,12 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, Index, String, false
+from sqlalchemy import ForeignKey, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms import clock
 from lms.db_types import UTCDateTime
-from lms.extensions import Model, db
+from lms.extensions import db
 
 if TYPE_CHECKING:
     from lms.schemes.models import Membership, Role, Scheme
@@ -31,7 +32,12 @@ class User(UserMixin, db.Model):
     #: argon2id hash of the password the person chose; empty until they choose one.
     password_hash: Mapped[str | None] = mapped_column(String(255))
     #: SHA-256 of a random one-time password issued by a lead or admin (see auth.passwords).
+    #: Kept until the person chooses their own password, so that they must choose one.
     one_time_password_hash: Mapped[str | None] = mapped_column(String(64))
+    #: The one-time password works once, before this moment (policy: one_time_password_hours).
+    one_time_password_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: Set at the first sign-in with it: from then on it is refused.
+    one_time_password_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     active: Mapped[bool] = mapped_column(default=True)
     is_admin: Mapped[bool] = mapped_column(default=False)
     #: May decide accreditation applications (admins always may).
@@ -57,6 +63,13 @@ class User(UserMixin, db.Model):
     def must_set_password(self) -> bool:
         return self.one_time_password_hash is not None
 
+    def one_time_password_usable(self, now: datetime) -> bool:
+        """Issued, not used for a sign-in yet, and not expired."""
+        return (self.one_time_password_hash is not None
+                and self.one_time_password_used_at is None
+                and self.one_time_password_expires_at is not None
+                and now < self.one_time_password_expires_at)
+
     def roles_in(self, scheme: Scheme) -> set[Role]:
         return {m.role for m in self.memberships if m.scheme_id == scheme.id}
 
@@ -71,7 +84,7 @@ class User(UserMixin, db.Model):
         return {m.scheme_id for m in self.memberships if m.role in roles}
 
 
-class AuthSession(Model):
+class AuthSession(db.Model):
     """A signed-in session, checked on every request so that it can be ended server-side."""
 
     __tablename__ = "auth_sessions"
@@ -88,16 +101,3 @@ class AuthSession(Model):
 
     def is_valid(self, now: datetime) -> bool:
         return self.revoked_at is None and now < self.expires_at
-
-
-class LoginAttempt(Model):
-    """One sign-in attempt, kept only as long as the throttling window needs it."""
-
-    __tablename__ = "login_attempts"
-    __table_args__ = (Index("ix_login_attempts_username_at", "username", "attempted_at"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    #: The name as typed (lower-cased), whether or not such an account exists.
-    username: Mapped[str] = mapped_column(String(254))
-    succeeded: Mapped[bool]
-    attempted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)

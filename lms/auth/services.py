@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import hashlib
-import math
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import select, update
 
-from lms import clock
-from lms.auth import passwords
-from lms.auth.models import AuthSession, LoginAttempt, User
+from lms import clock, policy
+from lms.auth import passwords, throttle
+from lms.auth.models import AuthSession, User
 from lms.extensions import db
 
 
@@ -47,17 +46,27 @@ class SignInResult:
 
 
 def authenticate(username: str, password: str) -> SignInResult:
-    """Check credentials with throttling per account name (existing or not)."""
-    name = normalise_username(username)
-    now = clock.utcnow()
-    wait = _throttle_wait(name, now)
+    """Check credentials, throttled per account name (existing or not) and address. The
+    attempt is counted before the password is checked."""
+    name = normalise_username(username)[:254]
+    wait = throttle.take_attempt("sign-in", name)
     if wait is not None:
         return SignInResult(throttled_minutes=wait)
-    user = find_user_by_username(name)
-    result = _check_credentials(user, password)
-    db.session.add(LoginAttempt(username=name[:254], succeeded=result.user is not None))
-    _forget_old_attempts(name, now)
+    result = _check_credentials(find_user_by_username(name), password)
+    if result.must_set_password and not _use_up_one_time_password(result.user):
+        return SignInResult()  # a concurrent sign-in used it first
+    if result.user is not None:
+        throttle.forget_attempts("sign-in", name)
     return result
+
+
+def _use_up_one_time_password(user: User) -> bool:
+    """Mark the one-time password used, in one conditional UPDATE, so that of two sign-ins
+    with it at once only one succeeds."""
+    used = db.session.execute(
+        update(User).where(User.id == user.id, User.one_time_password_used_at.is_(None))
+        .values(one_time_password_used_at=clock.utcnow()))
+    return used.rowcount == 1
 
 
 def _check_credentials(user: User | None, password: str) -> SignInResult:
@@ -68,49 +77,22 @@ def _check_credentials(user: User | None, password: str) -> SignInResult:
         return SignInResult()
     if chosen_ok:
         return SignInResult(user=user)
-    if passwords.verify_one_time_password(user.one_time_password_hash, password):
+    if (user.one_time_password_usable(clock.utcnow())
+            and passwords.verify_one_time_password(user.one_time_password_hash, password)):
         return SignInResult(user=user, must_set_password=True)
     return SignInResult()
 
 
-def _window() -> timedelta:
-    return timedelta(minutes=current_app.config["LOGIN_WINDOW_MINUTES"])
-
-
-def _throttle_wait(name: str, now: datetime) -> int | None:
-    """Minutes to wait if the account has too many recent failures, else None."""
-    limit = current_app.config["LOGIN_MAX_FAILURES"]
-    since = now - _window()
-    last_success = db.session.scalar(
-        select(func.max(LoginAttempt.attempted_at)).where(
-            LoginAttempt.username == name, LoginAttempt.succeeded.is_(True)
-        )
-    )
-    if last_success is not None and last_success > since:
-        since = last_success
-    recent_failures = db.session.scalars(
-        select(LoginAttempt.attempted_at)
-        .where(
-            LoginAttempt.username == name,
-            LoginAttempt.succeeded.is_(False),
-            LoginAttempt.attempted_at > since,
-        )
-        .order_by(LoginAttempt.attempted_at.desc())
-        .limit(limit)
-    ).all()
-    if len(recent_failures) < limit:
-        return None
-    # Allowed again once the oldest of the last `limit` failures leaves the window.
-    free_at = recent_failures[-1] + _window()
-    return max(1, math.ceil((free_at - now).total_seconds() / 60))
-
-
-def _forget_old_attempts(name: str, now: datetime) -> None:
-    db.session.execute(
-        delete(LoginAttempt).where(
-            LoginAttempt.username == name, LoginAttempt.attempted_at < now - _window()
-        )
-    )
+def check_current_password(user: User, password: str) -> tuple[bool, int | None]:
+    """For changing a password: (right, minutes to wait when throttled). Counted like
+    sign-in, before the password is checked."""
+    wait = throttle.take_attempt("current-password", str(user.id))
+    if wait is not None:
+        return False, wait
+    if passwords.verify_password(user.password_hash, password):
+        throttle.forget_attempts("current-password", str(user.id))
+        return True, None
+    return False, None
 
 
 def _token_hash(token: str) -> str:
@@ -173,15 +155,31 @@ def end_other_sessions(user: User, keep_token: str | None = None) -> None:
 def set_password(user: User, new_password: str) -> None:
     user.password_hash = passwords.hash_password(new_password)
     user.one_time_password_hash = None
+    user.one_time_password_expires_at = user.one_time_password_used_at = None
 
 
 def issue_one_time_password(user: User) -> str:
     """Give `user` a fresh one-time password, returned once and stored hashed. Their chosen
-    password stops working: they must set a new one at their next sign-in."""
+    password stops working: they must set a new one at their next sign-in. It works for one
+    sign-in within the policy's one_time_password_hours."""
     otp = passwords.new_one_time_password()
     user.one_time_password_hash = passwords.hash_one_time_password(otp)
+    user.one_time_password_expires_at = clock.utcnow() + timedelta(
+        hours=policy.accounts("one_time_password_hours"))
+    user.one_time_password_used_at = None
     user.password_hash = None
     return otp
+
+
+def update_profile(user: User, **values) -> list[str]:
+    """Apply the profile form's values; returns the names of the fields that changed."""
+    values["display_name"] = values["display_name"].strip()
+    values["email"] = normalise_email(values["email"])
+    changed = [name for name, value in values.items() if getattr(user, name) != value]
+    for name in changed:
+        setattr(user, name, values[name])
+    db.session.flush()
+    return changed
 
 
 def reset_password(user: User) -> str:

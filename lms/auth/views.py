@@ -13,6 +13,7 @@ from flask import (
 from flask_login import current_user, login_user, logout_user
 
 from lms import access
+from lms.audit import services as audit
 from lms.auth import services
 from lms.auth.forms import LoginForm, NewPasswordForm, ProfileForm
 from lms.extensions import db, limiter
@@ -52,21 +53,25 @@ def login():
     if form.validate_on_submit():
         result = services.authenticate(form.username.data, form.password.data)
         if result.throttled_minutes is not None:
-            form.form_errors.append(
-                f"Too many attempts for this account. Try again in {result.throttled_minutes} "
-                f"minute{'s' if result.throttled_minutes != 1 else ''}."
-            )
+            form.form_errors.append(_throttled_message(result.throttled_minutes))
             status = 429
         elif result.user is None:
-            db.session.commit()  # keep the failed attempt for throttling
             form.form_errors.append(GENERIC_FAILURE)
         else:
             return _sign_in(result.user, result.must_set_password)
     return render_template("auth/login.html", form=form), status
 
 
+def _throttled_message(minutes: int) -> str:
+    return (f"Too many attempts for this account. Try again in {minutes} "
+            f"minute{'s' if minutes != 1 else ''}.")
+
+
 def _sign_in(user, must_set_password):
     session.clear()  # a fresh session at sign-in: nothing carried over from before
+    if must_set_password:
+        audit.record("user.one_time_password_used", actor=user, object_type="user",
+                     object_id=user.id)
     token = services.start_session(user)
     db.session.commit()
     login_user(user)
@@ -95,18 +100,24 @@ def password():
     first_time = current_user.must_set_password
     if first_time:
         del form.current_password
+    status = 200
     if form.validate_on_submit():
-        if not first_time and not services.passwords.verify_password(
-            current_user.password_hash, form.current_password.data
-        ):
+        right, wait = (True, None) if first_time else services.check_current_password(
+            current_user, form.current_password.data)
+        if wait is not None:
+            form.current_password.errors.append(_throttled_message(wait))
+            status = 429
+        elif not right:
             form.current_password.errors.append("Your current password is not right.")
         else:
             services.set_password(current_user, form.new_password.data)
             services.end_other_sessions(current_user, keep_token=session.get(SESSION_TOKEN_KEY))
+            audit.record("user.password_changed", actor=current_user, object_type="user",
+                         object_id=current_user.id, payload={"first_time": first_time})
             db.session.commit()
             flash("Your password has been saved. Other devices have been signed out.", "success")
             return redirect(url_for("main.index"))
-    return render_template("auth/password.html", form=form, first_time=first_time)
+    return render_template("auth/password.html", form=form, first_time=first_time), status
 
 
 @bp.route("/account", methods=["GET", "POST"])
@@ -114,10 +125,16 @@ def password():
 def profile():
     form = ProfileForm(current_user)
     if form.validate_on_submit():
-        current_user.display_name = form.display_name.data.strip()
-        current_user.email = services.normalise_email(form.email.data)
-        current_user.preferred_language = form.preferred_language.data
-        current_user.listed_publicly = form.listed_publicly.data
+        changed = services.update_profile(
+            current_user, display_name=form.display_name.data, email=form.email.data,
+            preferred_language=form.preferred_language.data,
+            listed_publicly=form.listed_publicly.data)
+        if changed:
+            # Which fields changed, not their values: no personal data in the trail.
+            audit.record("user.profile_changed", actor=current_user, object_type="user",
+                         object_id=current_user.id,
+                         payload={"fields": changed,
+                                  "listed_publicly": current_user.listed_publicly})
         db.session.commit()
         flash("Your details have been saved.", "success")
         return redirect(url_for("auth.profile"))

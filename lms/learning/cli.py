@@ -7,6 +7,7 @@ import click
 from flask.cli import AppGroup
 
 from lms.accreditation.standards import STANDARDS_FILE, read_standards
+from lms.audit import services as audit
 from lms.extensions import db
 from lms.learning.content import Problem, course_folders, default_courses_path, read_catalogue
 from lms.learning.content_checks import catalogue_quality
@@ -59,6 +60,9 @@ def load(path):
                        f"{problem.message}")
         click.echo(f"nothing loaded: {_count(problems, 'problem')}")
         click.get_current_context().exit(1)
+    if report.created or report.updated:
+        audit.record("courses.loaded", actor=None, object_type="catalogue", object_id="courses",
+                     payload={"created": report.created, "updated": report.updated})
     db.session.commit()
     click.echo(f"courses loaded: {len(report.created)} new, {len(report.updated)} updated, "
                f"{len(report.unchanged)} unchanged")

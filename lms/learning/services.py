@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from lms import clock
+from lms.audit import services as audit
 from lms.auth.models import User
 from lms.extensions import db
 from lms.learning.models import (
@@ -67,6 +68,8 @@ def enrol(user: User, course: Course, *, by: User | None = None,
                           scheme_id=scheme and scheme.id)
     db.session.add(enrolment)
     db.session.flush()
+    audit.record("learning.enrolled", actor=by or user, object_type="enrolment",
+                 object_id=enrolment.id, payload={"user_id": user.id, "course_id": course.id})
     return enrolment
 
 
@@ -87,6 +90,8 @@ def mark_lesson_done(enrolment: Enrolment, lesson) -> None:
     if already is None:
         db.session.add(LessonCompletion(enrolment_id=enrolment.id,
                                         lesson_hash=lesson.content_hash))
+        audit.record("learning.lesson_done", actor=enrolment.user_id, object_type="enrolment",
+                     object_id=enrolment.id, payload={"lesson_hash": lesson.content_hash})
     db.session.flush()
     record_completion_if_done(enrolment)
 
@@ -123,6 +128,9 @@ def submit_check(enrolment: Enrolment, module: Module, version: CourseVersion,
     )
     db.session.add(attempt)
     db.session.flush()
+    audit.record("learning.check_submitted", actor=enrolment.user_id, object_type="enrolment",
+                 object_id=enrolment.id, payload={"attempt_id": attempt.id,
+                                                  "module_id": module.id, "passed": attempt.passed})
     record_completion_if_done(enrolment)
     return attempt
 
@@ -137,4 +145,7 @@ def record_completion_if_done(enrolment: Enrolment) -> bool:
     enrolment.completed_at = clock.utcnow()
     enrolment.completed_version_id = progress.version.id
     db.session.flush()
+    # Derived from lessons, checks and attendance: recorded as the system's doing.
+    audit.record("learning.course_completed", actor=None, object_type="enrolment",
+                 object_id=enrolment.id, payload={"version_id": progress.version.id})
     return True

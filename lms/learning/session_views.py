@@ -6,6 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from lms import access
+from lms.audit import services as audit
 from lms.extensions import db
 from lms.forms import EmptyForm
 from lms.learning import sessions
@@ -58,6 +59,10 @@ def create():
             location=form.location.data.strip(), capacity=form.capacity.data,
         )
         db.session.add(session)
+        db.session.flush()
+        audit.record("session.scheduled", actor=current_user, object_type="live_session",
+                     object_id=session.id, payload={"course_id": session.course_id,
+                                                    "scheme_id": session.scheme_id})
         db.session.commit()
         flash("Session scheduled. Learners on the course can now book a place.", "success")
         return redirect(url_for("learning.sessions.show", session_id=session.id))
@@ -126,7 +131,7 @@ def attendance(session_id):
     marks, errors = _read_attendance(session)
     if errors:
         return _render_session(session, errors, 400)
-    completed = sessions.record_attendance(session, marks)
+    completed = sessions.record_attendance(session, marks, by=current_user)
     db.session.commit()
     finished = f" {completed} learner(s) completed the course." if completed else ""
     flash(f"Attendance saved.{finished}", "success")

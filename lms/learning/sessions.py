@@ -6,6 +6,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
 
 from lms import clock
+from lms.audit import services as audit
 from lms.auth.models import User
 from lms.extensions import db
 from lms.learning.models import Course, Enrolment, LiveSession, SessionBooking
@@ -63,6 +64,8 @@ def book(session: LiveSession, user: User) -> SessionBooking:
     booking = SessionBooking(session_id=session.id, user_id=user.id)
     db.session.add(booking)
     db.session.flush()
+    audit.record("session.booked", actor=user, object_type="live_session",
+                 object_id=session.id, payload={"booking_id": booking.id})
     db.session.refresh(session)
     return booking
 
@@ -78,9 +81,12 @@ def cancel(booking: SessionBooking) -> None:
     )
     db.session.delete(booking)
     db.session.flush()
+    audit.record("session.booking_cancelled", actor=booking.user_id, object_type="live_session",
+                 object_id=booking.session_id, payload={"booking_id": booking.id})
 
 
-def record_attendance(session: LiveSession, marks: dict[int, tuple[bool, float | None]]) -> int:
+def record_attendance(session: LiveSession, marks: dict[int, tuple[bool, float | None]],
+                      by: User | None = None) -> int:
     """Save attendance for bookings of `session`: {booking id: (attended, hours)}.
     Returns how many learners completed their course as a result."""
     completed = 0
@@ -93,6 +99,8 @@ def record_attendance(session: LiveSession, marks: dict[int, tuple[bool, float |
         booking.hours_attended = (hours if hours is not None else session.hours) if attended \
             else 0.0
     db.session.flush()
+    audit.record("session.attendance_recorded", actor=by, object_type="live_session",
+                 object_id=session.id, payload={"bookings": sorted(marks)})
     enrolments = db.session.scalars(select(Enrolment).where(
         Enrolment.course_id == session.course_id,
         Enrolment.user_id.in_([b.user_id for b in bookings.values() if b.attended])))

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.orm import contains_eager, selectinload
 
+from lms.audit import services as audit
 from lms.auth.models import User
 from lms.db_types import chunks
 from lms.extensions import db
@@ -150,4 +151,8 @@ def save_enrolments(course, scheme, rows: list[EnrolRow], by: User) -> int:
     db.session.add_all(Enrolment(user_id=r.user.id, course_id=course.id, scheme_id=scheme.id,
                                  enrolled_by_id=by.id) for r in rows)
     db.session.flush()
+    # One event for the batch (ids only), so a large enrolment is one append, not hundreds.
+    audit.record("learning.enrolled_in_bulk", actor=by, object_type="course",
+                 object_id=course.id, payload={"scheme_id": scheme.id,
+                                               "user_ids": [r.user.id for r in rows]})
     return len(rows)

@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from lms import clock
 from lms.extensions import db
 from lms.notify.models import Notification, OutboxMessage
+from lms.urls import absolute_path
 
 
 def notify(user, message: str, link: str | None = None, *, dedupe_key: str | None = None,
@@ -49,8 +50,7 @@ def _subject(message: str) -> str:
 
 
 def _body(message: str, link: str | None) -> str:
-    base = current_app.config.get("LMS_BASE_URL", "")
-    where = f"\n\nOpen it here: {base}{link}" if link else ""
+    where = f"\n\nOpen it here: {absolute_path(link)}" if link else ""
     return f"{message}{where}\n\nYou get this email because you use Restorative LMS.\n"
 
 

@@ -6,9 +6,11 @@ from flask import abort
 from sqlalchemy import and_, select
 from sqlalchemy.orm import selectinload
 
+from lms.audit import services as audit
 from lms.auth import services as auth_services
 from lms.auth.models import User
 from lms.extensions import db
+from lms.practice.models import RecognisedSupervisor
 from lms.schemes.models import Membership, Role, Scheme
 
 USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{1,62}[a-z0-9]$")
@@ -42,6 +44,39 @@ def can_deactivate(actor: User, person: User) -> bool:
             and all(m.scheme_id in led for m in person.memberships))
 
 
+def holds_wide_powers(person: User) -> bool:
+    """Admins, assessors, scheme leads and recognised supervisors can act on other people's
+    records; taking over such an account is worth more than the account itself."""
+    if person.is_admin or person.is_assessor or person.has_role(Role.LEAD):
+        return True
+    return db.session.scalar(select(RecognisedSupervisor.id).where(
+        RecognisedSupervisor.user_id == person.id)) is not None
+
+
+def reset_password_refusal(actor: User, person: User) -> str | None:
+    """Why `actor` may not issue `person` a new one-time password, or None. Whoever resets
+    a password can sign in as that person, so a lead may reset only people whose every role
+    lies in schemes the lead leads, and never someone with powers beyond a scheme."""
+    if actor.id == person.id:
+        return "Change your own password from your account page."
+    if actor.is_admin:
+        return None
+    if holds_wide_powers(person):
+        return ("Only an administrator can reset the password of an administrator, assessor, "
+                "scheme lead or recognised supervisor.")
+    led = actor.scheme_ids_with(Role.LEAD)
+    if not person.memberships or any(m.scheme_id not in led for m in person.memberships):
+        return ("This person also has a role in a scheme you do not lead: ask an administrator "
+                "to reset their password.")
+    return None
+
+
+def remove_role_refusal(actor: User, membership: Membership) -> str | None:
+    if membership.user_id == actor.id and membership.role == Role.LEAD:
+        return "You cannot remove your own lead role. Ask another lead or an admin."
+    return None
+
+
 def get_person_or_404(user_id: int, *, for_: User) -> User:
     person = db.session.scalar(
         select(User)
@@ -53,7 +88,8 @@ def get_person_or_404(user_id: int, *, for_: User) -> User:
     return person
 
 
-def create_person(*, username, display_name, email, scheme: Scheme, role: Role) -> tuple[User, str]:
+def create_person(*, username, display_name, email, scheme: Scheme, role: Role,
+                  by: User) -> tuple[User, str]:
     """A new account with one role; returns it with its one-time password."""
     user = User(
         username=auth_services.normalise_username(username),
@@ -64,32 +100,64 @@ def create_person(*, username, display_name, email, scheme: Scheme, role: Role) 
     user.memberships.append(Membership(scheme=scheme, role=role))
     db.session.add(user)
     db.session.flush()
+    audit.record("user.created", actor=by, object_type="user", object_id=user.id,
+                 payload={"scheme_id": scheme.id, "role": role.value,
+                          "one_time_password_issued": True})
     return user, otp
 
 
-def add_role(person: User, scheme: Scheme, role: Role) -> bool:
+def add_role(person: User, scheme: Scheme, role: Role, *, by: User) -> bool:
     """Give `person` the role; False if they already hold it."""
     if role in person.roles_in(scheme):
         return False
     person.memberships.append(Membership(scheme=scheme, role=role))
     db.session.flush()
+    audit.record("user.role_added", actor=by, object_type="user", object_id=person.id,
+                 payload={"scheme_id": scheme.id, "role": role.value})
     return True
 
 
-def remove_role(person: User, membership: Membership) -> None:
+def remove_role(person: User, membership: Membership, *, by: User) -> None:
+    if refusal := remove_role_refusal(by, membership):
+        raise PermissionError(refusal)
     person.memberships.remove(membership)
     db.session.flush()
+    audit.record("user.role_removed", actor=by, object_type="user", object_id=person.id,
+                 payload={"scheme_id": membership.scheme_id, "role": membership.role.value})
 
 
-def deactivate(person: User) -> None:
+def deactivate(person: User, *, by: User) -> None:
     person.active = False
     auth_services.end_other_sessions(person)
     db.session.flush()
+    audit.record("user.deactivated", actor=by, object_type="user", object_id=person.id)
 
 
-def reactivate(person: User) -> None:
+def reactivate(person: User, *, by: User) -> None:
     person.active = True
     db.session.flush()
+    audit.record("user.reactivated", actor=by, object_type="user", object_id=person.id)
+
+
+def reset_password(person: User, *, by: User) -> str:
+    """A new one-time password for `person`; their sessions end."""
+    if refusal := reset_password_refusal(by, person):
+        raise PermissionError(refusal)
+    otp = auth_services.reset_password(person)
+    db.session.flush()
+    audit.record("user.password_reset", actor=by, object_type="user", object_id=person.id,
+                 payload={"one_time_password_issued": True})
+    return otp
+
+
+def set_assessor(person: User, assessor: bool, *, by: User) -> None:
+    """Make `person` an accreditation assessor, or stop them being one (admins only)."""
+    if not by.is_admin:
+        raise PermissionError("Only an administrator appoints assessors.")
+    person.is_assessor = assessor
+    db.session.flush()
+    audit.record("user.assessor_role_changed", actor=by, object_type="user",
+                 object_id=person.id, payload={"assessor": assessor})
 
 
 def people_query(actor: User, *, search: str = "", scheme_id: int | None = None,

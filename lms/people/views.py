@@ -2,8 +2,6 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user
 
 from lms import access
-from lms.audit import services as audit
-from lms.auth import services as auth_services
 from lms.csv_export import csv_text
 from lms.extensions import db
 from lms.forms import EmptyForm
@@ -47,7 +45,7 @@ def create():
         scheme = next(s for s in schemes if s.id == form.scheme.data)
         person, otp = services.create_person(
             username=form.username.data, display_name=form.display_name.data,
-            email=form.email.data, scheme=scheme, role=Role(form.role.data),
+            email=form.email.data, scheme=scheme, role=Role(form.role.data), by=current_user,
         )
         db.session.commit()
         return render_template("people/credentials.html", credentials=[(person, otp)],
@@ -71,6 +69,8 @@ def _render_person(person, role_form=None):
         role_form=role_form or SchemeRoleForm(schemes),
         managed_ids=managed_ids,
         can_deactivate=services.can_deactivate(current_user, person),
+        reset_refusal=services.reset_password_refusal(current_user, person),
+        remove_role_refusal=lambda m: services.remove_role_refusal(current_user, m),
         button=EmptyForm(),
     )
 
@@ -85,7 +85,7 @@ def add_role(user_id):
         return _render_person(person, role_form=form), 400
     scheme = next(s for s in schemes if s.id == form.scheme.data)
     role = Role(form.role.data)
-    if services.add_role(person, scheme, role):
+    if services.add_role(person, scheme, role, by=current_user):
         db.session.commit()
         flash(f"{person.display_name} is now {role.label.lower()} in {scheme.name}.", "success")
     else:
@@ -101,10 +101,11 @@ def remove_role(user_id, membership_id):
     if membership is None or not membership.scheme.can_manage_people(current_user):
         abort(404)
     if EmptyForm().validate_on_submit():
-        if person.id == current_user.id and membership.role == Role.LEAD:
-            flash("You cannot remove your own lead role. Ask another lead or an admin.", "error")
+        refusal = services.remove_role_refusal(current_user, membership)
+        if refusal:
+            flash(refusal, "error")
         else:
-            services.remove_role(person, membership)
+            services.remove_role(person, membership, by=current_user)
             db.session.commit()
             flash(f"Role removed from {person.display_name}.", "success")
     return redirect(url_for("people.show", user_id=person.id))
@@ -128,10 +129,10 @@ def _set_active(user_id, active):
         abort(403)
     if EmptyForm().validate_on_submit():
         if active:
-            services.reactivate(person)
+            services.reactivate(person, by=current_user)
             message = f"{person.display_name} can sign in again."
         else:
-            services.deactivate(person)
+            services.deactivate(person, by=current_user)
             message = f"{person.display_name} can no longer sign in; their sessions have ended."
         db.session.commit()
         flash(message, "success")
@@ -142,11 +143,13 @@ def _set_active(user_id, active):
 @access.role(Role.LEAD)
 def reset_password(user_id):
     person = services.get_person_or_404(user_id, for_=current_user)
-    if (person.is_admin and not current_user.is_admin) or person.id == current_user.id:
-        abort(403)
+    refusal = services.reset_password_refusal(current_user, person)
+    if refusal:
+        flash(refusal, "error")
+        return _render_person(person), 403
     if not EmptyForm().validate_on_submit():
         return redirect(url_for("people.show", user_id=person.id))
-    otp = auth_services.reset_password(person)
+    otp = services.reset_password(person, by=current_user)
     db.session.commit()
     return render_template("people/credentials.html", credentials=[(person, otp)],
                            title="New one-time password")
@@ -187,7 +190,7 @@ def import_confirm():
     if not preview.ok:  # something changed since the preview: show it again, save nothing
         flash("Some rows are no longer valid. Nothing was saved.", "error")
         return render_template("people/import_preview.html", preview=preview, confirm=form), 409
-    created = importing.save_import(preview)
+    created = importing.save_import(preview, by=current_user)
     db.session.commit()
     return render_template(
         "people/credentials.html", credentials=created, title=f"{len(created):,} accounts created",
@@ -207,9 +210,7 @@ def _credentials_csv(created) -> str:
 def toggle_assessor(user_id):
     person = services.get_person_or_404(user_id, for_=current_user)
     if EmptyForm().validate_on_submit():
-        person.is_assessor = not person.is_assessor
-        audit.record("user.assessor_role_changed", actor=current_user, object_type="user",
-                     object_id=person.id, payload={"assessor": person.is_assessor})
+        services.set_assessor(person, not person.is_assessor, by=current_user)
         db.session.commit()
         flash(f"{person.display_name} {'is now' if person.is_assessor else 'is no longer'} an "
               "accreditation assessor.", "success")

@@ -18,7 +18,7 @@ from sqlalchemy import delete, select
 from lms.accreditation import lifecycle
 from lms.accreditation.models import AccreditationRecord, RecordStatus
 from lms.audit import services as audit
-from lms.auth.models import AuthSession, LoginAttempt
+from lms.auth.models import AuthSession
 from lms.extensions import db
 from lms.notify.models import Notification, OutboxMessage
 from lms.practice.models import Assessment, CpdEntry, PracticeRecord, SupervisionSession
@@ -76,7 +76,6 @@ def erase(user, *, actor) -> dict[str, int]:
     counts["CPD entries redacted"] = len(entries)
     db.session.execute(delete(Notification).where(Notification.user_id == user.id))
     db.session.execute(delete(AuthSession).where(AuthSession.user_id == user.id))
-    db.session.execute(delete(LoginAttempt).where(LoginAttempt.username == user.username))
     if user.email:
         db.session.execute(delete(OutboxMessage).where(OutboxMessage.to_address == user.email))
     user.username = erased_username(user.id)

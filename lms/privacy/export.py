@@ -13,7 +13,6 @@ from datetime import date, datetime
 from sqlalchemy import or_, select
 
 from lms import clock
-from lms.auth.models import LoginAttempt
 from lms.extensions import db
 from lms.privacy.personal_data import personal_tables
 
@@ -61,12 +60,6 @@ def subject_data(user) -> dict:
                 "about_you_via": [c.name for c in table.person_columns],
                 "rows": [_export_row(row, table, user.id) for row in rows],
             }
-    attempts = db.session.scalars(select(LoginAttempt).where(
-        LoginAttempt.username == user.username)).all()
-    if attempts:
-        data["login_attempts"] = {"about_you_via": ["username"], "rows": [
-            {"attempted_at": _plain(a.attempted_at), "succeeded": a.succeeded}
-            for a in attempts]}
     return data
 
 

@@ -51,10 +51,11 @@ def other_records() -> list[ProcessingEntry]:
     """Personal data held outside the account tables."""
     r = policy.retention
     return [
-        ProcessingEntry("login_attempts", ("username", "succeeded", "attempted_at"),
-                        "Sign-in attempts, to throttle password guessing.",
+        ProcessingEntry("sign-in throttling counters (rate-limit store, not the database)",
+                        ("username", "address", "count of recent attempts"),
+                        "To throttle password guessing.",
                         "Nobody through the app (security only).",
-                        f"Deleted after {r('login_attempts_days')} days."),
+                        "Expire on their own after the throttling window (15 minutes)."),
         ProcessingEntry("outbox_messages", ("to_address", "subject", "body"),
                         "Emails the platform sends.", "Administrators (outbox).",
                         f"Deleted {r('sent_emails_days')} days after sending."),

@@ -16,7 +16,6 @@ from sqlalchemy import and_, delete, func, or_, select, update
 
 from lms import clock, policy
 from lms.audit import services as audit
-from lms.auth.models import LoginAttempt
 from lms.extensions import db
 from lms.notify.models import Notification, OutboxMessage
 from lms.practice.models import Assessment, PracticeRecord, SupervisionSession
@@ -127,8 +126,6 @@ RULES = [
     Rule("sent_emails_days", "sent emails deleted from the outbox",
          *_deleting(OutboxMessage, OutboxMessage.sent_at, "sent_emails_days",
                     OutboxMessage.sent_at.is_not(None))),
-    Rule("login_attempts_days", "sign-in attempts deleted",
-         *_deleting(LoginAttempt, LoginAttempt.attempted_at, "login_attempts_days")),
 ]
 
 

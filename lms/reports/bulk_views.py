@@ -6,6 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from lms import access
+from lms.audit import services as audit
 from lms.auth.models import User
 from lms.extensions import db
 from lms.learning import training
@@ -67,6 +68,8 @@ def confirm(slug):
         message = (request.form.get("message") or DEFAULT_REMINDER).strip()[:300]
         for person in people:
             notify.notify(person, message, "/accreditation/pathway")
+        audit.record("reminders.sent", actor=current_user, object_type="scheme",
+                     object_id=scheme.id, payload={"user_ids": [p.id for p in people]})
         db.session.commit()
         flash(f"Reminder sent to {len(people)} people.", "success")
         return redirect(url_for("reports.practitioners", slug=slug))

@@ -2,6 +2,7 @@ from flask import abort
 from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager
 
+from lms.audit import services as audit
 from lms.auth.models import User
 from lms.extensions import db
 from lms.schemes.models import Membership, Role, Scheme
@@ -63,7 +64,8 @@ def staff_by_role(scheme: Scheme) -> dict[Role, list[User]]:
     return grouped
 
 
-def save_scheme(form, scheme: Scheme | None = None) -> Scheme:
+def save_scheme(form, scheme: Scheme | None = None, *, by: User | None = None) -> Scheme:
+    action = "scheme.updated" if scheme is not None else "scheme.created"
     if scheme is None:
         scheme = Scheme()
         db.session.add(scheme)
@@ -72,4 +74,6 @@ def save_scheme(form, scheme: Scheme | None = None) -> Scheme:
     scheme.sector = form.sector.data
     scheme.region = form.region.data
     db.session.flush()
+    audit.record(action, actor=by, object_type="scheme", object_id=scheme.id,
+                 payload={"slug": scheme.slug})
     return scheme

@@ -20,7 +20,7 @@ def index():
 def create():
     form = SchemeForm()
     if form.validate_on_submit():
-        scheme = services.save_scheme(form)
+        scheme = services.save_scheme(form, by=current_user)
         db.session.commit()
         flash(f"Scheme “{scheme.name}” created.", "success")
         return redirect(url_for("schemes.show", slug=scheme.slug))
@@ -47,7 +47,7 @@ def edit(slug):
     scheme = services.get_scheme_or_404(slug, for_=current_user)
     form = SchemeForm(scheme=scheme)
     if form.validate_on_submit():
-        services.save_scheme(form, scheme)
+        services.save_scheme(form, scheme, by=current_user)
         db.session.commit()
         flash("Scheme saved.", "success")
         return redirect(url_for("schemes.show", slug=scheme.slug))

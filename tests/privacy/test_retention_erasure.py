@@ -128,7 +128,6 @@ def test_subject_access_export_holds_everything_about_the_person(app, practice_s
     assert record["reflection"].startswith("Preparation")
     assert "author_id" in data["practice_records"]["about_you_via"]
     assert data["memberships"]["rows"][0]["role"] == "trainee"
-    assert "login_attempts" in data  # signed in by username
     assert all(str(practice_scheme.colleague.username) not in json.dumps(rows)
                for rows in data.values())
     # The supervisor's export lists the record as their part, without its reflection.
@@ -213,7 +212,8 @@ def test_record_of_processing_is_generated_from_models_and_policy(app, make_user
     assert "practice_records" in page
     assert "supervision_sessions" in page
     assert "removed 6 years after sign-off" in page  # from courses/policy.yaml
-    assert "Deleted after 90 days." in page  # login attempts
+    assert "Deleted 90 days after sending." in page  # sent emails, from courses/policy.yaml
+    assert "Expire on their own after the throttling window" in page  # sign-in counters
     assert "password_hash" not in page
     assert login_as(app, make_user()).get("/admin/privacy").status_code == 403
 
