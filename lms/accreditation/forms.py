@@ -33,6 +33,7 @@ class RegisterSearchForm(FlaskForm):
 
 
 class PasteCredentialForm(FlaskForm):
-    token = TextAreaField("Credential", validators=[
-        DataRequired("Paste the credential (the long text starting with “ey”)."),
+    token = TextAreaField("Certificate number or credential", validators=[
+        DataRequired("Type the certificate number, or paste the credential (the long text "
+                     "starting with “ey”)."),
         Length(max=20_000, message="That is far longer than any credential.")])

@@ -1,48 +1,164 @@
-"""Proof for third parties: the certificate PDF and the signed Open Badges credential."""
+"""Proof for third parties: the certificate PDF and the signed Open Badges credential of
+an accreditation record, and the public documents they point to (issuer Profile,
+Achievement). Every absolute URL comes from configuration (LMS_BASE_URL), never from
+the request's Host header: a spoofed Host must not produce a genuinely signed
+credential pointing at another site.
+"""
 
+import hashlib
+import hmac
 from datetime import UTC, datetime, time
-from pathlib import Path
 
-from flask import current_app, url_for
+from flask import current_app
 
+from lms import clock
+from lms.accreditation import signing_keys, status_list
 from lms.accreditation.certificate import render_certificate
-from lms.accreditation.credentials import KeyRing, build_credential, sign_credential
+from lms.accreditation.credentials import build_credential, sign_credential
+from lms.accreditation.models import AccreditationRecord
 from lms.accreditation.standards import load_standards
 
-
-def keyring(app=None) -> KeyRing:
-    app = app or current_app
-    ring = app.extensions.get("lms.keyring")
-    if ring is None:
-        folder = Path(app.config.get("SIGNING_KEYS_DIR") or app.instance_path)
-        ring = KeyRing.load(folder, app.config.get("SIGNING_KEY_PEM"))
-        app.extensions["lms.keyring"] = ring
-    return ring
+#: Used when LMS_BASE_URL is unset outside production (development and tests).
+DEVELOPMENT_BASE_URL = "http://localhost:5000"
+#: OB 3.0 achievementType for an accreditation level: time-limited, renewable, assessed
+#: against published standards (OB 3.0 §B.3.2 AchievementType enumeration).
+ACHIEVEMENT_TYPE = "Certification"
+CRITERIA = ("Met the accreditation standards for this level, assessed by an independent "
+            "assessor against evidence of training, observed practice, supervision and CPD.")
 
 
-def certificate_pdf(record) -> bytes:
+def base_url() -> str:
+    configured = (current_app.config.get("LMS_BASE_URL") or "").strip().rstrip("/")
+    if configured:
+        return configured
+    if current_app.config.get("LMS_ENV") == "production":
+        raise RuntimeError("LMS_BASE_URL must be set in production: credentials and "
+                           "certificates carry absolute addresses.")
+    return DEVELOPMENT_BASE_URL
+
+
+def absolute_url(path: str) -> str:
+    return base_url() + path
+
+
+def absolute_for(endpoint: str, **values) -> str:
+    """url_for with the configured base instead of the request's scheme and host (and
+    usable outside a request)."""
+    return absolute_url(current_app.url_map.bind("configured.invalid").build(endpoint,
+                                                                             values))
+
+
+def issuer_id() -> str:
+    return absolute_for("public.issuer")
+
+
+def credential_refusal(record: AccreditationRecord) -> str | None:
+    """Why no certificate or credential can be issued for the record now (None: it can)."""
+    if record.valid:
+        return None
+    return (f"This accreditation is {record.status}: a certificate or credential is only "
+            "issued while it is valid.")
+
+
+def verify_url(record: AccreditationRecord) -> str:
+    return absolute_for("public.verify", public_id=record.public_id)
+
+
+def certificate_pdf(record: AccreditationRecord) -> bytes:
+    if credential_refusal(record):
+        raise ValueError(credential_refusal(record))
     return render_certificate(
         holder_name=record.holder.display_name, level_name=record.level_name,
         identifier=record.public_id, issued_on=record.issued_on, expires_on=record.expires_on,
-        issuer_name=current_app.config["ISSUER_NAME"],
-        verify_url=url_for("public.verify", public_id=record.public_id, _external=True))
+        issuer_name=current_app.config["ISSUER_NAME"], verify_url=verify_url(record))
 
 
-def signed_credential(record, app=None) -> str:
-    level = load_standards().levels.get(record.level_key)
-    base = url_for("main.index", _external=True).rstrip("/")
-    credential = build_credential(
-        credential_id=url_for("public.verify", public_id=record.public_id, _external=True),
-        issuer_id=f"{base}/issuer", issuer_name=current_app.config["ISSUER_NAME"],
-        issuer_url=base + "/", holder_name=record.holder.display_name,
-        achievement_id=f"{base}/accreditation/levels/{record.level_key}",
-        achievement_name=record.level_name,
-        achievement_description=level.summary if level else record.level_name,
-        criteria_narrative="Met the accreditation standards for this level, assessed by an "
-        "independent assessor against evidence of training, observed practice, supervision "
-        "and CPD.",
-        valid_from=datetime.combine(record.issued_on, time.min, tzinfo=UTC),
+def issuer_profile() -> dict:
+    """The issuer's OB 3.0 Profile (§B.2.7), as embedded in credentials and served at its
+    id. It names where its public keys are published."""
+    return {"id": issuer_id(), "type": ["Profile"],
+            "name": current_app.config["ISSUER_NAME"], "url": absolute_url("/")}
+
+
+def achievement(level_key: str, level_name: str) -> dict:
+    """The OB 3.0 Achievement (§B.1.3) of an accreditation level."""
+    level = load_standards().levels.get(level_key)
+    return {
+        "id": absolute_for("public.achievement", level_key=level_key),
+        "type": ["Achievement"],
+        "achievementType": ACHIEVEMENT_TYPE,
+        "name": level_name,
+        "description": level.summary if level else level_name,
+        "criteria": {"id": absolute_for("public.achievement", level_key=level_key),
+                     "narrative": CRITERIA},
+        "image": {"id": absolute_for("public.achievement_image", level_key=level_key),
+                  "type": "Image", "caption": f"{level_name} badge"},
+        "creator": issuer_profile(),
+    }
+
+
+def renewals(record: AccreditationRecord) -> list[datetime]:
+    """When the record was renewed (a renewal is the history entry that keeps the status)."""
+    return [change.changed_at for change in record.history
+            if change.from_status is not None and change.from_status == change.to_status]
+
+
+def credential_version(record: AccreditationRecord) -> tuple[int, datetime]:
+    """(version, validFrom): each renewal is a new version of the credential."""
+    awarded = datetime.combine(record.issued_on, time.min, tzinfo=UTC)
+    renewed = renewals(record)
+    return 1 + len(renewed), max([awarded, *renewed]).replace(microsecond=0)
+
+
+def _subject_identifiers(record: AccreditationRecord) -> list[dict]:
+    """OB 3.0 IdentityObjects (§B.1.4): the certificate number anyone can check, and the
+    holder's email salted and hashed, so a wallet can match it without revealing it."""
+    identifiers = [{"type": "IdentityObject", "identityType": "identifier", "hashed": False,
+                    "identityHash": record.public_id}]
+    email = (record.holder.email or "").strip().lower()
+    if email:
+        salt = hmac.new(current_app.config["SECRET_KEY"].encode(), record.public_id.encode(),
+                        hashlib.sha256).hexdigest()[:16]
+        digest = hashlib.sha256((email + salt).encode()).hexdigest()
+        identifiers.append({"type": "IdentityObject", "identityType": "emailAddress",
+                            "hashed": True, "identityHash": f"sha256${digest}", "salt": salt})
+    return identifiers
+
+
+def status_entry(record: AccreditationRecord) -> dict:
+    """The credential's BitstringStatusListEntry. OB 3.0 allows one credentialStatus
+    (§B.1.1, multiplicity 0..1), so the credential names its revocation entry; the
+    suspension list at the same URL pattern uses the same index."""
+    entry = status_list.entry_for(record)
+    list_url = status_list_url("revocation", entry.list_number)
+    return {"id": f"{list_url}#{entry.position}", "type": "BitstringStatusListEntry",
+            "statusPurpose": "revocation", "statusListIndex": str(entry.position),
+            "statusListCredential": list_url}
+
+
+def status_list_url(purpose: str, number: int) -> str:
+    return absolute_for("public.status_list_credential", purpose=purpose, number=number)
+
+
+def credential_for(record: AccreditationRecord) -> dict:
+    version, valid_from = credential_version(record)
+    return build_credential(
+        credential_id=absolute_for("public.credential_version", public_id=record.public_id,
+                                   version=version),
+        issuer=issuer_profile(), subject_identifiers=_subject_identifiers(record),
+        holder_name=record.holder.display_name,
+        achievement=achievement(record.level_key, record.level_name),
+        awarded=datetime.combine(record.issued_on, time.min, tzinfo=UTC),
+        valid_from=valid_from,
         valid_until=datetime.combine(record.expires_on, time.max.replace(microsecond=0),
                                      tzinfo=UTC),
-        status_url=url_for("public.api_verify", public_id=record.public_id, _external=True))
-    return sign_credential(keyring(app), credential)
+        status=status_entry(record))
+
+
+def signed_credential(record: AccreditationRecord) -> str:
+    """The record's credential as a VC-JWT. Refuses a record that is not valid."""
+    refusal = credential_refusal(record)
+    if refusal:
+        raise ValueError(refusal)
+    return sign_credential(signing_keys.current_key(), credential_for(record),
+                           now=clock.utcnow())

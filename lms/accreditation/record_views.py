@@ -1,14 +1,13 @@
 """An accreditation record: its page, lifecycle actions, certificate and credential."""
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from lms import access
-from lms.accreditation import lifecycle, services
+from lms.accreditation import issuing, lifecycle, services
 from lms.accreditation.forms import LifecycleForm
-from lms.accreditation.issuing import certificate_pdf, signed_credential
 from lms.accreditation.models import AccreditationRecord, StatusChange
 from lms.extensions import db
 from lms.people.services import can_manage_person
@@ -36,8 +35,8 @@ def show(public_id):
     record = get_record_or_404(public_id, for_=current_user)
     return render_template("accreditation/record.html", record=record, form=LifecycleForm(),
                            actions=lifecycle.allowed_actions(record, current_user),
-                           verify_url=url_for("public.verify", public_id=record.public_id,
-                                              _external=True))
+                           verify_url=issuing.verify_url(record),
+                           credential_refusal=issuing.credential_refusal(record))
 
 
 @bp.route("/<public_id>/<action>", methods=["POST"])
@@ -65,10 +64,11 @@ def act(public_id, action):
 @access.signed_in
 def certificate(public_id):
     record = get_record_or_404(public_id, for_=current_user)
-    if not record.valid:
-        flash("A certificate is only available while the accreditation is valid.", "error")
+    refusal = issuing.credential_refusal(record)
+    if refusal:
+        flash(refusal, "error")
         return redirect(url_for("records.show", public_id=public_id))
-    return Response(certificate_pdf(record), mimetype="application/pdf", headers={
+    return Response(issuing.certificate_pdf(record), mimetype="application/pdf", headers={
         "Content-Disposition": f"attachment; filename=accreditation-{public_id}.pdf"})
 
 
@@ -78,6 +78,11 @@ def credential(public_id):
     record = get_record_or_404(public_id, for_=current_user)
     if record.holder_id != current_user.id and not current_user.is_admin:
         abort(404)
-    token = signed_credential(record, current_app)
+    refusal = issuing.credential_refusal(record)
+    if refusal:
+        flash(refusal, "error")
+        return redirect(url_for("records.show", public_id=public_id))
+    token = issuing.signed_credential(record)
+    db.session.commit()  # a first signing key or status list index, if this created one
     return Response(token, mimetype="application/jwt", headers={
         "Content-Disposition": f"attachment; filename=accreditation-{public_id}.jwt"})

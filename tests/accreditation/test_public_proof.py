@@ -84,17 +84,23 @@ def test_verification_page_and_api_show_status_without_case_data(app, people, gi
     api = client.get(f"/api/v1/verify/{record.public_id}").json
     assert api["status"] == "active" and api["valid"] is True
     assert set(api) == {"found", "identifier", "holder", "level", "status", "valid",
-                        "issued_on", "expires_on", "issuer"}
+                        "verdict", "status_since", "issued_on", "expires_on", "issuer",
+                        "checked_at"}
     login(app, people.admin).post(f"/accreditation/records/{record.public_id}/revoke",
-                                  data={"reason": "Breach."})
-    assert "✗ Not valid: revoked" in client.get(f"/verify/{record.public_id}").get_data(
-        as_text=True)
-    assert client.get(f"/api/v1/verify/{record.public_id}").json["status"] == "revoked"
+                                  data={"reason": "Breach of the code of practice."})
+    page = client.get(f"/verify/{record.public_id}").get_data(as_text=True)
+    today = clock.utcnow().date()
+    assert "✗ Not valid" in page
+    assert f"Not valid: accreditation revoked on {today.day} {today:%B %Y}." in page
+    assert "Checked at" in page and "Breach" not in page
+    api = client.get(f"/api/v1/verify/{record.public_id}").json
+    assert api["status"] == "revoked" and api["valid"] is False
+    assert api["status_since"] == today.isoformat() and api["checked_at"]
 
 
 def test_unknown_identifiers_get_a_clear_answer(client):
     response = client.get("/verify/NOPE-NOPE-NOPE-NOPE")
-    assert response.status_code == 404 and "No accreditation has the identifier" in \
+    assert response.status_code == 404 and "No accreditation has the certificate number" in \
         response.get_data(as_text=True)
     assert client.get("/verify/" + "x" * 500).status_code == 404
     api = client.get("/api/v1/verify/NOPE")
@@ -107,19 +113,19 @@ def test_credential_verifies_with_jwcrypto_against_published_jwks(app, people, g
     token = login(app, people.practitioner).get(
         f"/accreditation/records/{record.public_id}/credential.jwt").get_data(as_text=True)
     keyset = jwk.JWKSet.from_json(json.dumps(client.get("/.well-known/jwks.json").json))
-    claims = json.loads(jwt.JWT(jwt=token, key=keyset).claims)
-    credential = claims["vc"]
+    credential = json.loads(jwt.JWT(jwt=token, key=keyset).claims)
     assert "OpenBadgeCredential" in credential["type"]
     assert credential["credentialSubject"]["achievement"]["name"] == "Foundation practitioner"
-    assert credential["credentialStatus"]["id"].endswith(f"/api/v1/verify/{record.public_id}")
+    assert credential["credentialStatus"]["type"] == "BitstringStatusListEntry"
     assert credential["validUntil"].startswith(record.expires_on.isoformat())
     # the paste form: genuine, then revoked, then tampered
     page = client.post("/verify", data={"token": token}).get_data(as_text=True)
-    assert "The signature is genuine." in page and "Current status: active." in page
+    assert "The signature is genuine." in page and "✓ Valid" in page
     login(app, people.admin).post(f"/accreditation/records/{record.public_id}/revoke",
                                   data={"reason": "Breach."})
     page = client.post("/verify", data={"token": token}).get_data(as_text=True)
-    assert "Current status: revoked." in page
+    assert "✗ Not valid" in page and "accreditation revoked on" in page
+    assert "Checked at" in page
     header, payload, signature = token.split(".")
     tampered = ".".join([header, payload[:-4] + ("AAAA" if payload[-4:] != "AAAA" else "BBBB"),
                          signature])

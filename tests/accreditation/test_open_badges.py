@@ -1,0 +1,386 @@
+"""Open Badges 3.0 conformance and public status, through the HTTP interface: every
+issued credential validates against the official OB 3.0 AchievementCredential JSON
+Schema (bundled in tests/accreditation/standards) and verifies with an independent JOSE
+library (jwcrypto) against what the app publishes."""
+
+import base64
+import contextlib
+import gzip
+import json
+import re
+import zlib
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from jsonschema import Draft201909Validator
+from jwcrypto import jwk, jwt
+from sqlalchemy import select
+
+from lms import clock, create_app
+from lms.accreditation import lifecycle
+from lms.accreditation.models import AccreditationRecord
+from lms.accreditation.status_list import LIST_SIZE, StatusListEntry
+from lms.extensions import db
+from tests.accreditation.conftest import login
+from tests.accreditation.test_accreditation_flow import _record, issue
+
+BASE = "https://lms.example.org"
+SCHEMA = json.loads((Path(__file__).parent / "standards"
+                     / "ob_v3p0_achievementcredential_schema.json").read_text())
+JWT_CLAIMS = ("iss", "jti", "sub", "nbf", "exp", "iat")
+
+
+@pytest.fixture(autouse=True)
+def base_url(app, monkeypatch):
+    monkeypatch.setitem(app.config, "LMS_BASE_URL", BASE + "/")
+
+
+def fetch_path(url):
+    assert url.startswith(BASE + "/"), url
+    return url[len(BASE):]
+
+
+def download(app, user, public_id):
+    return login(app, user).get(f"/accreditation/records/{public_id}/credential.jwt")
+
+
+def open_token(client, token):
+    """Verify with jwcrypto against the published JWKS; the credential and the header."""
+    keyset = jwk.JWKSet.from_json(client.get("/.well-known/jwks.json").get_data(as_text=True))
+    checked = jwt.JWT(jwt=token, key=keyset)
+    return json.loads(checked.claims), json.loads(checked.header)
+
+
+def credential_of(claims):
+    return {name: value for name, value in claims.items() if name not in JWT_CLAIMS}
+
+
+def assert_conforms(credential):
+    validator = Draft201909Validator(SCHEMA, format_checker=Draft201909Validator.FORMAT_CHECKER)
+    errors = sorted(validator.iter_errors(credential), key=str)
+    assert not errors, [error.message for error in errors]
+
+
+@pytest.fixture
+def record(app, people, give_evidence, make_assessor):
+    return issue(app, people, give_evidence, make_assessor)
+
+
+def test_issued_credential_is_an_ob3_vc_jwt_that_validates_against_the_schema(
+        app, people, record, client):
+    response = download(app, people.practitioner, record.public_id)
+    assert response.status_code == 200 and response.mimetype == "application/jwt"
+    claims, header = open_token(client, response.get_data(as_text=True))
+    credential = credential_of(claims)
+
+    assert_conforms(credential)
+    # OB 3.0 §8.2.3 header; §8.2.4 claims mirror the credential (no "vc" wrapper).
+    assert header["alg"] == "RS256" and header["typ"] == "JWT"
+    assert header["kid"].startswith(f"{BASE}/keys/")
+    assert "vc" not in claims
+    assert claims["iss"] == credential["issuer"]["id"] == f"{BASE}/issuer"
+    assert claims["jti"] == credential["id"] == f"{BASE}/credentials/{record.public_id}/v1"
+    assert claims["nbf"] == int(clock.utcnow().replace(hour=0, minute=0, second=0,
+                                                       microsecond=0).timestamp())
+    assert claims["exp"] > claims["iat"] >= claims["nbf"]
+    assert "sub" not in claims and "id" not in credential["credentialSubject"]
+    subject = credential["credentialSubject"]
+    assert {"type": "IdentityObject", "identityType": "identifier", "hashed": False,
+            "identityHash": record.public_id} in subject["identifier"]
+    achievement = subject["achievement"]
+    assert achievement["achievementType"] == "Certification"
+    assert achievement["image"]["type"] == "Image"
+    assert credential["awardedDate"] == credential["validFrom"]
+    assert credential["credentialSchema"] == [{
+        "id": SCHEMA["$id"], "type": "1EdTechJsonSchemaValidator2019"}]
+    status = credential["credentialStatus"]
+    assert status["type"] == "BitstringStatusListEntry"
+    assert status["statusPurpose"] == "revocation"
+    assert status["statusListCredential"] == f"{BASE}/status/revocation/1"
+    assert 0 <= int(status["statusListIndex"]) < LIST_SIZE
+    assert "RJ-T-" not in json.dumps(credential)
+
+
+def test_kid_image_profile_and_achievement_dereference(app, people, record, client):
+    token = download(app, people.practitioner, record.public_id).get_data(as_text=True)
+    claims, header = open_token(client, token)
+    credential = credential_of(claims)
+
+    key = client.get(fetch_path(header["kid"]), headers={"Accept": "application/json"})
+    assert key.status_code == 200 and key.json["kid"] == header["kid"]
+    assert "d" not in key.json and key.json["kty"] == "RSA"
+    assert json.loads(jwt.JWT(jwt=token, key=jwk.JWK(**key.json)).claims)["jti"]
+
+    profile = client.get("/issuer", headers={"Accept": "application/ld+json"})
+    assert profile.mimetype == "application/ld+json"
+    assert profile.json["id"] == credential["issuer"]["id"]
+    assert profile.json["type"] == ["Profile"] and profile.json["@context"][0].endswith("v2")
+    assert profile.json["jwks_uri"] == f"{BASE}/.well-known/jwks.json"
+    html = client.get("/issuer", headers={"Accept": "text/html"})
+    assert html.mimetype == "text/html" and "Public signing keys" in html.get_data(as_text=True)
+
+    achievement = credential["credentialSubject"]["achievement"]
+    served = client.get(fetch_path(achievement["id"]), headers={"Accept": "application/json"})
+    assert {k: v for k, v in served.json.items() if k != "@context"} == achievement
+    assert "Foundation practitioner" in client.get(fetch_path(achievement["id"])).get_data(
+        as_text=True)
+    image = client.get(fetch_path(achievement["image"]["id"]))
+    assert image.mimetype == "image/svg+xml" and b"Foundation" in image.data
+    assert client.get("/accreditation/levels/no-such-level").status_code == 404
+
+
+@pytest.mark.parametrize("path", ["/.well-known/jwks.json", "/issuer",
+                                  "/accreditation/levels/foundation"])
+def test_public_documents_are_cors_enabled_and_cacheable(client, path):
+    response = client.get(path, headers={"Accept": "application/json"})
+    assert response.status_code == 200
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+    assert "max-age=" in response.headers["Cache-Control"]
+    assert "Accept" in response.headers["Vary"]
+    again = client.get(path, headers={"Accept": "application/json",
+                                      "If-None-Match": response.headers["ETag"]})
+    assert again.status_code == 304
+
+
+# --- issue 10: no proof for a record that is not valid; no Host header ------------------
+
+@pytest.mark.parametrize("how", ["suspend", "revoke", "withdraw", "lapse"])
+def test_no_credential_or_certificate_for_a_record_that_is_not_valid(
+        app, people, record, how):
+    admin, holder = login(app, people.admin), login(app, people.practitioner)
+    if how == "lapse":
+        with app.app_context():
+            lifecycle.sweep(record.expires_on + timedelta(days=1))
+            db.session.commit()
+    else:
+        actor = holder if how == "withdraw" else admin
+        actor.post(f"/accreditation/records/{record.public_id}/{how}", data={"reason": "x"})
+    status = _record(app, id=record.id).status
+    assert status != "active"
+    for path in ("credential.jwt", "certificate.pdf"):
+        response = holder.get(f"/accreditation/records/{record.public_id}/{path}",
+                              follow_redirects=True)
+        page = response.get_data(as_text=True)
+        assert response.mimetype == "text/html" and not page.startswith("ey")
+        assert f"This accreditation is {status}: a certificate or credential is only " \
+               "issued while it is valid." in page
+    page = holder.get(f"/accreditation/records/{record.public_id}").get_data(as_text=True)
+    assert "Download digital credential" not in page and "Download certificate" not in page
+
+
+def _inflate_pdf(data: bytes) -> str:
+    text = data.decode("latin-1")
+    for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", data, re.S):
+        with contextlib.suppress(zlib.error):
+            text += zlib.decompress(stream).decode("latin-1")
+    return text
+
+
+def test_a_spoofed_host_header_never_reaches_credentials_or_certificates(
+        app, people, record, client):
+    evil = "http://evil.example"
+    holder = app.test_client()
+    assert holder.post("/login", base_url=evil, data={
+        "username": people.practitioner.username,
+        "password": people.practitioner.password}).status_code == 302
+    headers = {"X-Forwarded-Host": "evil.example"}
+    url = f"/accreditation/records/{record.public_id}"
+    response = holder.get(f"{url}/credential.jwt", base_url=evil, headers=headers)
+    claims, header = open_token(client, response.get_data(as_text=True))
+    assert "evil" not in json.dumps([claims, header]) and BASE in claims["iss"]
+    pdf = holder.get(f"{url}/certificate.pdf", base_url=evil, headers=headers)
+    assert pdf.mimetype == "application/pdf"
+    text = _inflate_pdf(pdf.data)
+    assert "evil" not in text and "lms.example.org/verify" in text
+    page = holder.get(url, base_url=evil, headers=headers).get_data(as_text=True)
+    assert record.public_id in page and "evil" not in page
+    for path in ("/.well-known/jwks.json", "/issuer", "/status/revocation/1"):
+        assert b"evil" not in client.get(path, base_url=evil, headers={
+            **headers, "Accept": "application/json"}).data
+
+
+# --- status lists -----------------------------------------------------------------------
+
+def status_bit(client, purpose, index):
+    response = client.get(f"/status/{purpose}/1")
+    assert response.status_code == 200 and response.mimetype == "application/jwt"
+    claims, _ = open_token(client, response.get_data(as_text=True))
+    subject = claims["credentialSubject"]
+    assert claims["type"] == ["VerifiableCredential", "BitstringStatusListCredential"]
+    assert claims["id"] == f"{BASE}/status/{purpose}/1" and claims["iss"] == f"{BASE}/issuer"
+    assert subject["type"] == "BitstringStatusList" and subject["statusPurpose"] == purpose
+    encoded = subject["encodedList"]
+    assert encoded[0] == "u"  # multibase base64url, no padding
+    data = encoded[1:]
+    bits = gzip.decompress(base64.urlsafe_b64decode(data + "=" * (-len(data) % 4)))
+    assert len(bits) * 8 == LIST_SIZE
+    return bool(bits[index // 8] & (0x80 >> (index % 8)))
+
+
+def test_status_lists_flip_with_every_lifecycle_change(app, people, record, client):
+    token = download(app, people.practitioner, record.public_id).get_data(as_text=True)
+    index = int(credential_of(open_token(client, token)[0])["credentialStatus"][
+        "statusListIndex"])
+    admin, holder = login(app, people.admin), login(app, people.practitioner)
+    url = f"/accreditation/records/{record.public_id}"
+    expected = [  # (client, action, revoked bit, suspended bit)
+        (holder, "withdraw", False, True), (holder, "return", False, False),
+        (admin, "suspend", False, True), (admin, "reinstate", False, False),
+        (admin, "revoke", True, False),
+    ]
+    assert (status_bit(client, "revocation", index),
+            status_bit(client, "suspension", index)) == (False, False)
+    for actor, action, revoked, suspended in expected:
+        assert actor.post(f"{url}/{action}", data={"reason": "x"}).status_code == 302
+        assert (status_bit(client, "revocation", index),
+                status_bit(client, "suspension", index)) == (revoked, suspended), action
+    answer = client.post("/api/v1/verify", data=token,
+                         headers={"Content-Type": "application/jwt"}).json
+    assert answer["status"]["revoked"] is True and answer["valid"] is False
+
+
+def test_lapsing_sets_the_suspension_bit(app, people, record, client):
+    token = download(app, people.practitioner, record.public_id).get_data(as_text=True)
+    index = int(credential_of(open_token(client, token)[0])["credentialStatus"][
+        "statusListIndex"])
+    with app.app_context():
+        lifecycle.sweep(record.expires_on + timedelta(days=1))
+        db.session.commit()
+    assert status_bit(client, "suspension", index) is True
+    assert status_bit(client, "revocation", index) is False
+
+
+def test_status_lists_are_cacheable_cors_enabled_and_404_beyond_the_last(client):
+    response = client.get("/status/revocation/1")
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+    assert response.headers["Cache-Control"] == "public, max-age=300"
+    etag = response.headers["ETag"]
+    assert client.get("/status/revocation/1", headers={"If-None-Match": etag}
+                      ).status_code == 304
+    assert client.get("/status/suspension/1", headers={"If-None-Match": etag}
+                      ).status_code == 200  # another list, another tag
+    assert client.get("/status/revocation/2").status_code == 404
+    assert client.get("/status/other/1").status_code == 404
+
+
+def test_status_list_indexes_are_random_not_in_issue_order(app, people):
+    with app.app_context():
+        version = _record_version(app)
+        today = clock.utcnow().date()
+        records = [AccreditationRecord(
+            public_id=f"RAND-{n:04d}-AAAA-BBBB", holder_id=people.practitioner.id,
+            level_key="foundation", level_name="Foundation practitioner",
+            standard_version_id=version, issued_on=today,
+            expires_on=today + timedelta(days=300), status="active", decision={})
+            for n in range(40)]
+        db.session.add_all(records)
+        db.session.flush()
+        for record in records:
+            lifecycle.change(record, "suspended", actor=None, reason="x")
+        positions = [db.session.scalar(select(StatusListEntry.position).where(
+            StatusListEntry.record_id == record.id)) for record in records]
+    assert len(set(positions)) == 40
+    assert positions != sorted(positions)
+    assert max(positions) - min(positions) > 1000
+
+
+def _record_version(app):
+    from lms.accreditation.models import StandardVersion
+    version = db.session.scalar(select(StandardVersion))
+    if version is None:
+        version = StandardVersion(content_hash="r" * 64, levels={})
+        db.session.add(version)
+        db.session.flush()
+    return version.id
+
+
+# --- renewal ------------------------------------------------------------------------------
+
+def test_renewal_issues_a_new_version_keeping_the_award_date(app, people, record, client):
+    first = credential_of(open_token(client, download(
+        app, people.practitioner, record.public_id).get_data(as_text=True))[0])
+    login(app, people.admin).post(f"/accreditation/records/{record.public_id}/renew",
+                                  data={"reason": "Annual."})
+    renewed = credential_of(open_token(client, download(
+        app, people.practitioner, record.public_id).get_data(as_text=True))[0])
+    assert_conforms(renewed)
+    assert renewed["awardedDate"] == first["awardedDate"]
+    assert renewed["validFrom"] > first["validFrom"]
+    assert renewed["validUntil"] > first["validUntil"]
+    assert renewed["id"].endswith("/v2") and first["id"].endswith("/v1")
+    assert renewed["credentialStatus"] == first["credentialStatus"]
+
+
+# --- checking credentials ---------------------------------------------------------------
+
+def test_json_verification_endpoint(app, people, record, client):
+    token = download(app, people.practitioner, record.public_id).get_data(as_text=True)
+    raw = client.post("/api/v1/verify", data=token, headers={"Content-Type": "application/jwt"})
+    assert raw.status_code == 200 and raw.headers["Access-Control-Allow-Origin"] == "*"
+    answer = raw.json
+    assert answer["valid"] is True and answer["signature"] == {"valid": True}
+    assert answer["status"]["revoked"] is False and answer["status"]["suspended"] is False
+    assert answer["record"]["identifier"] == record.public_id and answer["checked_at"]
+    wrapped = client.post("/api/v1/verify", json={"credential": token})
+    assert wrapped.json["valid"] is True
+    login(app, people.admin).post(f"/accreditation/records/{record.public_id}/suspend",
+                                  data={"reason": "Complaint under review."})
+    suspended = client.post("/api/v1/verify", json={"credential": token}).json
+    assert suspended["valid"] is False and suspended["status"]["suspended"] is True
+    assert any("suspended since" in reason for reason in suspended["reasons"])
+    assert "Complaint" not in json.dumps(suspended)
+    forged = client.post("/api/v1/verify", data=token[:-6] + "AAAAAA")
+    assert forged.status_code == 422 and forged.json["signature"]["valid"] is False
+    assert "not a genuine credential" in forged.json["reasons"][0]
+    for junk in (b"", b"{", b'{"credential": 7}', b"\xff" * 10, b"x" * 50_000):
+        assert client.post("/api/v1/verify", data=junk).status_code == 422
+    preflight = client.options("/api/v1/verify")
+    assert preflight.status_code == 204
+    assert preflight.headers["Access-Control-Allow-Origin"] == "*"
+
+
+def test_withdrawn_reads_differently_from_revoked(app, people, record, client):
+    login(app, people.practitioner).post(
+        f"/accreditation/records/{record.public_id}/withdraw", data={"reason": "Leave."})
+    page = client.get(f"/verify/{record.public_id}").get_data(as_text=True)
+    assert "Not valid at present: temporarily withdrawn since" in page
+    assert "not a sanction" in page and "revoked" not in page
+    login(app, people.admin).post(f"/accreditation/records/{record.public_id}/revoke",
+                                  data={"reason": "x"})
+    page = client.get(f"/verify/{record.public_id}").get_data(as_text=True)
+    assert "accreditation revoked on" in page and "withdrawn since" not in page
+
+
+@pytest.mark.parametrize("typed", ["{id}", "{compact}", "{lower}", " {spaced} "])
+def test_certificate_number_works_in_the_verify_box(record, client, typed):
+    public_id = record.public_id
+    text = typed.format(id=public_id, compact=public_id.replace("-", ""),
+                        lower=public_id.lower(), spaced=public_id.replace("-", " "))
+    response = client.post("/verify", data={"token": text}, follow_redirects=True)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and "✓ Valid" in page and public_id in page
+    assert client.get(f"/verify/{public_id.replace('-', '').lower()}").status_code == 200
+
+
+def test_rotation_reaches_another_app_instance_at_once(app, people, record, client):
+    """Two app instances (two workers, two servers) sharing one database."""
+    other = create_app({"ENV": "testing",
+                        "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+                        "LMS_BASE_URL": BASE})
+    try:
+        old = download(app, people.practitioner, record.public_id).get_data(as_text=True)
+        old_kid = open_token(client, old)[1]["kid"]
+        assert "new signing key" in other.test_cli_runner().invoke(
+            args=["accreditation", "rotate-key"]).output
+        new = download(app, people.practitioner, record.public_id).get_data(as_text=True)
+        new_kid = open_token(client, new)[1]["kid"]
+        assert new_kid != old_kid
+        published = [key["kid"] for key in
+                     other.test_client().get("/.well-known/jwks.json").json["keys"]]
+        assert published == [new_kid, old_kid]  # current first, retired still listed
+        for token in (old, new):
+            assert other.test_client().post("/api/v1/verify", data=token).json["valid"]
+    finally:
+        with other.app_context():
+            db.engine.dispose()
