@@ -384,3 +384,16 @@ def test_rotation_reaches_another_app_instance_at_once(app, people, record, clie
     finally:
         with other.app_context():
             db.engine.dispose()
+
+
+def test_demo_has_a_revoked_and_a_suspended_record_the_status_lists_report(app, runner,
+                                                                           client):
+    assert runner.invoke(args=["demo", "load"]).exit_code == 0
+    for status, purpose, other in (("revoked", "revocation", "suspension"),
+                                   ("suspended", "suspension", "revocation")):
+        with app.app_context():
+            record = db.session.scalar(select(AccreditationRecord).filter_by(status=status))
+            position = db.session.scalar(select(StatusListEntry.position).where(
+                StatusListEntry.record_id == record.id))
+        assert status_bit(client, purpose, position) is True
+        assert status_bit(client, other, position) is False
