@@ -21,3 +21,12 @@ def rotate_key():
     key = signing_keys.rotate()
     db.session.commit()
     click.echo(f"new signing key: {key.kid} (previous keys stay in the JWKS)")
+
+
+@accreditation_cli.command("import-legacy-keys")
+@click.argument("folder", type=click.Path(exists=True, file_okay=False))
+def import_legacy_keys(folder):
+    """Publish the keys of instance/signing-keys/ (earlier releases) as retired keys."""
+    added = signing_keys.import_legacy_keys(folder)
+    db.session.commit()
+    click.echo(f"{len(added)} earlier key(s) published: {', '.join(added) or 'none new'}")

@@ -192,3 +192,24 @@ def find(kid: str) -> Key | None:
     thumb = kid.rstrip("/").rsplit("/", 1)[-1]
     row = db.session.scalar(select(SigningKey).where(SigningKey.kid == thumb))
     return _key(row) if row is not None else None
+
+
+def import_legacy_keys(folder) -> list[str]:
+    """Publish (as retired) the Ed25519 keys earlier releases kept in
+    instance/signing-keys/, so the credentials they signed keep verifying. Only the
+    public parts are stored. Returns the kids added."""
+    from pathlib import Path
+
+    added = []
+    for path in sorted(Path(folder).glob("*.pem")):
+        key = serialization.load_pem_private_key(path.read_bytes(), password=None)
+        if not isinstance(key, ed25519.Ed25519PrivateKey):
+            continue
+        jwk = public_jwk(key.public_key())
+        kid = thumbprint(jwk)[:16]  # earlier releases used the first 16 characters
+        if db.session.scalar(select(SigningKey.id).where(SigningKey.kid == kid)) is None:
+            db.session.add(SigningKey(kid=kid, algorithm="EdDSA", public_jwk=jwk,
+                                      retired_at=clock.utcnow()))
+            added.append(kid)
+    db.session.flush()
+    return added

@@ -397,3 +397,38 @@ def test_demo_has_a_revoked_and_a_suspended_record_the_status_lists_report(app, 
                 StatusListEntry.record_id == record.id))
         assert status_bit(client, purpose, position) is True
         assert status_bit(client, other, position) is False
+
+
+def test_credentials_signed_by_an_earlier_release_still_verify(app, runner, client, tmp_path,
+                                                               record):
+    """Earlier releases signed EdDSA VC-JWTs ({"vc": ...}) with keys kept in files."""
+    import jwt as pyjwt
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from lms.accreditation.signing_keys import public_jwk, thumbprint
+
+    key = Ed25519PrivateKey.generate()
+    (tmp_path / "old.pem").write_bytes(key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption()))
+    kid = thumbprint(public_jwk(key.public_key()))[:16]
+    today = clock.utcnow().replace(hour=0, minute=0, second=0, microsecond=0)
+    credential = {"@context": ["https://www.w3.org/ns/credentials/v2"],
+                  "id": f"http://localhost/verify/{record.public_id}",
+                  "type": ["VerifiableCredential", "OpenBadgeCredential"],
+                  "issuer": {"id": "http://localhost/issuer"},
+                  "validFrom": today.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                  "validUntil": (today + timedelta(days=300)).strftime("%Y-%m-%dT%H:%M:%SZ")}
+    token = pyjwt.encode({"vc": credential, "iss": "http://localhost/issuer",
+                          "jti": credential["id"], "nbf": int(today.timestamp()),
+                          "exp": int((today + timedelta(days=300)).timestamp())},
+                         key, algorithm="EdDSA", headers={"kid": kid})
+    assert client.post("/api/v1/verify", data=token).status_code == 422
+    output = runner.invoke(args=["accreditation", "import-legacy-keys", str(tmp_path)]).output
+    assert kid in output
+    answer = client.post("/api/v1/verify", data=token).json
+    assert answer["signature"]["valid"] is True and answer["valid"] is True
+    assert answer["record"]["identifier"] == record.public_id
+    assert kid in [k["kid"].rsplit("/", 1)[-1] for k in
+                   client.get("/.well-known/jwks.json").json["keys"]]
