@@ -8,13 +8,14 @@ credential pointing at another site.
 import hashlib
 import hmac
 from datetime import UTC, datetime, time
+from urllib.parse import urlsplit
 
 from flask import current_app
 
 from lms import clock
-from lms.accreditation import signing_keys, status_list
+from lms.accreditation import data_integrity, signing_keys, status_list
 from lms.accreditation.certificate import render_certificate
-from lms.accreditation.credentials import build_credential, sign_credential
+from lms.accreditation.credentials import build_credential, iso, sign_credential
 from lms.accreditation.models import AccreditationRecord
 from lms.accreditation.standards import load_standards
 
@@ -73,11 +74,19 @@ def certificate_pdf(record: AccreditationRecord) -> bytes:
         issuer_name=current_app.config["ISSUER_NAME"], verify_url=verify_url(record))
 
 
-def issuer_profile() -> dict:
+def issuer_profile(profile_id: str | None = None) -> dict:
     """The issuer's OB 3.0 Profile (§B.2.7), as embedded in credentials and served at its
-    id. It names where its public keys are published."""
-    return {"id": issuer_id(), "type": ["Profile"],
+    id (the https id for VC-JWT, the did:web id for embedded proofs)."""
+    return {"id": profile_id or issuer_id(), "type": ["Profile"],
             "name": current_app.config["ISSUER_NAME"], "url": absolute_url("/")}
+
+
+def did_web() -> str:
+    """The issuer's did:web, from LMS_BASE_URL (did:web method §3.2: port encoded as
+    %3A, path segments joined by colons). Its DID document is /.well-known/did.json."""
+    parts = urlsplit(base_url())
+    path = ":".join(segment for segment in parts.path.split("/") if segment)
+    return "did:web:" + parts.netloc.replace(":", "%3A") + (":" + path if path else "")
 
 
 def achievement(level_key: str, level_name: str) -> dict:
@@ -140,12 +149,12 @@ def status_list_url(purpose: str, number: int) -> str:
     return absolute_for("public.status_list_credential", purpose=purpose, number=number)
 
 
-def credential_for(record: AccreditationRecord) -> dict:
+def credential_for(record: AccreditationRecord, profile_id: str | None = None) -> dict:
     version, valid_from = credential_version(record)
     return build_credential(
         credential_id=absolute_for("public.credential_version", public_id=record.public_id,
                                    version=version),
-        issuer=issuer_profile(), subject_identifiers=_subject_identifiers(record),
+        issuer=issuer_profile(profile_id), subject_identifiers=_subject_identifiers(record),
         holder_name=record.holder.display_name,
         achievement=achievement(record.level_key, record.level_name),
         awarded=datetime.combine(record.issued_on, time.min, tzinfo=UTC),
@@ -162,3 +171,17 @@ def signed_credential(record: AccreditationRecord) -> str:
         raise ValueError(refusal)
     return sign_credential(signing_keys.current_key(), credential_for(record),
                            now=clock.utcnow())
+
+
+def credential_with_proof(record: AccreditationRecord) -> dict:
+    """The same credential issued by the did:web issuer with an embedded
+    eddsa-rdfc-2022 Data Integrity proof, for wallets that verify only embedded proofs."""
+    refusal = credential_refusal(record)
+    if refusal:
+        raise ValueError(refusal)
+    did = did_web()
+    key = signing_keys.current_key("EdDSA")
+    thumb = key.kid.rsplit("/", 1)[-1]
+    return data_integrity.add_proof(credential_for(record, did), key.private,
+                                    verification_method=f"{did}#{thumb}",
+                                    created=iso(clock.utcnow()))

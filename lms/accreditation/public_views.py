@@ -25,7 +25,7 @@ from flask import (
 from sqlalchemy import select
 
 from lms import access, clock
-from lms.accreditation import issuing, signing_keys, status_list, verification
+from lms.accreditation import data_integrity, issuing, signing_keys, status_list, verification
 from lms.accreditation import register as register_query
 from lms.accreditation.credentials import CONTEXTS, sign_credential
 from lms.accreditation.forms import PasteCredentialForm, RegisterSearchForm
@@ -209,6 +209,30 @@ def _badge_svg(name: str) -> str:
 @public_document(DOCUMENT_MAX_AGE)
 def jwks():
     return _json(signing_keys.jwks(), "application/jwk-set+json")
+
+
+@bp.route("/.well-known/did.json")
+@access.public
+@public_document(DOCUMENT_MAX_AGE)
+def did_document():
+    """The did:web DID document: every published key, current and retired, as an
+    assertion method (Multikey for Ed25519, JsonWebKey for the others)."""
+    did = issuing.did_web()
+    methods = []
+    for row in signing_keys.published_keys():
+        method = {"id": f"{did}#{row.kid}", "controller": did}
+        if row.algorithm == "EdDSA":
+            method.update(type="Multikey", publicKeyMultibase=data_integrity.multikey(
+                signing_keys.public_key_of(row)))
+        else:
+            method.update(type="JsonWebKey", publicKeyJwk=dict(row.public_jwk))
+        methods.append(method)
+    return _json({"@context": ["https://www.w3.org/ns/did/v1",
+                               "https://w3id.org/security/multikey/v1",
+                               "https://w3id.org/security/jwk/v1"],
+                  "id": did, "verificationMethod": methods,
+                  "assertionMethod": [method["id"] for method in methods]},
+                 "application/did+ld+json")
 
 
 @bp.route("/keys/<kid>")

@@ -1,5 +1,7 @@
 """An accreditation record: its page, lifecycle actions, certificate and credential."""
 
+import json
+
 from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
@@ -86,3 +88,22 @@ def credential(public_id):
     db.session.commit()  # a first signing key or status list index, if this created one
     return Response(token, mimetype="application/jwt", headers={
         "Content-Disposition": f"attachment; filename=accreditation-{public_id}.jwt"})
+
+
+@bp.route("/<public_id>/credential.json")
+@access.signed_in
+def credential_json(public_id):
+    """The same credential with an embedded Data Integrity proof (for wallets)."""
+    record = get_record_or_404(public_id, for_=current_user)
+    if record.holder_id != current_user.id and not current_user.is_admin:
+        abort(404)
+    refusal = issuing.credential_refusal(record)
+    if refusal:
+        flash(refusal, "error")
+        return redirect(url_for("records.show", public_id=public_id))
+    document = issuing.credential_with_proof(record)
+    db.session.commit()  # a first signing key or status list index, if this created one
+    return Response(json.dumps(document, ensure_ascii=False, indent=2),
+                    mimetype="application/ld+json", headers={
+                        "Content-Disposition":
+                        f"attachment; filename=accreditation-{public_id}.json"})

@@ -114,6 +114,10 @@ def _register(private_key, *, store_private: bool) -> SigningKey:
     return row
 
 
+def public_key_of(row: SigningKey):
+    return _public_from_jwk(row.public_jwk, row.algorithm)
+
+
 def _key(row: SigningKey, private=None) -> Key:
     return Key(kid=kid_url(row.kid), algorithm=row.algorithm,
                public=_public_from_jwk(row.public_jwk, row.algorithm), private=private)
@@ -134,21 +138,23 @@ def _environment_key():
     return key
 
 
-def current_key() -> Key:
-    """The key that signs now, read from the database on every call (rotation by any
-    instance takes effect at once). Creates the first key if there is none."""
+def current_key(algorithm: str | None = None) -> Key:
+    """The key that signs now (RS256 for VC-JWT unless an environment key is given;
+    "EdDSA" for embedded Data Integrity proofs), read from the database on every call so
+    a rotation by any instance takes effect at once. Creates it if there is none."""
     env_key = _environment_key()
-    if env_key is not None:
+    if env_key is not None and algorithm in (None, algorithm_for(env_key)):
         kid = thumbprint(public_jwk(env_key.public_key()))
         row = db.session.scalar(select(SigningKey).where(SigningKey.kid == kid))
         if row is None:
             row = _register(env_key, store_private=False)
         return _key(row, env_key)
+    wanted = algorithm or "RS256"
     row = db.session.scalar(select(SigningKey).where(
-        SigningKey.retired_at.is_(None), SigningKey.private_key.is_not(None))
-        .order_by(SigningKey.id.desc()).limit(1))
+        SigningKey.retired_at.is_(None), SigningKey.private_key.is_not(None),
+        SigningKey.algorithm == wanted).order_by(SigningKey.id.desc()).limit(1))
     if row is None:
-        return rotate()
+        return _new_key(wanted)
     try:
         pem = _fernet().decrypt(row.private_key.encode())
     except InvalidToken:
@@ -159,15 +165,23 @@ def current_key() -> Key:
     return _key(row, serialization.load_pem_private_key(pem, password=None))
 
 
+def _new_key(algorithm: str) -> Key:
+    if algorithm == "EdDSA":
+        private_key = ed25519.Ed25519PrivateKey.generate()
+    else:
+        private_key = rsa.generate_private_key(public_exponent=65537, key_size=RSA_BITS)
+    return _key(_register(private_key, store_private=True), private_key)
+
+
 def rotate() -> Key:
-    """Retire the current keys and start signing with a new one."""
+    """Retire the current keys and start signing with new ones (the Ed25519 key for
+    embedded proofs is made when first needed)."""
     if _environment_key() is not None:
         raise SigningKeyError("The signing key comes from LMS_SIGNING_KEY_PEM; rotate it "
                               "there (the old key's public part stays published).")
     for row in db.session.scalars(select(SigningKey).where(SigningKey.retired_at.is_(None))):
         row.retired_at = clock.utcnow()
-    private_key = rsa.generate_private_key(public_exponent=65537, key_size=RSA_BITS)
-    return _key(_register(private_key, store_private=True), private_key)
+    return _new_key("RS256")
 
 
 def published_keys() -> list[SigningKey]:
@@ -182,6 +196,10 @@ def jwks() -> dict:
 
 def jwk_of(row: SigningKey) -> dict:
     return {**row.public_jwk, "kid": kid_url(row.kid), "alg": row.algorithm, "use": "sig"}
+
+
+def find_row(thumb: str) -> SigningKey | None:
+    return db.session.scalar(select(SigningKey).where(SigningKey.kid == thumb[:64]))
 
 
 def find(kid: str) -> Key | None:

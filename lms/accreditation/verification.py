@@ -11,8 +11,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from lms import clock
-from lms.accreditation import signing_keys, status_list
+from lms.accreditation import data_integrity, issuing, signing_keys, status_list
 from lms.accreditation.credentials import InvalidCredential, verify_credential
+from lms.accreditation.data_integrity import ProofError
 from lms.accreditation.models import AccreditationRecord, RecordStatus
 from lms.extensions import db
 
@@ -98,6 +99,7 @@ class Outcome:
     expired: bool = False
     record: AccreditationRecord | None = None
     reasons: list[str] = field(default_factory=list)
+    proof_format: str = "vc-jwt"
 
     @property
     def valid(self) -> bool:
@@ -106,7 +108,8 @@ class Outcome:
 
     def as_json(self) -> dict:
         answer = {"checked_at": self.checked_at.replace(microsecond=0).isoformat(),
-                  "valid": self.valid, "signature": {"valid": self.signature_valid},
+                  "valid": self.valid, "signature": {"valid": self.signature_valid,
+                                                     "format": self.proof_format},
                   "reasons": self.reasons}
         if self.credential is not None:
             answer["credential"] = {key: self.credential.get(key) for key in
@@ -122,47 +125,92 @@ class Outcome:
         return answer
 
 
-def extract_token(text: str) -> str:
-    """Accept the token itself, or a JSON wrapper {"credential": "..."} / a JSON string
+def _parse(text: str):
+    """The pasted text: a JSON-LD credential with an embedded proof (a dict), or the
+    VC-JWT itself, also accepted inside JSON {"credential": "..."} or as a JSON string
     (what wallets export)."""
     text = (text or "").strip()
-    if text.startswith(("{", '"')):
-        try:
-            value = json.loads(text)
-        except ValueError:
-            return text
-        if isinstance(value, dict):
-            for name in ("credential", "jwt", "token", "vc"):
-                if isinstance(value.get(name), str):
-                    return value[name].strip()
-            if "proof" in value or "@context" in value:
-                raise InvalidCredential("credentials with an embedded proof are not accepted "
-                                        "here yet; paste the credential token (JWT)")
-        if isinstance(value, str):
-            return value.strip()
-    return text
+    if not text.startswith(("{", '"')):
+        return text
+    try:
+        value = json.loads(text)
+    except (ValueError, RecursionError):
+        return text
+    if isinstance(value, dict):
+        inner = next((value[name] for name in ("credential", "jwt", "token", "vc")
+                      if name in value), None)
+        if isinstance(inner, str):
+            return inner.strip()
+        if isinstance(inner, dict):
+            return inner
+        return value
+    return value.strip() if isinstance(value, str) else text
 
 
 def check_token(text: str) -> Outcome:
     outcome = Outcome(checked_at=clock.utcnow())
+    parsed = _parse(text)
     try:
-        verified = verify_credential(extract_token(text), signing_keys.find,
-                                     now=outcome.checked_at)
-    except InvalidCredential as problem:
+        if isinstance(parsed, dict):
+            outcome.proof_format = "eddsa-rdfc-2022"
+            outcome.credential, outcome.expired = _check_embedded(parsed, outcome.checked_at)
+        else:
+            verified = verify_credential(parsed, signing_keys.find, now=outcome.checked_at)
+            outcome.credential, outcome.expired = verified.credential, verified.expired
+    except (InvalidCredential, ProofError) as problem:
         outcome.error = problem.reason
         outcome.reasons.append(f"This is not a genuine credential from this issuer: "
                                f"{problem.reason}.")
         return outcome
-    outcome.signature_valid, outcome.credential = True, verified.credential
-    outcome.expired = verified.expired
-    outcome.record = record_of(verified.credential_id)
-    if verified.expired:
+    outcome.signature_valid = True
+    outcome.record = record_of(str(outcome.credential.get("id", "")))
+    if outcome.expired:
         outcome.reasons.append("The credential has expired.")
     if outcome.record is None:
         outcome.reasons.append("The accreditation is no longer held by this issuer.")
     else:
         outcome.reasons.append(status_words(outcome.record)[1])
     return outcome
+
+
+def _ed25519_key(method: str):
+    """The public key of a verification method of our did:web document."""
+    did, _, thumb = method.partition("#")
+    if did != issuing.did_web() or not thumb:
+        return None
+    row = signing_keys.find_row(thumb)
+    if row is None or row.algorithm != "EdDSA":
+        return None
+    return signing_keys.public_key_of(row)
+
+
+def _check_embedded(document: dict, now: datetime) -> tuple[dict, bool]:
+    """An OpenBadgeCredential with our eddsa-rdfc-2022 proof: (credential, expired)."""
+    kinds = document.get("type")
+    if not isinstance(kinds, list) or "VerifiableCredential" not in kinds \
+            or "OpenBadgeCredential" not in kinds:
+        raise InvalidCredential("not an Open Badges credential")
+    issuer = document.get("issuer")
+    if (issuer.get("id") if isinstance(issuer, dict) else issuer) != issuing.did_web():
+        raise InvalidCredential("it names another issuer")
+    data_integrity.verify_proof(document, _ed25519_key)
+    valid_from = _parse_iso(document.get("validFrom"))
+    valid_until = _parse_iso(document.get("validUntil")) if "validUntil" in document else None
+    if valid_from is None or ("validUntil" in document and valid_until is None):
+        raise InvalidCredential("the credential's dates cannot be read")
+    if valid_from > now:
+        raise InvalidCredential("this credential is not valid yet")
+    return document, valid_until is not None and valid_until <= now
+
+
+def _parse_iso(value) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else None
 
 
 _CREDENTIAL_PATH = re.compile(r"/(?:credentials|verify)/([A-Za-z0-9-]{1,40})(?:/v\d+)?/?$")

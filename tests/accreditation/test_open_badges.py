@@ -319,7 +319,8 @@ def test_json_verification_endpoint(app, people, record, client):
     raw = client.post("/api/v1/verify", data=token, headers={"Content-Type": "application/jwt"})
     assert raw.status_code == 200 and raw.headers["Access-Control-Allow-Origin"] == "*"
     answer = raw.json
-    assert answer["valid"] is True and answer["signature"] == {"valid": True}
+    assert answer["valid"] is True
+    assert answer["signature"] == {"valid": True, "format": "vc-jwt"}
     assert answer["status"]["revoked"] is False and answer["status"]["suspended"] is False
     assert answer["record"]["identifier"] == record.public_id and answer["checked_at"]
     wrapped = client.post("/api/v1/verify", json={"credential": token})
@@ -432,3 +433,102 @@ def test_credentials_signed_by_an_earlier_release_still_verify(app, runner, clie
     assert answer["record"]["identifier"] == record.public_id
     assert kid in [k["kid"].rsplit("/", 1)[-1] for k in
                    client.get("/.well-known/jwks.json").json["keys"]]
+
+
+# --- the same credential with an embedded Data Integrity proof --------------------------
+
+def _independent_di_check(client, document):
+    """eddsa-rdfc-2022 checked outside the app's code: the key from the served DID
+    document, canonical N-Quads from PyLD with contexts read here from the bundled files,
+    the Ed25519 signature by libsodium (PyNaCl)."""
+    import hashlib
+
+    import nacl.signing
+    from pyld import jsonld
+
+    alphabet = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
+
+    def b58(text):
+        number = 0
+        for char in text:
+            number = number * 58 + alphabet.index(char)
+        return number.to_bytes((number.bit_length() + 7) // 8, "big")
+
+    contexts = Path(__file__).parents[2] / "lms" / "accreditation" / "contexts"
+    files = {"https://www.w3.org/ns/credentials/v2": "credentials-v2.jsonld",
+             "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json":
+             "ob-context-3.0.3.json"}
+
+    def loader(url, options=None):
+        return {"contextUrl": None, "documentUrl": url,
+                "document": json.loads((contexts / files[url]).read_text())}
+
+    def canon(doc):
+        return jsonld.normalize(doc, {"algorithm": "URDNA2015", "documentLoader": loader,
+                                      "format": "application/n-quads"}).encode()
+
+    proof = document["proof"][0]
+    did_doc = client.get("/.well-known/did.json").json
+    method = next(m for m in did_doc["verificationMethod"]
+                  if m["id"] == proof["verificationMethod"])
+    assert method["id"] in did_doc["assertionMethod"] and method["type"] == "Multikey"
+    raw = b58(method["publicKeyMultibase"][1:])
+    assert raw[:2] == b"\xed\x01"
+    unsecured = {k: v for k, v in document.items() if k != "proof"}
+    config = {k: v for k, v in proof.items() if k != "proofValue"}
+    config["@context"] = document["@context"]
+    hash_data = hashlib.sha256(canon(config)).digest() + hashlib.sha256(canon(unsecured)).digest()
+    nacl.signing.VerifyKey(raw[2:]).verify(hash_data, b58(proof["proofValue"][1:]))
+
+
+def test_credential_with_an_embedded_proof_conforms_and_verifies(app, people, record, client):
+    holder = login(app, people.practitioner)
+    response = holder.get(f"/accreditation/records/{record.public_id}/credential.json")
+    assert response.status_code == 200 and response.mimetype == "application/ld+json"
+    document = response.json
+    assert_conforms(document)
+    assert document["issuer"]["id"] == "did:web:lms.example.org"
+    proof = document["proof"][0]
+    assert proof["type"] == "DataIntegrityProof" and proof["cryptosuite"] == "eddsa-rdfc-2022"
+    assert proof["verificationMethod"].startswith("did:web:lms.example.org#")
+    _independent_di_check(client, document)
+    # the same credential as the VC-JWT version: same id, dates and status entry
+    token = holder.get(f"/accreditation/records/{record.public_id}/credential.jwt")
+    jwt_credential = credential_of(open_token(client, token.get_data(as_text=True))[0])
+    for name in ("id", "validFrom", "validUntil", "awardedDate", "credentialStatus"):
+        assert document[name] == jwt_credential[name]
+
+    answer = client.post("/api/v1/verify", json=document).json
+    assert answer["valid"] is True
+    assert answer["signature"] == {"valid": True, "format": "eddsa-rdfc-2022"}
+    page = client.post("/verify", data={"token": json.dumps(document)}).get_data(as_text=True)
+    assert "The signature is genuine." in page and "✓ Valid" in page
+    tampered = json.loads(json.dumps(document))
+    tampered["credentialSubject"]["name"] = "Someone Else"
+    refused = client.post("/api/v1/verify", json=tampered)
+    assert refused.status_code == 422
+    assert "the signature does not match" in refused.json["reasons"][0]
+    login(app, people.admin).post(f"/accreditation/records/{record.public_id}/revoke",
+                                  data={"reason": "x"})
+    answer = client.post("/api/v1/verify", json={"credential": document}).json
+    assert answer["signature"]["valid"] is True and answer["valid"] is False
+    assert answer["status"]["revoked"] is True
+    assert holder.get(f"/accreditation/records/{record.public_id}/credential.json"
+                      ).status_code == 302
+
+
+def test_did_document_lists_current_and_retired_keys(app, people, record, client, runner):
+    holder = login(app, people.practitioner)
+    old = holder.get(f"/accreditation/records/{record.public_id}/credential.json").json
+    runner.invoke(args=["accreditation", "rotate-key"])
+    new = holder.get(f"/accreditation/records/{record.public_id}/credential.json").json
+    assert old["proof"][0]["verificationMethod"] != new["proof"][0]["verificationMethod"]
+    did_doc = client.get("/.well-known/did.json")
+    assert did_doc.headers["Access-Control-Allow-Origin"] == "*"
+    assert did_doc.json["id"] == "did:web:lms.example.org"
+    ids = did_doc.json["assertionMethod"]
+    methods = {old["proof"][0]["verificationMethod"], new["proof"][0]["verificationMethod"]}
+    assert methods <= set(ids)
+    assert len(ids) == 3  # the retired Ed25519 key, and the new RS256 and Ed25519 keys
+    for document in (old, new):
+        assert client.post("/api/v1/verify", json=document).json["valid"] is True
