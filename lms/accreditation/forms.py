@@ -30,6 +30,7 @@ class RegisterSearchForm(FlaskForm):
     level = StringField("Level", validators=[Optional(), Length(max=40)])
     region = StringField("Region", validators=[Optional(), Length(max=64)])
     status = StringField("Status", validators=[Optional(), Length(max=30)])
+    sector = StringField("Sector", validators=[Optional(), Length(max=30)])
 
 
 class PasteCredentialForm(FlaskForm):

@@ -283,9 +283,10 @@ def register():
     form.validate()
     query = register_query.search(q=form.q.data or "", scheme=form.scheme.data or "",
                                   level=form.level.data or "", region=form.region.data or "",
-                                  status=form.status.data or "")
+                                  status=form.status.data or "",
+                                  sector=form.sector.data or "")
     page = db.paginate(query, per_page=25, error_out=False)
     schemes = db.session.scalars(select(Scheme.name).order_by(Scheme.name)).all()
     return render_template("accreditation/register.html", form=form, page=page,
-                           schemes=schemes, regions=REGIONS,
+                           schemes=schemes, regions=REGIONS, sectors=register_query.SECTORS,
                            levels=register_query.level_names())

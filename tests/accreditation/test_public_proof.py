@@ -202,3 +202,24 @@ def test_register_and_verification_use_a_fixed_number_of_queries(app, people, cl
              measure("/api/v1/verify/LIST-0001-AAAA-BBBB"))
     assert small == large
     assert "Page 1 of 2" in client.get("/register").get_data(as_text=True)
+
+
+def test_register_finds_names_in_either_order_and_by_part_and_filters_by_sector(
+        app, people, give_evidence, make_assessor, client):
+    record = issue(app, people, give_evidence, make_assessor)
+    with app.app_context():
+        db.session.get(User, people.practitioner.id).listed_publicly = True
+        db.session.commit()
+    compact = record.public_id.replace("-", "").lower()
+    for query, found in [({"q": "Practitioner Ana"}, True), ({"q": "prac an"}, True),
+                         ({"q": "ana smith"}, False), ({"q": compact}, True),
+                         ({"q": "100%"}, False), ({"q": "_"}, False),
+                         ({"sector": "prison"}, True), ({"sector": "school"}, False),
+                         ({"sector": "not a sector"}, True),
+                         ({"q": "ana", "sector": "prison", "region": "Wales",
+                           "level": "foundation", "status": "active"}, True)]:
+        response = client.get("/register", query_string=query)
+        assert response.status_code == 200
+        assert ("Ana Practitioner" in response.get_data(as_text=True)) is found, query
+    page = client.get("/register").get_data(as_text=True)
+    assert "<option>prison</option>" in page and "RJ-T-" not in page
