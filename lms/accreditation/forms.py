@@ -1,4 +1,5 @@
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import RadioField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
@@ -38,3 +39,10 @@ class PasteCredentialForm(FlaskForm):
         DataRequired("Type the certificate number, or paste the credential (the long text "
                      "starting with “ey”)."),
         Length(max=20_000, message="That is far longer than any credential.")])
+
+
+class BulkCheckForm(FlaskForm):
+    numbers = TextAreaField("Certificate numbers", validators=[
+        Optional(), Length(max=40_000, message="That is more than we check at once.")],
+        description="One per line, or separated by commas; dashes optional.")
+    file = FileField("Or a CSV file", description="Certificate numbers in any column.")

@@ -25,12 +25,21 @@ from flask import (
 from sqlalchemy import select
 
 from lms import access, clock
-from lms.accreditation import data_integrity, issuing, signing_keys, status_list, verification
+from lms.accreditation import (
+    bulk_check,
+    data_integrity,
+    issuing,
+    signing_keys,
+    status_list,
+    verification,
+)
 from lms.accreditation import register as register_query
 from lms.accreditation.credentials import CONTEXTS, sign_credential
-from lms.accreditation.forms import PasteCredentialForm, RegisterSearchForm
+from lms.accreditation.forms import BulkCheckForm, PasteCredentialForm, RegisterSearchForm
 from lms.accreditation.standards import load_standards
+from lms.csv_export import csv_text
 from lms.extensions import csrf, db, limiter
+from lms.people.importing import decode_upload
 from lms.schemes.models import REGIONS, Scheme
 
 bp = Blueprint("public", __name__)
@@ -82,6 +91,46 @@ def verify(public_id):
     return render_template("accreditation/verify.html", record=record, public_id=public_id,
                            facts=facts, form=PasteCredentialForm(formdata=None)), \
         200 if record else 404
+
+
+def _bulk_limit():
+    return current_app.config.get("BULK_CHECK_RATE_LIMIT") or "10 per minute"
+
+
+@bp.route("/verify/bulk", methods=["GET", "POST"])
+@access.public
+@limiter.limit(_bulk_limit, methods=["POST"])
+def verify_bulk():
+    """Check many certificate numbers at once, as a page or a CSV. Nothing is stored."""
+    form = BulkCheckForm()
+    rows, checked_at = None, clock.utcnow().replace(microsecond=0)
+    if form.validate_on_submit():
+        text = form.numbers.data or ""
+        if form.file.data:
+            text = decode_upload(form.file.data.read(current_app.config["MAX_CONTENT_LENGTH"]))
+            if text is None:
+                form.file.errors.append("The file is not UTF-8 text. Save it as CSV UTF-8.")
+        values = bulk_check.entries(text) if text is not None else []
+        if text is not None and not values:
+            form.numbers.errors.append("Enter at least one certificate number, or choose a "
+                                       "CSV file.")
+        elif len(values) > bulk_check.MAX_ENTRIES:
+            form.numbers.errors.append(f"Check at most {bulk_check.MAX_ENTRIES:,} certificate "
+                                       f"numbers at a time ({len(values):,} given).")
+        elif values:
+            rows = bulk_check.check(values)
+            if request.form.get("format") == "csv":
+                body = csv_text(bulk_check.CSV_HEADER,
+                                bulk_check.csv_rows(rows, checked_at.isoformat()))
+                return Response(body, mimetype="text/csv", headers={
+                    "Content-Disposition": "attachment; filename=accreditation-check-"
+                                           f"{checked_at:%Y%m%d-%H%M}.csv",
+                    "Cache-Control": "no-store"})
+    response = current_app.make_response(render_template(
+        "accreditation/verify_bulk.html", form=form, rows=rows, checked_at=checked_at,
+        max_entries=bulk_check.MAX_ENTRIES))
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.route("/credentials/<public_id>/v<int:version>")

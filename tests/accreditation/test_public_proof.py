@@ -1,3 +1,5 @@
+import csv
+import io
 import json
 from datetime import timedelta
 
@@ -223,3 +225,54 @@ def test_register_finds_names_in_either_order_and_by_part_and_filters_by_sector(
         assert ("Ana Practitioner" in response.get_data(as_text=True)) is found, query
     page = client.get("/register").get_data(as_text=True)
     assert "<option>prison</option>" in page and "RJ-T-" not in page
+
+
+def test_employers_check_many_certificate_numbers_at_once(app, people, give_evidence,
+                                                          make_assessor, client,
+                                                          count_queries):
+    from lms.audit.models import AuditEvent
+
+    record = issue(app, people, give_evidence, make_assessor)
+    _listed_records(app, people.scheme, 3, 0)
+    login(app, people.admin).post("/accreditation/records/LIST-0001-AAAA-BBBB/suspend",
+                                  data={"reason": "Complaint."})
+    with app.app_context():
+        events = db.session.scalar(select(func.count()).select_from(AuditEvent))
+    pasted = "\n".join([record.public_id.replace("-", "").lower(), "LIST-0001-AAAA-BBBB",
+                        "NOPE-NOPE-NOPE-NOPE"])
+    with count_queries() as counter:
+        page = client.post("/verify/bulk", data={"numbers": pasted})
+    assert page.status_code == 200 and counter.count <= 6
+    text = page.get_data(as_text=True)
+    assert "Ana Practitioner" in text and "Listed 1" in text and "Checked at" in text
+    assert "Not valid: accreditation suspended since" in text
+    assert "No accreditation has this certificate number." in text
+    assert "2 of 3 found" in text and "Complaint" not in text
+    upload = io.BytesIO(f"certificate number\n{record.public_id}\n,LIST-0002-AAAA-BBBB\n"
+                        .encode())
+    response = client.post("/verify/bulk", data={"file": (upload, "staff.csv"),
+                                                  "format": "csv"},
+                           content_type="multipart/form-data")
+    assert response.mimetype == "text/csv"
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
+    assert rows[0][:3] == ["entered", "certificate number", "found"]
+    assert [row[1] for row in rows[1:]] == [record.public_id, "LIST-0002-AAAA-BBBB"]
+    assert rows[1][6] == "yes" and rows[1][9]
+    with app.app_context():  # nothing stored about who asked or what
+        assert db.session.scalar(select(func.count()).select_from(AuditEvent)) == events
+    too_many = "\n".join(f"AAAA-BBBB-CCCC-{n:04d}" for n in range(501))
+    text = client.post("/verify/bulk", data={"numbers": too_many}).get_data(as_text=True)
+    assert "Check at most 500 certificate numbers at a time (501 given)." in text
+    text = client.post("/verify/bulk", data={"numbers": ""}).get_data(as_text=True)
+    assert "Enter at least one certificate number" in text
+    bad = client.post("/verify/bulk", data={"file": (io.BytesIO(b"\xff\xfe\xfa"), "x.csv")},
+                      content_type="multipart/form-data").get_data(as_text=True)
+    assert "The file is not UTF-8 text" in bad
+
+
+def test_bulk_check_is_rate_limited(app, client, monkeypatch):
+    monkeypatch.setitem(app.config, "BULK_CHECK_RATE_LIMIT", "2 per minute")
+    statuses = [client.post("/verify/bulk", data={"numbers": "AAAA"},
+                            environ_base={"REMOTE_ADDR": "10.9.9.9"}).status_code
+                for _ in range(3)]
+    assert statuses == [200, 200, 429]
