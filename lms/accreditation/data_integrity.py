@@ -140,8 +140,7 @@ def verify_proof(document: dict, resolve: Callable[[str], Ed25519PublicKey | Non
         signature = base58_decode(value[1:]) if isinstance(value, str) and \
             value.startswith("z") else b""
         hash_data = _hash_data(document, proof, loader)
-    except (ValueError, TypeError, KeyError, AttributeError, RecursionError,
-            jsonld.JsonLdError):
+    except Exception:
         raise ProofError("the credential cannot be read as JSON-LD with the bundled "
                          "contexts") from None
     try:

@@ -18,6 +18,8 @@ from lms.accreditation.models import AccreditationRecord, RecordStatus
 from lms.extensions import db
 
 IDENTIFIER_MAX = 40
+#: A certificate number as stored (only such text reaches the database).
+_PRINTED = re.compile(r"[A-Z0-9][A-Z0-9-]{0,39}")
 _SEPARATORS = re.compile(r"[\s\-\u2010-\u2015_.]+")
 
 
@@ -34,10 +36,13 @@ def normalise_identifier(text: str) -> str | None:
 def find_record(text: str) -> AccreditationRecord | None:
     if not isinstance(text, str) or len(text) > IDENTIFIER_MAX * 2:
         return None
-    candidates = {text.strip().upper()[:IDENTIFIER_MAX]}
-    normalised = normalise_identifier(text)
-    if normalised:
-        candidates.add(normalised)
+    candidates = {normalise_identifier(text)}
+    exact = text.strip().upper()
+    if _PRINTED.fullmatch(exact):
+        candidates.add(exact)
+    candidates.discard(None)
+    if not candidates:
+        return None
     return db.session.scalar(
         select(AccreditationRecord).where(AccreditationRecord.public_id.in_(candidates))
         .options(selectinload(AccreditationRecord.holder),

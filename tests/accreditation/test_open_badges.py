@@ -13,6 +13,8 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from jsonschema import Draft201909Validator
 from jwcrypto import jwk, jwt
 from sqlalchemy import select
@@ -532,3 +534,44 @@ def test_did_document_lists_current_and_retired_keys(app, people, record, client
     assert len(ids) == 3  # the retired Ed25519 key, and the new RS256 and Ed25519 keys
     for document in (old, new):
         assert client.post("/api/v1/verify", json=document).json["valid"] is True
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=12),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(
+        st.sampled_from(["@context", "id", "type", "issuer", "proof", "validFrom",
+                         "credential", "cryptosuite", "proofValue", "verificationMethod",
+                         "@id", "@type", "x"]), inner, max_size=4),
+    max_leaves=12)
+
+
+@pytest.fixture
+def known_method(app):
+    from lms.accreditation import signing_keys
+    with app.test_request_context():
+        key = signing_keys.current_key("EdDSA")
+        db.session.commit()
+        return "did:web:lms.example.org#" + key.kid.rsplit("/", 1)[-1]
+
+
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.dictionaries(st.sampled_from(["@context", "type", "issuer", "proof", "id",
+                                        "validFrom", "credentialSubject"]), JSON_VALUES),
+       st.sampled_from([None, ["https://www.w3.org/ns/credentials/v2"],
+                        ["https://www.w3.org/ns/credentials/v2",
+                         "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"]]))
+def test_junk_posted_to_the_verification_endpoint_is_refused_not_an_error(
+        client, known_method, document, context):
+    """Generated documents that pass the first checks reach JSON-LD canonicalisation."""
+    if context:
+        document["@context"] = context
+    document.setdefault("type", ["VerifiableCredential", "OpenBadgeCredential"])
+    document.setdefault("issuer", "did:web:lms.example.org")
+    document.setdefault("proof", {"type": "DataIntegrityProof",
+                                  "cryptosuite": "eddsa-rdfc-2022",
+                                  "proofPurpose": "assertionMethod",
+                                  "proofValue": "z3u2en7t5LR2WtQH5",
+                                  "verificationMethod": known_method})
+    response = client.post("/api/v1/verify", json=document)
+    assert response.status_code == 422 and response.json["valid"] is False
