@@ -18,7 +18,10 @@ def sweep():
 @accreditation_cli.command("rotate-key")
 def rotate_key():
     """Start signing with a new key; old keys stay published so old credentials verify."""
-    key = signing_keys.rotate()
+    try:
+        key = signing_keys.rotate()
+    except signing_keys.SigningKeyError as problem:
+        raise click.ClickException(str(problem)) from None
     db.session.commit()
     click.echo(f"new signing key: {key.kid} (previous keys stay in the JWKS)")
 

@@ -2,7 +2,7 @@
 
 import json
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -11,6 +11,7 @@ from lms import access
 from lms.accreditation import issuing, lifecycle, services
 from lms.accreditation.forms import LifecycleForm
 from lms.accreditation.models import AccreditationRecord, StatusChange
+from lms.accreditation.signing_keys import SigningKeyError
 from lms.extensions import db
 from lms.people.services import can_manage_person
 
@@ -84,7 +85,10 @@ def credential(public_id):
     if refusal:
         flash(refusal, "error")
         return redirect(url_for("records.show", public_id=public_id))
-    token = issuing.signed_credential(record)
+    try:
+        token = issuing.signed_credential(record)
+    except SigningKeyError as problem:
+        return _cannot_sign(public_id, problem)
     db.session.commit()  # a first signing key or status list index, if this created one
     return Response(token, mimetype="application/jwt", headers={
         "Content-Disposition": f"attachment; filename=accreditation-{public_id}.jwt"})
@@ -101,9 +105,21 @@ def credential_json(public_id):
     if refusal:
         flash(refusal, "error")
         return redirect(url_for("records.show", public_id=public_id))
-    document = issuing.credential_with_proof(record)
+    try:
+        document = issuing.credential_with_proof(record)
+    except SigningKeyError as problem:
+        return _cannot_sign(public_id, problem)
     db.session.commit()  # a first signing key or status list index, if this created one
     return Response(json.dumps(document, ensure_ascii=False, indent=2),
                     mimetype="application/ld+json", headers={
                         "Content-Disposition":
                         f"attachment; filename=accreditation-{public_id}.json"})
+
+
+def _cannot_sign(public_id: str, problem: Exception):
+    """The signing key is unusable (e.g. the secret key changed): say so, log why."""
+    db.session.rollback()
+    current_app.logger.error("credential signing failed: %s", problem)
+    flash("Credentials cannot be signed at the moment; an administrator needs to rotate the "
+          "signing key. The certificate and the public check still work.", "error")
+    return redirect(url_for("records.show", public_id=public_id))

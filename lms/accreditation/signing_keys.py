@@ -29,6 +29,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from lms import clock
 from lms.accreditation.credentials import Key
+from lms.audit import services as audit
 from lms.db_types import UTCDateTime
 from lms.extensions import db
 
@@ -111,6 +112,10 @@ def _register(private_key, *, store_private: bool) -> SigningKey:
                                   if store_private else None))
     db.session.add(row)
     db.session.flush()
+    audit.record("credentials.signing_key_added", actor=None, object_type="signing_key",
+                 object_id=row.kid, payload={"algorithm": row.algorithm,
+                                             "stored": "database" if store_private
+                                             else "environment"})
     return row
 
 
@@ -179,9 +184,14 @@ def rotate() -> Key:
     if _environment_key() is not None:
         raise SigningKeyError("The signing key comes from LMS_SIGNING_KEY_PEM; rotate it "
                               "there (the old key's public part stays published).")
+    retired = []
     for row in db.session.scalars(select(SigningKey).where(SigningKey.retired_at.is_(None))):
         row.retired_at = clock.utcnow()
-    return _new_key("RS256")
+        retired.append(row.kid)
+    key = _new_key("RS256")
+    audit.record("credentials.signing_keys_rotated", actor=None, object_type="signing_key",
+                 object_id=key.kid.rsplit("/", 1)[-1], payload={"retired": retired})
+    return key
 
 
 def published_keys() -> list[SigningKey]:
@@ -228,6 +238,9 @@ def import_legacy_keys(folder) -> list[str]:
         if db.session.scalar(select(SigningKey.id).where(SigningKey.kid == kid)) is None:
             db.session.add(SigningKey(kid=kid, algorithm="EdDSA", public_jwk=jwk,
                                       retired_at=clock.utcnow()))
+            audit.record("credentials.signing_key_imported", actor=None,
+                         object_type="signing_key", object_id=kid,
+                         payload={"algorithm": "EdDSA"})
             added.append(kid)
     db.session.flush()
     return added

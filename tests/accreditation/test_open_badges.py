@@ -575,3 +575,57 @@ def test_junk_posted_to_the_verification_endpoint_is_refused_not_an_error(
                                   "verificationMethod": known_method})
     response = client.post("/api/v1/verify", json=document)
     assert response.status_code == 422 and response.json["valid"] is False
+
+
+def test_key_changes_are_in_the_audit_trail(app, runner, client):
+    from lms.audit.models import AuditEvent
+
+    client.get("/status/revocation/1")  # creates the first key
+    runner.invoke(args=["accreditation", "rotate-key"])
+    with app.app_context():
+        actions = db.session.scalars(select(AuditEvent.action).order_by(AuditEvent.seq)).all()
+    assert actions == ["credentials.signing_key_added", "credentials.signing_key_added",
+                       "credentials.signing_keys_rotated"]
+    assert runner.invoke(args=["audit", "verify"]).exit_code == 0
+
+
+def test_a_key_from_the_environment_signs_and_is_published(app, people, record, client,
+                                                            runner, monkeypatch):
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    pem = ec.generate_private_key(ec.SECP256R1()).private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption()).decode()
+    monkeypatch.setitem(app.config, "SIGNING_KEY_PEM", pem.replace("\n", "\\n"))
+    token = download(app, people.practitioner, record.public_id).get_data(as_text=True)
+    claims, header = open_token(client, token)
+    assert header["alg"] == "ES256" and claims["jti"]
+    with app.app_context():
+        from lms.accreditation.signing_keys import SigningKey
+        assert db.session.scalar(select(SigningKey.private_key)) is None  # never stored
+    result = runner.invoke(args=["accreditation", "rotate-key"])
+    assert result.exit_code == 1 and "LMS_SIGNING_KEY_PEM" in result.output
+
+
+def test_production_refuses_to_build_addresses_without_a_base_url(app, monkeypatch):
+    from lms.accreditation import issuing
+
+    monkeypatch.setitem(app.config, "LMS_BASE_URL", "")
+    with app.app_context():
+        assert issuing.base_url() == "http://localhost:5000"
+        monkeypatch.setitem(app.config, "LMS_ENV", "production")
+        with pytest.raises(RuntimeError, match="LMS_BASE_URL must be set"):
+            issuing.base_url()
+
+
+def test_a_key_that_cannot_be_decrypted_is_a_clear_message_not_an_error(
+        app, people, record, monkeypatch):
+    holder = login(app, people.practitioner)
+    assert download(app, people.practitioner, record.public_id).status_code == 200
+    monkeypatch.setitem(app.config, "SECRET_KEY", "another-secret-key-after-a-change-xxxxx")
+    holder = login(app, people.practitioner)
+    response = holder.get(f"/accreditation/records/{record.public_id}/credential.jwt",
+                          follow_redirects=True)
+    assert response.status_code == 200
+    assert "Credentials cannot be signed at the moment" in response.get_data(as_text=True)
