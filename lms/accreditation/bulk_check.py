@@ -34,16 +34,21 @@ class Row:
         return status_words(self.record)[1]
 
 
-def entries(text: str) -> list[str]:
+def entries(text: str) -> list[str] | None:
     """The certificate numbers in pasted text or a CSV file: every non-empty cell, in
-    order, without a header cell."""
+    order, without a header cell. None when the text cannot be read as CSV."""
     found = []
-    for row in csv.reader(io.StringIO(text, newline="")):
-        for cell in row:
-            for part in re.split(r"[;\t]+", cell):
-                value = part.strip().strip("'\"").strip()
-                if value and value.lower() not in HEADER_WORDS:
-                    found.append(value[:60])
+    try:
+        for row in csv.reader(io.StringIO(text, newline="")):
+            for cell in row:
+                for part in re.split(r"[;\t]+", cell):
+                    value = part.strip().strip("'\"").strip()
+                    if value and value.lower() not in HEADER_WORDS:
+                        found.append(value[:60])
+                if len(found) > MAX_ENTRIES:
+                    return found  # enough to say there are too many
+    except csv.Error:
+        return None
     return found
 
 

@@ -111,12 +111,14 @@ def verify_bulk():
             if text is None:
                 form.file.errors.append("The file is not UTF-8 text. Save it as CSV UTF-8.")
         values = bulk_check.entries(text) if text is not None else []
-        if text is not None and not values:
+        if values is None:
+            form.file.errors.append("The file cannot be read as CSV.")
+        elif text is not None and not values:
             form.numbers.errors.append("Enter at least one certificate number, or choose a "
                                        "CSV file.")
         elif len(values) > bulk_check.MAX_ENTRIES:
             form.numbers.errors.append(f"Check at most {bulk_check.MAX_ENTRIES:,} certificate "
-                                       f"numbers at a time ({len(values):,} given).")
+                                       "numbers at a time.")
         elif values:
             rows = bulk_check.check(values)
             if request.form.get("format") == "csv":

@@ -1,5 +1,6 @@
 """What a third party learns when they check an accreditation: by certificate number,
-by a pasted or posted credential (VC-JWT), with the current status in plain words."""
+by a pasted or posted credential (VC-JWT, or JSON-LD with an embedded Data Integrity
+proof), with the current status in plain words."""
 
 import json
 import re
@@ -26,7 +27,8 @@ _SEPARATORS = re.compile(r"[\s\-\u2010-\u2015_.]+")
 def normalise_identifier(text: str) -> str | None:
     """A certificate number as printed, typed with or without dashes or spaces."""
     compact = _SEPARATORS.sub("", text or "").upper()
-    if not compact or len(compact) > IDENTIFIER_MAX or not compact.isalnum():
+    if not compact or len(compact) > IDENTIFIER_MAX or not (compact.isascii()
+                                                             and compact.isalnum()):
         return None
     if len(compact) == 16:
         return "-".join(compact[i:i + 4] for i in range(0, 16, 4))
