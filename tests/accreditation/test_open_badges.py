@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft201909Validator
 from jwcrypto import jwk, jwt
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from lms import clock, create_app
 from lms.accreditation import lifecycle
@@ -629,3 +629,32 @@ def test_a_key_that_cannot_be_decrypted_is_a_clear_message_not_an_error(
                           follow_redirects=True)
     assert response.status_code == 200
     assert "Credentials cannot be signed at the moment" in response.get_data(as_text=True)
+
+
+def test_two_requests_allocating_a_status_index_at_once_agree(app, record):
+    """Two workers issue the first credential of a record at the same moment: the unique
+    constraints decide, neither fails, and the record keeps one index."""
+    import threading
+
+    from lms.accreditation import status_list
+
+    barrier, positions, errors = threading.Barrier(2), [], []
+
+    def allocate():
+        try:
+            with app.app_context():
+                row = db.session.get(AccreditationRecord, record.id)
+                barrier.wait(timeout=10)
+                positions.append(status_list.entry_for(row).position)
+                db.session.commit()
+        except Exception as error:
+            errors.append(error)
+
+    threads = [threading.Thread(target=allocate) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert errors == [] and len(positions) == 2 and positions[0] == positions[1]
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(StatusListEntry)) == 1
