@@ -298,24 +298,44 @@ def key(kid):
     return _json(signing_keys.jwk_of(row), "application/jwk+json")
 
 
+#: Status list formats: a VC-JWT (as our VC-JWT credentials), or JSON-LD with an
+#: embedded proof issued by the did:web issuer (as our embedded-proof credentials; wallets
+#: that verify only embedded proofs also expect the list in that form).
+JWT_TYPES = ("application/jwt", "application/vc+jwt")
+JSON_LD_TYPES = ("application/vc+ld+json", JSON_LD, "application/json")
+
+
 @bp.route("/status/<any(revocation, suspension):purpose>/<int:number>")
 @access.public
 @public_document(status_list.MAX_AGE)
 def status_list_credential(purpose, number):
-    """A signed BitstringStatusListCredential (VC-JWT)."""
+    """A signed BitstringStatusListCredential."""
     if not status_list.list_exists(number):
         abort(404)
+    as_json = request.accept_mimetypes.best_match([*JWT_TYPES, *JSON_LD_TYPES]) \
+        in JSON_LD_TYPES
     encoded = status_list.encode(status_list.bitstring(purpose, number))
-    signing_key = signing_keys.current_key()
+    signing_key = signing_keys.current_key("EdDSA" if as_json else None)
     list_url = issuing.status_list_url(purpose, number)
-    tag = status_list.etag(list_url, encoded, signing_key.kid)
+    tag = status_list.etag(list_url + ("#json" if as_json else "#jwt"), encoded,
+                           signing_key.kid)
     if tag in request.if_none_match:
         return Response(status=304, headers={"ETag": f'"{tag}"'})
-    credential = status_list.list_credential(
-        list_url=list_url, issuer_id=issuing.issuer_id(), purpose=purpose, encoded=encoded)
-    token = sign_credential(signing_key, credential, now=clock.utcnow())
+    if as_json:
+        credential = status_list.list_credential(
+            list_url=list_url, issuer_id=issuing.did_web(), purpose=purpose, encoded=encoded)
+        thumb = signing_key.kid.rsplit("/", 1)[-1]
+        document = data_integrity.add_proof(
+            credential, signing_key.private,
+            verification_method=f"{issuing.did_web()}#{thumb}",
+            created=credential["validFrom"], as_list=False)
+        response = _json(document, "application/vc+ld+json")
+    else:
+        credential = status_list.list_credential(
+            list_url=list_url, issuer_id=issuing.issuer_id(), purpose=purpose, encoded=encoded)
+        response = Response(sign_credential(signing_key, credential, now=clock.utcnow()),
+                            mimetype="application/jwt")
     db.session.commit()  # the first key, if this created it
-    response = Response(token, mimetype="application/jwt")
     response.set_etag(tag)
     return response
 

@@ -469,7 +469,7 @@ def _independent_di_check(client, document):
         return jsonld.normalize(doc, {"algorithm": "URDNA2015", "documentLoader": loader,
                                       "format": "application/n-quads"}).encode()
 
-    proof = document["proof"][0]
+    proof = document["proof"][0] if isinstance(document["proof"], list) else document["proof"]
     did_doc = client.get("/.well-known/did.json").json
     method = next(m for m in did_doc["verificationMethod"]
                   if m["id"] == proof["verificationMethod"])
@@ -658,3 +658,33 @@ def test_two_requests_allocating_a_status_index_at_once_agree(app, record):
     assert errors == [] and len(positions) == 2 and positions[0] == positions[1]
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(StatusListEntry)) == 1
+
+
+def test_status_lists_are_also_served_as_json_ld_with_an_embedded_proof(
+        app, people, record, client):
+    """For wallets that verify only embedded proofs: same URL, Accept: application/json;
+    the issuer is the did:web issuer of the embedded-proof credential."""
+    document = login(app, people.practitioner).get(
+        f"/accreditation/records/{record.public_id}/credential.json").json
+    entry = document["credentialStatus"]
+    url, index = fetch_path(entry["statusListCredential"]), int(entry["statusListIndex"])
+
+    def bit():
+        response = client.get(url, headers={"Accept": "application/vc+ld+json"})
+        assert response.mimetype == "application/vc+ld+json"
+        assert response.headers["Access-Control-Allow-Origin"] == "*"
+        listed = response.json
+        assert listed["issuer"] == document["issuer"]["id"] == "did:web:lms.example.org"
+        assert listed["type"] == ["VerifiableCredential", "BitstringStatusListCredential"]
+        _independent_di_check(client, listed)
+        data = listed["credentialSubject"]["encodedList"][1:]
+        bits = gzip.decompress(base64.urlsafe_b64decode(data + "=" * (-len(data) % 4)))
+        return bool(bits[index // 8] & (0x80 >> (index % 8)))
+
+    assert bit() is False
+    jwt_tag = client.get(url).headers["ETag"]
+    json_tag = client.get(url, headers={"Accept": "application/json"}).headers["ETag"]
+    assert jwt_tag != json_tag
+    login(app, people.admin).post(f"/accreditation/records/{record.public_id}/revoke",
+                                  data={"reason": "x"})
+    assert bit() is True
