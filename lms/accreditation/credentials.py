@@ -23,7 +23,7 @@ CONTEXTS = [
     "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
 ]
 CREDENTIAL_TYPES = ["VerifiableCredential", "OpenBadgeCredential"]
-#: The OB 3.0 AchievementCredential JSON Schema (OB 3.0 §B.1, credentialSchema).
+#: The OB 3.0 AchievementCredential JSON Schema (OB 3.0 data model, credentialSchema).
 SCHEMA = {"id": "https://purl.imsglobal.org/spec/ob/v3p0/schema/json-ld/"
                 "ob_v3p0_achievementcredential_schema.json",
           "type": "1EdTechJsonSchemaValidator2019"}
@@ -76,14 +76,14 @@ def build_credential(*, credential_id: str, issuer: dict, subject_identifiers: l
         "type": list(CREDENTIAL_TYPES),
         "name": achievement["name"],
         "issuer": issuer,
-        # OB 3.0 §B.1.1 AchievementCredential: renewal issues a new version (new
+        # OB 3.0 data model (AchievementCredential.awardedDate): renewal issues a new version (new
         # validFrom); awardedDate keeps the date of the original award.
         "awardedDate": iso(awarded),
         "validFrom": iso(valid_from),
         "validUntil": iso(valid_until),
         "credentialSubject": {
             "type": ["AchievementSubject"],
-            # OB 3.0 §B.1.2: without a subject id, at least one IdentityObject.
+            # OB 3.0 AchievementSubject: without a subject id, at least one IdentityObject.
             "identifier": subject_identifiers,
             "name": holder_name,
             "achievement": achievement,

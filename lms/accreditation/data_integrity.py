@@ -107,8 +107,9 @@ def _hash_data(document: dict, proof_options: dict, loader: Callable) -> bytes:
 
 def add_proof(document: dict, private_key, *, verification_method: str, created: str,
               loader: Callable | None = None, as_list: bool = True) -> dict:
-    """A copy of `document` with an eddsa-rdfc-2022 DataIntegrityProof. OB 3.0 §B.1.1
-    gives `proof` as a list, so it is one unless as_list=False."""
+    """A copy of `document` with an eddsa-rdfc-2022 DataIntegrityProof. The OB 3.0
+    AchievementCredential schema gives `proof` as a list, so it is one unless
+    as_list=False."""
     loader = loader or bundled_loader()
     proof = {"type": "DataIntegrityProof", "cryptosuite": CRYPTOSUITE, "created": created,
              "verificationMethod": verification_method, "proofPurpose": "assertionMethod"}

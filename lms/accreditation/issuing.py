@@ -22,7 +22,7 @@ from lms.accreditation.standards import load_standards
 #: Used when LMS_BASE_URL is unset outside production (development and tests).
 DEVELOPMENT_BASE_URL = "http://localhost:5000"
 #: OB 3.0 achievementType for an accreditation level: time-limited, renewable, assessed
-#: against published standards (OB 3.0 §B.3.2 AchievementType enumeration).
+#: against published standards (OB 3.0 AchievementType enumeration).
 ACHIEVEMENT_TYPE = "Certification"
 CRITERIA = ("Met the accreditation standards for this level, assessed by an independent "
             "assessor against evidence of training, observed practice, supervision and CPD.")
@@ -75,7 +75,7 @@ def certificate_pdf(record: AccreditationRecord) -> bytes:
 
 
 def issuer_profile(profile_id: str | None = None) -> dict:
-    """The issuer's OB 3.0 Profile (§B.2.7), as embedded in credentials and served at its
+    """The issuer's OB 3.0 Profile, as embedded in credentials and served at its
     id (the https id for VC-JWT, the did:web id for embedded proofs)."""
     return {"id": profile_id or issuer_id(), "type": ["Profile"],
             "name": current_app.config["ISSUER_NAME"], "url": absolute_url("/")}
@@ -90,7 +90,7 @@ def did_web() -> str:
 
 
 def achievement(level_key: str, level_name: str) -> dict:
-    """The OB 3.0 Achievement (§B.1.3) of an accreditation level."""
+    """The OB 3.0 Achievement of an accreditation level."""
     level = load_standards().levels.get(level_key)
     return {
         "id": absolute_for("public.achievement", level_key=level_key),
@@ -120,7 +120,7 @@ def credential_version(record: AccreditationRecord) -> tuple[int, datetime]:
 
 
 def _subject_identifiers(record: AccreditationRecord) -> list[dict]:
-    """OB 3.0 IdentityObjects (§B.1.4): the certificate number anyone can check, and the
+    """OB 3.0 IdentityObjects: the certificate number anyone can check, and the
     holder's email salted and hashed, so a wallet can match it without revealing it."""
     identifiers = [{"type": "IdentityObject", "identityType": "identifier", "hashed": False,
                     "identityHash": record.public_id}]
@@ -136,8 +136,9 @@ def _subject_identifiers(record: AccreditationRecord) -> list[dict]:
 
 def status_entry(record: AccreditationRecord) -> dict:
     """The credential's BitstringStatusListEntry. OB 3.0 allows one credentialStatus
-    (§B.1.1, multiplicity 0..1), so the credential names its revocation entry; the
-    suspension list at the same URL pattern uses the same index."""
+    (AchievementCredential.credentialStatus, multiplicity 0..1; a set is proposed for
+    OB 3.1), so the credential names its revocation entry; the suspension list at the
+    same URL pattern uses the same index."""
     entry = status_list.entry_for(record)
     list_url = status_list_url("revocation", entry.list_number)
     return {"id": f"{list_url}#{entry.position}", "type": "BitstringStatusListEntry",
