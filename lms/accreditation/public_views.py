@@ -210,6 +210,9 @@ def issuer():
         return render_template("accreditation/issuer.html", profile=profile,
                                jwks_url=issuing.absolute_for("public.jwks"),
                                levels=load_standards().levels.values())
+    # The same issuer signs embedded proofs as did:web (DID document at /.well-known).
+    profile["otherIdentifier"] = [{"type": "IdentifierEntry", "identifier": issuing.did_web(),
+                                   "identifierType": "identifier"}]
     return _json({**profile, "jwks_uri": issuing.absolute_for("public.jwks")})
 
 
@@ -281,7 +284,8 @@ def did_document():
     return _json({"@context": ["https://www.w3.org/ns/did/v1",
                                "https://w3id.org/security/multikey/v1",
                                "https://w3id.org/security/jwk/v1"],
-                  "id": did, "verificationMethod": methods,
+                  "id": did, "alsoKnownAs": [issuing.issuer_id()],
+                  "verificationMethod": methods,
                   "assertionMethod": [method["id"] for method in methods]},
                  "application/did+ld+json")
 

@@ -119,6 +119,7 @@ def test_kid_image_profile_and_achievement_dereference(app, people, record, clie
     assert profile.json["id"] == credential["issuer"]["id"]
     assert profile.json["type"] == ["Profile"] and profile.json["@context"][0].endswith("v2")
     assert profile.json["jwks_uri"] == f"{BASE}/.well-known/jwks.json"
+    assert profile.json["otherIdentifier"][0]["identifier"] == "did:web:lms.example.org"
     html = client.get("/issuer", headers={"Accept": "text/html"})
     assert html.mimetype == "text/html" and "Public signing keys" in html.get_data(as_text=True)
 
@@ -528,6 +529,7 @@ def test_did_document_lists_current_and_retired_keys(app, people, record, client
     did_doc = client.get("/.well-known/did.json")
     assert did_doc.headers["Access-Control-Allow-Origin"] == "*"
     assert did_doc.json["id"] == "did:web:lms.example.org"
+    assert did_doc.json["alsoKnownAs"] == [f"{BASE}/issuer"]
     ids = did_doc.json["assertionMethod"]
     methods = {old["proof"][0]["verificationMethod"], new["proof"][0]["verificationMethod"]}
     assert methods <= set(ids)
