@@ -53,7 +53,8 @@ class BaseConfig:
     AUDIT_ENFORCE = False
     #: The organisation named on certificates and as the credential issuer.
     ISSUER_NAME = "Restorative Practice Accreditation Network"
-    #: PEM of an Ed25519 private key; unset: keys are generated in instance/signing-keys/.
+    #: PEM of a private key (RSA, EC P-256 or Ed25519) that signs credentials; unset: keys
+    #: are generated and kept in the database (see lms/accreditation/signing_keys.py).
     SIGNING_KEY_PEM = None
     #: Public register searches per address (Flask-Limiter syntax).
     REGISTER_RATE_LIMIT = "60 per minute"

@@ -7,6 +7,8 @@ from lms.accreditation.models import (
     StandardVersion,
     StatusChange,
 )
+from lms.accreditation.signing_keys import SigningKey
+from lms.accreditation.status_list import StatusListEntry
 from lms.audit.models import AuditChainHead, AuditEvent
 from lms.auth.models import AuthSession, User
 from lms.learning.models import (
@@ -56,8 +58,10 @@ __all__ = [
     "RecognisedSupervisor",
     "Scheme",
     "SessionBooking",
+    "SigningKey",
     "StandardVersion",
     "StatusChange",
+    "StatusListEntry",
     "SupervisionSession",
     "User",
 ]

@@ -34,8 +34,11 @@ def _git(*args: str) -> str:
 
 
 def _earlier_schemas() -> list[str]:
-    """Commits that changed the migrations, oldest first, excluding the working tree's."""
-    commits = _git("log", "--format=%H", "--reverse", "--", MIGRATIONS).split()
+    """Commits on main that changed the migrations, oldest first."""
+    # First parent only: commits that were main itself, not work merged in from a branch
+    # (whose migrations are re-chained when merged, and were never deployed).
+    commits = _git("log", "--first-parent", "--format=%H", "--reverse", "--",
+                   MIGRATIONS).split()
     assert commits, "no git history of the migrations: the upgrade check cannot run"
     return commits
 

@@ -1,9 +1,7 @@
 import click
-from flask import current_app
 from flask.cli import AppGroup
 
-from lms.accreditation import lifecycle
-from lms.accreditation.issuing import keyring
+from lms.accreditation import lifecycle, signing_keys
 from lms.extensions import db
 
 accreditation_cli = AppGroup("accreditation", help="Accreditation records and signing keys.")
@@ -20,5 +18,18 @@ def sweep():
 @accreditation_cli.command("rotate-key")
 def rotate_key():
     """Start signing with a new key; old keys stay published so old credentials verify."""
-    ring = keyring(current_app)
-    click.echo(f"new signing key: {ring.rotate()} (previous keys stay in the JWKS)")
+    try:
+        key = signing_keys.rotate()
+    except signing_keys.SigningKeyError as problem:
+        raise click.ClickException(str(problem)) from None
+    db.session.commit()
+    click.echo(f"new signing key: {key.kid} (previous keys stay in the JWKS)")
+
+
+@accreditation_cli.command("import-legacy-keys")
+@click.argument("folder", type=click.Path(exists=True, file_okay=False))
+def import_legacy_keys(folder):
+    """Publish the keys of instance/signing-keys/ (earlier releases) as retired keys."""
+    added = signing_keys.import_legacy_keys(folder)
+    db.session.commit()
+    click.echo(f"{len(added)} earlier key(s) published: {', '.join(added) or 'none new'}")

@@ -1,4 +1,5 @@
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import RadioField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
@@ -32,9 +33,18 @@ class RegisterSearchForm(FlaskForm):
     level = StringField("Level", validators=[Optional(), Length(max=40)])
     region = StringField("Region", validators=[Optional(), Length(max=64)])
     status = StringField("Status", validators=[Optional(), Length(max=30)])
+    sector = StringField("Sector", validators=[Optional(), Length(max=30)])
 
 
 class PasteCredentialForm(FlaskForm):
-    token = TextAreaField("Credential", validators=[
-        DataRequired("Paste the credential (the long text starting with “ey”)."),
+    token = TextAreaField("Certificate number or credential", validators=[
+        DataRequired("Type the certificate number, or paste the credential (the long text "
+                     "starting with “ey”)."),
         Length(max=20_000, message="That is far longer than any credential.")])
+
+
+class BulkCheckForm(FlaskForm):
+    numbers = TextAreaField("Certificate numbers", validators=[
+        Optional(), Length(max=40_000, message="That is more than we check at once.")],
+        description="One per line, or separated by commas; dashes optional.")
+    file = FileField("Or a CSV file", description="Certificate numbers in any column.")

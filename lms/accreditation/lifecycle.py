@@ -10,6 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from lms import clock
 from lms.accreditation import evidence as evidence_store
+from lms.accreditation import status_list
 from lms.accreditation.evaluation import evaluate
 from lms.accreditation.models import (
     VALID_STATUSES,
@@ -61,6 +62,7 @@ def change(record: AccreditationRecord, to: RecordStatus, *, actor, reason: str)
                  object_id=record.public_id, payload={"from": record.status, "to": str(to)})
     record.status = to
     db.session.flush()
+    status_list.record_changed(record)  # the public status lists move with the record
 
 
 def act(record: AccreditationRecord, action: str, *, actor, reason: str,

@@ -1,18 +1,19 @@
 """An accreditation record: its page, lifecycle actions, certificate and credential."""
 
+import json
+
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from lms import access
-from lms.accreditation import lifecycle, services
+from lms.accreditation import issuing, lifecycle, services
 from lms.accreditation.forms import LifecycleForm
-from lms.accreditation.issuing import certificate_pdf, signed_credential
 from lms.accreditation.models import AccreditationRecord, StatusChange
+from lms.accreditation.signing_keys import SigningKeyError
 from lms.extensions import db
 from lms.people.services import can_manage_person
-from lms.urls import absolute_url
 
 bp = Blueprint("records", __name__, url_prefix="/accreditation/records")
 
@@ -37,8 +38,8 @@ def show(public_id):
     record = get_record_or_404(public_id, for_=current_user)
     return render_template("accreditation/record.html", record=record, form=LifecycleForm(),
                            actions=lifecycle.allowed_actions(record, current_user),
-                           verify_url=absolute_url("accreditation.public.verify",
-                                                   public_id=record.public_id))
+                           verify_url=issuing.verify_url(record),
+                           credential_refusal=issuing.credential_refusal(record))
 
 
 @bp.route("/<public_id>/<action>", methods=["POST"])
@@ -66,10 +67,11 @@ def act(public_id, action):
 @access.signed_in
 def certificate(public_id):
     record = get_record_or_404(public_id, for_=current_user)
-    if not record.valid:
-        flash("A certificate is only available while the accreditation is valid.", "error")
+    refusal = issuing.credential_refusal(record)
+    if refusal:
+        flash(refusal, "error")
         return redirect(url_for("accreditation.records.show", public_id=public_id))
-    return Response(certificate_pdf(record), mimetype="application/pdf", headers={
+    return Response(issuing.certificate_pdf(record), mimetype="application/pdf", headers={
         "Content-Disposition": f"attachment; filename=accreditation-{public_id}.pdf"})
 
 
@@ -79,6 +81,45 @@ def credential(public_id):
     record = get_record_or_404(public_id, for_=current_user)
     if record.holder_id != current_user.id and not current_user.is_admin:
         abort(404)
-    token = signed_credential(record, current_app)
+    refusal = issuing.credential_refusal(record)
+    if refusal:
+        flash(refusal, "error")
+        return redirect(url_for("accreditation.records.show", public_id=public_id))
+    try:
+        token = issuing.signed_credential(record)
+    except SigningKeyError as problem:
+        return _cannot_sign(public_id, problem)
+    db.session.commit()  # a first signing key or status list index, if this created one
     return Response(token, mimetype="application/jwt", headers={
         "Content-Disposition": f"attachment; filename=accreditation-{public_id}.jwt"})
+
+
+@bp.route("/<public_id>/credential.json")
+@access.signed_in
+def credential_json(public_id):
+    """The same credential with an embedded Data Integrity proof (for wallets)."""
+    record = get_record_or_404(public_id, for_=current_user)
+    if record.holder_id != current_user.id and not current_user.is_admin:
+        abort(404)
+    refusal = issuing.credential_refusal(record)
+    if refusal:
+        flash(refusal, "error")
+        return redirect(url_for("accreditation.records.show", public_id=public_id))
+    try:
+        document = issuing.credential_with_proof(record)
+    except SigningKeyError as problem:
+        return _cannot_sign(public_id, problem)
+    db.session.commit()  # a first signing key or status list index, if this created one
+    return Response(json.dumps(document, ensure_ascii=False, indent=2),
+                    mimetype="application/ld+json", headers={
+                        "Content-Disposition":
+                        f"attachment; filename=accreditation-{public_id}.json"})
+
+
+def _cannot_sign(public_id: str, problem: Exception):
+    """The signing key is unusable (e.g. the secret key changed): say so, log why."""
+    db.session.rollback()
+    current_app.logger.error("credential signing failed: %s", problem)
+    flash("Credentials cannot be signed at the moment; an administrator needs to rotate the "
+          "signing key. The certificate and the public check still work.", "error")
+    return redirect(url_for("accreditation.records.show", public_id=public_id))

@@ -1,20 +1,31 @@
 """The public register: accredited practitioners who opted in to being listed."""
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import contains_eager
 
 from lms.accreditation.models import AccreditationRecord, RecordStatus
+from lms.accreditation.verification import normalise_identifier
 from lms.auth.models import User
 from lms.extensions import db
-from lms.schemes.models import Scheme
+from lms.schemes.models import Scheme, Sector
 
 #: Statuses shown on the register (revoked and withdrawn records are not listed).
 LISTED_STATUSES = (RecordStatus.ACTIVE, RecordStatus.EXPIRING, RecordStatus.LAPSED,
                    RecordStatus.SUSPENDED)
+SECTORS = tuple(str(sector) for sector in Sector)
+#: Words of a name search that are used (more only slow the query).
+MAX_WORDS = 6
 
 
-def search(*, q="", scheme="", level="", region="", status=""):
-    """A query of records, joined to holder and scheme, filtered, in name order."""
+def _contains(column, word: str):
+    escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return func.lower(column).like(f"%{escaped.lower()}%", escape="\\")
+
+
+def search(*, q="", scheme="", level="", region="", status="", sector=""):
+    """A query of records, joined to holder and scheme, filtered, in name order. A name
+    matches by its parts in any order ("Price Gareth", "gar pri"); a certificate number
+    matches with or without dashes."""
     query = (select(AccreditationRecord)
              .join(AccreditationRecord.holder)
              .outerjoin(AccreditationRecord.scheme)
@@ -23,16 +34,20 @@ def search(*, q="", scheme="", level="", region="", status=""):
              .where(User.listed_publicly.is_(True), User.active.is_(True),
                     AccreditationRecord.status.in_(LISTED_STATUSES))
              .order_by(User.display_name, AccreditationRecord.level_key))
-    if q:
-        pattern = f"%{q.strip().lower()}%"
-        query = query.where(or_(func.lower(User.display_name).like(pattern),
-                                AccreditationRecord.public_id == q.strip().upper()))
-    if scheme:
-        query = query.where(func.lower(Scheme.name).like(f"%{scheme.strip().lower()}%"))
+    words = q.split()[:MAX_WORDS]
+    if words:
+        by_name = and_(*(_contains(User.display_name, word) for word in words))
+        number = normalise_identifier(q)
+        query = query.where(or_(by_name, AccreditationRecord.public_id == number)
+                            if number else by_name)
+    if scheme.strip():
+        query = query.where(_contains(Scheme.name, scheme.strip()))
     if level:
         query = query.where(AccreditationRecord.level_key == level)
     if region:
         query = query.where(Scheme.region == region)
+    if sector in SECTORS:
+        query = query.where(Scheme.sector == Sector(sector))
     if status:
         query = query.where(AccreditationRecord.status == status)
     return query

@@ -24,11 +24,10 @@ def _rule() -> RateLimitItemPerMinute:
 
 
 def _strategy() -> MovingWindowRateLimiter:
-    strategy = current_app.extensions.get("lms.password_throttle")
-    if strategy is None:
-        strategy = MovingWindowRateLimiter(limiter.storage)
-        current_app.extensions["lms.password_throttle"] = strategy
-    return strategy
+    # Built each time (it is a thin wrapper): the limiter's storage is replaced whenever
+    # another app is initialised in the same process, and a cached one would keep counting
+    # in the old store.
+    return MovingWindowRateLimiter(limiter.storage)
 
 
 def _identifiers(purpose: str, account: str) -> tuple[str, str, str]:

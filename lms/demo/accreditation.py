@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from lms import clock
 from lms.accreditation import evidence as evidence_store
-from lms.accreditation import lifecycle, services
+from lms.accreditation import issuing, lifecycle, services
 from lms.accreditation.evaluation import evaluate
 from lms.accreditation.models import AccreditationRecord, Application
 from lms.accreditation.standards import load_standards
@@ -26,7 +26,14 @@ RECORDS = [
     ("school.supervisor", "foundation", 500, None, False),
     ("school.supervisor", "intermediate", 420, "temporarily withdrawn", False),
     ("school.trainer", "foundation", 400, "lapsed", True),
+    # Credentials were downloaded before these changed; the status lists report them.
+    ("school.lead", "foundation", 600, "suspended", False),
+    ("prison.lead", "foundation", 650, "revoked", False),
 ]
+
+
+DEMO_REASONS = {"lapsed": "Expiry date passed.", "suspended": "Complaint under review (demo).",
+                "revoked": "Breach of the code of practice (demo)."}
 
 
 def load_accreditation_demo() -> str:
@@ -46,10 +53,11 @@ def load_accreditation_demo() -> str:
         users[holder].listed_publicly = listed
         if status == "lapsed":
             record.expires_on = today - timedelta(days=20)
+        if status in ("suspended", "revoked"):
+            issuing.signed_credential(record)  # the holder's earlier credential
         if status:
             lifecycle.change(record, status, actor=admin if status != "lapsed" else None,
-                             reason="Career break." if status != "lapsed"
-                             else "Expiry date passed.")
+                             reason=DEMO_REASONS.get(status, "Career break."))
     lifecycle.sweep(today, standards)
     _waiting_application(users, standards)
     users["admin"].is_assessor = True

@@ -15,15 +15,6 @@ COURSES = ["foundation", "facilitator", "sensitive-complex", "case-supervision",
 _codes = itertools.count(1)
 
 
-@pytest.fixture(autouse=True)
-def signing_keys(app, tmp_path, monkeypatch):
-    """Signing keys in a temporary folder, never the project's instance folder."""
-    monkeypatch.setitem(app.config, "SIGNING_KEYS_DIR", str(tmp_path / "keys"))
-    app.extensions.pop("lms.keyring", None)
-    yield
-    app.extensions.pop("lms.keyring", None)
-
-
 @pytest.fixture
 def give_evidence(app):
     """give_evidence(user, supervisor, courses=..., records=N, sensitive=N, cpd=hours)."""

@@ -1,3 +1,5 @@
+import csv
+import io
 import json
 from datetime import timedelta
 
@@ -90,18 +92,27 @@ def test_verification_page_and_api_show_status_without_case_data(app, people, gi
     assert api["status"] == "active"
     assert api["valid"] is True
     assert set(api) == {"found", "identifier", "holder", "level", "status", "valid",
-                        "issued_on", "expires_on", "issuer"}
+                        "verdict", "status_since", "issued_on", "expires_on", "issuer",
+                        "checked_at"}
     login_as(app, people.admin).post(f"/accreditation/records/{record.public_id}/revoke",
-                                  data={"reason": "Breach."})
-    assert "✗ Not valid: revoked" in client.get(f"/verify/{record.public_id}").get_data(
-        as_text=True)
-    assert client.get(f"/api/v1/verify/{record.public_id}").json["status"] == "revoked"
+                                  data={"reason": "Breach of the code of practice."})
+    page = client.get(f"/verify/{record.public_id}").get_data(as_text=True)
+    today = clock.today()
+    assert "✗ Not valid" in page
+    assert f"Not valid: accreditation revoked on {today.day} {today:%B %Y}." in page
+    assert "Checked at" in page
+    assert "Breach" not in page
+    api = client.get(f"/api/v1/verify/{record.public_id}").json
+    assert api["status"] == "revoked"
+    assert api["valid"] is False
+    assert api["status_since"] == today.isoformat()
+    assert api["checked_at"]
 
 
 def test_unknown_identifiers_get_a_clear_answer(client):
     response = client.get("/verify/NOPE-NOPE-NOPE-NOPE")
     assert response.status_code == 404
-    assert "No accreditation has the identifier" in \
+    assert "No accreditation has the certificate number" in \
         response.get_data(as_text=True)
     assert client.get("/verify/" + "x" * 500).status_code == 404
     api = client.get("/api/v1/verify/NOPE")
@@ -115,20 +126,21 @@ def test_credential_verifies_with_jwcrypto_against_published_jwks(app, people, g
     token = login_as(app, people.practitioner).get(
         f"/accreditation/records/{record.public_id}/credential.jwt").get_data(as_text=True)
     keyset = jwk.JWKSet.from_json(json.dumps(client.get("/.well-known/jwks.json").json))
-    claims = json.loads(jwt.JWT(jwt=token, key=keyset).claims)
-    credential = claims["vc"]
+    credential = json.loads(jwt.JWT(jwt=token, key=keyset).claims)
     assert "OpenBadgeCredential" in credential["type"]
     assert credential["credentialSubject"]["achievement"]["name"] == "Foundation practitioner"
-    assert credential["credentialStatus"]["id"].endswith(f"/api/v1/verify/{record.public_id}")
+    assert credential["credentialStatus"]["type"] == "BitstringStatusListEntry"
     assert credential["validUntil"].startswith(record.expires_on.isoformat())
     # the paste form: genuine, then revoked, then tampered
     page = client.post("/verify", data={"token": token}).get_data(as_text=True)
     assert "The signature is genuine." in page
-    assert "Current status: active." in page
+    assert "✓ Valid" in page
     login_as(app, people.admin).post(f"/accreditation/records/{record.public_id}/revoke",
                                   data={"reason": "Breach."})
     page = client.post("/verify", data={"token": token}).get_data(as_text=True)
-    assert "Current status: revoked." in page
+    assert "✗ Not valid" in page
+    assert "accreditation revoked on" in page
+    assert "Checked at" in page
     header, payload, signature = token.split(".")
     tampered = ".".join([header, payload[:-4] + ("AAAA" if payload[-4:] != "AAAA" else "BBBB"),
                          signature])
@@ -207,3 +219,85 @@ def test_register_and_verification_use_a_fixed_number_of_queries(app, people, cl
              measure("/api/v1/verify/LIST-0001-AAAA-BBBB"))
     assert small == large
     assert "Page 1 of 2" in client.get("/register").get_data(as_text=True)
+
+
+def test_register_finds_names_in_either_order_and_by_part_and_filters_by_sector(
+        app, people, give_evidence, make_assessor, client):
+    record = issue(app, people, give_evidence, make_assessor)
+    with app.app_context():
+        db.session.get(User, people.practitioner.id).listed_publicly = True
+        db.session.commit()
+    compact = record.public_id.replace("-", "").lower()
+    for query, found in [({"q": "Practitioner Ana"}, True), ({"q": "prac an"}, True),
+                         ({"q": "ana smith"}, False), ({"q": compact}, True),
+                         ({"q": "100%"}, False), ({"q": "_"}, False),
+                         ({"sector": "prison"}, True), ({"sector": "school"}, False),
+                         ({"sector": "not a sector"}, True),
+                         ({"q": "ana", "sector": "prison", "region": "Wales",
+                           "level": "foundation", "status": "active"}, True)]:
+        response = client.get("/register", query_string=query)
+        assert response.status_code == 200
+        assert ("Ana Practitioner" in response.get_data(as_text=True)) is found, query
+    page = client.get("/register").get_data(as_text=True)
+    assert "<option>prison</option>" in page
+    assert "RJ-T-" not in page
+
+
+def test_employers_check_many_certificate_numbers_at_once(app, people, give_evidence,
+                                                          make_assessor, client,
+                                                          count_queries):
+    from lms.audit.models import AuditEvent
+
+    record = issue(app, people, give_evidence, make_assessor)
+    _listed_records(app, people.scheme, 3, 0)
+    login_as(app, people.admin).post("/accreditation/records/LIST-0001-AAAA-BBBB/suspend",
+                                  data={"reason": "Complaint."})
+    with app.app_context():
+        events = db.session.scalar(select(func.count()).select_from(AuditEvent))
+    pasted = "\n".join([record.public_id.replace("-", "").lower(), "LIST-0001-AAAA-BBBB",
+                        "NOPE-NOPE-NOPE-NOPE"])
+    with count_queries() as counter:
+        page = client.post("/verify/bulk", data={"numbers": pasted})
+    assert page.status_code == 200
+    assert counter.count <= 6
+    text = page.get_data(as_text=True)
+    assert "Ana Practitioner" in text
+    assert "Listed 1" in text
+    assert "Checked at" in text
+    assert "Not valid: accreditation suspended since" in text
+    assert "No accreditation has this certificate number." in text
+    assert "2 of 3 found" in text
+    assert "Complaint" not in text
+    upload = io.BytesIO(f"certificate number\n{record.public_id}\n,LIST-0002-AAAA-BBBB\n"
+                        .encode())
+    response = client.post("/verify/bulk", data={"file": (upload, "staff.csv"),
+                                                  "format": "csv"},
+                           content_type="multipart/form-data")
+    assert response.mimetype == "text/csv"
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
+    assert rows[0][:3] == ["entered", "certificate number", "found"]
+    assert [row[1] for row in rows[1:]] == [record.public_id, "LIST-0002-AAAA-BBBB"]
+    assert rows[1][6] == "yes"
+    assert rows[1][9]
+    with app.app_context():  # nothing stored about who asked or what
+        assert db.session.scalar(select(func.count()).select_from(AuditEvent)) == events
+    too_many = "\n".join(f"AAAA-BBBB-CCCC-{n:04d}" for n in range(501))
+    text = client.post("/verify/bulk", data={"numbers": too_many}).get_data(as_text=True)
+    assert "Check at most 500 certificate numbers at a time." in text
+    huge = io.BytesIO(b'"' + b"x" * 200_000 + b'"\n')
+    text = client.post("/verify/bulk", data={"file": (huge, "x.csv")},
+                       content_type="multipart/form-data").get_data(as_text=True)
+    assert "The file cannot be read as CSV." in text
+    text = client.post("/verify/bulk", data={"numbers": ""}).get_data(as_text=True)
+    assert "Enter at least one certificate number" in text
+    bad = client.post("/verify/bulk", data={"file": (io.BytesIO(b"\xff\xfe\xfa"), "x.csv")},
+                      content_type="multipart/form-data").get_data(as_text=True)
+    assert "The file is not UTF-8 text" in bad
+
+
+def test_bulk_check_is_rate_limited(app, client, monkeypatch):
+    monkeypatch.setitem(app.config, "BULK_CHECK_RATE_LIMIT", "2 per minute")
+    statuses = [client.post("/verify/bulk", data={"numbers": "AAAA"},
+                            environ_base={"REMOTE_ADDR": "10.9.9.9"}).status_code
+                for _ in range(3)]
+    assert statuses == [200, 200, 429]

@@ -35,6 +35,8 @@ NO_STATE_CHANGE = {
     "/notifications/<int:notification_id>/read": "marks one of one's own notifications read",
     "/privacy/my-data.zip": "downloads one's own data; stores nothing",
     "/verify": "checks a pasted credential; stores nothing",
+    "/api/v1/verify": "checks a posted credential; stores nothing",
+    "/verify/bulk": "an employer's bulk check; stores nothing",
     "/people/import": "previews a CSV import; saves nothing",
     "/reports/schemes/<slug>/bulk": "previews a bulk action; saves nothing",
     "/training/enrol": "previews a bulk enrolment; saves nothing",

@@ -73,7 +73,7 @@ def test_demo_accreditation_is_idempotent(app, runner, client, tmp_path, monkeyp
     monkeypatch.setitem(app.config, "SIGNING_KEYS_DIR", str(tmp_path / "keys"))
     assert runner.invoke(args=["demo", "load"]).exit_code == 0
     counts = (_count(app, AccreditationRecord), _count(app, Application))
-    assert counts == (11, 12)
+    assert counts == (13, 14)
     assert runner.invoke(args=["demo", "load"]).exit_code == 0
     assert (_count(app, AccreditationRecord), _count(app, Application)) == counts
     assert runner.invoke(args=["audit", "verify"]).exit_code == 0

@@ -30,6 +30,8 @@ NOT_ABOUT_CASES = {
     "lms.accreditation.forms.RegisterSearchForm.q": "public register search, not stored",
     "lms.accreditation.forms.RegisterSearchForm.scheme": "public register filter",
     "lms.accreditation.forms.RegisterSearchForm.level": "public register filter",
+    "lms.accreditation.forms.RegisterSearchForm.sector": "public register filter",
+    "lms.accreditation.forms.BulkCheckForm.numbers": "certificate numbers to check; not stored",
     "lms.accreditation.forms.RegisterSearchForm.region": "public register filter",
     "lms.accreditation.forms.RegisterSearchForm.status": "public register filter",
     # Lists of platform usernames and machine text.

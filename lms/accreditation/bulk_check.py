@@ -1,0 +1,80 @@
+"""An employer or referrer checks many certificate numbers at once (pasted or a CSV),
+without an account. Nothing about who asked, or what, is stored."""
+
+import csv
+import io
+import re
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from lms.accreditation.models import AccreditationRecord
+from lms.accreditation.verification import normalise_identifier, status_words
+from lms.db_types import chunks
+from lms.extensions import db
+
+#: Most certificate numbers checked in one request.
+MAX_ENTRIES = 500
+HEADER_WORDS = {"identifier", "identifiers", "certificate", "certificate number",
+                "certificate_number", "number", "id", "ref", "reference"}
+CSV_HEADER = ["entered", "certificate number", "found", "practitioner", "level", "status",
+              "valid", "valid until", "result", "checked at"]
+
+
+@dataclass(frozen=True)
+class Row:
+    entered: str
+    record: AccreditationRecord | None
+
+    @property
+    def verdict(self) -> str:
+        if self.record is None:
+            return "No accreditation has this certificate number."
+        return status_words(self.record)[1]
+
+
+def entries(text: str) -> list[str] | None:
+    """The certificate numbers in pasted text or a CSV file: every non-empty cell, in
+    order, without a header cell. None when the text cannot be read as CSV."""
+    found = []
+    try:
+        for row in csv.reader(io.StringIO(text, newline="")):
+            for cell in row:
+                for part in re.split(r"[;\t]+", cell):
+                    value = part.strip().strip("'\"").strip()
+                    if value and value.lower() not in HEADER_WORDS:
+                        found.append(value[:60])
+                if len(found) > MAX_ENTRIES:
+                    return found  # enough to say there are too many
+    except csv.Error:
+        return None
+    return found
+
+
+def check(values: list[str]) -> list[Row]:
+    """One row per entry, in the order given; a bounded number of queries."""
+    normalised = {value: normalise_identifier(value) for value in values}
+    wanted = {number for number in normalised.values() if number}
+    records = {}
+    for chunk in chunks(wanted):
+        for record in db.session.scalars(
+                select(AccreditationRecord).where(AccreditationRecord.public_id.in_(chunk))
+                .options(selectinload(AccreditationRecord.holder),
+                         selectinload(AccreditationRecord.history))):
+            records[record.public_id] = record
+    return [Row(entered=value, record=records.get(normalised[value])) for value in values]
+
+
+def csv_rows(rows: list[Row], checked_at: str) -> list[list[str]]:
+    out = []
+    for row in rows:
+        record = row.record
+        out.append([row.entered, record.public_id if record else "",
+                    "yes" if record else "no",
+                    record.holder.display_name if record else "",
+                    record.level_name if record else "", record.status if record else "",
+                    ("yes" if record.valid else "no") if record else "no",
+                    record.expires_on.isoformat() if record else "", row.verdict,
+                    checked_at])
+    return out
