@@ -5,7 +5,18 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Date,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+    select,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms import clock
@@ -24,6 +35,9 @@ class StandardVersion(db.Model):
     content_hash: Mapped[str] = mapped_column(String(64), unique=True)
     #: {level key: {"name", "validity_months", "depends_on"}} as it was then.
     levels: Mapped[dict] = mapped_column(JSON)
+    #: The whole standard as it was then (levels with their requirements, attestations),
+    #: for the standards page; None for versions stored before it was kept.
+    content: Mapped[dict | None] = mapped_column(JSON)
     loaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
 
@@ -34,9 +48,18 @@ class ApplicationStatus(enum.StrEnum):
     NOT_ACCEPTED = "not accepted"
 
 
+#: SQL for "still waiting for a decision" and "valid", for the partial unique indexes that
+#: keep one pending application and one valid record per person and level.
+PENDING_SQL = text("status = 'submitted'")
+VALID_SQL = text("status IN ('active', 'expiring')")
+
+
 class Application(db.Model):
     __tablename__ = "applications"
-    __table_args__ = (Index("ix_applications_status", "status", "submitted_at"),)
+    __table_args__ = (Index("ix_applications_status", "status", "submitted_at"),
+                      Index("ux_applications_one_pending", "applicant_id", "level_key",
+                            unique=True, sqlite_where=PENDING_SQL,
+                            postgresql_where=PENDING_SQL))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     applicant_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"),
@@ -54,6 +77,9 @@ class Application(db.Model):
     assessor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     reasons: Mapped[str | None] = mapped_column(Text)
+    #: Set when approved although a requirement was unmet: the assessor's written reason
+    #: for using their discretion.
+    discretion_reason: Mapped[str | None] = mapped_column(Text)
     #: Optimistic lock: two assessors deciding at once cannot both store a decision.
     version: Mapped[int] = mapped_column(default=1)
 
@@ -81,19 +107,28 @@ VALID_STATUSES = (RecordStatus.ACTIVE, RecordStatus.EXPIRING)
 class AccreditationRecord(db.Model):
     __tablename__ = "accreditation_records"
     __table_args__ = (Index("ix_accreditation_records_holder", "holder_id", "level_key"),
-                      Index("ix_accreditation_records_status", "status", "expires_on"))
+                      Index("ix_accreditation_records_status", "status", "expires_on"),
+                      Index("ux_accreditation_records_one_valid", "holder_id", "level_key",
+                            unique=True, sqlite_where=VALID_SQL, postgresql_where=VALID_SQL))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     #: Random, unguessable identifier printed on certificates, e.g. "K7QD-2MXP-9TRB-W4ZH".
     public_id: Mapped[str] = mapped_column(String(24), unique=True)
     holder_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    #: The holder's name fixed when the record was issued (certificates and the public
+    #: register show this, not the editable display name); changed only by a legal name
+    #: change made by a lead or an administrator.
+    holder_name: Mapped[str] = mapped_column(String(120))
     level_key: Mapped[str] = mapped_column(String(32))
     level_name: Mapped[str] = mapped_column(String(120))
     standard_version_id: Mapped[int] = mapped_column(ForeignKey("standard_versions.id"))
     application_id: Mapped[int | None] = mapped_column(ForeignKey("applications.id",
                                                                   ondelete="SET NULL"))
     scheme_id: Mapped[int | None] = mapped_column(ForeignKey("schemes.id", ondelete="SET NULL"))
+    #: The date the level was first awarded; renewal keeps it.
     issued_on: Mapped[date] = mapped_column(Date)
+    #: Start of the current version of the record: the award, then each renewal or reissue.
+    valid_from: Mapped[date] = mapped_column(Date)
     expires_on: Mapped[date] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(24), default=RecordStatus.ACTIVE)
     #: The decision (assessor, reasons) and the evidence it rested on.
@@ -141,3 +176,52 @@ class Attestation(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     key: Mapped[str] = mapped_column(String(40))
     agreed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+
+
+class ObservationMode(enum.StrEnum):
+    LIVE = "live"
+    RECORDING = "recording"
+
+
+class ObservationOutcome(enum.StrEnum):
+    MEETS = "meets the standard"
+    NOT_YET = "not yet"
+
+
+class Observation(db.Model):
+    """A supervisor or assessor watched the practitioner deliver (live or by recording) and
+    assessed it against the stages. Distinct from a signed-off log record, which is the
+    practitioner's own account checked by a supervisor: registers ask for both."""
+
+    __tablename__ = "observations"
+    __table_args__ = (Index("ix_observations_practitioner", "practitioner_id", "observed_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    practitioner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    observer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id",
+                                                               ondelete="SET NULL"))
+    scheme_id: Mapped[int | None] = mapped_column(ForeignKey("schemes.id", ondelete="SET NULL"))
+    #: The process observed, when it is in the practitioner's log (optional).
+    practice_record_id: Mapped[int | None] = mapped_column(
+        ForeignKey("practice_records.id", ondelete="SET NULL"))
+    observed_on: Mapped[date] = mapped_column(Date)
+    mode: Mapped[str] = mapped_column(String(16))  #: ObservationMode
+    #: {stage key: rating key} for the stages assessed (keys of lms.practice.models).
+    stages: Mapped[dict] = mapped_column(JSON)
+    outcome: Mapped[str] = mapped_column(String(24))  #: ObservationOutcome
+    feedback: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+
+    practitioner: Mapped[User] = relationship(foreign_keys=[practitioner_id])
+    observer: Mapped[User | None] = relationship(foreign_keys=[observer_id])
+
+
+@event.listens_for(AccreditationRecord, "before_insert")
+def _fix_name_and_version(mapper, connection, record: AccreditationRecord) -> None:
+    """A record made without them takes the holder's name now and starts its current
+    version on the award date (issuing sets both explicitly)."""
+    if record.holder_name is None:
+        record.holder_name = connection.scalar(
+            select(User.display_name).where(User.id == record.holder_id))
+    if record.valid_from is None:
+        record.valid_from = record.issued_on
