@@ -34,23 +34,31 @@ def show(application_id):
     if application is None:
         abort(404)
     form = DecisionForm()
-    can_decide = services.can_decide(current_user, application)
+    refusal = services.decide_refusal(current_user, application)
+    unmet = services.unmet_now(application) if refusal is None else []
     if form.validate_on_submit():
-        if not can_decide:
+        if refusal:
             abort(403)
         try:
-            record = services.decide(application, current_user, form.outcome.data,
-                                     form.reasons.data.strip())
+            record = services.decide(
+                application, current_user, form.outcome.data, form.reasons.data.strip(),
+                discretion_reason=form.discretion_reason.data if form.discretion.data
+                else None)
             db.session.commit()
         except StaleDataError:
             db.session.rollback()
             flash("Another assessor decided this application first; their decision stands.",
                   "error")
             return redirect(url_for("decisions.show", application_id=application_id))
+        except services.AccreditationError as problem:
+            db.session.rollback()
+            form.form_errors.append(str(problem))
+            return render_template("accreditation/application.html", application=application,
+                                   form=form, refusal=refusal, unmet=unmet), 422
         if record:
             flash(f"Approved: accreditation {record.public_id} issued.", "success")
             return redirect(url_for("records.show", public_id=record.public_id))
         flash(f"Decision saved: {form.outcome.data}.", "success")
         return redirect(url_for("decisions.index"))
     return render_template("accreditation/application.html", application=application,
-                           form=form, can_decide=can_decide)
+                           form=form, refusal=refusal, unmet=unmet)

@@ -1,8 +1,18 @@
 from flask_wtf import FlaskForm
-from wtforms import RadioField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DateField,
+    RadioField,
+    StringField,
+    TextAreaField,
+    ValidationError,
+)
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from lms.accreditation.models import ObservationMode, ObservationOutcome
 from lms.forms import choices
+from lms.practice.forms import MultiCheckboxField, no_identifying_data, not_in_future
+from lms.practice.models import STAGES
 
 
 class DecisionForm(FlaskForm):
@@ -13,6 +23,43 @@ class DecisionForm(FlaskForm):
         validators=[InputRequired("Choose a decision.")])
     reasons = TextAreaField("Reasons", validators=[DataRequired("Give the reasons for the "
                                                                 "decision."), Length(max=5000)])
+    discretion = BooleanField("Approve at the assessor's discretion, although a requirement "
+                              "is not met")
+    discretion_reason = TextAreaField(
+        "Why the unmet requirement should not stop this approval",
+        description="Shown on the record, in its history and to the scheme lead.",
+        validators=[Length(max=5000)])
+
+    def validate_discretion_reason(self, field):
+        if self.discretion.data and not (field.data or "").strip():
+            raise ValidationError("Write why you are using your discretion.")
+
+
+class LegalNameForm(FlaskForm):
+    legal_name = StringField("New legal name", validators=[
+        DataRequired("Give the new legal name."), Length(max=120)])
+    reason = TextAreaField("Evidence seen", description="For example: marriage certificate "
+                           "seen by the lead on 3 May.", validators=[
+                               DataRequired("Say what evidence of the change you saw."),
+                               Length(max=2000)])
+
+
+class ObservationForm(FlaskForm):
+    observed_on = DateField("Date observed", validators=[InputRequired("Give the date."),
+                                                         not_in_future])
+    mode = RadioField("How", choices=choices([
+        (ObservationMode.LIVE, "Live, in person or by video"),
+        (ObservationMode.RECORDING, "From a recording")]),
+        validators=[InputRequired("Choose live or recording.")])
+    stages = MultiCheckboxField("Stages assessed", choices=choices(STAGES.items()),
+                                validators=[DataRequired("Choose the stages you assessed.")])
+    outcome = RadioField("Outcome", choices=choices([
+        (ObservationOutcome.MEETS, "Meets the standard"),
+        (ObservationOutcome.NOT_YET, "Not yet")]),
+        validators=[InputRequired("Choose an outcome.")])
+    feedback = TextAreaField("Feedback to the practitioner", validators=[
+        DataRequired("Give your feedback."), Length(max=5000), no_identifying_data])
+
 
 
 class LifecycleForm(FlaskForm):

@@ -22,7 +22,7 @@ def keyring(app=None) -> KeyRing:
 
 def certificate_pdf(record) -> bytes:
     return render_certificate(
-        holder_name=record.holder.display_name, level_name=record.level_name,
+        holder_name=record.holder_name, level_name=record.level_name,
         identifier=record.public_id, issued_on=record.issued_on, expires_on=record.expires_on,
         issuer_name=current_app.config["ISSUER_NAME"],
         verify_url=url_for("public.verify", public_id=record.public_id, _external=True))
@@ -34,14 +34,14 @@ def signed_credential(record, app=None) -> str:
     credential = build_credential(
         credential_id=url_for("public.verify", public_id=record.public_id, _external=True),
         issuer_id=f"{base}/issuer", issuer_name=current_app.config["ISSUER_NAME"],
-        issuer_url=base + "/", holder_name=record.holder.display_name,
+        issuer_url=base + "/", holder_name=record.holder_name,
         achievement_id=f"{base}/accreditation/levels/{record.level_key}",
         achievement_name=record.level_name,
         achievement_description=level.summary if level else record.level_name,
         criteria_narrative="Met the accreditation standards for this level, assessed by an "
         "independent assessor against evidence of training, observed practice, supervision "
         "and CPD.",
-        valid_from=datetime.combine(record.issued_on, time.min, tzinfo=UTC),
+        valid_from=datetime.combine(record.valid_from, time.min, tzinfo=UTC),
         valid_until=datetime.combine(record.expires_on, time.max.replace(microsecond=0),
                                      tzinfo=UTC),
         status_url=url_for("public.api_verify", public_id=record.public_id, _external=True))

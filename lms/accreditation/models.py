@@ -206,8 +206,8 @@ class Observation(db.Model):
         ForeignKey("practice_records.id", ondelete="SET NULL"))
     observed_on: Mapped[date] = mapped_column(Date)
     mode: Mapped[str] = mapped_column(String(16))  #: ObservationMode
-    #: {stage key: rating key} for the stages assessed (keys of lms.practice.models).
-    stages: Mapped[dict] = mapped_column(JSON)
+    #: Keys of the stages assessed (lms.practice.models.STAGES).
+    stages: Mapped[list] = mapped_column(JSON)
     outcome: Mapped[str] = mapped_column(String(24))  #: ObservationOutcome
     feedback: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)

@@ -28,7 +28,7 @@ def _find(public_id: str) -> AccreditationRecord | None:
 
 def public_facts(record: AccreditationRecord) -> dict:
     """What anyone may know: no case data, no contact details."""
-    return {"identifier": record.public_id, "holder": record.holder.display_name,
+    return {"identifier": record.public_id, "holder": record.holder_name,
             "level": record.level_name, "status": record.status,
             "valid": record.valid, "issued_on": record.issued_on.isoformat(),
             "expires_on": record.expires_on.isoformat(),

@@ -7,7 +7,7 @@ from sqlalchemy.orm import selectinload
 
 from lms import access
 from lms.accreditation import lifecycle, services
-from lms.accreditation.forms import LifecycleForm
+from lms.accreditation.forms import LegalNameForm, LifecycleForm
 from lms.accreditation.issuing import certificate_pdf, signed_credential
 from lms.accreditation.models import AccreditationRecord, StatusChange
 from lms.extensions import db
@@ -36,6 +36,8 @@ def show(public_id):
     record = get_record_or_404(public_id, for_=current_user)
     return render_template("accreditation/record.html", record=record, form=LifecycleForm(),
                            actions=lifecycle.allowed_actions(record, current_user),
+                           may_rename=services.legal_name_refusal(current_user,
+                                                                  record.holder) is None,
                            verify_url=url_for("public.verify", public_id=record.public_id,
                                               _external=True))
 
@@ -59,6 +61,30 @@ def act(public_id, action):
         db.session.commit()
         flash(f"Record {lifecycle.past_tense(action)}.", "success")
     return redirect(url_for("records.show", public_id=public_id))
+
+
+@bp.route("/<public_id>/legal-name", methods=["GET", "POST"])
+@access.lead_or_assessor
+def legal_name(public_id):
+    """A legal name change, made by a lead or an administrator on evidence: every record
+    of the holder shows the new name and valid ones are reissued."""
+    record = get_record_or_404(public_id, for_=current_user)
+    if refusal := services.legal_name_refusal(current_user, record.holder):
+        abort(403, refusal)
+    form = LegalNameForm()
+    if form.validate_on_submit():
+        try:
+            count = services.change_legal_name(record.holder, form.legal_name.data,
+                                               actor=current_user, reason=form.reason.data)
+        except services.AccreditationError as problem:
+            db.session.rollback()
+            form.form_errors.append(str(problem))
+        else:
+            db.session.commit()
+            flash(f"Legal name changed on {count} record{'s' if count != 1 else ''}.",
+                  "success")
+            return redirect(url_for("records.show", public_id=public_id))
+    return render_template("accreditation/legal_name.html", record=record, form=form)
 
 
 @bp.route("/<public_id>/certificate.pdf")

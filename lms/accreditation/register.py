@@ -22,10 +22,10 @@ def search(*, q="", scheme="", level="", region="", status=""):
                       contains_eager(AccreditationRecord.scheme))
              .where(User.listed_publicly.is_(True), User.active.is_(True),
                     AccreditationRecord.status.in_(LISTED_STATUSES))
-             .order_by(User.display_name, AccreditationRecord.level_key))
-    if q:
+             .order_by(AccreditationRecord.holder_name, AccreditationRecord.level_key))
+    if q:  # the name fixed on the record, not the editable display name
         pattern = f"%{q.strip().lower()}%"
-        query = query.where(or_(func.lower(User.display_name).like(pattern),
+        query = query.where(or_(func.lower(AccreditationRecord.holder_name).like(pattern),
                                 AccreditationRecord.public_id == q.strip().upper()))
     if scheme:
         query = query.where(func.lower(Scheme.name).like(f"%{scheme.strip().lower()}%"))

@@ -8,6 +8,8 @@ import secrets
 from datetime import date
 
 from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
 from lms import clock
@@ -60,17 +62,20 @@ def new_public_id() -> str:
 
 
 def current_standard_version(standards: Standards) -> StandardVersion:
-    version = db.session.scalar(select(StandardVersion).where(
-        StandardVersion.content_hash == standards.content_hash))
-    if version is None:
-        version = StandardVersion(content_hash=standards.content_hash, levels={
+    """The stored version for these standards, stored now if new. Simultaneous first uses
+    of a new version insert it once (the content hash is unique; the others do nothing)."""
+    insert = {"postgresql": pg_insert, "sqlite": sqlite_insert}[db.engine.dialect.name]
+    db.session.execute(insert(StandardVersion).values(
+        content_hash=standards.content_hash, loaded_at=clock.now(), levels={
             key: {"name": level.name, "validity_months": level.validity_months,
                   "depends_on": list(level.depends_on)}
             for key, level in standards.levels.items()})
-        db.session.add(version)
+        .on_conflict_do_nothing(index_elements=["content_hash"]))
+    version = db.session.scalar(select(StandardVersion).where(
+        StandardVersion.content_hash == standards.content_hash))
     if version.content is None:
         version.content = standards_text(standards)
-    db.session.flush()
+        db.session.flush()
     return version
 
 

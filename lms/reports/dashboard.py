@@ -43,6 +43,7 @@ def dashboard(scope: Scope, period: Period) -> dict:
         "applications": _listed(applications, selectinload(Application.applicant),
                                 selectinload(Application.nominated_by)),
         "applications_count": figures.count_of(applications),
+        "discretion_count": figures.count_of(figures.discretion_query(scope)),
         "pipeline": pipeline,
         "sessions": figures.upcoming_sessions(scope),
         "delivery": delivered, "period": period,

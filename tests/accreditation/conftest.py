@@ -66,7 +66,7 @@ def give_evidence(app):
                 db.session.add(Observation(
                     practitioner_id=user.id, observer_id=supervisor.id, scheme_id=scheme_id,
                     observed_on=today - timedelta(days=25 + n), mode="live",
-                    stages={"delivery": "demonstrated"}, outcome="meets the standard",
+                    stages=["delivery"], outcome="meets the standard",
                     feedback="Clear, calm delivery."))
             if cpd_hours:
                 db.session.add(CpdEntry(user_id=user.id, done_on=today - timedelta(days=40),
