@@ -67,8 +67,9 @@ def change(record: AccreditationRecord, to: RecordStatus, *, actor, reason: str)
 
 
 def act(record: AccreditationRecord, action: str, *, actor, reason: str,
-        standards: Standards | None = None) -> None:
-    """Carry out a lifecycle action, refusing transitions the rules do not allow."""
+        standards: Standards | None = None) -> str | None:
+    """Carry out a lifecycle action, refusing transitions the rules do not allow. Returns
+    a note to show when only part was done (a joint renewal that left a level out)."""
     if TRANSITIONS.get(action, (None, ""))[1] == "admin" and (
             refusal := own_record_refusal(actor, record.holder_id)):
         raise AccreditationError(refusal)
@@ -80,7 +81,7 @@ def act(record: AccreditationRecord, action: str, *, actor, reason: str,
     standards = standards or load_standards()
     today = clock.utcnow().date()
     if action == "renew":
-        _renew(record, actor, reason, standards, today)
+        return _renew(record, actor, reason, standards, today)
     elif action in ("return", "reinstate"):
         change(record, date_status(record, today, standards.expiring_notice_days),
                actor=actor, reason=reason)
@@ -89,6 +90,7 @@ def act(record: AccreditationRecord, action: str, *, actor, reason: str,
         change(record, target, actor=actor, reason=reason)
         if target == S.REVOKED:
             cascade_dependents(record.holder_id, standards, actor=actor)
+    return None
 
 
 def past_tense(action: str) -> str:
@@ -96,12 +98,14 @@ def past_tense(action: str) -> str:
             "reinstate": "reinstated", "revoke": "revoked", "renew": "renewed"}[action]
 
 
-def _renew(record, actor, reason, standards, today) -> None:
-    """Renew every valid level the holder has, together (see renew_together)."""
-    renewed, refused = renew_together(record.holder_id, actor, reason, standards, today)
-    if record not in renewed:
-        raise AccreditationError(f"The maintenance requirements are not met: "
-                                 f"{refused.get(record.level_key, 'see the pathway')}.")
+def _renew(record, actor, reason, standards, today) -> str | None:
+    """Renew every valid level the holder has, together (see renew_together); says which
+    levels were not renewed and why."""
+    _, refused = renew_together(record.holder_id, actor, reason, standards, today)
+    if not refused:
+        return None
+    return "Not renewed: " + "; ".join(
+        f"{standards.levels[key].name} ({missing})" for key, missing in refused.items()) + "."
 
 
 def renewal_plan(records, standards: Standards) -> list[tuple[object, list]]:

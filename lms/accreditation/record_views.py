@@ -53,13 +53,15 @@ def act(public_id, action):
         flash(form.reason.errors[0] if form.reason.errors else "Try again.", "error")
         return redirect(url_for("records.show", public_id=public_id))
     try:
-        lifecycle.act(record, action, actor=current_user, reason=form.reason.data)
+        note = lifecycle.act(record, action, actor=current_user, reason=form.reason.data)
     except services.AccreditationError as refusal:
         db.session.rollback()
         flash(str(refusal), "error")
     else:
         db.session.commit()
         flash(f"Record {lifecycle.past_tense(action)}.", "success")
+        if note:
+            flash(note, "error")
     return redirect(url_for("records.show", public_id=public_id))
 
 
