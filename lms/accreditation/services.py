@@ -37,6 +37,8 @@ from lms.practice.models import RecordStatus as PracticeStatus
 ID_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 
 
+#: A record in these statuses still belongs to its holder: no second record of the level.
+PAUSED_STATUSES = (RecordStatus.WITHDRAWN, RecordStatus.SUSPENDED)
 ALREADY_WAITING = "An application for this level is already waiting for a decision."
 
 
@@ -139,6 +141,12 @@ def apply(applicant: User, level_key: str, *, nominated_by: User | None = None,
         raise AccreditationError("There is no such accreditation level.")
     if valid_record(applicant.id, level_key):
         raise AccreditationError(f"{applicant.display_name} already holds {level.name}.")
+    if paused := db.session.scalar(select(AccreditationRecord.status).where(
+            AccreditationRecord.holder_id == applicant.id,
+            AccreditationRecord.level_key == level_key,
+            AccreditationRecord.status.in_(PAUSED_STATUSES)).limit(1)):
+        raise AccreditationError(f"{applicant.display_name} holds {level.name}, {paused}: "
+                                 "it returns or is reinstated, not applied for again.")
     if pending_application(applicant.id, level_key):
         raise AccreditationError(ALREADY_WAITING)
     if nominated_by and (refusal := own_record_refusal(nominated_by, applicant.id)):

@@ -8,7 +8,7 @@ from lms import clock
 from lms.accreditation import evidence as evidence_store
 from lms.accreditation import lifecycle, services
 from lms.accreditation.evaluation import evaluate
-from lms.accreditation.models import AccreditationRecord, Application
+from lms.accreditation.models import AccreditationRecord, Application, Observation
 from lms.accreditation.standards import load_standards
 from lms.auth.models import User
 from lms.extensions import db
@@ -26,6 +26,20 @@ RECORDS = [
     ("school.supervisor", "foundation", 500, None, False),
     ("school.supervisor", "intermediate", 420, "temporarily withdrawn", False),
     ("school.trainer", "foundation", 400, "lapsed", True),
+]
+
+
+#: Demo history predates the platform: its evidence was seen on paper at the panel.
+DEMO_DISCRETION = ("Evidence from before the platform was used was reviewed on paper at the "
+                   "accreditation panel (demo).")
+#: (observer, practitioner, days ago, how, stages, outcome): observed practice, distinct from
+#: signed-off log records.
+OBSERVATIONS = [
+    ("prison.supervisor", "prison.trainee1", 40, "live", ["preparation", "delivery"],
+     "meets the standard"),
+    ("prison.supervisor", "prison.trainer", 100, "recording", ["delivery", "outcomes"],
+     "meets the standard"),
+    ("prison.supervisor", "prison.trainee2", 15, "live", ["delivery"], "not yet"),
 ]
 
 
@@ -51,6 +65,7 @@ def load_accreditation_demo() -> str:
                              reason="Career break." if status != "lapsed"
                              else "Expiry date passed.")
     lifecycle.sweep(today, standards)
+    _observations(users, today)
     _waiting_application(users, standards)
     users["admin"].is_assessor = True
     db.session.flush()
@@ -68,8 +83,21 @@ def _approve(user, level_key, admin, standards) -> AccreditationRecord:
         snapshot={**evidence_store.snapshot(evaluation, evidence), "signed_off_by": []})
     db.session.add(application)
     db.session.flush()
+    unmet = services.unmet_now(application, standards)
     return services.decide(application, admin, "approved",
-                           "Evidence reviewed at the accreditation panel (demo).")
+                           "Evidence reviewed at the accreditation panel (demo).",
+                           discretion_reason=DEMO_DISCRETION if unmet else None)
+
+
+def _observations(users, today):
+    for observer, practitioner, days, mode, stages, outcome in OBSERVATIONS:
+        if observer in users and practitioner in users:
+            db.session.add(Observation(
+                practitioner_id=users[practitioner].id, observer_id=users[observer].id,
+                scheme_id=users[practitioner].memberships[0].scheme_id,
+                observed_on=today - timedelta(days=days), mode=mode, stages=stages,
+                outcome=outcome, feedback="Observed against the stages; feedback given in "
+                "supervision (demo)."))
 
 
 def _waiting_application(users, standards):

@@ -232,3 +232,15 @@ def test_attestations_are_saved_by_the_service_with_an_audit_event(app, people):
             AuditEvent.action == "attestations.updated").order_by(AuditEvent.seq)).all()
     assert payloads[-1] == {"agreed": ["indemnity_insurance"], "added": ["indemnity_insurance"],
                             "removed": ["code_of_practice"]}
+
+
+def test_a_withdrawn_or_suspended_level_is_not_applied_for_again(app, people, give_evidence,
+                                                                 make_assessor):
+    record = issue(app, people, give_evidence, make_assessor)
+    holder = login(app, people.practitioner)
+    holder.post(f"/accreditation/records/{record.public_id}/withdraw",
+                data={"reason": "Career break."})
+    response = holder.post("/accreditation/apply/foundation", follow_redirects=True)
+    assert "temporarily withdrawn: it returns or is reinstated" in response.get_data(
+        as_text=True)
+    assert _count(app, Application) == 1
