@@ -16,3 +16,8 @@ def _load(path: Path) -> dict:
 def practice(key: str):
     """A value from the `practice:` section, e.g. practice("supervision_interval_weeks")."""
     return _load(POLICY_FILE)["practice"][key]
+
+
+def accreditation(key: str):
+    """A value from the `accreditation:` section, e.g. accreditation("cpd_audit_sample_share")."""
+    return _load(POLICY_FILE)["accreditation"][key]

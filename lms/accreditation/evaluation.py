@@ -61,6 +61,8 @@ class Evidence:
     observations: tuple[date, ...] = ()
     #: (supervisee id, date) of confirmed sessions where this person was the supervisor
     supervisees: tuple[tuple[int, date], ...] = ()
+    #: the latest expiry date of a professional indemnity insurance policy recorded
+    insurance_until: date | None = None
 
 
 @dataclass(frozen=True)
@@ -258,6 +260,20 @@ def _supervision_caseload(req: Requirement, ev: Evidence, words: _Words) -> Requ
                    f"both of you) in the last {_plural(weeks, 'week')}" if short > 0 else None)
 
 
+def _insurance_held(req: Requirement, ev: Evidence, words: _Words) -> RequirementResult:
+    until = ev.insurance_until
+    met = until is not None and until >= ev.today
+    missing = None
+    if not met:
+        missing = (f"Record professional indemnity insurance in force (the last expired on "
+                   f"{_day(until)})" if until else
+                   "Record your professional indemnity insurance (insurer, policy number, "
+                   "expiry date)")
+    return _result(req, "Professional indemnity insurance in force",
+                   f"insured until {_day(until)}" if until else "none recorded",
+                   "in force today", missing)
+
+
 def _group(req: Requirement, ev: Evidence, words: _Words) -> RequirementResult:
     """any_of / at_least: enough of the grouped requirements are met."""
     need, parts = req.params["count"], tuple(check(r, ev, words) for r in req.params["of"])
@@ -329,6 +345,7 @@ _CHECKS: dict[str, Callable[[Requirement, Evidence, _Words], RequirementResult]]
     "observations": _observations,
     "supervision_within": _supervision_within,
     "supervision_caseload": _supervision_caseload,
+    "insurance_held": _insurance_held,
     "any_of": _group,
     "at_least": _group,
     "cpd_hours": _cpd_hours,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from lms import clock
 from lms.accreditation.evaluation import CpdEvidence, Evidence, PracticeEvidence
@@ -13,6 +13,7 @@ from lms.accreditation.models import (
     VALID_STATUSES,
     AccreditationRecord,
     Attestation,
+    IndemnityInsurance,
     Observation,
     ObservationOutcome,
 )
@@ -27,7 +28,7 @@ def _day(moment) -> date:
 
 
 def gather(user_id: int, today: date | None = None) -> Evidence:
-    """Eight queries, whatever the amount of evidence."""
+    """Nine queries, whatever the amount of evidence."""
     return gather_many([user_id], today)[user_id]
 
 
@@ -38,7 +39,7 @@ def empty_evidence(today: date) -> Evidence:
 
 
 def gather_many(user_ids, today: date | None = None) -> dict[int, Evidence]:
-    """Evidence for several people in the same eight queries (a page of a report)."""
+    """Evidence for several people in the same nine queries (a page of a report)."""
     ids = list(user_ids)
     today = today or local(clock.utcnow()).date()
     courses, practice, supervised = _by_user(), _by_user(), _by_user()
@@ -77,11 +78,15 @@ def gather_many(user_ids, today: date | None = None) -> dict[int, Evidence]:
         observed[uid].append(observed_on)
     for uid, supervisee, held_on in db.session.execute(_caseload_query(ids)):
         caseload[uid].append((supervisee, held_on))
+    insured = dict(db.session.execute(
+        select(IndemnityInsurance.user_id, func.max(IndemnityInsurance.expires_on))
+        .where(IndemnityInsurance.user_id.in_(ids)).group_by(IndemnityInsurance.user_id)).all())
     return {uid: Evidence(today=today, completed_courses=dict(courses[uid]),
                           practice=tuple(practice[uid]), supervision_dates=tuple(supervised[uid]),
                           cpd=tuple(cpd[uid]), levels_held=_earliest(levels[uid]),
                           attestations=frozenset(attested[uid]),
-                          observations=tuple(observed[uid]), supervisees=tuple(caseload[uid]))
+                          observations=tuple(observed[uid]), supervisees=tuple(caseload[uid]),
+                          insurance_until=insured.get(uid))
             for uid in ids}
 
 

@@ -83,3 +83,20 @@ class PasteCredentialForm(FlaskForm):
     token = TextAreaField("Credential", validators=[
         DataRequired("Paste the credential (the long text starting with “ey”)."),
         Length(max=20_000, message="That is far longer than any credential.")])
+
+
+class InsuranceForm(FlaskForm):
+    insurer = StringField("Insurer", validators=[DataRequired("Give the insurer's name."),
+                                                 Length(max=120)])
+    policy_number = StringField("Policy number", validators=[
+        DataRequired("Give the policy number."), Length(max=60)])
+    expires_on = DateField("Expiry date", validators=[InputRequired("Give the expiry date.")])
+
+
+class CpdAuditForm(FlaskForm):
+    outcome = RadioField("Outcome", choices=choices([
+        ("satisfactory", "Satisfactory: the CPD evidence supports the hours logged"),
+        ("not satisfactory", "Not satisfactory")]),
+        validators=[InputRequired("Choose an outcome.")])
+    notes = TextAreaField("Notes", validators=[DataRequired("Say what you checked."),
+                                               Length(max=5000)])

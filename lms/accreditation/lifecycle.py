@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from lms import clock
+from lms.accreditation import cpd_audit, insurance
 from lms.accreditation import evidence as evidence_store
 from lms.accreditation.evaluation import evaluate
 from lms.accreditation.models import (
@@ -135,6 +136,9 @@ def renew_together(holder_id: int, actor, reason: str, standards: Standards,
     records = [r for r in records if r.level_key in standards.levels]
     if not records:
         raise AccreditationError("There is no valid accreditation to renew.")
+    if refusal := cpd_audit.renewal_refusal(
+            holder_id, {today.year} | {r.expires_on.year for r in records}):
+        raise AccreditationError(refusal)
     evidence = evidence_store.gather(holder_id, today)
     titles = evidence_store.course_titles()
     names = {key: level.name for key, level in standards.levels.items()}
@@ -211,6 +215,9 @@ def sweep(today: date | None = None, standards: Standards | None = None) -> dict
         counts["reminders"] += _remind(record, today, standards)
     for holder_id in touched:
         counts["cascaded"] += cascade_dependents(holder_id, standards)
+    counts["insurance reminders"] = insurance.remind_expiring(today, {
+        key for key, level in standards.levels.items()
+        if any(r.kind == "insurance_held" for r in level.maintenance)})
     return counts
 
 

@@ -216,6 +216,42 @@ class Observation(db.Model):
     observer: Mapped[User | None] = relationship(foreign_keys=[observer_id])
 
 
+class IndemnityInsurance(db.Model):
+    """Professional indemnity insurance a trainer holds; the latest expiry counts."""
+
+    __tablename__ = "indemnity_insurance"
+    __table_args__ = (Index("ix_indemnity_insurance_user", "user_id", "expires_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    insurer: Mapped[str] = mapped_column(String(120))
+    policy_number: Mapped[str] = mapped_column(String(60))
+    expires_on: Mapped[date] = mapped_column(Date)
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+
+
+class CpdAudit(db.Model):
+    """A practitioner drawn in a year's CPD audit sample: an assessor checks their CPD
+    evidence, and they are not renewed that year until it is found satisfactory."""
+
+    __tablename__ = "cpd_audits"
+    __table_args__ = (UniqueConstraint("year", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int] = mapped_column()
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    drawn_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    #: None until checked; then "satisfactory" or "not satisfactory".
+    outcome: Mapped[str | None] = mapped_column(String(24))
+    notes: Mapped[str | None] = mapped_column(Text)
+    checked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id",
+                                                                 ondelete="SET NULL"))
+    checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    checked_by: Mapped[User | None] = relationship(foreign_keys=[checked_by_id])
+
+
 @event.listens_for(AccreditationRecord, "before_insert")
 def _fix_name_and_version(mapper, connection, record: AccreditationRecord) -> None:
     """A record made without them takes the holder's name now and starts its current

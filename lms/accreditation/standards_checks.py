@@ -77,6 +77,7 @@ KINDS: dict[str, tuple[dict[str, Rule], tuple[str, ...]]] = {
     }, ("within_months", "min_approved_share")),
     "level_held": ({"level": LEVELS_RULE, "for_months": _whole(1)}, ("for_months",)),
     "attestation": ({"name": TEXT}, ()),
+    "insurance_held": ({}, ()),
     "any_of": ({"of": GROUP}, ()),
     "at_least": ({"count": _whole(1), "of": GROUP}, ()),
 }

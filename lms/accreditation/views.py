@@ -4,8 +4,9 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 from sqlalchemy import func, select
 
-from lms import access
-from lms.accreditation import observations, services
+from lms import access, clock
+from lms.accreditation import insurance, observations, services
+from lms.accreditation.forms import InsuranceForm
 from lms.accreditation.models import (
     AccreditationRecord,
     Application,
@@ -21,7 +22,7 @@ from lms.people.services import can_manage_person, get_person_or_404
 bp = Blueprint("accreditation", __name__, url_prefix="/accreditation")
 
 
-def _render_pathway(person, *, own: bool):
+def _render_pathway(person, *, own: bool, insurance_form=None):
     standards = load_standards()
     records = db.session.scalars(select(AccreditationRecord).where(
         AccreditationRecord.holder_id == person.id)
@@ -35,6 +36,8 @@ def _render_pathway(person, *, own: bool):
         evaluations=services.pathway(person, standards), standards=standards,
         applications=applications, agreed=agreed, button=EmptyForm(),
         observed=observations.observations_of(person.id), where_to_act=WHERE_TO_ACT,
+        insured=insurance.current_policy(person.id),
+        insurance_form=insurance_form or InsuranceForm(formdata=None),
         pending={a.level_key for a in applications if a.status == "submitted"},
         held={r.level_key for r in records if r.valid})
 
@@ -48,6 +51,7 @@ WHERE_TO_ACT = {
     "supervision_caseload": ("supervision.index", "Supervision"),
     "cpd_hours": ("cpd.index", "CPD log"),
     "attestation": ("accreditation.pathway", "Statements below"),
+    "insurance_held": ("accreditation.pathway", "Insurance below"),
 }
 
 
@@ -83,6 +87,26 @@ def attest():
             db.session.commit()
             flash("Your statements are saved.", "success")
     return redirect(url_for("accreditation.pathway"))
+
+
+@bp.route("/insurance", methods=["POST"])
+@access.signed_in
+def record_insurance():
+    form = InsuranceForm()
+    if form.validate_on_submit():
+        try:
+            insurance.record_insurance(current_user, insurer=form.insurer.data,
+                                       policy_number=form.policy_number.data,
+                                       expires_on=form.expires_on.data,
+                                       today=clock.utcnow().date())
+        except insurance.InsuranceError as problem:
+            db.session.rollback()
+            form.expires_on.errors.append(str(problem))
+        else:
+            db.session.commit()
+            flash("Your insurance is recorded.", "success")
+            return redirect(url_for("accreditation.pathway"))
+    return _render_pathway(current_user, own=True, insurance_form=form), 422
 
 
 @bp.route("/apply/<level_key>", methods=["POST"])
