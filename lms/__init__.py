@@ -49,6 +49,7 @@ def _register_blueprints(app):
     from lms.accreditation.cpd_audit_views import bp as cpd_audits_bp
     from lms.accreditation.decision_views import bp as decisions_bp
     from lms.accreditation.observation_views import bp as observations_bp
+    from lms.accreditation.portfolio_views import bp as portfolio_bp
     from lms.accreditation.public_views import bp as public_bp
     from lms.accreditation.record_views import bp as records_bp
     from lms.accreditation.views import bp as accreditation_bp
@@ -72,7 +73,7 @@ def _register_blueprints(app):
     for blueprint in (main_bp, auth_bp, schemes_bp, people_bp, learning_bp, dashboard_bp,
                       sessions_bp, training_bp, practice_bp, assess_bp, supervision_bp, cpd_bp,
                       notify_bp, accreditation_bp, decisions_bp, records_bp, public_bp,
-                      reports_bp, observations_bp, cpd_audits_bp):
+                      reports_bp, observations_bp, cpd_audits_bp, portfolio_bp):
         app.register_blueprint(blueprint)
     handlers.register(app)
 

@@ -21,3 +21,8 @@ def practice(key: str):
 def accreditation(key: str):
     """A value from the `accreditation:` section, e.g. accreditation("cpd_audit_sample_share")."""
     return _load(POLICY_FILE)["accreditation"][key]
+
+
+def portfolio(key: str):
+    """A value from the `portfolio:` section, e.g. portfolio("references")."""
+    return _load(POLICY_FILE)["portfolio"][key]

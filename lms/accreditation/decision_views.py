@@ -8,7 +8,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from lms import access
 from lms.accreditation import services
-from lms.accreditation.forms import DecisionForm
+from lms.accreditation.forms import DecisionForm, DiscussionForm
 from lms.accreditation.models import Application, ApplicationStatus
 from lms.extensions import db
 
@@ -54,11 +54,13 @@ def show(application_id):
             db.session.rollback()
             form.form_errors.append(str(problem))
             return render_template("accreditation/application.html", application=application,
-                                   form=form, refusal=refusal, unmet=unmet), 422
+                                   form=form, refusal=refusal, unmet=unmet,
+                                   discussion_form=DiscussionForm(formdata=None)), 422
         if record:
             flash(f"Approved: accreditation {record.public_id} issued.", "success")
             return redirect(url_for("records.show", public_id=record.public_id))
         flash(f"Decision saved: {form.outcome.data}.", "success")
         return redirect(url_for("decisions.index"))
     return render_template("accreditation/application.html", application=application,
-                           form=form, refusal=refusal, unmet=unmet)
+                           form=form, refusal=refusal, unmet=unmet,
+                           discussion_form=DiscussionForm(formdata=None))

@@ -126,6 +126,12 @@ def evaluate_items(level: LevelStandard, items, evidence: Evidence, *,
     return Evaluation(level, tuple(check(r, evidence, words) for r in items))
 
 
+def wording(course_titles: Mapping[str, str] | None = None,
+            level_names: Mapping[str, str] | None = None, maintenance: bool = False) -> _Words:
+    """What `check` needs to word a result."""
+    return _Words(course_titles or {}, level_names or {}, maintenance)
+
+
 def check(requirement: Requirement, evidence: Evidence, words: _Words) -> RequirementResult:
     return _CHECKS[requirement.kind](requirement, evidence, words)
 

@@ -100,3 +100,42 @@ class CpdAuditForm(FlaskForm):
         validators=[InputRequired("Choose an outcome.")])
     notes = TextAreaField("Notes", validators=[DataRequired("Say what you checked."),
                                                Length(max=5000)])
+
+
+class PortfolioItemForm(FlaskForm):
+    kind = RadioField("What it is", choices=choices([
+        ("case_study", "A case study mapped to the stages"),
+        ("work_product", "A work product (a risk assessment, a plan, an agreement...)"),
+        ("reference", "A reference from someone who saw your work")]),
+        validators=[InputRequired("Choose what you are adding.")])
+    title = StringField("Title", validators=[DataRequired("Give it a title."),
+                                             Length(max=200)])
+    summary = TextAreaField("Summary", description="No names or other details that could "
+                            "identify participants; for a reference, what the referee saw.",
+                            validators=[DataRequired("Write a summary."), Length(max=10000),
+                                        no_identifying_data])
+    stages = MultiCheckboxField("Stages it shows (case studies)",
+                                choices=choices(STAGES.items()))
+    occurred_on = DateField("When (case studies)", validators=[Optional(), not_in_future])
+    is_risk_assessment = BooleanField("This work product is a risk assessment")
+    referee_name = StringField("Referee's name (references)",
+                               validators=[Optional(), Length(max=120)])
+    referee_email = StringField("Referee's email (references)",
+                                validators=[Optional(), Length(max=254)])
+
+
+class ReferenceForm(FlaskForm):
+    referee_name = StringField("Your name", validators=[DataRequired("Give your name."),
+                                                        Length(max=120)])
+    statement = TextAreaField("What you saw of their work", validators=[
+        DataRequired("Say what you saw of their work."), Length(max=5000),
+        no_identifying_data])
+    confirm = BooleanField("I confirm this reference is true and that I saw this work",
+                           validators=[DataRequired("Tick to confirm the reference.")])
+
+
+class DiscussionForm(FlaskForm):
+    held_on = DateField("Date of the discussion", validators=[
+        InputRequired("Give the date."), not_in_future])
+    notes = TextAreaField("What was discussed and what it showed", validators=[
+        DataRequired("Record the discussion."), Length(max=10000), no_identifying_data])

@@ -80,6 +80,13 @@ class Application(db.Model):
     #: Set when approved although a requirement was unmet: the assessor's written reason
     #: for using their discretion.
     discretion_reason: Mapped[str | None] = mapped_column(Text)
+    #: "standard" (evidence logged here) or "portfolio" (experienced practitioners who
+    #: trained elsewhere: case studies, work products, references, a discussion).
+    route: Mapped[str] = mapped_column(String(16), default="standard",
+                                       server_default="standard")
+    #: The assessor's record of the professional discussion (portfolio route).
+    discussion_notes: Mapped[str | None] = mapped_column(Text)
+    discussion_on: Mapped[date | None] = mapped_column(Date)
     #: Optimistic lock: two assessors deciding at once cannot both store a decision.
     version: Mapped[int] = mapped_column(default=1)
 
@@ -250,6 +257,38 @@ class CpdAudit(db.Model):
 
     user: Mapped[User] = relationship(foreign_keys=[user_id])
     checked_by: Mapped[User | None] = relationship(foreign_keys=[checked_by_id])
+
+
+
+class PortfolioItem(db.Model):
+    """Evidence for the portfolio route: a case study mapped to the stages, a work product
+    (e.g. a risk assessment) or a reference from someone who saw the work. Items become
+    part of an application when it is made, and are frozen from then on."""
+
+    __tablename__ = "portfolio_items"
+    __table_args__ = (Index("ix_portfolio_items_user", "user_id", "kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    application_id: Mapped[int | None] = mapped_column(
+        ForeignKey("applications.id", ondelete="SET NULL"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))  #: case_study | work_product | reference
+    title: Mapped[str] = mapped_column(String(200))
+    #: The practitioner's account (case study, work product) or what the referee saw.
+    summary: Mapped[str] = mapped_column(Text)
+    stages: Mapped[list] = mapped_column(JSON, default=list)  #: keys of the stages shown
+    occurred_on: Mapped[date | None] = mapped_column(Date)
+    is_risk_assessment: Mapped[bool] = mapped_column(default=False)
+    referee_name: Mapped[str | None] = mapped_column(String(120))
+    referee_email: Mapped[str | None] = mapped_column(String(254))
+    #: SHA-256 of the referee's one-time link token; cleared once used.
+    token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    token_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    confirmation: Mapped[str | None] = mapped_column(Text)  #: the referee's own words
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+
+    user: Mapped[User] = relationship()
 
 
 @event.listens_for(AccreditationRecord, "before_insert")

@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 
 from lms import clock
 from lms.accreditation import evidence as evidence_store
+from lms.accreditation import portfolio
 from lms.accreditation.evaluation import Evaluation, evaluate
 from lms.accreditation.models import (
     VALID_STATUSES,
@@ -133,12 +134,15 @@ def pending_application(user_id: int, level_key: str) -> Application | None:
 
 
 def apply(applicant: User, level_key: str, *, nominated_by: User | None = None,
-          scheme_id: int | None = None) -> Application:
-    """Apply (or nominate) for a level; the evidence is frozen on the application."""
+          scheme_id: int | None = None, route: str = "standard") -> Application:
+    """Apply (or nominate) for a level by a route; the evidence (and, on the portfolio
+    route, the portfolio items) is frozen with the application."""
     standards = load_standards()
     level = standards.levels.get(level_key)
     if level is None:
         raise AccreditationError("There is no such accreditation level.")
+    if route not in level.routes:
+        raise AccreditationError(f"{level.name} does not accept the {route} route.")
     if valid_record(applicant.id, level_key):
         raise AccreditationError(f"{applicant.display_name} already holds {level.name}.")
     if paused := db.session.scalar(select(AccreditationRecord.status).where(
@@ -152,13 +156,14 @@ def apply(applicant: User, level_key: str, *, nominated_by: User | None = None,
     if nominated_by and (refusal := own_record_refusal(nominated_by, applicant.id)):
         raise AccreditationError(refusal)
     evidence = evidence_store.gather(applicant.id)
-    evaluation = evaluate(level, evidence, course_titles=evidence_store.course_titles())
+    items = portfolio.items_of(applicant.id) if route == "portfolio" else []
+    evaluation = route_evaluation(level, route, evidence, items, standards)
     if not evaluation.eligible:
         raise AccreditationError("Not every requirement is met yet: see the pathway.")
     frozen = evidence_store.snapshot(evaluation, evidence)
     frozen["signed_off_by"] = _practice_assessors(applicant.id)
     application = Application(
-        applicant_id=applicant.id, level_key=level_key, snapshot=frozen,
+        applicant_id=applicant.id, level_key=level_key, snapshot=frozen, route=route,
         standard_version_id=current_standard_version(standards).id,
         nominated_by_id=nominated_by.id if nominated_by else None,
         scheme_id=scheme_id or (applicant.memberships[0].scheme_id
@@ -168,10 +173,23 @@ def apply(applicant: User, level_key: str, *, nominated_by: User | None = None,
         db.session.flush()
     except IntegrityError as clash:  # a simultaneous application won the unique index
         raise AccreditationError(ALREADY_WAITING) from clash
+    if items:
+        application.snapshot = {**frozen, "portfolio": portfolio.attach(items, application)}
+        db.session.flush()
     audit.record("accreditation.applied", actor=nominated_by or applicant,
                  object_type="application", object_id=application.id,
                  payload={"level": level_key, "applicant_id": applicant.id})
     return application
+
+
+def route_evaluation(level, route: str, evidence, items, standards: Standards) -> Evaluation:
+    """The level's requirements on the standard route, or the portfolio route's."""
+    names = {key: lv.name for key, lv in standards.levels.items()}
+    if route == "portfolio":
+        return portfolio.evaluate_portfolio(level, items, evidence,
+                                            portfolio.Figures.from_policy(), level_names=names)
+    return evaluate(level, evidence, course_titles=evidence_store.course_titles(),
+                    level_names=names)
 
 
 def _practice_assessors(user_id: int) -> list[int]:
@@ -209,8 +227,10 @@ def unmet_now(application: Application, standards: Standards | None = None) -> l
                if not r["met"]]
     if level is None:
         return [*missing, "This level is no longer in the standards."]
-    now = evaluate(level, evidence_store.gather(application.applicant_id),
-                   course_titles=evidence_store.course_titles())
+    items = (portfolio.items_of(application.applicant_id, application_id=application.id)
+             if application.route == "portfolio" else [])
+    now = route_evaluation(level, application.route,
+                           evidence_store.gather(application.applicant_id), items, standards)
     return list(dict.fromkeys(missing + [r.missing for r in now.results if r.missing]))
 
 
@@ -224,6 +244,10 @@ def decide(application: Application, assessor: User, outcome: str, reasons: str,
                        ApplicationStatus.NOT_ACCEPTED):
         raise AccreditationError("Choose approve, further work needed or not accepted.")
     discretion_reason = (discretion_reason or "").strip() or None
+    if (outcome == ApplicationStatus.APPROVED and application.route == "portfolio"
+            and not application.discussion_notes):
+        raise AccreditationError("Record the professional discussion before approving a "
+                                 "portfolio application.")
     if outcome == ApplicationStatus.APPROVED:
         unmet = unmet_now(application)
         if unmet and not discretion_reason:
@@ -278,6 +302,23 @@ def _issue(application: Application, assessor: User) -> AccreditationRecord:
         raise AccreditationError("This person already holds a valid record of this level."
                                  ) from clash
     return record
+
+
+def discussion_refusal(user: User, application: Application) -> str | None:
+    if application.route != "portfolio":
+        return "A professional discussion belongs to the portfolio route."
+    return decide_refusal(user, application)
+
+
+def record_discussion(application: Application, assessor: User, *, held_on: date,
+                      notes: str) -> None:
+    """The assessor's record of the professional discussion (portfolio route)."""
+    if refusal := discussion_refusal(assessor, application):
+        raise AccreditationError(refusal)
+    application.discussion_on, application.discussion_notes = held_on, notes.strip()
+    db.session.flush()
+    audit.record("portfolio.discussion_recorded", actor=assessor, object_type="application",
+                 object_id=application.id, payload={"held_on": held_on.isoformat()})
 
 
 def set_attestations(user: User, chosen: set[str], standards: Standards | None = None) -> None:

@@ -48,6 +48,7 @@ class LevelStandard:
     #: levels of which at least one must stay valid for this one to stay valid (() none)
     depends_on: tuple[str, ...]
     note: str | None  #: where our rule is stricter than the public code, and why
+    routes: tuple[str, ...]  #: evidence routes accepted: "standard", and maybe "portfolio"
     requirements: tuple[Requirement, ...]  #: for first issue
     maintenance: tuple[Requirement, ...]  #: for renewal
 
@@ -118,6 +119,7 @@ def _level(doc, key: str, level: dict) -> LevelStandard:
         validity_months=level["validity_months"],
         depends_on=tuple(_as_list(level.get("depends_on", []))),
         note=" ".join(level["note"].split()) if level.get("note") else None,
+        routes=tuple(level.get("routes", ["standard"])),
         requirements=_requirements(doc, key, "requirements", level["requirements"]),
         maintenance=_requirements(doc, key, "maintenance", level["maintenance"]))
 
@@ -158,7 +160,8 @@ def _canonical(fields: dict) -> dict:
         return [[r.kind, {k: requirements(v) if k == "of" else v for k, v in r.params.items()}]
                 for r in items]
 
-    levels = [[lv.key, lv.name, lv.summary, lv.note, lv.validity_months, lv.depends_on,
+    levels = [[lv.key, lv.name, lv.summary, lv.note, lv.routes, lv.validity_months,
+               lv.depends_on,
                requirements(lv.requirements), requirements(lv.maintenance)]
               for lv in fields["levels"].values()]
     return {**fields, "levels": levels, "attestations": dict(fields["attestations"])}

@@ -20,6 +20,8 @@ from lms.learning.content_checks import (
 #: Keys shared with lms.practice.models (PRACTITIONER_ROLES, PROCESS_TYPES).
 ROLES = ("lead", "co_facilitator", "observer")
 PROCESS_TYPES = ("informal_meeting", "formal_conference", "indirect", "circle", "other")
+#: Evidence routes a level may accept (the standard route always).
+ROUTES = ("standard", "portfolio")
 #: Level and attestation keys.
 KEY = r"[a-z][a-z0-9_]*"
 #: Fields always held as tuples, even when the file gives a single value.
@@ -98,6 +100,9 @@ LEVEL_RULES: dict[str, Rule] = {
     "validity_months": _whole(1),
     "depends_on": LEVELS_RULE,
     "note": TEXT,
+    "routes": (lambda v: isinstance(v, list) and bool(v) and len(set(map(str, v))) == len(v)
+               and all(x in ROUTES for x in v) and "standard" in v,
+               "must be a list of routes including standard (standard, portfolio)"),
     "requirements": (lambda v: isinstance(v, list) and bool(v),
                      "must be a list of at least one requirement"),
     "maintenance": (lambda v: isinstance(v, list), "must be a list of requirements ([] for none)"),
@@ -137,7 +142,7 @@ def check_standards(doc: YamlDoc, course_slugs: set[str]) -> list[Issue]:
 def _check_level(context: Context, key: str, level: object) -> list[Issue]:
     doc = context.doc
     issues = check_mapping(doc, level, LEVEL_RULES, "levels", key,
-                           optional=("depends_on", "note"), what=f"level '{key}'")
+                           optional=("depends_on", "note", "routes"), what=f"level '{key}'")
     if not re.fullmatch(KEY, key):
         issues.append((doc.line("levels", key),
                        f"level key '{key}' must use lowercase letters, digits and _"))

@@ -42,7 +42,7 @@ def process(occurred_on=date(2026, 1, 10), signed_off_on=None, role="lead", dire
 
 
 def level(*requirements, maintenance=()):
-    return LevelStandard("test", "Test level", "For tests.", 12, (), None,
+    return LevelStandard("test", "Test level", "For tests.", 12, (), None, ("standard",),
                          tuple(requirements), tuple(maintenance))
 
 
