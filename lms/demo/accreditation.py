@@ -5,10 +5,15 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from lms import clock
+from lms.accreditation import cpd_audit, lifecycle, portfolio, services
 from lms.accreditation import evidence as evidence_store
-from lms.accreditation import lifecycle, services
 from lms.accreditation.evaluation import evaluate
-from lms.accreditation.models import AccreditationRecord, Application, Observation
+from lms.accreditation.models import (
+    AccreditationRecord,
+    Application,
+    IndemnityInsurance,
+    Observation,
+)
 from lms.accreditation.standards import load_standards
 from lms.auth.models import User
 from lms.extensions import db
@@ -67,6 +72,8 @@ def load_accreditation_demo() -> str:
     lifecycle.sweep(today, standards)
     _observations(users, today)
     _waiting_application(users, standards)
+    _insurance_and_cpd_audit(users, today, admin)
+    _portfolio(users, today)
     users["admin"].is_assessor = True
     db.session.flush()
     return f"Accreditation demo ready ({len(RECORDS)} records)."
@@ -98,6 +105,44 @@ def _observations(users, today):
                 observed_on=today - timedelta(days=days), mode=mode, stages=stages,
                 outcome=outcome, feedback="Observed against the stages; feedback given in "
                 "supervision (demo)."))
+
+
+def _insurance_and_cpd_audit(users, today, admin):
+    """The trainer's insurance (expiring soon, so the reminder shows) and this year's CPD
+    audit sample drawn by the admin."""
+    db.session.add(IndemnityInsurance(user_id=users["prison.trainer"].id,
+                                      insurer="Restorative Mutual (demo)",
+                                      policy_number="PI-DEMO-0042",
+                                      expires_on=today + timedelta(days=25)))
+    db.session.flush()
+    cpd_audit.draw(today.year, actor=admin)
+
+
+def _portfolio(users, today):
+    """school.trainee2 trained elsewhere: a portfolio with one reference confirmed and one
+    waiting for its referee."""
+    who = users.get("school.trainee2")
+    if who is None:
+        return
+    for n, stages in enumerate((["engagement", "preparation"], ["delivery", "outcomes"],
+                                ["risk", "follow_up"]), start=1):
+        portfolio.add_item(who, kind="case_study", title=f"Case study {n} (demo)",
+                           summary="A school conference after a fight between pupils; "
+                           "separate preparation, agreement reviewed after a month.",
+                           stages=stages, occurred_on=today - timedelta(days=200 * n))
+    for n, title in enumerate(("Risk assessment", "Preparation plan", "Outcome agreement",
+                               "Follow-up letter"), start=1):
+        portfolio.add_item(who, kind="work_product", title=f"{title} (demo)",
+                           summary="Template completed for a real case, anonymised.",
+                           is_risk_assessment=n == 1)
+    for n in (1, 2):
+        item, _ = portfolio.add_item(who, kind="reference", title=f"Reference {n} (demo)",
+                                     summary="Saw the practitioner lead conferences.",
+                                     referee_name=f"Head of year {n} (demo)")
+        if n == 1:
+            portfolio.confirm_reference(item, referee_name=item.referee_name,
+                                        statement="I co-facilitated three conferences with "
+                                        "them in 2025 (demo).")
 
 
 def _waiting_application(users, standards):

@@ -140,3 +140,19 @@ def _version():
     from lms.accreditation.services import current_standard_version
     from lms.accreditation.standards import load_standards
     return current_standard_version(load_standards()).id
+
+
+def test_the_demo_shows_each_route(app, runner):
+    from sqlalchemy import func
+
+    from lms.accreditation.models import CpdAudit, IndemnityInsurance, Observation
+    assert runner.invoke(args=["demo", "load"]).exit_code == 0
+    with app.app_context():
+        def count(model, *where):
+            return db.session.scalar(select(func.count()).select_from(model).where(*where))
+        assert count(Observation) == 3
+        assert count(PortfolioItem, PortfolioItem.kind == "reference",
+                     PortfolioItem.confirmed_at.is_not(None)) == 1
+        assert count(IndemnityInsurance) == 1
+        assert count(CpdAudit) >= 1
+        assert count(Application, Application.discretion_reason.is_not(None)) >= 1
