@@ -26,3 +26,8 @@ def accreditation(key: str):
 def portfolio(key: str):
     """A value from the `portfolio:` section, e.g. portfolio("references")."""
     return _load(POLICY_FILE)["portfolio"][key]
+
+
+def evidence_files(key: str):
+    """A value from the `evidence_files:` section, e.g. evidence_files("max_megabytes")."""
+    return _load(POLICY_FILE)["evidence_files"][key]

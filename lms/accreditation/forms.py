@@ -1,4 +1,5 @@
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     DateField,
@@ -139,3 +140,9 @@ class DiscussionForm(FlaskForm):
         InputRequired("Give the date."), not_in_future])
     notes = TextAreaField("What was discussed and what it showed", validators=[
         DataRequired("Record the discussion."), Length(max=10000), no_identifying_data])
+
+
+class EvidenceFileForm(FlaskForm):
+    file = FileField("File (PDF, DOCX, PNG or JPG)",
+                     validators=[FileRequired("Choose a file to upload.")])
+    redacted = BooleanField("I have removed everything that could identify a participant")

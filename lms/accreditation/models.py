@@ -291,6 +291,32 @@ class PortfolioItem(db.Model):
     user: Mapped[User] = relationship()
 
 
+
+class EvidenceFile(db.Model):
+    """An uploaded work product (attached to a portfolio item) or insurance document,
+    stored outside the web root under a random key. Frozen with its item's application."""
+
+    __tablename__ = "evidence_files"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"),
+                                         index=True)
+    portfolio_item_id: Mapped[int | None] = mapped_column(
+        ForeignKey("portfolio_items.id", ondelete="CASCADE"), index=True)
+    insurance_id: Mapped[int | None] = mapped_column(
+        ForeignKey("indemnity_insurance.id", ondelete="CASCADE"), index=True)
+    filename: Mapped[str] = mapped_column(String(200))  #: as uploaded, for the download
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column()
+    sha256: Mapped[str] = mapped_column(String(64))
+    storage_key: Mapped[str] = mapped_column(String(80), unique=True)
+    #: The practitioner confirmed that nothing identifying participants remains.
+    redaction_confirmed: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+
+    item: Mapped[PortfolioItem | None] = relationship()
+
+
 @event.listens_for(AccreditationRecord, "before_insert")
 def _fix_name_and_version(mapper, connection, record: AccreditationRecord) -> None:
     """A record made without them takes the holder's name now and starts its current

@@ -22,7 +22,7 @@ from lms.accreditation.evaluation import (
     months_before,
     wording,
 )
-from lms.accreditation.models import Application, PortfolioItem
+from lms.accreditation.models import Application, EvidenceFile, PortfolioItem
 from lms.accreditation.standards import LevelStandard, Requirement
 from lms.audit import services as audit
 from lms.auth.models import User
@@ -166,7 +166,12 @@ def attach(items, application: Application) -> list[dict]:
     for item in items:
         item.application_id = application.id
     db.session.flush()
-    return [{"kind": i.kind, "title": i.title, "summary": i.summary,
+    files: dict[int, list[dict]] = {}
+    for file in db.session.scalars(select(EvidenceFile).where(
+            EvidenceFile.portfolio_item_id.in_([i.id for i in items]))):
+        files.setdefault(file.portfolio_item_id, []).append(
+            {"id": file.id, "filename": file.filename, "sha256": file.sha256})
+    return [{"files": files.get(i.id, []), "kind": i.kind, "title": i.title, "summary": i.summary,
              "confirmation": i.confirmation, "stages": list(i.stages),
              "occurred_on": i.occurred_on.isoformat() if i.occurred_on else None,
              "risk_assessment": i.is_risk_assessment, "referee": i.referee_name,

@@ -1,15 +1,25 @@
 """The portfolio route: the practitioner's portfolio, applying by it, the referee's
 one-time link (no account), and the assessor's professional discussion."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
-from lms import access
+from lms import access, policy
 from lms.accreditation import evidence as evidence_store
-from lms.accreditation import portfolio, services
-from lms.accreditation.forms import DiscussionForm, PortfolioItemForm, ReferenceForm
-from lms.accreditation.models import AccreditationRecord, Application, PortfolioItem
+from lms.accreditation import files, portfolio, services
+from lms.accreditation.forms import (
+    DiscussionForm,
+    EvidenceFileForm,
+    PortfolioItemForm,
+    ReferenceForm,
+)
+from lms.accreditation.models import (
+    AccreditationRecord,
+    Application,
+    EvidenceFile,
+    PortfolioItem,
+)
 from lms.accreditation.standards import load_standards
 from lms.extensions import db
 from lms.forms import EmptyForm
@@ -27,7 +37,12 @@ def _render(form=None, new_link=None, status=200):
     evaluations = [services.route_evaluation(level, "portfolio", evidence, items, standards)
                    for level in standards.levels.values()
                    if "portfolio" in level.routes and level.key not in held]
-    return render_template("accreditation/portfolio.html", items=items,
+    uploaded = {}
+    for file in db.session.scalars(select(EvidenceFile).where(
+            EvidenceFile.portfolio_item_id.in_([i.id for i in items]))):
+        uploaded.setdefault(file.portfolio_item_id, []).append(file)
+    return render_template("accreditation/portfolio.html", items=items, uploaded=uploaded,
+                           file_form=EvidenceFileForm(formdata=None),
                            evaluations=evaluations, form=form or PortfolioItemForm(
                                formdata=None), button=EmptyForm(), new_link=new_link,
                            kinds=portfolio.KINDS), status
@@ -78,6 +93,41 @@ def remove_item(item_id):
             db.session.commit()
             flash("Removed.", "success")
     return redirect(url_for("portfolio.index"))
+
+
+@bp.route("/portfolio/items/<int:item_id>/files", methods=["POST"])
+@access.signed_in
+def upload(item_id):
+    item = db.session.get(PortfolioItem, item_id)
+    if item is None or item.user_id != current_user.id:
+        abort(404)
+    form = EvidenceFileForm()
+    if form.validate_on_submit():
+        # one byte over the limit is enough to refuse it
+        data = form.file.data.read(policy.evidence_files("max_megabytes") * 1024 * 1024 + 1)
+        try:
+            files.save(current_user, item, form.file.data.filename or "", data,
+                       redaction_confirmed=form.redacted.data)
+        except files.FileRefused as problem:
+            db.session.rollback()
+            flash(str(problem), "error")
+        else:
+            db.session.commit()
+            flash("File added.", "success")
+    else:
+        flash(next(iter(form.errors.values()))[0], "error")
+    return redirect(url_for("portfolio.index"))
+
+
+@bp.route("/files/<int:file_id>")
+@access.signed_in
+def download(file_id):
+    record = db.session.get(EvidenceFile, file_id)
+    if record is None or files.view_refusal(current_user, record):
+        abort(404)
+    return Response(files.read(record), mimetype=record.content_type, headers={
+        "Content-Disposition": f'attachment; filename="{record.filename}"',
+        "X-Content-Type-Options": "nosniff", "Cache-Control": "private, no-store"})
 
 
 @bp.route("/apply/<level_key>/portfolio", methods=["POST"])
