@@ -21,7 +21,7 @@ from pypdf import PdfReader
 from pypdf.errors import PdfReadError
 
 from lms import policy
-from lms.accreditation.models import EvidenceFile, PortfolioItem
+from lms.accreditation.models import EvidenceFile, IndemnityInsurance, PortfolioItem
 from lms.audit import services as audit
 from lms.auth.models import User
 from lms.extensions import db
@@ -85,25 +85,31 @@ def extract_text(extension: str, data: bytes) -> str | None:
     return None
 
 
-def save(user: User, item: PortfolioItem, filename: str, data: bytes, *,
-         redaction_confirmed: bool) -> EvidenceFile:
-    if item.user_id != user.id or item.application_id is not None:
+def save(user: User, filename: str, data: bytes, *, redaction_confirmed: bool,
+         item: PortfolioItem | None = None,
+         insurance: IndemnityInsurance | None = None) -> EvidenceFile:
+    """Store a file for a portfolio item or an insurance policy of `user`."""
+    if item is not None and (item.user_id != user.id or item.application_id is not None):
         raise FileRefused("Files can be added only to your own items not yet in an "
                           "application.")
+    if insurance is not None and insurance.user_id != user.id:
+        raise FileRefused("Files can be added only to your own insurance.")
     if not redaction_confirmed:
         raise FileRefused("Confirm that nothing in the file identifies a participant.")
     content_type, _ = check(filename, data)
     key = secrets.token_hex(20)
     (store_root() / key).write_bytes(data)
-    record = EvidenceFile(user_id=user.id, portfolio_item_id=item.id,
+    record = EvidenceFile(user_id=user.id, portfolio_item_id=item.id if item else None,
+                          insurance_id=insurance.id if insurance else None,
                           filename=_safe_name(filename), content_type=content_type,
                           size=len(data), sha256=hashlib.sha256(data).hexdigest(),
                           storage_key=key, redaction_confirmed=True)
     db.session.add(record)
     db.session.flush()
     audit.record("evidence_file.uploaded", actor=user, object_type="evidence_file",
-                 object_id=record.id, payload={"item_id": item.id, "sha256": record.sha256,
-                                               "size": record.size})
+                 object_id=record.id, payload={"item_id": record.portfolio_item_id,
+                                               "insurance_id": record.insurance_id,
+                                               "sha256": record.sha256, "size": record.size})
     return record
 
 

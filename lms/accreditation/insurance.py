@@ -9,7 +9,12 @@ from datetime import date, timedelta
 from sqlalchemy import func, select
 
 from lms import policy
-from lms.accreditation.models import VALID_STATUSES, AccreditationRecord, IndemnityInsurance
+from lms.accreditation.models import (
+    VALID_STATUSES,
+    AccreditationRecord,
+    EvidenceFile,
+    IndemnityInsurance,
+)
 from lms.audit import services as audit
 from lms.auth.models import User
 from lms.extensions import db
@@ -38,6 +43,13 @@ def current_policy(user_id: int) -> IndemnityInsurance | None:
     return db.session.scalar(select(IndemnityInsurance).where(
         IndemnityInsurance.user_id == user_id)
         .order_by(IndemnityInsurance.expires_on.desc(), IndemnityInsurance.id.desc()).limit(1))
+
+
+def documents(policy_record: IndemnityInsurance | None) -> list[EvidenceFile]:
+    if policy_record is None:
+        return []
+    return list(db.session.scalars(select(EvidenceFile).where(
+        EvidenceFile.insurance_id == policy_record.id).order_by(EvidenceFile.id)))
 
 
 def remind_expiring(today: date, levels: set[str]) -> int:

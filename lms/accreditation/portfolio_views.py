@@ -18,6 +18,7 @@ from lms.accreditation.models import (
     AccreditationRecord,
     Application,
     EvidenceFile,
+    IndemnityInsurance,
     PortfolioItem,
 )
 from lms.accreditation.standards import load_standards
@@ -106,8 +107,8 @@ def upload(item_id):
         # one byte over the limit is enough to refuse it
         data = form.file.data.read(policy.evidence_files("max_megabytes") * 1024 * 1024 + 1)
         try:
-            files.save(current_user, item, form.file.data.filename or "", data,
-                       redaction_confirmed=form.redacted.data)
+            files.save(current_user, form.file.data.filename or "", data,
+                       redaction_confirmed=form.redacted.data, item=item)
         except files.FileRefused as problem:
             db.session.rollback()
             flash(str(problem), "error")
@@ -117,6 +118,29 @@ def upload(item_id):
     else:
         flash(next(iter(form.errors.values()))[0], "error")
     return redirect(url_for("portfolio.index"))
+
+
+@bp.route("/insurance/<int:insurance_id>/files", methods=["POST"])
+@access.signed_in
+def upload_insurance(insurance_id):
+    insured = db.session.get(IndemnityInsurance, insurance_id)
+    if insured is None or insured.user_id != current_user.id:
+        abort(404)
+    form = EvidenceFileForm()
+    if form.validate_on_submit():
+        data = form.file.data.read(policy.evidence_files("max_megabytes") * 1024 * 1024 + 1)
+        try:
+            files.save(current_user, form.file.data.filename or "", data,
+                       redaction_confirmed=form.redacted.data, insurance=insured)
+        except files.FileRefused as problem:
+            db.session.rollback()
+            flash(str(problem), "error")
+        else:
+            db.session.commit()
+            flash("Insurance document added.", "success")
+    else:
+        flash(next(iter(form.errors.values()))[0], "error")
+    return redirect(url_for("accreditation.pathway", _anchor="insurance"))
 
 
 @bp.route("/files/<int:file_id>")

@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from lms import access, clock
 from lms.accreditation import insurance, observations, services
-from lms.accreditation.forms import InsuranceForm
+from lms.accreditation.forms import EvidenceFileForm, InsuranceForm
 from lms.accreditation.models import (
     AccreditationRecord,
     Application,
@@ -36,7 +36,8 @@ def _render_pathway(person, *, own: bool, insurance_form=None):
         evaluations=services.pathway(person, standards), standards=standards,
         applications=applications, agreed=agreed, button=EmptyForm(),
         observed=observations.observations_of(person.id), where_to_act=WHERE_TO_ACT,
-        insured=insurance.current_policy(person.id),
+        insured=(insured := insurance.current_policy(person.id)),
+        insurance_files=insurance.documents(insured), file_form=EvidenceFileForm(formdata=None),
         insurance_form=insurance_form or InsuranceForm(formdata=None),
         pending={a.level_key for a in applications if a.status == "submitted"},
         held={r.level_key for r in records if r.valid})

@@ -111,3 +111,30 @@ def test_files_are_frozen_with_the_application(app, people):
     assert "only to your own items not yet in an application" in upload(
         client, item_id, "late.png", PNG)
     assert len(_files(app)) == 1
+
+
+def test_an_insurance_document_is_uploaded_with_the_policy(app, people):
+    from datetime import timedelta
+
+    from lms import clock
+    client = login(app, people.practitioner)
+    client.post("/accreditation/insurance", data={
+        "insurer": "Mutual", "policy_number": "PI-9",
+        "expires_on": (clock.utcnow().date() + timedelta(days=300)).isoformat()})
+    with app.app_context():
+        from lms.accreditation.models import IndemnityInsurance
+        insurance_id = db.session.scalar(select(IndemnityInsurance.id))
+    response = client.post(f"/accreditation/insurance/{insurance_id}/files", data={
+        "file": (io.BytesIO(PNG), "policy.png"), "redacted": "y"},
+        content_type="multipart/form-data", follow_redirects=True)
+    assert "Insurance document added." in response.get_data(as_text=True)
+    assert "policy.png" in client.get("/accreditation/pathway").get_data(as_text=True)
+    stored, = _files(app)
+    assert stored.insurance_id == insurance_id
+    assert login(app, people.other_lead).get(f"/accreditation/files/{stored.id}"
+                                             ).status_code == 404
+    # nobody adds a document to someone else's policy
+    assert login(app, people.lead).post(f"/accreditation/insurance/{insurance_id}/files",
+                                        data={"file": (io.BytesIO(PNG), "x.png"),
+                                              "redacted": "y"},
+                                        content_type="multipart/form-data").status_code == 404
