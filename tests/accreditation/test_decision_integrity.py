@@ -244,3 +244,21 @@ def test_a_withdrawn_or_suspended_level_is_not_applied_for_again(app, people, gi
     assert "temporarily withdrawn: it returns or is reinstated" in response.get_data(
         as_text=True)
     assert _count(app, Application) == 1
+
+
+def test_simultaneous_attestation_posts_give_no_500(app, people):
+    clients = [login(app, people.practitioner) for _ in range(6)]
+    barrier, statuses = threading.Barrier(6), []
+
+    def post(client):
+        barrier.wait()
+        statuses.append(client.post("/accreditation/attestations",
+                                    data={"attestation": ["code_of_practice"]}).status_code)
+
+    threads = [threading.Thread(target=post, args=(client,)) for client in clients]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert statuses == [302] * 6
+    assert _count(app, Attestation) == 1
