@@ -28,7 +28,7 @@ from lms.forms import EmptyForm
 bp = Blueprint("portfolio", __name__, url_prefix="/accreditation")
 
 
-def _render(form=None, new_link=None, status=200):
+def _render(form=None, new_link=None, status=200, file_errors=None):
     standards = load_standards()
     items = portfolio.items_of(current_user.id)
     evidence = evidence_store.gather(current_user.id)
@@ -44,6 +44,7 @@ def _render(form=None, new_link=None, status=200):
         uploaded.setdefault(file.portfolio_item_id, []).append(file)
     return render_template("accreditation/portfolio.html", items=items, uploaded=uploaded,
                            file_form=EvidenceFileForm(formdata=None),
+                           file_errors=file_errors or {},
                            evaluations=evaluations, form=form or PortfolioItemForm(
                                formdata=None), button=EmptyForm(), new_link=new_link,
                            kinds=portfolio.KINDS), status
@@ -102,21 +103,25 @@ def upload(item_id):
     item = db.session.get(PortfolioItem, item_id)
     if item is None or item.user_id != current_user.id:
         abort(404)
+    if item.application_id is not None:  # not on the page any more: say so at the top
+        flash("Files can be added only to your own items not yet in an application.",
+              "error")
+        return redirect(url_for("portfolio.index"))
     form = EvidenceFileForm()
-    if form.validate_on_submit():
+    problem = next(iter(form.errors.values()))[0] if not form.validate_on_submit() else None
+    if problem is None:
         # one byte over the limit is enough to refuse it
         data = form.file.data.read(policy.evidence_files("max_megabytes") * 1024 * 1024 + 1)
         try:
             files.save(current_user, form.file.data.filename or "", data,
                        redaction_confirmed=form.redacted.data, item=item)
-        except files.FileRefused as problem:
+        except files.FileRefused as refusal:
             db.session.rollback()
-            flash(str(problem), "error")
-        else:
-            db.session.commit()
-            flash("File added.", "success")
-    else:
-        flash(next(iter(form.errors.values()))[0], "error")
+            problem = str(refusal)
+    if problem:  # shown next to this item's file field
+        return _render(status=422, file_errors={item.id: problem})
+    db.session.commit()
+    flash("File added.", "success")
     return redirect(url_for("portfolio.index"))
 
 

@@ -37,9 +37,21 @@ def _item(app, client):
 
 
 def upload(client, item_id, name, data, redacted=True):
-    return client.post(f"/accreditation/portfolio/items/{item_id}/files", data={
-        "file": (io.BytesIO(data), name), **({"redacted": "y"} if redacted else {})},
-        content_type="multipart/form-data", follow_redirects=True).get_data(as_text=True)
+    with client.post(f"/accreditation/portfolio/items/{item_id}/files", data={
+            "file": (io.BytesIO(data), name), **({"redacted": "y"} if redacted else {})},
+            content_type="multipart/form-data", follow_redirects=True) as response:
+        return response.get_data(as_text=True)  # closing it closes the uploaded file
+
+
+def test_a_refusal_is_shown_next_to_the_items_file_field(app, people):
+    client = login(app, people.practitioner)
+    item_id = _item(app, client)
+    response = client.post(f"/accreditation/portfolio/items/{item_id}/files", data={
+        "file": (io.BytesIO(PNG), "run.exe"), "redacted": "y"},
+        content_type="multipart/form-data")
+    assert response.status_code == 422
+    assert ('<p class="error-message" role="alert">Upload a pdf, docx, png or jpg file.</p>'
+            in response.get_data(as_text=True))
 
 
 def _files(app):
