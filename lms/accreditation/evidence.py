@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select
 
 from lms import clock
 from lms.accreditation.evaluation import CpdEvidence, Evidence, PracticeEvidence
@@ -103,19 +103,21 @@ def _practice_query(ids):
                    PracticeRecord.status == RecordStatus.SIGNED_OFF))
 
 
+def _confirmed_by_both():
+    """Only sessions both people confirmed count, as supervisee and as supervisor."""
+    return and_(SupervisionSession.supervisor_confirmed_at.is_not(None),
+                SupervisionSession.practitioner_confirmed_at.is_not(None))
+
+
 def _supervision_query(ids):
     return (select(SupervisionSession.practitioner_id, SupervisionSession.held_on)
-            .where(SupervisionSession.practitioner_id.in_(ids),
-                   SupervisionSession.supervisor_confirmed_at.is_not(None),
-                   SupervisionSession.practitioner_confirmed_at.is_not(None)))
+            .where(SupervisionSession.practitioner_id.in_(ids), _confirmed_by_both()))
 
 
 def _caseload_query(ids):
     return (select(SupervisionSession.supervisor_id, SupervisionSession.practitioner_id,
                    SupervisionSession.held_on)
-            .where(SupervisionSession.supervisor_id.in_(ids),
-                   SupervisionSession.supervisor_confirmed_at.is_not(None),
-                   SupervisionSession.practitioner_confirmed_at.is_not(None)))
+            .where(SupervisionSession.supervisor_id.in_(ids), _confirmed_by_both()))
 
 
 def _earliest(pairs) -> dict[str, date]:
