@@ -49,7 +49,14 @@ def _init_extensions(app):
 
 
 def _register_blueprints(app):
-    from lms.accreditation import decision_views, public_views, record_views
+    from lms.accreditation import (
+        cpd_audit_views,
+        decision_views,
+        observation_views,
+        portfolio_views,
+        public_views,
+        record_views,
+    )
     from lms.accreditation import views as pathway_views
     from lms.auth.views import bp as auth_bp
     from lms.errors import handlers
@@ -70,7 +77,7 @@ def _register_blueprints(app):
         _feature("practice", practice_record_views.bp, assess_views.bp, supervision_views.bp,
                  cpd_views.bp),
         _feature("accreditation", pathway_views.bp, decision_views.bp, record_views.bp,
-                 public_views.bp),
+                 public_views.bp, observation_views.bp, cpd_audit_views.bp, portfolio_views.bp),
     ]
     for blueprint in (main_bp, auth_bp, schemes_bp, people_bp, notify_bp, reports_bp,
                       privacy_bp, *features):

@@ -26,3 +26,16 @@ def retention(key: str):
 def accounts(key: str):
     """A value from the `accounts:` section, e.g. accounts("one_time_password_hours")."""
     return _load(POLICY_FILE)["accounts"][key]
+def accreditation(key: str):
+    """A value from the `accreditation:` section, e.g. accreditation("cpd_audit_sample_share")."""
+    return _load(POLICY_FILE)["accreditation"][key]
+
+
+def portfolio(key: str):
+    """A value from the `portfolio:` section, e.g. portfolio("references")."""
+    return _load(POLICY_FILE)["portfolio"][key]
+
+
+def evidence_files(key: str):
+    """A value from the `evidence_files:` section, e.g. evidence_files("max_megabytes")."""
+    return _load(POLICY_FILE)["evidence_files"][key]

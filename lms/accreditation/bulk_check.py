@@ -72,7 +72,7 @@ def csv_rows(rows: list[Row], checked_at: str) -> list[list[str]]:
         record = row.record
         out.append([row.entered, record.public_id if record else "",
                     "yes" if record else "no",
-                    record.holder.display_name if record else "",
+                    record.holder_name if record else "",
                     record.level_name if record else "", record.status if record else "",
                     ("yes" if record.valid else "no") if record else "no",
                     record.expires_on.isoformat() if record else "", row.verdict,

@@ -8,7 +8,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from lms import access
 from lms.accreditation import services
-from lms.accreditation.forms import DecisionForm
+from lms.accreditation.forms import DecisionForm, DiscussionForm
 from lms.accreditation.models import Application, ApplicationStatus
 from lms.extensions import db
 
@@ -34,23 +34,33 @@ def show(application_id):
     if application is None:
         abort(404)
     form = DecisionForm()
-    can_decide = services.can_decide(current_user, application)
+    refusal = services.decide_refusal(current_user, application)
+    unmet = services.unmet_now(application) if refusal is None else []
     if form.validate_on_submit():
-        if not can_decide:
+        if refusal:
             abort(403)
         try:
-            record = services.decide(application, current_user, form.outcome.data,
-                                     form.reasons.data.strip())
+            record = services.decide(
+                application, current_user, form.outcome.data, form.reasons.data.strip(),
+                discretion_reason=form.discretion_reason.data if form.discretion.data
+                else None)
             db.session.commit()
         except StaleDataError:
             db.session.rollback()
             flash("Another assessor decided this application first; their decision stands.",
                   "error")
             return redirect(url_for("accreditation.decisions.show", application_id=application_id))
+        except services.AccreditationError as problem:
+            db.session.rollback()
+            form.form_errors.append(str(problem))
+            return render_template("accreditation/application.html", application=application,
+                                   form=form, refusal=refusal, unmet=unmet,
+                                   discussion_form=DiscussionForm(formdata=None)), 422
         if record:
             flash(f"Approved: accreditation {record.public_id} issued.", "success")
             return redirect(url_for("accreditation.records.show", public_id=record.public_id))
         flash(f"Decision saved: {form.outcome.data}.", "success")
         return redirect(url_for("accreditation.decisions.index"))
     return render_template("accreditation/application.html", application=application,
-                           form=form, can_decide=can_decide)
+                           form=form, refusal=refusal, unmet=unmet,
+                           discussion_form=DiscussionForm(formdata=None))

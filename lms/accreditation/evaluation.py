@@ -57,6 +57,12 @@ class Evidence:
     cpd: tuple[CpdEvidence, ...]
     levels_held: Mapping[str, date]  #: level key -> start of the currently active record
     attestations: frozenset[str]
+    #: dates of observations of this person's practice that met the standard
+    observations: tuple[date, ...] = ()
+    #: (supervisee id, date) of confirmed sessions where this person was the supervisor
+    supervisees: tuple[tuple[int, date], ...] = ()
+    #: the latest expiry date of a professional indemnity insurance policy recorded
+    insurance_until: date | None = None
 
 
 @dataclass(frozen=True)
@@ -67,6 +73,8 @@ class RequirementResult:
     need: str  #: e.g. "12 hours, at least half approved"
     met: bool
     missing: str | None  #: one line saying what is still needed; None when met
+    details: tuple[str, ...] = ()  #: more lines to show, e.g. each supervision gap
+    parts: tuple[RequirementResult, ...] = ()  #: for any_of / at_least, each alternative
 
 
 @dataclass(frozen=True)
@@ -85,10 +93,12 @@ class Evaluation:
 
 @dataclass(frozen=True)
 class _Words:
-    """Names to show for course slugs and level keys (the key itself when unknown)."""
+    """Names to show for course slugs and level keys (the key itself when unknown), and
+    whether renewal (not first issue) is being assessed."""
 
     courses: Mapping[str, str]
     levels: Mapping[str, str]
+    maintenance: bool = False
 
     def course(self, slug: str) -> str:
         return self.courses.get(slug, slug)
@@ -102,9 +112,28 @@ def evaluate(level: LevelStandard, evidence: Evidence, *,
              level_names: Mapping[str, str] | None = None,
              maintenance: bool = False) -> Evaluation:
     """Each requirement for first issue (or, with `maintenance`, for renewal) checked."""
-    words = _Words(course_titles or {}, level_names or {})
     items = level.maintenance if maintenance else level.requirements
-    return Evaluation(level, tuple(_CHECKS[r.kind](r, evidence, words) for r in items))
+    return evaluate_items(level, items, evidence, course_titles=course_titles,
+                          level_names=level_names, maintenance=maintenance)
+
+
+def evaluate_items(level: LevelStandard, items, evidence: Evidence, *,
+                   course_titles: Mapping[str, str] | None = None,
+                   level_names: Mapping[str, str] | None = None,
+                   maintenance: bool = False) -> Evaluation:
+    """The given requirements checked (joint renewal gathers them from several levels)."""
+    words = _Words(course_titles or {}, level_names or {}, maintenance)
+    return Evaluation(level, tuple(check(r, evidence, words) for r in items))
+
+
+def wording(course_titles: Mapping[str, str] | None = None,
+            level_names: Mapping[str, str] | None = None, maintenance: bool = False) -> _Words:
+    """What `check` needs to word a result."""
+    return _Words(course_titles or {}, level_names or {}, maintenance)
+
+
+def check(requirement: Requirement, evidence: Evidence, words: _Words) -> RequirementResult:
+    return _CHECKS[requirement.kind](requirement, evidence, words)
 
 
 def months_before(day: date, months: int) -> date:
@@ -119,16 +148,20 @@ def _within(day: date, today: date, months: int | None) -> bool:
     return day <= today and (months is None or day >= months_before(today, months))
 
 
-def _result(requirement, description, have, need, missing) -> RequirementResult:
-    return RequirementResult(requirement, description, have, need, missing is None, missing)
+def _result(requirement, description, have, need, missing, details=(), parts=()):
+    return RequirementResult(requirement, description, have, need, missing is None, missing,
+                             tuple(details), tuple(parts))
 
 
 def _course_completed(req: Requirement, ev: Evidence, words: _Words) -> RequirementResult:
-    title = words.course(req.params["course"])
-    done = ev.completed_courses.get(req.params["course"])
-    return _result(req, f"{title} course completed",
+    slugs, months = req.params["course"], req.params.get("within_months")
+    title = " or ".join(words.course(slug) for slug in slugs)
+    done = max((ev.completed_courses[slug] for slug in slugs if slug in ev.completed_courses
+                and _within(ev.completed_courses[slug], ev.today, months)), default=None)
+    noun = "course" if len(slugs) == 1 else "course (any one)"
+    return _result(req, f"{title} {noun} completed{_last(months)}",
                    f"completed on {_day(done)}" if done else "not yet", "completed",
-                   None if done else f"Complete the {title} course")
+                   None if done else f"Complete the {title} {noun}{_last(months)}")
 
 
 def _practice_records(req: Requirement, ev: Evidence, words: _Words) -> RequirementResult:
@@ -164,32 +197,103 @@ def _practice_phrase(params: Mapping[str, object], count: int, number: bool = Tr
     return f"{count} {text}" if number else text
 
 
-def _observed_sign_offs(req: Requirement, ev: Evidence, words: _Words) -> RequirementResult:
+def _observations(req: Requirement, ev: Evidence, words: _Words) -> RequirementResult:
+    """Observed practice: a supervisor or assessor watched the person deliver and found it
+    met the standard (a signed-off log record is not an observation)."""
     need, months = req.params["count"], req.params["within_months"]
-    have = sum(1 for record in ev.practice if _within(record.signed_off_on, ev.today, months))
+    have = sum(1 for day in ev.observations if _within(day, ev.today, months))
     short = need - have
 
     def phrase(count: int) -> str:
-        return (f"observed practice{'s' if count != 1 else ''} signed off by a case "
-                f"supervisor{_last(months)}")
+        return (f"observed practice{'s' if count != 1 else ''} (watched live or by recording"
+                f" by a supervisor or assessor) meeting the standard{_last(months)}")
 
     return _result(req, f"{need} {phrase(need)}", str(have), str(need),
                    f"{short} more {phrase(short)}" if short > 0 else None)
 
 
 def _supervision_within(req: Requirement, ev: Evidence, words: _Words) -> RequirementResult:
-    weeks = req.params["weeks"]
-    last = max((day for day in ev.supervision_dates if day <= ev.today), default=None)
-    met = last is not None and last >= ev.today - timedelta(weeks=weeks)
+    """Supervision at least every `weeks` throughout the assessed period: the last
+    `within_months` months, or for a first application only since practice began."""
+    weeks, months = req.params["weeks"], req.params["within_months"]
+    start = months_before(ev.today, months)
+    began = min((record.occurred_on for record in ev.practice), default=None)
+    if not words.maintenance:
+        start = max(start, began or ev.today - timedelta(weeks=weeks))
+    gaps = supervision_gaps(ev.supervision_dates, start, ev.today, weeks)
+    held = sorted(day for day in ev.supervision_dates if start <= day <= ev.today)
+    longest = max((b - a).days for a, b in _segments(ev.supervision_dates, start, ev.today))
+    since = ("since practice began" if not words.maintenance and began and
+             start > months_before(ev.today, months) else _last(months).strip(", "))
+    details = [f"No session from {_day(a)} to {_day(b)} ({_span((b - a).days)})"
+               for a, b in gaps]
+    missing = None
+    if gaps:
+        missing = (f"Case supervision at least every {_plural(weeks, 'week')}: "
+                   f"{_plural(len(gaps), 'gap')} longer than that {since}")
+    elif not held:
+        missing = "A case supervision session (none recorded yet)"
+    return _result(req, f"Case supervision at least every {_plural(weeks, 'week')}, {since}",
+                   f"{_plural(len(held), 'session')}, longest gap {_span(longest)}"
+                   if held else "no sessions yet",
+                   f"no gap over {_plural(weeks, 'week')}", missing, details)
+
+
+def _segments(days, start: date, end: date) -> list[tuple[date, date]]:
+    """Consecutive stretches from the last session on or before `start` (or `start`) to
+    `end`, through every session in between."""
+    before = max((day for day in days if day <= start), default=start)
+    inside = sorted({day for day in days if start < day <= end})
+    points = [before, *inside, end]
+    return list(itertools.pairwise(points))
+
+
+def supervision_gaps(days, start: date, end: date, weeks: int) -> list[tuple[date, date]]:
+    """Stretches between `start` and `end` with no session for longer than `weeks`."""
+    return [(a, b) for a, b in _segments(days, start, end) if (b - a).days > weeks * 7]
+
+
+def _supervision_caseload(req: Requirement, ev: Evidence, words: _Words) -> RequirementResult:
+    need, weeks = req.params["supervisees"], req.params["within_weeks"]
+    since = ev.today - timedelta(weeks=weeks)
+    have = len({who for who, day in ev.supervisees if since <= day <= ev.today})
+    short = need - have
+    return _result(req, f"An active supervision caseload: at least "
+                        f"{_plural(need, 'practitioner')} supervised in the last "
+                        f"{_plural(weeks, 'week')}",
+                   _plural(have, "practitioner"), _plural(need, "practitioner"),
+                   f"Supervise {_plural(short, 'more practitioner')} (sessions confirmed by "
+                   f"both of you) in the last {_plural(weeks, 'week')}" if short > 0 else None)
+
+
+def _insurance_held(req: Requirement, ev: Evidence, words: _Words) -> RequirementResult:
+    until = ev.insurance_until
+    met = until is not None and until >= ev.today
     missing = None
     if not met:
-        ago = (f"the last was {_ago((ev.today - last).days)}" if last
-               else "none recorded yet")
-        missing = f"A case supervision session ({ago})"
-    return _result(req, f"A case supervision session in the last {_plural(weeks, 'week')}",
-                   f"last on {_day(last)}" if last else "none yet",
-                   f"within {_plural(weeks, 'week')}",
-                   missing)
+        missing = (f"Record professional indemnity insurance in force (the last expired on "
+                   f"{_day(until)})" if until else
+                   "Record your professional indemnity insurance (insurer, policy number, "
+                   "expiry date)")
+    return _result(req, "Professional indemnity insurance in force",
+                   f"insured until {_day(until)}" if until else "none recorded",
+                   "in force today", missing)
+
+
+def _group(req: Requirement, ev: Evidence, words: _Words) -> RequirementResult:
+    """any_of / at_least: enough of the grouped requirements are met."""
+    need, parts = req.params["count"], tuple(check(r, ev, words) for r in req.params["of"])
+    met = [part for part in parts if part.met]
+    head = "Any one of" if need == 1 else f"At least {need} of"
+    description = f"{head}: " + "; ".join(part.description for part in parts)
+    short = need - len(met)
+    missing = None
+    if short > 0:
+        missing = ("One of: " if short == 1 else f"{short} more of: ") + "; or ".join(
+            part.missing for part in parts if not part.met)
+    return _result(req, description,
+                   "met: " + "; ".join(part.description for part in met) if met else
+                   "none met yet", f"{need} of {len(parts)}", missing, parts=parts)
 
 
 def _cpd_hours(req: Requirement, ev: Evidence, words: _Words) -> RequirementResult:
@@ -244,8 +348,12 @@ def _attestation(req: Requirement, ev: Evidence, words: _Words) -> RequirementRe
 _CHECKS: dict[str, Callable[[Requirement, Evidence, _Words], RequirementResult]] = {
     "course_completed": _course_completed,
     "practice_records": _practice_records,
-    "observed_sign_offs": _observed_sign_offs,
+    "observations": _observations,
     "supervision_within": _supervision_within,
+    "supervision_caseload": _supervision_caseload,
+    "insurance_held": _insurance_held,
+    "any_of": _group,
+    "at_least": _group,
     "cpd_hours": _cpd_hours,
     "level_held": _level_held,
     "attestation": _attestation,
@@ -283,7 +391,7 @@ def _share(share: float) -> str:
         " approved"
 
 
-def _ago(days: int) -> str:
+def _span(days: int) -> str:
     weeks, rest = divmod(days, 7)
     parts = [_plural(n, unit) for n, unit in ((weeks, "week"), (rest, "day")) if n]
-    return " and ".join(parts) + " ago"
+    return " and ".join(parts) or "0 days"

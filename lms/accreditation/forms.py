@@ -1,9 +1,19 @@
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField
-from wtforms import RadioField, StringField, TextAreaField
+from flask_wtf.file import FileField, FileRequired
+from wtforms import (
+    BooleanField,
+    DateField,
+    RadioField,
+    StringField,
+    TextAreaField,
+    ValidationError,
+)
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from lms.accreditation.models import ObservationMode, ObservationOutcome
 from lms.forms import choices
+from lms.practice.forms import MultiCheckboxField, not_in_future
+from lms.practice.models import STAGES
 from lms.privacy.validators import no_identifying_data
 
 
@@ -16,6 +26,42 @@ class DecisionForm(FlaskForm):
     reasons = TextAreaField("Reasons", validators=[DataRequired("Give the reasons for the "
                                                                 "decision."), Length(max=5000),
                                                  no_identifying_data])
+    discretion = BooleanField("Approve at the assessor's discretion, although a requirement "
+                              "is not met")
+    discretion_reason = TextAreaField(
+        "Why the unmet requirement should not stop this approval",
+        description="Shown on the record, in its history and to the scheme lead.",
+        validators=[Length(max=5000), no_identifying_data])
+
+    def validate_discretion_reason(self, field):
+        if self.discretion.data and not (field.data or "").strip():
+            raise ValidationError("Write why you are using your discretion.")
+
+
+class LegalNameForm(FlaskForm):
+    legal_name = StringField("New legal name", validators=[
+        DataRequired("Give the new legal name."), Length(max=120)])
+    reason = TextAreaField("Evidence seen", description="For example: marriage certificate "
+                           "seen by the lead on 3 May.", validators=[
+                               DataRequired("Say what evidence of the change you saw."),
+                               Length(max=2000), no_identifying_data])
+
+
+class ObservationForm(FlaskForm):
+    observed_on = DateField("Date observed", validators=[InputRequired("Give the date."),
+                                                         not_in_future])
+    mode = RadioField("How", choices=choices([
+        (ObservationMode.LIVE, "Live, in person or by video"),
+        (ObservationMode.RECORDING, "From a recording")]),
+        validators=[InputRequired("Choose live or recording.")])
+    stages = MultiCheckboxField("Stages assessed", choices=choices(STAGES.items()),
+                                validators=[DataRequired("Choose the stages you assessed.")])
+    outcome = RadioField("Outcome", choices=choices([
+        (ObservationOutcome.MEETS, "Meets the standard"),
+        (ObservationOutcome.NOT_YET, "Not yet")]),
+        validators=[InputRequired("Choose an outcome.")])
+    feedback = TextAreaField("Feedback to the practitioner", validators=[
+        DataRequired("Give your feedback."), Length(max=5000), no_identifying_data])
 
 
 class LifecycleForm(FlaskForm):
@@ -48,3 +94,65 @@ class BulkCheckForm(FlaskForm):
         Optional(), Length(max=40_000, message="That is more than we check at once.")],
         description="One per line, or separated by commas; dashes optional.")
     file = FileField("Or a CSV file", description="Certificate numbers in any column.")
+
+
+class InsuranceForm(FlaskForm):
+    insurer = StringField("Insurer", validators=[DataRequired("Give the insurer's name."),
+                                                 Length(max=120)])
+    policy_number = StringField("Policy number", validators=[
+        DataRequired("Give the policy number."), Length(max=60)])
+    expires_on = DateField("Expiry date", validators=[InputRequired("Give the expiry date.")])
+
+
+class CpdAuditForm(FlaskForm):
+    outcome = RadioField("Outcome", choices=choices([
+        ("satisfactory", "Satisfactory: the CPD evidence supports the hours logged"),
+        ("not satisfactory", "Not satisfactory")]),
+        validators=[InputRequired("Choose an outcome.")])
+    notes = TextAreaField("Notes", validators=[DataRequired("Say what you checked."),
+                                               Length(max=5000), no_identifying_data])
+
+
+class PortfolioItemForm(FlaskForm):
+    kind = RadioField("What it is", choices=choices([
+        ("case_study", "A case study mapped to the stages"),
+        ("work_product", "A work product (a risk assessment, a plan, an agreement...)"),
+        ("reference", "A reference from someone who saw your work")]),
+        validators=[InputRequired("Choose what you are adding.")])
+    title = StringField("Title", validators=[DataRequired("Give it a title."),
+                                             Length(max=200), no_identifying_data])
+    summary = TextAreaField("Summary", description="No names or other details that could "
+                            "identify participants; for a reference, what the referee saw.",
+                            validators=[DataRequired("Write a summary."), Length(max=10000),
+                                        no_identifying_data])
+    stages = MultiCheckboxField("Stages it shows (case studies)",
+                                choices=choices(STAGES.items()))
+    occurred_on = DateField("When (case studies)", validators=[Optional(), not_in_future])
+    is_risk_assessment = BooleanField("This work product is a risk assessment")
+    referee_name = StringField("Referee's name (references)",
+                               validators=[Optional(), Length(max=120)])
+    referee_email = StringField("Referee's email (references)",
+                                validators=[Optional(), Length(max=254)])
+
+
+class ReferenceForm(FlaskForm):
+    referee_name = StringField("Your name", validators=[DataRequired("Give your name."),
+                                                        Length(max=120)])
+    statement = TextAreaField("What you saw of their work", validators=[
+        DataRequired("Say what you saw of their work."), Length(max=5000),
+        no_identifying_data])
+    confirm = BooleanField("I confirm this reference is true and that I saw this work",
+                           validators=[DataRequired("Tick to confirm the reference.")])
+
+
+class DiscussionForm(FlaskForm):
+    held_on = DateField("Date of the discussion", validators=[
+        InputRequired("Give the date."), not_in_future])
+    notes = TextAreaField("What was discussed and what it showed", validators=[
+        DataRequired("Record the discussion."), Length(max=10000), no_identifying_data])
+
+
+class EvidenceFileForm(FlaskForm):
+    file = FileField("File (PDF, DOCX, PNG or JPG)",
+                     validators=[FileRequired("Choose a file to upload.")])
+    redacted = BooleanField("I have removed everything that could identify a participant")

@@ -46,7 +46,7 @@ def certificate_pdf(record: AccreditationRecord) -> bytes:
     if credential_refusal(record):
         raise ValueError(credential_refusal(record))
     return render_certificate(
-        holder_name=record.holder.display_name, level_name=record.level_name,
+        holder_name=record.holder_name, level_name=record.level_name,
         identifier=record.public_id, issued_on=record.issued_on, expires_on=record.expires_on,
         issuer_name=current_app.config["ISSUER_NAME"], verify_url=verify_url(record))
 
@@ -136,7 +136,7 @@ def credential_for(record: AccreditationRecord, profile_id: str | None = None) -
         credential_id=urls.absolute_url("accreditation.public.credential_version",
                                         public_id=record.public_id, version=version),
         issuer=issuer_profile(profile_id), subject_identifiers=_subject_identifiers(record),
-        holder_name=record.holder.display_name,
+        holder_name=record.holder_name,
         achievement=achievement(record.level_key, record.level_name),
         awarded=datetime.combine(record.issued_on, time.min, tzinfo=UTC),
         valid_from=valid_from,

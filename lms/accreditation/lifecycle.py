@@ -9,8 +9,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from lms import clock
+from lms.accreditation import cpd_audit, insurance, status_list
 from lms.accreditation import evidence as evidence_store
-from lms.accreditation import status_list
 from lms.accreditation.evaluation import evaluate
 from lms.accreditation.models import (
     VALID_STATUSES,
@@ -18,7 +18,7 @@ from lms.accreditation.models import (
     RecordStatus,
     StatusChange,
 )
-from lms.accreditation.services import AccreditationError, add_months
+from lms.accreditation.services import AccreditationError, add_months, own_record_refusal
 from lms.accreditation.standards import Standards, load_standards
 from lms.audit import services as audit
 from lms.extensions import db
@@ -46,8 +46,11 @@ def date_status(record: AccreditationRecord, today: date, notice_days: int) -> R
 
 
 def allowed_actions(record: AccreditationRecord, user) -> list[str]:
+    """The holder asks for withdrawal and return; staff decide the rest, never on their
+    own record (own_record_refusal)."""
     is_holder = user.id == record.holder_id
-    is_staff = user.is_admin or user.is_assessor
+    is_staff = (user.is_admin or user.is_assessor) and not own_record_refusal(
+        user, record.holder_id)
     return [action for action, (starts, who) in TRANSITIONS.items()
             if record.status in starts and (is_staff if who == "admin" else is_holder
                                             or is_staff)]
@@ -66,8 +69,12 @@ def change(record: AccreditationRecord, to: RecordStatus, *, actor, reason: str)
 
 
 def act(record: AccreditationRecord, action: str, *, actor, reason: str,
-        standards: Standards | None = None) -> None:
-    """Carry out a lifecycle action, refusing transitions the rules do not allow."""
+        standards: Standards | None = None) -> str | None:
+    """Carry out a lifecycle action, refusing transitions the rules do not allow. Returns
+    a note to show when only part was done (a joint renewal that left a level out)."""
+    if TRANSITIONS.get(action, (None, ""))[1] == "admin" and (
+            refusal := own_record_refusal(actor, record.holder_id)):
+        raise AccreditationError(refusal)
     if action not in allowed_actions(record, actor):
         raise AccreditationError(f"This record is {record.status}: it cannot be "
                                  f"{past_tense(action)} now.")
@@ -76,7 +83,7 @@ def act(record: AccreditationRecord, action: str, *, actor, reason: str,
     standards = standards or load_standards()
     today = clock.today()
     if action == "renew":
-        _renew(record, actor, reason, standards, today)
+        return _renew(record, actor, reason, standards, today)
     elif action in ("return", "reinstate"):
         change(record, date_status(record, today, standards.expiring_notice_days),
                actor=actor, reason=reason)
@@ -85,6 +92,7 @@ def act(record: AccreditationRecord, action: str, *, actor, reason: str,
         change(record, target, actor=actor, reason=reason)
         if target == S.REVOKED:
             cascade_dependents(record.holder_id, standards, actor=actor)
+    return None
 
 
 def past_tense(action: str) -> str:
@@ -92,24 +100,81 @@ def past_tense(action: str) -> str:
             "reinstate": "reinstated", "revoke": "revoked", "renew": "renewed"}[action]
 
 
-def _renew(record, actor, reason, standards, today) -> None:
-    """Extend by the validity period when the maintenance rules are met over the period."""
-    level = standards.levels.get(record.level_key)
-    if level is None:
-        raise AccreditationError("This level is no longer in the standards.")
-    evaluation = evaluate(level, evidence_store.gather(record.holder_id, today),
-                          course_titles=evidence_store.course_titles(), maintenance=True)
-    if not evaluation.eligible:
-        missing = "; ".join(r.missing for r in evaluation.results if r.missing)
-        raise AccreditationError(f"The maintenance requirements are not met: {missing}.")
-    record.expires_on = add_months(record.expires_on, level.validity_months)
-    record.history.append(StatusChange(from_status=record.status, to_status=record.status,
-                                       actor_id=actor.id, reason=f"Renewed: {reason}"))
-    audit.record("accreditation.renewed", actor=actor, object_type="accreditation",
-                 object_id=record.public_id, payload={"expires_on": record.expires_on.isoformat()})
-    change(record, date_status(record, today, standards.expiring_notice_days), actor=actor,
-           reason="Status after renewal.")
+def _renew(record, actor, reason, standards, today) -> str | None:
+    """Renew every valid level the holder has, together (see renew_together); says which
+    levels were not renewed and why."""
+    _, refused = renew_together(record.holder_id, actor, reason, standards, today)
+    if not refused:
+        return None
+    return "Not renewed: " + "; ".join(
+        f"{standards.levels[key].name} ({missing})" for key, missing in refused.items()) + "."
+
+
+def renewal_plan(records, standards: Standards) -> list[tuple[object, list]]:
+    """(level standard, records it renews) for a joint renewal: the highest ladder level's
+    maintenance rules renew every ladder record; each role level (one with depends_on)
+    renews on its own maintenance rules."""
+    ladder = [r for r in records if not standards.levels[r.level_key].depends_on]
+    roles = [r for r in records if standards.levels[r.level_key].depends_on]
+    order = list(standards.levels)
+    plan = []
+    if ladder:
+        highest = max(ladder, key=lambda r: order.index(r.level_key))
+        plan.append((standards.levels[highest.level_key], ladder))
+    plan += [(standards.levels[r.level_key], [r]) for r in roles]
+    return plan
+
+
+def renew_together(holder_id: int, actor, reason: str, standards: Standards,
+                   today: date) -> tuple[list, dict[str, str]]:
+    """Renew the holder's valid records at once, each from a common anniversary: the
+    earliest current expiry (or today, if later). Each renewal is a new version of the
+    record (valid from today); the date first awarded stays. Returns the records renewed
+    and, by level key, what is missing for those that were not."""
+    records = db.session.scalars(select(AccreditationRecord).where(
+        AccreditationRecord.holder_id == holder_id,
+        AccreditationRecord.status.in_(VALID_STATUSES))).all()
+    records = [r for r in records if r.level_key in standards.levels]
+    if not records:
+        raise AccreditationError("There is no valid accreditation to renew.")
+    if refusal := cpd_audit.renewal_refusal(
+            holder_id, {today.year} | {r.expires_on.year for r in records}):
+        raise AccreditationError(refusal)
+    evidence = evidence_store.gather(holder_id, today)
+    titles = evidence_store.course_titles()
+    names = {key: level.name for key, level in standards.levels.items()}
+    renewed, refused = [], {}
+    for level, group in renewal_plan(records, standards):
+        evaluation = evaluate(level, evidence, course_titles=titles, level_names=names,
+                              maintenance=True)
+        if evaluation.eligible:
+            renewed += group
+        else:
+            missing = "; ".join(r.missing for r in evaluation.results if r.missing)
+            refused.update({r.level_key: missing for r in group})
+    held_after = {r.level_key for r in renewed}
+    renewed = [r for r in renewed  # a role whose ladder level was not renewed is not either
+               if not standards.levels[r.level_key].depends_on
+               or held_after & set(standards.levels[r.level_key].depends_on)]
+    if not renewed:
+        raise AccreditationError("The maintenance requirements are not met: "
+                                 + "; ".join(dict.fromkeys(refused.values())) + ".")
+    anchor = max(today, min(r.expires_on for r in renewed))
+    for record in renewed:
+        level = standards.levels[record.level_key]
+        record.expires_on = add_months(anchor, level.validity_months)
+        record.valid_from = today
+        record.history.append(StatusChange(from_status=record.status, to_status=record.status,
+                                           actor_id=actor.id, reason=f"Renewed: {reason}"))
+        audit.record("accreditation.renewed", actor=actor, object_type="accreditation",
+                     object_id=record.public_id,
+                     payload={"expires_on": record.expires_on.isoformat(),
+                              "valid_from": today.isoformat(),
+                              "together_with": sorted(r.public_id for r in renewed)})
+        change(record, date_status(record, today, standards.expiring_notice_days),
+               actor=actor, reason="Status after renewal.")
     db.session.flush()
+    return renewed, refused
 
 
 def cascade_dependents(holder_id: int, standards: Standards, *, actor=None) -> int:
@@ -120,10 +185,10 @@ def cascade_dependents(holder_id: int, standards: Standards, *, actor=None) -> i
     lapsed = 0
     for record in records:
         level = standards.levels.get(record.level_key)
-        needs = level.depends_on if level else None
-        if record.status in VALID_STATUSES and needs and needs not in held:
-            change(record, S.LAPSED, actor=actor,
-                   reason=f"{standards.levels[needs].name} is no longer held.")
+        needs = set(level.depends_on) if level else set()
+        if record.status in VALID_STATUSES and needs and not needs & held:
+            names = " or ".join(standards.levels[key].name for key in level.depends_on)
+            change(record, S.LAPSED, actor=actor, reason=f"{names} is no longer held.")
             held.discard(record.level_key)
             lapsed += 1
     return lapsed
@@ -151,6 +216,9 @@ def sweep(today: date | None = None, standards: Standards | None = None) -> dict
         counts["reminders"] += _remind(record, today, standards)
     for holder_id in touched:
         counts["cascaded"] += cascade_dependents(holder_id, standards)
+    counts["insurance reminders"] = insurance.remind_expiring(today, {
+        key for key, level in standards.levels.items()
+        if any(r.kind == "insurance_held" for r in level.maintenance)})
     return counts
 
 

@@ -5,7 +5,18 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Date,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+    select,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms import clock
@@ -24,6 +35,9 @@ class StandardVersion(Model):
     content_hash: Mapped[str] = mapped_column(String(64), unique=True)
     #: {level key: {"name", "validity_months", "depends_on"}} as it was then.
     levels: Mapped[dict] = mapped_column(JSON)
+    #: The whole standard as it was then (levels with their requirements, attestations),
+    #: for the standards page; None for versions stored before it was kept.
+    content: Mapped[dict | None] = mapped_column(JSON)
     loaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
 
@@ -34,9 +48,18 @@ class ApplicationStatus(enum.StrEnum):
     NOT_ACCEPTED = "not accepted"
 
 
+#: SQL for "still waiting for a decision" and "valid", for the partial unique indexes that
+#: keep one pending application and one valid record per person and level.
+PENDING_SQL = text("status = 'submitted'")
+VALID_SQL = text("status IN ('active', 'expiring')")
+
+
 class Application(Model):
     __tablename__ = "applications"
-    __table_args__ = (Index("ix_applications_status", "status", "submitted_at"),)
+    __table_args__ = (Index("ix_applications_status", "status", "submitted_at"),
+                      Index("ux_applications_one_pending", "applicant_id", "level_key",
+                            unique=True, sqlite_where=PENDING_SQL,
+                            postgresql_where=PENDING_SQL))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     applicant_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"),
@@ -54,6 +77,16 @@ class Application(Model):
     assessor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     reasons: Mapped[str | None] = mapped_column(Text)
+    #: Set when approved although a requirement was unmet: the assessor's written reason
+    #: for using their discretion.
+    discretion_reason: Mapped[str | None] = mapped_column(Text)
+    #: "standard" (evidence logged here) or "portfolio" (experienced practitioners who
+    #: trained elsewhere: case studies, work products, references, a discussion).
+    route: Mapped[str] = mapped_column(String(16), default="standard",
+                                       server_default="standard")
+    #: The assessor's record of the professional discussion (portfolio route).
+    discussion_notes: Mapped[str | None] = mapped_column(Text)
+    discussion_on: Mapped[date | None] = mapped_column(Date)
     #: Optimistic lock: two assessors deciding at once cannot both store a decision.
     version: Mapped[int] = mapped_column(default=1)
 
@@ -81,19 +114,28 @@ VALID_STATUSES = (RecordStatus.ACTIVE, RecordStatus.EXPIRING)
 class AccreditationRecord(Model):
     __tablename__ = "accreditation_records"
     __table_args__ = (Index("ix_accreditation_records_holder", "holder_id", "level_key"),
-                      Index("ix_accreditation_records_status", "status", "expires_on"))
+                      Index("ix_accreditation_records_status", "status", "expires_on"),
+                      Index("ux_accreditation_records_one_valid", "holder_id", "level_key",
+                            unique=True, sqlite_where=VALID_SQL, postgresql_where=VALID_SQL))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     #: Random, unguessable identifier printed on certificates, e.g. "K7QD-2MXP-9TRB-W4ZH".
     public_id: Mapped[str] = mapped_column(String(24), unique=True)
     holder_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    #: The holder's name fixed when the record was issued (certificates and the public
+    #: register show this, not the editable display name); changed only by a legal name
+    #: change made by a lead or an administrator.
+    holder_name: Mapped[str] = mapped_column(String(120))
     level_key: Mapped[str] = mapped_column(String(32))
     level_name: Mapped[str] = mapped_column(String(120))
     standard_version_id: Mapped[int] = mapped_column(ForeignKey("standard_versions.id"))
     application_id: Mapped[int | None] = mapped_column(ForeignKey("applications.id",
                                                                   ondelete="SET NULL"))
     scheme_id: Mapped[int | None] = mapped_column(ForeignKey("schemes.id", ondelete="SET NULL"))
+    #: The date the level was first awarded; renewal keeps it.
     issued_on: Mapped[date] = mapped_column(Date)
+    #: Start of the current version of the record: the award, then each renewal or reissue.
+    valid_from: Mapped[date] = mapped_column(Date)
     expires_on: Mapped[date] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(24), default=RecordStatus.ACTIVE)
     #: The decision (assessor, reasons) and the evidence it rested on.
@@ -141,3 +183,146 @@ class Attestation(Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     key: Mapped[str] = mapped_column(String(40))
     agreed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+
+
+class ObservationMode(enum.StrEnum):
+    LIVE = "live"
+    RECORDING = "recording"
+
+
+class ObservationOutcome(enum.StrEnum):
+    MEETS = "meets the standard"
+    NOT_YET = "not yet"
+
+
+class Observation(Model):
+    """A supervisor or assessor watched the practitioner deliver (live or by recording) and
+    assessed it against the stages. Distinct from a signed-off log record, which is the
+    practitioner's own account checked by a supervisor: registers ask for both."""
+
+    __tablename__ = "observations"
+    __table_args__ = (Index("ix_observations_practitioner", "practitioner_id", "observed_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    practitioner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    observer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id",
+                                                               ondelete="SET NULL"))
+    scheme_id: Mapped[int | None] = mapped_column(ForeignKey("schemes.id", ondelete="SET NULL"))
+    #: The process observed, when it is in the practitioner's log (optional).
+    practice_record_id: Mapped[int | None] = mapped_column(
+        ForeignKey("practice_records.id", ondelete="SET NULL"))
+    observed_on: Mapped[date] = mapped_column(Date)
+    mode: Mapped[str] = mapped_column(String(16))  #: ObservationMode
+    #: Keys of the stages assessed (lms.practice.models.STAGES).
+    stages: Mapped[list] = mapped_column(JSON)
+    outcome: Mapped[str] = mapped_column(String(24))  #: ObservationOutcome
+    feedback: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+
+    practitioner: Mapped[User] = relationship(foreign_keys=[practitioner_id])
+    observer: Mapped[User | None] = relationship(foreign_keys=[observer_id])
+
+
+class IndemnityInsurance(Model):
+    """Professional indemnity insurance a trainer holds; the latest expiry counts."""
+
+    __tablename__ = "indemnity_insurance"
+    __table_args__ = (Index("ix_indemnity_insurance_user", "user_id", "expires_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    insurer: Mapped[str] = mapped_column(String(120))
+    policy_number: Mapped[str] = mapped_column(String(60))
+    expires_on: Mapped[date] = mapped_column(Date)
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+
+
+class CpdAudit(Model):
+    """A practitioner drawn in a year's CPD audit sample: an assessor checks their CPD
+    evidence, and they are not renewed that year until it is found satisfactory."""
+
+    __tablename__ = "cpd_audits"
+    __table_args__ = (UniqueConstraint("year", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int] = mapped_column()
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    drawn_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    #: None until checked; then "satisfactory" or "not satisfactory".
+    outcome: Mapped[str | None] = mapped_column(String(24))
+    notes: Mapped[str | None] = mapped_column(Text)
+    checked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id",
+                                                                 ondelete="SET NULL"))
+    checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    checked_by: Mapped[User | None] = relationship(foreign_keys=[checked_by_id])
+
+
+
+class PortfolioItem(Model):
+    """Evidence for the portfolio route: a case study mapped to the stages, a work product
+    (e.g. a risk assessment) or a reference from someone who saw the work. Items become
+    part of an application when it is made, and are frozen from then on."""
+
+    __tablename__ = "portfolio_items"
+    __table_args__ = (Index("ix_portfolio_items_user", "user_id", "kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    application_id: Mapped[int | None] = mapped_column(
+        ForeignKey("applications.id", ondelete="SET NULL"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))  #: case_study | work_product | reference
+    title: Mapped[str] = mapped_column(String(200))
+    #: The practitioner's account (case study, work product) or what the referee saw.
+    summary: Mapped[str] = mapped_column(Text)
+    stages: Mapped[list] = mapped_column(JSON, default=list)  #: keys of the stages shown
+    occurred_on: Mapped[date | None] = mapped_column(Date)
+    is_risk_assessment: Mapped[bool] = mapped_column(default=False)
+    referee_name: Mapped[str | None] = mapped_column(String(120))
+    referee_email: Mapped[str | None] = mapped_column(String(254))
+    #: SHA-256 of the referee's one-time link token; cleared once used.
+    token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    token_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    confirmation: Mapped[str | None] = mapped_column(Text)  #: the referee's own words
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+
+    user: Mapped[User] = relationship()
+
+
+
+class EvidenceFile(Model):
+    """An uploaded work product (attached to a portfolio item) or insurance document,
+    stored outside the web root under a random key. Frozen with its item's application."""
+
+    __tablename__ = "evidence_files"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"),
+                                         index=True)
+    portfolio_item_id: Mapped[int | None] = mapped_column(
+        ForeignKey("portfolio_items.id", ondelete="CASCADE"), index=True)
+    insurance_id: Mapped[int | None] = mapped_column(
+        ForeignKey("indemnity_insurance.id", ondelete="CASCADE"), index=True)
+    filename: Mapped[str] = mapped_column(String(200))  #: as uploaded, for the download
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column()
+    sha256: Mapped[str] = mapped_column(String(64))
+    storage_key: Mapped[str] = mapped_column(String(80), unique=True)
+    #: The practitioner confirmed that nothing identifying participants remains.
+    redaction_confirmed: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+
+    item: Mapped[PortfolioItem | None] = relationship()
+
+
+@event.listens_for(AccreditationRecord, "before_insert")
+def _fix_name_and_version(mapper, connection, record: AccreditationRecord) -> None:
+    """A record made without them takes the holder's name now and starts its current
+    version on the award date (issuing sets both explicitly)."""
+    if record.holder_name is None:
+        record.holder_name = connection.scalar(
+            select(User.display_name).where(User.id == record.holder_id))
+    if record.valid_from is None:
+        record.valid_from = record.issued_on

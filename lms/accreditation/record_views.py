@@ -9,7 +9,7 @@ from sqlalchemy.orm import selectinload
 
 from lms import access
 from lms.accreditation import issuing, lifecycle, services
-from lms.accreditation.forms import LifecycleForm
+from lms.accreditation.forms import LegalNameForm, LifecycleForm
 from lms.accreditation.models import AccreditationRecord, StatusChange
 from lms.accreditation.signing_keys import SigningKeyError
 from lms.extensions import db
@@ -39,7 +39,9 @@ def show(public_id):
     return render_template("accreditation/record.html", record=record, form=LifecycleForm(),
                            actions=lifecycle.allowed_actions(record, current_user),
                            verify_url=issuing.verify_url(record),
-                           credential_refusal=issuing.credential_refusal(record))
+                           credential_refusal=issuing.credential_refusal(record),
+                           may_rename=services.legal_name_refusal(current_user,
+                                                                  record.holder) is None)
 
 
 @bp.route("/<public_id>/<action>", methods=["POST"])
@@ -53,14 +55,40 @@ def act(public_id, action):
         flash(form.reason.errors[0] if form.reason.errors else "Try again.", "error")
         return redirect(url_for("accreditation.records.show", public_id=public_id))
     try:
-        lifecycle.act(record, action, actor=current_user, reason=form.reason.data)
+        note = lifecycle.act(record, action, actor=current_user, reason=form.reason.data)
     except services.AccreditationError as refusal:
         db.session.rollback()
         flash(str(refusal), "error")
     else:
         db.session.commit()
         flash(f"Record {lifecycle.past_tense(action)}.", "success")
+        if note:
+            flash(note, "error")
     return redirect(url_for("accreditation.records.show", public_id=public_id))
+
+
+@bp.route("/<public_id>/legal-name", methods=["GET", "POST"])
+@access.lead_or_assessor
+def legal_name(public_id):
+    """A legal name change, made by a lead or an administrator on evidence: every record
+    of the holder shows the new name and valid ones are reissued."""
+    record = get_record_or_404(public_id, for_=current_user)
+    if refusal := services.legal_name_refusal(current_user, record.holder):
+        abort(403, refusal)
+    form = LegalNameForm()
+    if form.validate_on_submit():
+        try:
+            count = services.change_legal_name(record.holder, form.legal_name.data,
+                                               actor=current_user, reason=form.reason.data)
+        except services.AccreditationError as problem:
+            db.session.rollback()
+            form.form_errors.append(str(problem))
+        else:
+            db.session.commit()
+            flash(f"Legal name changed on {count} record{'s' if count != 1 else ''}.",
+                  "success")
+            return redirect(url_for("accreditation.records.show", public_id=public_id))
+    return render_template("accreditation/legal_name.html", record=record, form=form)
 
 
 @bp.route("/<public_id>/certificate.pdf")

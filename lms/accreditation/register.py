@@ -33,10 +33,11 @@ def search(*, q="", scheme="", level="", region="", status="", sector=""):
                       contains_eager(AccreditationRecord.scheme))
              .where(User.listed_publicly.is_(True), User.active.is_(True),
                     AccreditationRecord.status.in_(LISTED_STATUSES))
-             .order_by(User.display_name, AccreditationRecord.level_key))
+             .order_by(AccreditationRecord.holder_name, AccreditationRecord.level_key))
     words = q.split()[:MAX_WORDS]
     if words:
-        by_name = and_(*(_contains(User.display_name, word) for word in words))
+        # the name fixed on the record at issue, not the editable display name
+        by_name = and_(*(_contains(AccreditationRecord.holder_name, word) for word in words))
         number = normalise_identifier(q)
         query = query.where(or_(by_name, AccreditationRecord.public_id == number)
                             if number else by_name)

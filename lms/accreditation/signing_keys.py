@@ -31,13 +31,13 @@ from lms import clock
 from lms.accreditation.credentials import Key
 from lms.audit import services as audit
 from lms.db_types import UTCDateTime
-from lms.extensions import db
+from lms.extensions import Model, db
 from lms.urls import absolute_path
 
 RSA_BITS = 2048
 
 
-class SigningKey(db.Model):
+class SigningKey(Model):
     __tablename__ = "signing_keys"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -15,7 +15,12 @@ from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
 
-from lms.accreditation.standards_checks import DEFAULTS, TUPLE_FIELDS, check_standards
+from lms.accreditation.standards_checks import (
+    DEFAULTS,
+    GROUP_KINDS,
+    TUPLE_FIELDS,
+    check_standards,
+)
 from lms.learning.content import Problem, course_folders, default_courses_path
 from lms.learning.content_checks import parse_yaml, read_text
 
@@ -25,7 +30,9 @@ STANDARDS_FILE = "standards.yaml"
 @dataclass(frozen=True)
 class Requirement:
     kind: str  #: e.g. "practice_records" (see the vocabulary in standards.yaml)
-    params: Mapping[str, object]  #: validated fields; role/process_type/level as tuples
+    #: validated fields; role/process_type/level/course as tuples; for any_of and
+    #: at_least, "of" holds the grouped Requirements and "count" how many must be met
+    params: Mapping[str, object]
     line: int  #: where it is in standards.yaml
 
     def __hash__(self):  # params is a read-only mapping of hashable values
@@ -38,7 +45,10 @@ class LevelStandard:
     name: str
     summary: str
     validity_months: int
-    depends_on: str | None  #: a level that must stay active for this one to stay valid
+    #: levels of which at least one must stay valid for this one to stay valid (() none)
+    depends_on: tuple[str, ...]
+    note: str | None  #: where our rule is stricter than the public code, and why
+    routes: tuple[str, ...]  #: evidence routes accepted: "standard", and maybe "portfolio"
     requirements: tuple[Requirement, ...]  #: for first issue
     maintenance: tuple[Requirement, ...]  #: for renewal
 
@@ -106,15 +116,31 @@ def _standards(doc) -> Standards:
 def _level(doc, key: str, level: dict) -> LevelStandard:
     return LevelStandard(
         key=key, name=level["name"].strip(), summary=" ".join(level["summary"].split()),
-        validity_months=level["validity_months"], depends_on=level.get("depends_on"),
+        validity_months=level["validity_months"],
+        depends_on=tuple(_as_list(level.get("depends_on", []))),
+        note=" ".join(level["note"].split()) if level.get("note") else None,
+        routes=tuple(level.get("routes", ["standard"])),
         requirements=_requirements(doc, key, "requirements", level["requirements"]),
         maintenance=_requirements(doc, key, "maintenance", level["maintenance"]))
 
 
+def _as_list(value) -> list:
+    return value if isinstance(value, list) else [value]
+
+
 def _requirements(doc, key: str, section: str, items: list) -> tuple[Requirement, ...]:
-    return tuple(Requirement(item["kind"], MappingProxyType(_params(item)),
-                             doc.line("levels", key, section, n))
+    return tuple(_requirement(doc, item, ("levels", key, section, n))
                  for n, item in enumerate(items))
+
+
+def _requirement(doc, item: dict, where: tuple) -> Requirement:
+    if item["kind"] in GROUP_KINDS:
+        grouped = tuple(_requirement(doc, inner, (*where, "of", n))
+                        for n, inner in enumerate(item["of"]))
+        params = {"count": item.get("count", 1), "of": grouped}
+    else:
+        params = _params(item)
+    return Requirement(item["kind"], MappingProxyType(params), doc.line(*where))
 
 
 def _params(item: dict) -> dict[str, object]:
@@ -131,9 +157,11 @@ def _params(item: dict) -> dict[str, object]:
 
 def _canonical(fields: dict) -> dict:
     def requirements(items):
-        return [[r.kind, dict(r.params)] for r in items]
+        return [[r.kind, {k: requirements(v) if k == "of" else v for k, v in r.params.items()}]
+                for r in items]
 
-    levels = [[lv.key, lv.name, lv.summary, lv.validity_months, lv.depends_on,
+    levels = [[lv.key, lv.name, lv.summary, lv.note, lv.routes, lv.validity_months,
+               lv.depends_on,
                requirements(lv.requirements), requirements(lv.maintenance)]
               for lv in fields["levels"].values()]
     return {**fields, "levels": levels, "attestations": dict(fields["attestations"])}

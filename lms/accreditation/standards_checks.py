@@ -20,12 +20,16 @@ from lms.learning.content_checks import (
 #: Keys shared with lms.practice.models (PRACTITIONER_ROLES, PROCESS_TYPES).
 ROLES = ("lead", "co_facilitator", "observer")
 PROCESS_TYPES = ("informal_meeting", "formal_conference", "indirect", "circle", "other")
+#: Evidence routes a level may accept (the standard route always).
+ROUTES = ("standard", "portfolio")
 #: Level and attestation keys.
 KEY = r"[a-z][a-z0-9_]*"
 #: Fields always held as tuples, even when the file gives a single value.
-TUPLE_FIELDS = ("role", "process_type", "level")
+TUPLE_FIELDS = ("role", "process_type", "level", "course")
 #: Values used when an optional field is left out.
-DEFAULTS = {"cpd_hours": {"within_months": 12}}
+DEFAULTS = {"cpd_hours": {"within_months": 12}, "supervision_within": {"within_months": 12}}
+#: Kinds made of other requirements ("of": a list of requirements).
+GROUP_KINDS = ("any_of", "at_least")
 
 
 def _whole(minimum: int) -> Rule:
@@ -43,20 +47,30 @@ def _one_or_list(choices: tuple[str, ...]) -> Rule:
 
 FLAG: Rule = (lambda v: isinstance(v, bool), "must be true or false")
 TEXT: Rule = (is_text, "must be non-empty text")
-LEVELS_RULE: Rule = (lambda v: is_text(v) or (isinstance(v, list) and bool(v) and all(
-                         is_text(x) for x in v) and len(set(v)) == len(v)),
-                     "must be a level key or a list of different level keys")
+def _keys_rule(what: str) -> Rule:
+    return (lambda v: is_text(v) or (isinstance(v, list) and bool(v) and all(
+                is_text(x) for x in v) and len(set(v)) == len(v)),
+            f"must be a {what} or a list of different {what}s (any one will do)")
+
+
+LEVELS_RULE = _keys_rule("level key")
+COURSES_RULE = _keys_rule("course folder name")
+GROUP: Rule = (lambda v: isinstance(v, list) and len(v) >= 2,
+               "must be a list of at least two requirements")
 
 #: kind -> (rules for its fields, optional fields).
 KINDS: dict[str, tuple[dict[str, Rule], tuple[str, ...]]] = {
-    "course_completed": ({"course": TEXT}, ()),
+    "course_completed": ({"course": COURSES_RULE, "within_months": _whole(1)},
+                         ("within_months",)),
     "practice_records": ({
         "count": _whole(1), "role": _one_or_list(ROLES), "direct": FLAG,
         "face_to_face": FLAG, "sensitive": FLAG,
         "process_type": _one_or_list(PROCESS_TYPES), "within_months": _whole(1),
     }, ("role", "direct", "face_to_face", "sensitive", "process_type", "within_months")),
-    "observed_sign_offs": ({"count": _whole(1), "within_months": _whole(1)}, ()),
-    "supervision_within": ({"weeks": _whole(1)}, ()),
+    "observations": ({"count": _whole(1), "within_months": _whole(1)}, ()),
+    "supervision_within": ({"weeks": _whole(1), "within_months": _whole(1)},
+                           ("within_months",)),
+    "supervision_caseload": ({"supervisees": _whole(1), "within_weeks": _whole(1)}, ()),
     "cpd_hours": ({
         "hours": (lambda v: is_number(v) and v > 0, "must be a number greater than 0"),
         "within_months": _whole(1),
@@ -65,6 +79,9 @@ KINDS: dict[str, tuple[dict[str, Rule], tuple[str, ...]]] = {
     }, ("within_months", "min_approved_share")),
     "level_held": ({"level": LEVELS_RULE, "for_months": _whole(1)}, ("for_months",)),
     "attestation": ({"name": TEXT}, ()),
+    "insurance_held": ({}, ()),
+    "any_of": ({"of": GROUP}, ()),
+    "at_least": ({"count": _whole(1), "of": GROUP}, ()),
 }
 
 TOP_RULES: dict[str, Rule] = {
@@ -81,7 +98,11 @@ LEVEL_RULES: dict[str, Rule] = {
     "name": TEXT,
     "summary": TEXT,
     "validity_months": _whole(1),
-    "depends_on": (is_text, "must be a level key"),
+    "depends_on": LEVELS_RULE,
+    "note": TEXT,
+    "routes": (lambda v: isinstance(v, list) and bool(v) and len(set(map(str, v))) == len(v)
+               and all(x in ROUTES for x in v) and "standard" in v,
+               "must be a list of routes including standard (standard, portfolio)"),
     "requirements": (lambda v: isinstance(v, list) and bool(v),
                      "must be a list of at least one requirement"),
     "maintenance": (lambda v: isinstance(v, list), "must be a list of requirements ([] for none)"),
@@ -120,28 +141,37 @@ def check_standards(doc: YamlDoc, course_slugs: set[str]) -> list[Issue]:
 
 def _check_level(context: Context, key: str, level: object) -> list[Issue]:
     doc = context.doc
-    issues = check_mapping(doc, level, LEVEL_RULES, "levels", key, optional=("depends_on",),
-                           what=f"level '{key}'")
+    issues = check_mapping(doc, level, LEVEL_RULES, "levels", key,
+                           optional=("depends_on", "note", "routes"), what=f"level '{key}'")
     if not re.fullmatch(KEY, key):
         issues.append((doc.line("levels", key),
                        f"level key '{key}' must use lowercase letters, digits and _"))
     if not isinstance(level, dict):
         return issues
-    depends_on = level.get("depends_on")
-    if is_text(depends_on) and depends_on not in context.levels:
-        issues.append((doc.line("levels", key, "depends_on"),
-                       f"'depends_on' names an unknown level '{depends_on}'"))
+    issues += [(line, f"'depends_on' names an unknown level '{name}'")
+               for name, line in _keys_named(doc, level, ("levels", key), "depends_on")
+               if name not in context.levels]
     for where, item in _requirements(level, key):
         issues += _check_requirement(context, item, *where)
     return issues
 
 
 def _requirements(level: object, key: str):
-    """(where, item) for each item listed under a level's requirements and maintenance."""
+    """(where, item) for each item listed under a level's requirements and maintenance
+    (not those inside any_of / at_least: see _nested)."""
     for section in ("requirements", "maintenance"):
         items = _mapping(level).get(section)
         for n, item in enumerate(items if isinstance(items, list) else []):
             yield ("levels", key, section, n), item
+
+
+def _nested(where, item):
+    """(where, item) for the item and, recursively, the requirements grouped inside it."""
+    yield where, item
+    if isinstance(item, dict) and item.get("kind") in GROUP_KINDS and isinstance(
+            item.get("of"), list):
+        for n, inner in enumerate(item["of"]):
+            yield from _nested((*where, "of", n), inner)
 
 
 def _check_requirement(context: Context, item: object, *where: str | int) -> list[Issue]:
@@ -157,33 +187,43 @@ def _check_requirement(context: Context, item: object, *where: str | int) -> lis
     rules, optional = KINDS[kind]
     issues = check_mapping(doc, item, {"kind": TEXT, **rules}, *where, optional=optional,
                            what="a requirement")
+    if kind in GROUP_KINDS and isinstance(item.get("of"), list):
+        count = item.get("count", 1)
+        if is_int(count) and count > len(item["of"]):
+            issues.append((doc.line(*where, "count"),
+                           f"'count' is {count} but only {len(item['of'])} requirements "
+                           "are listed under 'of'"))
+        for n, inner in enumerate(item["of"]):
+            issues += _check_requirement(context, inner, *where, "of", n)
     return issues + _check_references(context, kind, item, where)
 
 
 def _check_references(context: Context, kind: str, item: dict, where) -> list[Issue]:
     """Courses, levels and attestations named by a requirement must exist."""
     doc = context.doc
-    if kind == "course_completed" and is_text(value := item.get("course")):
-        if value not in context.courses:
-            return [(doc.line(*where, "course"), f"unknown course '{value}'")]
-    elif kind == "attestation" and is_text(value := item.get("name")):
+    if kind == "course_completed":
+        return [(line, f"unknown course '{name}'")
+                for name, line in _keys_named(doc, item, where, "course")
+                if name not in context.courses]
+    if kind == "attestation" and is_text(value := item.get("name")):
         if value not in context.attestations:
             return [(doc.line(*where, "name"),
                      f"unknown attestation '{value}' (add it under 'attestations')")]
     elif kind == "level_held":
         return [(line, f"unknown level '{name}'")
-                for name, line in _levels_named(doc, item, where)
+                for name, line in _keys_named(doc, item, where, "level")
                 if name not in context.levels]
     return []
 
 
-def _levels_named(doc: YamlDoc, item: dict, where) -> list[tuple[str, int]]:
-    """The levels a level_held requirement names, each with its line."""
-    value = item.get("level")
+def _keys_named(doc: YamlDoc, item: object, where, field: str) -> list[tuple[str, int]]:
+    """The keys `field` of a mapping names (one, or a list: any of them), each with its
+    line."""
+    value = _mapping(item).get(field)
     if is_text(value):
-        return [(value, doc.line(*where, "level"))]
+        return [(value, doc.line(*where, field))]
     if isinstance(value, list):
-        return [(name, doc.line(*where, "level", n))
+        return [(name, doc.line(*where, field, n))
                 for n, name in enumerate(value) if is_text(name)]
     return []
 
@@ -208,11 +248,11 @@ def _level_links(doc: YamlDoc, levels: dict) -> dict[str, list[tuple[str, int]]]
     links: dict[str, list[tuple[str, int]]] = {}
     for key, level in levels.items():
         found = links.setdefault(key, [])
-        if is_text(depends_on := _mapping(level).get("depends_on")):
-            found.append((depends_on, doc.line("levels", key, "depends_on")))
-        for where, item in _requirements(level, key):
-            if isinstance(item, dict) and item.get("kind") == "level_held":
-                found += _levels_named(doc, item, where)
+        found += _keys_named(doc, level, ("levels", key), "depends_on")
+        for top, outer in _requirements(level, key):
+            for where, item in _nested(top, outer):
+                if isinstance(item, dict) and item.get("kind") == "level_held":
+                    found += _keys_named(doc, item, where, "level")
     return links
 
 

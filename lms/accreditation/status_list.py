@@ -23,7 +23,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from lms import clock
 from lms.accreditation.credentials import iso
 from lms.accreditation.models import AccreditationRecord, RecordStatus
-from lms.extensions import db
+from lms.extensions import Model, db
 
 #: Bits per list: 16 KiB uncompressed, the minimum the Recommendation allows (§2.1),
 #: large enough that a list's population gives holders herd privacy.
@@ -40,7 +40,7 @@ STATUSES_SETTING = {
 MAX_AGE = 300
 
 
-class StatusListEntry(db.Model):
+class StatusListEntry(Model):
     __tablename__ = "status_list_entries"
     __table_args__ = (UniqueConstraint("list_number", "position"),)
 

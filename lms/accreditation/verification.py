@@ -86,7 +86,7 @@ def public_facts(record: AccreditationRecord, checked_at: datetime | None = None
     """What anyone may know: no case data, no contact details, no reasons typed by staff."""
     valid, verdict = status_words(record)
     since = _since(record)
-    return {"identifier": record.public_id, "holder": record.holder.display_name,
+    return {"identifier": record.public_id, "holder": record.holder_name,
             "level": record.level_name, "status": record.status, "valid": valid,
             "verdict": verdict, "status_since": since.date().isoformat() if since else None,
             "issued_on": record.issued_on.isoformat(),

@@ -1,14 +1,19 @@
-"""My pathway, attestations, applying and nominating."""
+"""My pathway, attestations, applying and nominating, and the standards page."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from lms import access
-from lms.accreditation import services
-from lms.accreditation.models import AccreditationRecord, Application, Attestation
+from lms import access, clock
+from lms.accreditation import insurance, observations, services
+from lms.accreditation.forms import EvidenceFileForm, InsuranceForm
+from lms.accreditation.models import (
+    AccreditationRecord,
+    Application,
+    Attestation,
+    StandardVersion,
+)
 from lms.accreditation.standards import load_standards
-from lms.audit import services as audit
 from lms.auth.models import User
 from lms.extensions import db
 from lms.forms import EmptyForm
@@ -17,7 +22,7 @@ from lms.people.services import can_manage_person, get_person_or_404
 bp = Blueprint("pathway", __name__, url_prefix="/accreditation")
 
 
-def _render_pathway(person, *, own: bool):
+def _render_pathway(person, *, own: bool, insurance_form=None):
     standards = load_standards()
     records = db.session.scalars(select(AccreditationRecord).where(
         AccreditationRecord.holder_id == person.id)
@@ -30,8 +35,25 @@ def _render_pathway(person, *, own: bool):
         "accreditation/pathway.html", person=person, own=own, records=records,
         evaluations=services.pathway(person, standards), standards=standards,
         applications=applications, agreed=agreed, button=EmptyForm(),
+        observed=observations.observations_of(person.id), where_to_act=WHERE_TO_ACT,
+        insured=(insured := insurance.current_policy(person.id)),
+        insurance_files=insurance.documents(insured), file_form=EvidenceFileForm(formdata=None),
+        insurance_form=insurance_form or InsuranceForm(formdata=None),
         pending={a.level_key for a in applications if a.status == "submitted"},
         held={r.level_key for r in records if r.valid})
+
+
+#: Requirement kind -> (endpoint, words) where the person acts on it.
+WHERE_TO_ACT = {
+    "course_completed": ("learning.courses.catalogue", "Courses"),
+    "practice_records": ("practice.records.index", "Practice log"),
+    "observations": (None, "Ask your supervisor or an assessor to observe you"),
+    "supervision_within": ("practice.supervision.index", "Supervision"),
+    "supervision_caseload": ("practice.supervision.index", "Supervision"),
+    "cpd_hours": ("practice.cpd.index", "CPD log"),
+    "attestation": ("accreditation.pathway.pathway", "Statements below"),
+    "insurance_held": ("accreditation.pathway.pathway", "Insurance below"),
+}
 
 
 @bp.route("/pathway")
@@ -56,21 +78,36 @@ def _person_for_staff(user_id):
 @bp.route("/attestations", methods=["POST"])
 @access.signed_in
 def attest():
-    standards = load_standards()
     if EmptyForm().validate_on_submit():
-        chosen = set(request.form.getlist("attestation")) & set(standards.attestations)
-        existing = {a.key: a for a in db.session.scalars(select(Attestation).where(
-            Attestation.user_id == current_user.id))}
-        for key in chosen - set(existing):
-            db.session.add(Attestation(user_id=current_user.id, key=key))
-        for key in set(existing) - chosen:
-            db.session.delete(existing[key])
-        db.session.flush()
-        audit.record("attestations.updated", actor=current_user, object_type="user",
-                     object_id=current_user.id, payload={"agreed": sorted(chosen)})
-        db.session.commit()
-        flash("Your statements are saved.", "success")
+        try:
+            services.set_attestations(current_user, set(request.form.getlist("attestation")))
+        except services.AccreditationError as refusal:
+            db.session.rollback()
+            flash(str(refusal), "error")
+        else:
+            db.session.commit()
+            flash("Your statements are saved.", "success")
     return redirect(url_for("accreditation.pathway.pathway"))
+
+
+@bp.route("/insurance", methods=["POST"])
+@access.signed_in
+def record_insurance():
+    form = InsuranceForm()
+    if form.validate_on_submit():
+        try:
+            insurance.record_insurance(current_user, insurer=form.insurer.data,
+                                       policy_number=form.policy_number.data,
+                                       expires_on=form.expires_on.data,
+                                       today=clock.today())
+        except insurance.InsuranceError as problem:
+            db.session.rollback()
+            form.expires_on.errors.append(str(problem))
+        else:
+            db.session.commit()
+            flash("Your insurance is recorded.", "success")
+            return redirect(url_for("accreditation.pathway.pathway"))
+    return _render_pathway(current_user, own=True, insurance_form=form), 422
 
 
 @bp.route("/apply/<level_key>", methods=["POST"])
@@ -80,6 +117,7 @@ def apply(level_key):
         try:
             services.apply(current_user, level_key)
         except services.AccreditationError as refusal:
+            db.session.rollback()
             flash(str(refusal), "error")
         else:
             db.session.commit()
@@ -98,8 +136,27 @@ def nominate(user_id, level_key):
         try:
             services.apply(person, level_key, nominated_by=current_user)
         except services.AccreditationError as refusal:
+            db.session.rollback()
             flash(str(refusal), "error")
         else:
             db.session.commit()
             flash(f"{person.display_name} has been nominated.", "success")
     return redirect(url_for("accreditation.pathway.pathway_of", user_id=person.id))
+
+
+@bp.route("/standards")
+@access.signed_in
+def standards():
+    """The standards now in force and every earlier version, with their dates; for
+    administrators, how many decisions were made under each version."""
+    current = load_standards()
+    versions = db.session.scalars(select(StandardVersion)
+                                  .order_by(StandardVersion.loaded_at.desc())).all()
+    decisions = {}
+    if current_user.is_admin:
+        decisions = dict(db.session.execute(
+            select(AccreditationRecord.standard_version_id, func.count())
+            .group_by(AccreditationRecord.standard_version_id)).all())
+    return render_template("accreditation/standards.html", versions=versions,
+                           current_hash=current.content_hash,
+                           current=services.standards_text(current), decisions=decisions)

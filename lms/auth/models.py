@@ -12,7 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms import clock
 from lms.db_types import UTCDateTime
-from lms.extensions import db
+from lms.extensions import Model, db
 
 if TYPE_CHECKING:
     from lms.schemes.models import Membership, Role, Scheme
@@ -84,7 +84,7 @@ class User(UserMixin, db.Model):
         return {m.scheme_id for m in self.memberships if m.role in roles}
 
 
-class AuthSession(db.Model):
+class AuthSession(Model):
     """A signed-in session, checked on every request so that it can be ended server-side."""
 
     __tablename__ = "auth_sessions"

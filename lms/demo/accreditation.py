@@ -5,10 +5,15 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from lms import clock
+from lms.accreditation import cpd_audit, issuing, lifecycle, portfolio, services
 from lms.accreditation import evidence as evidence_store
-from lms.accreditation import issuing, lifecycle, services
 from lms.accreditation.evaluation import evaluate
-from lms.accreditation.models import AccreditationRecord, Application
+from lms.accreditation.models import (
+    AccreditationRecord,
+    Application,
+    IndemnityInsurance,
+    Observation,
+)
 from lms.accreditation.standards import load_standards
 from lms.auth.models import User
 from lms.extensions import db
@@ -31,9 +36,22 @@ RECORDS = [
     ("prison.lead", "foundation", 650, "revoked", False),
 ]
 
-
 DEMO_REASONS = {"lapsed": "Expiry date passed.", "suspended": "Complaint under review (demo).",
                 "revoked": "Breach of the code of practice (demo)."}
+
+
+#: Demo history predates the platform: its evidence was seen on paper at the panel.
+DEMO_DISCRETION = ("Evidence from before the platform was used was reviewed on paper at the "
+                   "accreditation panel (demo).")
+#: (observer, practitioner, days ago, how, stages, outcome): observed practice, distinct from
+#: signed-off log records.
+OBSERVATIONS = [
+    ("prison.supervisor", "prison.trainee1", 40, "live", ["preparation", "delivery"],
+     "meets the standard"),
+    ("prison.supervisor", "prison.trainer", 100, "recording", ["delivery", "outcomes"],
+     "meets the standard"),
+    ("prison.supervisor", "prison.trainee2", 15, "live", ["delivery"], "not yet"),
+]
 
 
 def load_accreditation_demo() -> str:
@@ -59,7 +77,10 @@ def load_accreditation_demo() -> str:
             lifecycle.change(record, status, actor=admin if status != "lapsed" else None,
                              reason=DEMO_REASONS.get(status, "Career break."))
     lifecycle.sweep(today, standards)
+    _observations(users, today)
     _waiting_application(users, standards)
+    _insurance_and_cpd_audit(users, today, admin)
+    _portfolio(users, today)
     users["admin"].is_assessor = True
     db.session.flush()
     return f"Accreditation demo ready ({len(RECORDS)} records)."
@@ -76,8 +97,59 @@ def _approve(user, level_key, admin, standards) -> AccreditationRecord:
         snapshot={**evidence_store.snapshot(evaluation, evidence), "signed_off_by": []})
     db.session.add(application)
     db.session.flush()
+    unmet = services.unmet_now(application, standards)
     return services.decide(application, admin, "approved",
-                           "Evidence reviewed at the accreditation panel (demo).")
+                           "Evidence reviewed at the accreditation panel (demo).",
+                           discretion_reason=DEMO_DISCRETION if unmet else None)
+
+
+def _observations(users, today):
+    for observer, practitioner, days, mode, stages, outcome in OBSERVATIONS:
+        if observer in users and practitioner in users:
+            db.session.add(Observation(
+                practitioner_id=users[practitioner].id, observer_id=users[observer].id,
+                scheme_id=users[practitioner].memberships[0].scheme_id,
+                observed_on=today - timedelta(days=days), mode=mode, stages=stages,
+                outcome=outcome, feedback="Observed against the stages; feedback given in "
+                "supervision (demo)."))
+
+
+def _insurance_and_cpd_audit(users, today, admin):
+    """The trainer's insurance (expiring soon, so the reminder shows) and this year's CPD
+    audit sample drawn by the admin."""
+    db.session.add(IndemnityInsurance(user_id=users["prison.trainer"].id,
+                                      insurer="Restorative Mutual (demo)",
+                                      policy_number="PI-DEMO-0042",
+                                      expires_on=today + timedelta(days=25)))
+    db.session.flush()
+    cpd_audit.draw(today.year, actor=admin)
+
+
+def _portfolio(users, today):
+    """school.trainee2 trained elsewhere: a portfolio with one reference confirmed and one
+    waiting for its referee."""
+    who = users.get("school.trainee2")
+    if who is None:
+        return
+    for n, stages in enumerate((["engagement", "preparation"], ["delivery", "outcomes"],
+                                ["risk", "follow_up"]), start=1):
+        portfolio.add_item(who, kind="case_study", title=f"Case study {n} (demo)",
+                           summary="A school conference after a fight between pupils; "
+                           "separate preparation, agreement reviewed after a month.",
+                           stages=stages, occurred_on=today - timedelta(days=200 * n))
+    for n, title in enumerate(("Risk assessment", "Preparation plan", "Outcome agreement",
+                               "Follow-up letter"), start=1):
+        portfolio.add_item(who, kind="work_product", title=f"{title} (demo)",
+                           summary="Template completed for a real case, anonymised.",
+                           is_risk_assessment=n == 1)
+    for n in (1, 2):
+        item, _ = portfolio.add_item(who, kind="reference", title=f"Reference {n} (demo)",
+                                     summary="Saw the practitioner lead conferences.",
+                                     referee_name=f"Head of year {n} (demo)")
+        if n == 1:
+            portfolio.confirm_reference(item, referee_name=item.referee_name,
+                                        statement="I co-facilitated three conferences with "
+                                        "them in 2025 (demo).")
 
 
 def _waiting_application(users, standards):

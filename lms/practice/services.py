@@ -9,10 +9,10 @@ from datetime import date
 from sqlalchemy import select
 
 from lms import clock, policy
+from lms.accreditation.models import VALID_STATUSES, AccreditationRecord
 from lms.audit import services as audit
 from lms.auth.models import User
 from lms.extensions import db
-from lms.learning.models import Course, Enrolment
 from lms.notify import services as notify
 from lms.practice.models import (
     NOT_COUNTING,
@@ -62,11 +62,13 @@ def recognise_supervisor(user: User, *, by: User, reason: str) -> RecognisedSupe
 
 
 def qualified_to_lead_sensitive(user: User) -> bool:
-    courses = policy.practice("sensitive_lead_courses")
+    """Only the accreditation level held qualifies someone to lead a sensitive case."""
+    levels = policy.practice("sensitive_lead_levels")
     return db.session.scalar(
-        select(Enrolment.id).join(Course, Enrolment.course_id == Course.id)
-        .where(Enrolment.user_id == user.id, Enrolment.completed_at.is_not(None),
-               Course.slug.in_(courses)).limit(1)) is not None
+        select(AccreditationRecord.id)
+        .where(AccreditationRecord.holder_id == user.id,
+               AccreditationRecord.level_key.in_(levels),
+               AccreditationRecord.status.in_(VALID_STATUSES)).limit(1)) is not None
 
 
 def needs_sensitive_flag(record: PracticeRecord) -> bool:

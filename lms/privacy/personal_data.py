@@ -82,6 +82,19 @@ PURPOSES: dict[str, tuple[str, str]] = {
     "attestations": ("Declarations a practitioner has agreed to (e.g. insurance).",
                      "The person; assessors; administrators."),
     "notifications": ("In-app messages to a person.", "The person."),
+    "observations": ("Practice a supervisor or assessor observed and assessed against the "
+                     "stages; evidence for accreditation.",
+                     "The practitioner; the observer; scheme leads; assessors."),
+    "portfolio_items": ("Case studies, work products and references for the portfolio "
+                        "route (redacted, no participant details).",
+                        "The practitioner; assessors; administrators."),
+    "evidence_files": ("Uploaded work products and insurance documents (checked for "
+                       "identifying text, redaction confirmed).",
+                       "The practitioner; whoever may see their application."),
+    "indemnity_insurance": ("A trainer's professional indemnity insurance: insurer, policy "
+                            "number and expiry.", "The trainer; scheme leads; assessors."),
+    "cpd_audits": ("Which renewing practitioners were drawn for the yearly CPD audit and "
+                   "the assessor's outcome.", "The practitioner; scheme leads; assessors."),
     "audit_events": ("Tamper-evident trail of every change and who made it (by account "
                      "number only, never names or case details).", "Administrators."),
 }

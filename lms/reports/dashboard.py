@@ -51,6 +51,7 @@ def dashboard(scope: Scope, period: Period) -> dict:
                            selectinload(PracticeRecord.supervisor)),
         "applications": _listed(applications, selectinload(Application.applicant),
                                 selectinload(Application.nominated_by)),
+        "discretion_count": figures.count_of(figures.discretion_query(scope)),
         "pipeline": pipeline,
         "sessions": figures.upcoming_sessions(scope),
         "delivery": delivered, "period": period,

@@ -88,6 +88,14 @@ def applications_query(scope: Scope):
             .order_by(Application.submitted_at))
 
 
+def discretion_query(scope: Scope):
+    """Approvals given at the assessor's discretion although a requirement was unmet."""
+    return (select(Application.id)
+            .where(scope.where(Application.scheme_id),
+                   Application.status == ApplicationStatus.APPROVED,
+                   Application.discretion_reason.is_not(None)))
+
+
 def count_of(query) -> int:
     return db.session.scalar(
         select(func.count()).select_from(query.order_by(None).subquery())) or 0

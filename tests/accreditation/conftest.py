@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 
 from lms import clock
-from lms.accreditation.models import Attestation
+from lms.accreditation.models import Attestation, Observation
 from lms.extensions import db
 from lms.learning.models import Course, CourseVersion, Enrolment
 from lms.practice.models import Assessment, CpdEntry, PracticeRecord, SupervisionSession
@@ -17,11 +17,14 @@ _codes = itertools.count(1)
 
 @pytest.fixture
 def give_evidence(app):
-    """give_evidence(user, supervisor, courses=..., records=N, sensitive=N, cpd=hours)."""
+    """give_evidence(user, supervisor, courses=..., records=N, sensitive=N, cpd=hours,
+    observed=N). Sensitive cases are co-facilitated (only advanced practitioners lead them);
+    with `supervised_every` (days), supervision is that often for the past year, the last
+    `supervised_days_ago` days ago."""
 
     def give(user, supervisor, *, courses=("foundation", "facilitator"), records=6,
              sensitive=0, cpd_hours=20.0, supervised_days_ago=14,
-             attestations=("code_of_practice",)):
+             attestations=("code_of_practice",), observed=1, supervised_every=None):
         today = clock.today()
         with app.app_context():
             scheme_id = _scheme_of(user.id)
@@ -34,18 +37,28 @@ def give_evidence(app):
                     author_id=user.id, case_code=f"RJ-T-{next(_codes)}", scheme_id=scheme_id,
                     occurred_on=today - timedelta(days=30 + n), sector="prison",
                     process_type="formal_conference", direct=True, face_to_face=True,
-                    sensitive=n >= records, harm_category="violence", practitioner_role="lead",
+                    sensitive=n >= records, harm_category="violence",
+                    practitioner_role="co_facilitator" if n >= records else "lead",
                     stages=["delivery"], reflection="Fine.", status="signed off",
                     signed_off_at=clock.utcnow() - timedelta(days=20 + n))
                 record.assessments.append(Assessment(supervisor_id=supervisor.id,
                                                      outcome="signed off", ratings={}))
                 db.session.add(record)
             if supervised_days_ago is not None:
-                db.session.add(SupervisionSession(
-                    supervisor_id=supervisor.id, practitioner_id=user.id, scheme_id=scheme_id,
-                    held_on=today - timedelta(days=supervised_days_ago), duration_minutes=60,
-                    supervisor_confirmed_at=clock.utcnow(),
-                    practitioner_confirmed_at=clock.utcnow()))
+                days = (range(supervised_days_ago, 366 + supervised_every, supervised_every)
+                        if supervised_every else [supervised_days_ago])
+                for ago in days:
+                    db.session.add(SupervisionSession(
+                        supervisor_id=supervisor.id, practitioner_id=user.id,
+                        scheme_id=scheme_id, held_on=today - timedelta(days=ago),
+                        duration_minutes=60, supervisor_confirmed_at=clock.utcnow(),
+                        practitioner_confirmed_at=clock.utcnow()))
+            for n in range(observed):
+                db.session.add(Observation(
+                    practitioner_id=user.id, observer_id=supervisor.id, scheme_id=scheme_id,
+                    observed_on=today - timedelta(days=25 + n), mode="live",
+                    stages=["delivery"], outcome="meets the standard",
+                    feedback="Clear, calm delivery."))
             if cpd_hours:
                 db.session.add(CpdEntry(user_id=user.id, done_on=today - timedelta(days=40),
                                         hours=cpd_hours, activity="Course", provider="Hub",

@@ -117,8 +117,8 @@ def test_lead_nominates_own_practitioners_only(app, people, give_evidence):
     assert trainee.get(f"/accreditation/pathway/{people.practitioner.id}").status_code == 403
 
 
-def issue(app, people, give_evidence, make_assessor, level="foundation"):
-    give_evidence(people.practitioner, people.supervisor)
+def issue(app, people, give_evidence, make_assessor, level="foundation", **evidence):
+    give_evidence(people.practitioner, people.supervisor, **evidence)
     login_as(app, people.practitioner).post(f"/accreditation/apply/{level}")
     make_assessor(people.assessor)
     with app.app_context():
@@ -137,7 +137,7 @@ def test_lifecycle_transitions_and_refusals(app, people, give_evidence, make_ass
     def act(client, action, reason="Because."):
         return client.post(f"{url}/{action}", data={"reason": reason}, follow_redirects=True)
 
-    assert "cannot be suspended now" in act(holder, "suspend").get_data(as_text=True)
+    assert "Nobody may decide on their own" in act(holder, "suspend").get_data(as_text=True)
     assert "Give a reason" in act(holder, "withdraw", "").get_data(as_text=True)
     act(holder, "withdraw", "Career break for a year.")
     assert _record(app, id=record.id).status == "temporarily withdrawn"
@@ -174,7 +174,7 @@ def test_other_schemes_cannot_see_a_record(app, people, give_evidence, make_asse
 
 
 def test_renewal_checks_maintenance_and_extends(app, people, give_evidence, make_assessor):
-    record = issue(app, people, give_evidence, make_assessor)
+    record = issue(app, people, give_evidence, make_assessor, supervised_every=70)
     admin = login_as(app, people.admin)
     admin.post(f"/accreditation/records/{record.public_id}/renew", data={"reason": "Annual."})
     renewed = _record(app, id=record.id)

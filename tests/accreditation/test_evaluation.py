@@ -13,6 +13,7 @@ from lms.accreditation.evaluation import (
     months_before,
 )
 from lms.accreditation.standards import LevelStandard, Requirement, load_standards
+from lms.accreditation.standards_checks import DEFAULTS, TUPLE_FIELDS
 
 TODAY = date(2026, 3, 15)
 YEAR_AGO = date(2025, 3, 15)  # exactly 12 months before TODAY
@@ -41,15 +42,24 @@ def process(occurred_on=date(2026, 1, 10), signed_off_on=None, role="lead", dire
 
 
 def level(*requirements, maintenance=()):
-    return LevelStandard("test", "Test level", "For tests.", 12, None, tuple(requirements),
-                         tuple(maintenance))
+    return LevelStandard("test", "Test level", "For tests.", 12, (), None, ("standard",),
+                         tuple(requirements), tuple(maintenance))
 
 
-def check(kind, ev, **params):
+def requirement(kind, **params):
+    """A requirement as the standards file would give it (lists as tuples, defaults)."""
+    params = {**DEFAULTS.get(kind, {}), **params}
+    normalised = {k: (v,) if k in TUPLE_FIELDS and isinstance(v, str) else
+                  tuple(v) if isinstance(v, list) else v for k, v in params.items()}
+    return Requirement(kind, normalised, 1)
+
+
+def check(kind, ev, maintenance=False, **params):
     """The one result of a level with a single requirement."""
-    normalised = {k: tuple(v) if isinstance(v, list) else v for k, v in params.items()}
-    result, = evaluate(level(Requirement(kind, normalised, 1)), ev, course_titles=TITLES,
-                       level_names=NAMES).results
+    req = requirement(kind, **params)
+    standard = level(req, maintenance=[req])
+    result, = evaluate(standard, ev, course_titles=TITLES, level_names=NAMES,
+                       maintenance=maintenance).results
     return result
 
 
@@ -131,36 +141,99 @@ def test_practice_records_filters(filters, matching, other, words):
     assert short.missing == f"1 more signed-off {words}"
 
 
-def test_observed_sign_offs_count_by_the_sign_off_date():
-    late = process(occurred_on=date(2024, 12, 1), signed_off_on=YEAR_AGO)
-    result = check("observed_sign_offs", evidence(practice=(late,)), count=1, within_months=12)
+def test_observations_count_observed_practice_not_signed_off_records():
+    # signed-off log records are the practitioner's own account: they are not observations
+    signed_off = process(occurred_on=date(2026, 1, 1), signed_off_on=date(2026, 1, 5))
+    result = check("observations", evidence(practice=(signed_off,)), count=1,
+                   within_months=12)
+    assert (result.met, result.have) == (False, "0")
+    result = check("observations", evidence(observations=(YEAR_AGO,)), count=1,
+                   within_months=12)
     assert (result.met, result.have) == (True, "1")
-    assert result.description == ("1 observed practice signed off by a case supervisor in the "
-                                  "last 12 months")
-    early = replace(late, signed_off_on=YEAR_AGO - timedelta(days=1))
-    result = check("observed_sign_offs", evidence(practice=(early,)), count=2, within_months=12)
+    assert result.description == ("1 observed practice (watched live or by recording by a "
+                                  "supervisor or assessor) meeting the standard in the last "
+                                  "12 months")
+    result = check("observations", evidence(observations=(YEAR_AGO - timedelta(days=1),)),
+                   count=2, within_months=12)
     assert (result.met, result.have, result.need) == (False, "0", "2")
-    assert result.missing == ("2 more observed practices signed off by a case supervisor in "
-                              "the last 12 months")
+    assert result.missing.startswith("2 more observed practices")
 
 
-def test_supervision_within_weeks():
-    twelve_weeks_ago = TODAY - timedelta(weeks=12)
-    result = check("supervision_within", evidence(
-        supervision_dates=(date(2025, 1, 1), twelve_weeks_ago)), weeks=12)
-    assert (result.met, result.have, result.need) == (
-        True, "last on 21 Dec 2025", "within 12 weeks")
-    assert result.description == "A case supervision session in the last 12 weeks"
-    late = check("supervision_within", evidence(
-        supervision_dates=(twelve_weeks_ago - timedelta(days=1),)), weeks=12)
-    assert not late.met
-    assert late.missing == "A case supervision session (the last was 12 weeks and 1 day ago)"
-    old = check("supervision_within", evidence(
-        supervision_dates=(TODAY - timedelta(weeks=15),)), weeks=12)
-    assert old.missing == "A case supervision session (the last was 15 weeks ago)"
+def test_one_session_after_forty_weeks_fails_the_supervision_rule():
+    # Before: only the last session counted, so one session after 40 weeks passed.
+    ev = evidence(supervision_dates=(TODAY - timedelta(weeks=40), TODAY - timedelta(weeks=1)))
+    result = check("supervision_within", ev, maintenance=True, weeks=12)
+    assert not result.met
+    assert result.missing == ("Case supervision at least every 12 weeks: 2 gaps longer than "
+                              "that in the last 12 months")
+    assert result.details == ("No session from 15 Mar 2025 to 8 Jun 2025 (12 weeks and 1 day)",
+                              "No session from 8 Jun 2025 to 8 Mar 2026 (39 weeks)")
+
+
+def test_supervision_every_twelve_weeks_across_the_period_passes():
+    days = tuple(TODAY - timedelta(weeks=w) for w in (2, 14, 26, 38, 50))
+    result = check("supervision_within", evidence(supervision_dates=days), maintenance=True,
+                   weeks=12)
+    assert (result.met, result.missing, result.details) == (True, None, ())
+    assert result.have == "5 sessions, longest gap 12 weeks"
+    assert result.need == "no gap over 12 weeks"
+    # the stretch before the first session in the period counts too
+    late_start = check("supervision_within", evidence(supervision_dates=days[:4]),
+                       maintenance=True, weeks=12)
+    assert late_start.details == (
+        "No session from 15 Mar 2025 to 22 Jun 2025 (14 weeks and 1 day)",)
+
+
+def test_first_application_is_assessed_since_practice_began():
+    began = process(occurred_on=TODAY - timedelta(weeks=10))
+    ev = evidence(practice=(began,), supervision_dates=(TODAY - timedelta(weeks=3),))
+    first = check("supervision_within", ev, weeks=12)
+    assert first.met
+    assert first.description == "Case supervision at least every 12 weeks, since practice began"
+    # practice that began long ago with no supervision for 20 weeks at the start fails
+    early = replace(ev, practice=(process(occurred_on=TODAY - timedelta(weeks=23)),))
+    assert check("supervision_within", early, weeks=12).details == (
+        "No session from 5 Oct 2025 to 22 Feb 2026 (20 weeks)",)
     none = check("supervision_within", evidence(), weeks=12)
-    assert (none.have, none.missing) == ("none yet",
-                                         "A case supervision session (none recorded yet)")
+    assert (none.met, none.have) == (False, "no sessions yet")
+    assert none.missing == "A case supervision session (none recorded yet)"
+
+
+def test_supervision_caseload_counts_different_supervisees_recently():
+    recent, old = TODAY - timedelta(weeks=4), TODAY - timedelta(weeks=13)
+    ev = evidence(supervisees=((7, recent), (7, TODAY), (8, old)))
+    result = check("supervision_caseload", ev, supervisees=2, within_weeks=12)
+    assert (result.met, result.have) == (False, "1 practitioner")
+    assert result.missing == ("Supervise 1 more practitioner (sessions confirmed by both of "
+                              "you) in the last 12 weeks")
+    ev = replace(ev, supervisees=(*ev.supervisees, (9, recent)))
+    assert check("supervision_caseload", ev, supervisees=2, within_weeks=12).met
+
+
+def test_any_of_and_at_least_groups():
+    process_or_training = requirement("any_of", count=1, of=(
+        requirement("practice_records", count=1, within_months=12),
+        requirement("course_completed", course=["facilitator", "trainer"], within_months=12)))
+    standard = level(process_or_training)
+    nothing = evaluate(standard, evidence()).results[0]
+    assert not nothing.met
+    assert len(nothing.parts) == 2
+    assert nothing.missing == ("One of: 1 more signed-off process in the last 12 months; or "
+                               "Complete the facilitator or trainer course (any one) in the "
+                               "last 12 months")
+    trained = evaluate(standard, evidence(completed_courses={"trainer": date(2025, 6, 1)}))
+    assert trained.eligible
+    old_course = evidence(completed_courses={"trainer": date(2024, 6, 1)})
+    assert not evaluate(standard, old_course).eligible
+    two_of_three = level(requirement("at_least", count=2, of=(
+        requirement("attestation", name="code_of_practice"),
+        requirement("attestation", name="indemnity_insurance"),
+        requirement("observations", count=1, within_months=12))))
+    one = evidence(attestations=frozenset({"code_of_practice"}))
+    result = evaluate(two_of_three, one).results[0]
+    assert (result.met, result.need) == (False, "2 of 3")
+    assert result.description.startswith("At least 2 of: Agreed to the code of practice")
+    assert evaluate(two_of_three, replace(one, observations=(TODAY,))).eligible
 
 
 def cpd(*entries):
@@ -250,7 +323,7 @@ def test_attestation():
 
 def test_eligible_only_when_every_requirement_is_met():
     standard = level(Requirement("attestation", {"name": "code_of_practice"}, 1),
-                     Requirement("supervision_within", {"weeks": 12}, 2),
+                     requirement("supervision_within", weeks=12),
                      maintenance=[Requirement("cpd_hours", {"hours": 6.0,
                                                             "within_months": 12}, 3)])
     ev = evidence(attestations=frozenset({"code_of_practice"}))
@@ -268,12 +341,56 @@ def test_a_full_foundation_portfolio_meets_the_shipped_standard():
     foundation = load_standards().levels["foundation"]
     ev = evidence(completed_courses={"facilitator": date(2025, 5, 1)},
                   practice=(process(role="co_facilitator"), process(date(2025, 9, 1))),
-                  supervision_dates=(date(2026, 2, 20),),
+                  supervision_dates=(date(2025, 4, 1), date(2025, 6, 20), date(2025, 9, 1),
+                                     date(2025, 11, 20), date(2026, 2, 10)),
                   cpd=(CpdEvidence(date(2025, 10, 1), 3, True),
                        CpdEvidence(date(2026, 1, 1), 3, False)),
-                  attestations=frozenset({"code_of_practice"}))
+                  attestations=frozenset({"code_of_practice"}), observations=(TODAY,))
     assert evaluate(foundation, ev).eligible
     assert evaluate(foundation, ev, maintenance=True).eligible
     lapsed = evaluate(foundation, replace(ev, today=date(2026, 6, 1)))
     assert [r.missing for r in lapsed.results if not r.met] == [
-        "A case supervision session (the last was 14 weeks and 3 days ago)"]
+        "Case supervision at least every 12 weeks: 1 gap longer than that since practice "
+        "began"]
+    assert lapsed.results[2].details == (
+        "No session from 10 Feb 2026 to 1 Jun 2026 (15 weeks and 6 days)",)
+
+
+def test_foundation_entry_follows_the_public_code():
+    """Facilitator training and co-facilitation under guidance (plus the supervision and
+    code of practice the standards file explains): no CPD or observation is asked at entry."""
+    foundation = load_standards().levels["foundation"]
+    ev = evidence(completed_courses={"facilitator": date(2025, 12, 1)},
+                  practice=(process(date(2026, 1, 10), role="co_facilitator"),),
+                  supervision_dates=(date(2026, 2, 1),),
+                  attestations=frozenset({"code_of_practice"}))
+    assert evaluate(foundation, ev).eligible
+    assert "co-facilitation under guidance" in foundation.note
+    assert not evaluate(foundation, replace(ev, completed_courses={})).eligible
+
+
+def test_advanced_asks_for_co_facilitated_sensitive_cases_not_led_ones():
+    advanced = load_standards().levels["advanced"]
+    base = evidence(levels_held={"intermediate": date(2025, 1, 1)},
+                    supervision_dates=(date(2025, 4, 1), date(2025, 6, 1), date(2025, 8, 1),
+                                       date(2025, 10, 1), date(2025, 12, 1), date(2026, 2, 1)),
+                    cpd=(CpdEvidence(date(2025, 10, 1), 16, True),),
+                    attestations=frozenset({"code_of_practice"}), observations=(TODAY,))
+    co_facilitated = tuple(process(date(2026, 1, n), role="co_facilitator", sensitive=True)
+                           for n in (1, 2, 3))
+    assert evaluate(advanced, replace(base, practice=co_facilitated)).eligible
+    led = tuple(replace(p, role="lead") for p in co_facilitated)
+    assert not evaluate(advanced, replace(base, practice=led)).eligible
+
+
+def test_maintenance_accepts_a_process_or_relevant_training():
+    foundation = load_standards().levels["foundation"]
+    ev = evidence(supervision_dates=tuple(TODAY - timedelta(weeks=w) for w in (1, 12, 24, 36,
+                                                                                  48)),
+                  cpd=(CpdEvidence(date(2025, 10, 1), 6, True),), observations=(TODAY,),
+                  completed_courses={"sensitive-complex": date(2025, 11, 1)})
+    assert evaluate(foundation, ev, maintenance=True).eligible
+    untrained = replace(ev, completed_courses={"facilitator": date(2024, 1, 1)})
+    assert not evaluate(foundation, untrained, maintenance=True).eligible
+    assert evaluate(foundation, replace(untrained, practice=(process(),)),
+                    maintenance=True).eligible

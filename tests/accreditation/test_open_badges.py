@@ -288,16 +288,19 @@ def test_status_list_indexes_are_random_not_in_issue_order(app, people):
     with app.app_context():
         version = _record_version(app)
         today = clock.today()
-        records = [AccreditationRecord(
-            public_id=f"RAND-{n:04d}-AAAA-BBBB", holder_id=people.practitioner.id,
-            level_key="foundation", level_name="Foundation practitioner",
-            standard_version_id=version, issued_on=today,
-            expires_on=today + timedelta(days=300), status="active", decision={})
-            for n in range(40)]
-        db.session.add_all(records)
-        db.session.flush()
-        for record in records:
+        records = []
+        for n in range(40):  # one valid record per person and level at a time
+            record = AccreditationRecord(
+                public_id=f"RAND-{n:04d}-AAAA-BBBB", holder_id=people.practitioner.id,
+                holder_name="Ana Practitioner", level_key="foundation",
+                level_name="Foundation practitioner", standard_version_id=version,
+                issued_on=today, expires_on=today + timedelta(days=300), status="active",
+                decision={})
+            db.session.add(record)
+            db.session.flush()
             lifecycle.change(record, "suspended", actor=None, reason="x")
+            db.session.flush()
+            records.append(record)
         positions = [db.session.scalar(select(StatusListEntry.position).where(
             StatusListEntry.record_id == record.id)) for record in records]
     assert len(set(positions)) == 40
@@ -317,7 +320,10 @@ def _record_version(app):
 
 # --- renewal ------------------------------------------------------------------------------
 
-def test_renewal_issues_a_new_version_keeping_the_award_date(app, people, record, client):
+def test_renewal_issues_a_new_version_keeping_the_award_date(app, people, give_evidence,
+                                                             make_assessor, client):
+    # supervision every 10 weeks across the period, so the maintenance rules are met
+    record = issue(app, people, give_evidence, make_assessor, supervised_every=70)
     first = credential_of(open_token(client, download(
         app, people.practitioner, record.public_id).get_data(as_text=True))[0])
     login_as(app, people.admin).post(f"/accreditation/records/{record.public_id}/renew",

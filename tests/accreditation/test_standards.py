@@ -99,30 +99,40 @@ def params(level, kind, maintenance=False):
 def test_the_shipped_figures_follow_the_domain():
     levels = load_standards().levels
     assert [params(levels[k], "cpd_hours", maintenance=True)[0]["hours"]
-            for k in ("foundation", "intermediate", "advanced", "case_supervisor", "trainer")
-            ] == [6, 12, 16, 16, 12]
+            for k in ("foundation", "intermediate", "advanced", "trainer")] == [6, 12, 16, 12]
     assert params(levels["advanced"], "cpd_hours")[0] == {
         "hours": 16.0, "within_months": 12, "min_approved_share": 0.5}
-    assert levels["case_supervisor"].depends_on == "advanced"
+    assert levels["case_supervisor"].depends_on == ("advanced",)
     assert params(levels["case_supervisor"], "level_held") == [
         {"level": ("advanced",), "for_months": 24}]
-    assert levels["trainer"].depends_on == "intermediate"
+    caseload = {"supervisees": 2, "within_weeks": 12}
+    assert params(levels["case_supervisor"], "supervision_caseload") == [caseload]
+    assert params(levels["case_supervisor"], "supervision_caseload", maintenance=True) == [
+        caseload]
+    # Trainer needs intermediate OR advanced, and lapses only when neither is held.
+    assert levels["trainer"].depends_on == ("intermediate", "advanced")
     assert params(levels["trainer"], "level_held") == [{"level": ("intermediate", "advanced")}]
     assert params(levels["trainer"], "attestation", maintenance=True) == [
         {"name": "indemnity_insurance"}]
     assert params(levels["foundation"], "practice_records") == [
-        {"count": 2, "role": ("lead", "co_facilitator"), "within_months": 12}]
+        {"count": 1, "role": ("co_facilitator", "lead"), "within_months": 12}]
     assert params(levels["intermediate"], "practice_records") == [
         {"count": 5, "within_months": 24},
         {"count": 3, "role": ("lead",), "within_months": 24},
         {"count": 3, "direct": True, "face_to_face": True, "within_months": 24}]
     assert params(levels["advanced"], "practice_records") == [
-        {"count": 3, "role": ("lead",), "sensitive": True}]
+        {"count": 3, "role": ("co_facilitator",), "sensitive": True}]
     courses = {k: params(level, "course_completed") for k, level in levels.items()}
-    assert courses == {"foundation": [{"course": "facilitator"}],
-                       "intermediate": [{"course": "sensitive-complex"}], "advanced": [],
-                       "case_supervisor": [{"course": "case-supervision"}],
-                       "trainer": [{"course": "trainer"}]}
+    assert courses == {"foundation": [{"course": ("facilitator",)}],
+                       "intermediate": [{"course": ("sensitive-complex",)}], "advanced": [],
+                       "case_supervisor": [{"course": ("case-supervision",)}],
+                       "trainer": [{"course": ("trainer",)}]}
+    for key in ("foundation", "intermediate", "advanced"):
+        assert params(levels[key], "observations", maintenance=True) == [
+            {"count": 1, "within_months": 12}]
+        group, = [r for r in levels[key].maintenance if r.kind == "any_of"]
+        assert [r.kind for r in group.params["of"]] == ["practice_records",
+                                                        "course_completed"]
     assert all(level.validity_months == 12 for level in levels.values())
 
 
@@ -137,8 +147,8 @@ def test_a_valid_file_reads_into_frozen_specs(tmp_path):
     assert isinstance(standards, Standards)
     first, second = standards.levels.values()
     assert (first.key, first.name, first.validity_months, first.depends_on) == (
-        "first", "First", 12, None)
-    assert second.depends_on == "first"
+        "first", "First", 12, ())
+    assert second.depends_on == ("first",)
     assert second.maintenance == ()
     cpd = first.maintenance[0]
     assert (cpd.kind, dict(cpd.params), cpd.line) == (
@@ -169,7 +179,8 @@ KIND_LIST = ", ".join(KINDS)
     ("level: first", "level:\n          - first\n          - third",
      [(27, "unknown level 'third'")]),
     ("level: first", "level: [first, first]",
-     [(25, "'level' must be a level key or a list of different level keys")]),
+     [(25, "'level' must be a level key or a list of different level keys "
+      "(any one will do)")]),
     ("depends_on: first", "depends_on: zeroth",
      [(22, "'depends_on' names an unknown level 'zeroth'")]),
     ("count: 3", "count: three", [(28, "'count' must be a whole number of at least 1")]),
@@ -204,6 +215,52 @@ KIND_LIST = ", ".join(KINDS)
 def test_each_problem_is_reported_on_its_line(tmp_path, old, new, expected):
     assert old in MINI
     assert problems(tmp_path, MINI.replace(old, new, 1)) == expected
+
+
+GROUP = """\
+      - kind: any_of
+        of:
+          - kind: course_completed
+            course: [basics]
+            within_months: 12
+          - kind: cpd_hours
+            hours: 3
+"""
+
+
+@pytest.mark.parametrize(("old", "new", "expected"), [
+    ("[basics]", "[basics, basics]", [(19, "'course' must be a course folder name or a list "
+                                           "of different course folder names (any one will "
+                                           "do)")]),
+    ("[basics]", "[basics, advanced]", [(19, "unknown course 'advanced'")]),
+    ("hours: 3", "hours: 0", [(22, "'hours' must be a number greater than 0")]),
+    ("          - kind: cpd_hours\n            hours: 3\n", "",
+     [(17, "'of' must be a list of at least two requirements")]),
+    ("kind: any_of", "kind: at_least\n        count: 3",
+     [(17, "'count' is 3 but only 2 requirements are listed under 'of'")]),
+    ("kind: any_of", "kind: at_least", [(16, "missing field 'count'")]),
+    ("kind: cpd_hours\n            hours: 3", "kind: hugs\n            hours: 3",
+     [(21, f"unknown requirement kind 'hugs' (one of: {KIND_LIST})")]),
+])
+def test_groups_of_requirements_are_checked_inside(tmp_path, old, new, expected):
+    text = MINI.replace("    maintenance:\n      - kind: cpd_hours\n        hours: 6\n",
+                        "    maintenance:\n" + GROUP, 1)
+    standards, found = read(tmp_path, text)
+    assert found == []
+    group, = standards.levels["first"].maintenance
+    assert (group.kind, group.params["count"], len(group.params["of"])) == ("any_of", 1, 2)
+    assert group.params["of"][0].params["course"] == ("basics",)
+    assert group.params["of"][1].line == 21
+    assert problems(tmp_path, text.replace(old, new, 1)) == expected
+
+
+def test_depends_on_may_name_any_of_several_levels(tmp_path):
+    text = MINI.replace("depends_on: first", "depends_on: [first, zeroth]")
+    assert problems(tmp_path, text) == [(22, "'depends_on' names an unknown level 'zeroth'")]
+    text = MINI.replace("depends_on: first", "depends_on: [first]")
+    standards, found = read(tmp_path, text)
+    assert found == []
+    assert standards.levels["second"].depends_on == ("first",)
 
 
 def test_a_file_that_is_not_a_mapping(tmp_path):

@@ -32,6 +32,13 @@ NOT_ABOUT_CASES = {
     "lms.accreditation.forms.RegisterSearchForm.level": "public register filter",
     "lms.accreditation.forms.RegisterSearchForm.sector": "public register filter",
     "lms.accreditation.forms.BulkCheckForm.numbers": "certificate numbers to check; not stored",
+    # Practitioners' own details and the people who vouch for them, never participants.
+    "lms.accreditation.forms.LegalNameForm.legal_name": "the holder's own legal name",
+    "lms.accreditation.forms.InsuranceForm.insurer": "the trainer's insurer",
+    "lms.accreditation.forms.InsuranceForm.policy_number": "the trainer's policy number",
+    "lms.accreditation.forms.PortfolioItemForm.referee_name": "a referee (a colleague)",
+    "lms.accreditation.forms.PortfolioItemForm.referee_email": "a referee's address",
+    "lms.accreditation.forms.ReferenceForm.referee_name": "the referee's own name",
     "lms.accreditation.forms.RegisterSearchForm.region": "public register filter",
     "lms.accreditation.forms.RegisterSearchForm.status": "public register filter",
     # Lists of platform usernames and machine text.
