@@ -53,6 +53,7 @@ def _register_blueprints(app):
     from lms.auth.views import bp as auth_bp
     from lms.errors import handlers
     from lms.learning.dashboard import bp as dashboard_bp
+    from lms.learning.paper_views import bp as paper_checks_bp
     from lms.learning.session_views import bp as sessions_bp
     from lms.learning.training_views import bp as training_bp
     from lms.learning.views import bp as learning_bp
@@ -72,6 +73,7 @@ def _register_blueprints(app):
                       notify_bp, accreditation_bp, decisions_bp, records_bp, public_bp,
                       reports_bp):
         app.register_blueprint(blueprint)
+    app.register_blueprint(paper_checks_bp)
     handlers.register(app)
 
 

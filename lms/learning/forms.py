@@ -1,6 +1,17 @@
+from __future__ import annotations
+
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DateField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.fields import TimeField
 from wtforms.validators import (
     DataRequired,
@@ -10,10 +21,12 @@ from wtforms.validators import (
     Optional,
     ValidationError,
 )
+from wtforms.widgets import HiddenInput
 
 from lms import clock
 from lms.forms import choices
-from lms.timezones import to_utc
+from lms.learning.papers import PaperQuestion
+from lms.timezones import local, to_utc
 
 
 class SessionForm(FlaskForm):
@@ -86,3 +99,76 @@ class LearnerFilterForm(FlaskForm):
             [("", "All courses"), *((c.slug, c.current_version.title) for c in courses)])
         self.scheme.choices = choices([("", "All my schemes"), *((s.slug, s.name)
                                                                   for s in schemes)])
+
+
+class KnowledgeCheckForm(FlaskForm):
+    """Answers to one attempt's paper: a field per question, named q<question id>, whose
+    values are positions on the paper (mapped back to the course file's options here)."""
+
+    #: The attempt this paper belongs to; a stale number means it was already submitted.
+    attempt = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
+    paper: list[PaperQuestion] = []
+
+    @classmethod
+    def for_paper(cls, paper: list[PaperQuestion], number: int) -> KnowledgeCheckForm:
+        fields = {"attempt": IntegerField(widget=HiddenInput(), default=number,
+                                          validators=[InputRequired()]), "paper": paper}
+        for item in paper:
+            question = item.question
+            options = choices((position, option["text"]) for position, (_index, option)
+                              in enumerate(item.shown()))
+            if question.kind == "single":
+                fields[f"q{question.id}"] = RadioField(
+                    question.prompt, choices=options, coerce=int,
+                    validators=[InputRequired("Choose one answer.")])
+            else:
+                fields[f"q{question.id}"] = SelectMultipleField(
+                    question.prompt, choices=options, coerce=int,
+                    validators=[InputRequired("Choose at least one answer.")])
+        return type("PaperForm", (cls,), fields)()
+
+    def field_for(self, item: PaperQuestion):
+        return self[f"q{item.question.id}"]
+
+    def chosen_positions(self, item: PaperQuestion) -> set[int]:
+        data = self.field_for(item).data
+        if data is None:
+            return set()
+        return set(data) if isinstance(data, list) else {data}
+
+    def answers(self) -> dict[int, set[int]]:
+        """{question id: chosen option indices as in the course file}."""
+        return {item.question.id: {item.order[p] for p in self.chosen_positions(item)
+                                   if 0 <= p < len(item.order)}
+                for item in self.paper}
+
+
+class PaperResultForm(FlaskForm):
+    """The result of a knowledge check sat on paper, entered by a trainer."""
+
+    learner = SelectField("Learner", coerce=int,
+                          validators=[InputRequired("Choose the learner.")])
+    taken_on = DateField("Date the paper was sat",
+                         validators=[DataRequired("Enter the date, e.g. 2027-03-14.")])
+    correct = IntegerField("Questions answered correctly",
+                           validators=[InputRequired("Enter the number of correct answers.")])
+
+    def __init__(self, enrolments, total: int, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.total = total
+        self.learner.choices = choices(
+            [(0, "Choose a learner"),
+             *((e.id, f"{e.user.display_name} ({e.user.username})") for e in enrolments)])
+        self.correct.description = f"Out of {total}."
+
+    def validate_learner(self, field):
+        if field.data == 0:
+            raise ValidationError("Choose the learner.")
+
+    def validate_taken_on(self, field):
+        if field.data and field.data > local(clock.utcnow()).date():
+            raise ValidationError("The date cannot be in the future.")
+
+    def validate_correct(self, field):
+        if field.data is not None and not 0 <= field.data <= self.total:
+            raise ValidationError(f"Enter a number from 0 to {self.total}.")

@@ -86,15 +86,31 @@ def catalogue(app, tmp_path):
     return SimpleNamespace(root=root, ids=ids)
 
 
-def right_answers(client, url):
-    """Form data answering every question of the check at `url` correctly ("Right" options)."""
+def check_form(client, url):
+    """{field name: [(value, label), ...]} for each question of the check at `url`, and
+    the hidden attempt number."""
     import re
 
     page = client.get(url).get_data(as_text=True)
-    data = {}
+    options = {}
     for name, value, label in re.findall(
             r'name="(q\d+)" value="(\d+)"[^>]*> ([^<]+)</label>', page):
-        if label.startswith("Right"):
-            data[name] = value
-    assert data, "no questions found"
-    return data
+        options.setdefault(name, []).append((value, label.strip()))
+    assert options, "no questions found"
+    attempt = re.search(r'name="attempt"[^>]*value="(\d+)"', page) or re.search(
+        r'value="(\d+)"[^>]*name="attempt"', page)
+    return options, attempt.group(1)
+
+
+def right_answers(client, url):
+    """Form data answering every question of the check at `url` correctly ("Right" options)."""
+    options, attempt = check_form(client, url)
+    return {"attempt": attempt, **{name: next(v for v, label in choices if label.startswith(
+        "Right")) for name, choices in options.items()}}
+
+
+def wrong_answers(client, url):
+    """Form data answering every question of the check at `url` wrongly ("Wrong" options)."""
+    options, attempt = check_form(client, url)
+    return {"attempt": attempt, **{name: next(v for v, label in choices if label.startswith(
+        "Wrong")) for name, choices in options.items()}}
