@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
@@ -101,6 +103,37 @@ class LearnerFilterForm(FlaskForm):
                                                                   for s in schemes)])
 
 
+NOT_SHOWN = "Choose from the answers shown."
+
+
+class AnswerField(RadioField):
+    """One answer, by its position on the paper; junk gets a plain message."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as err:
+            raise ValueError(NOT_SHOWN) from err
+
+    def pre_validate(self, form):
+        if self.data not in {choice.value for choice in self.choices}:
+            raise ValidationError(NOT_SHOWN)
+
+
+class AnswersField(SelectMultipleField):
+    """Every answer that applies, by position on the paper."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as err:
+            raise ValueError(NOT_SHOWN) from err
+
+    def pre_validate(self, form):
+        if not set(self.data or ()) <= {choice.value for choice in self.choices}:
+            raise ValidationError(NOT_SHOWN)
+
+
 class KnowledgeCheckForm(FlaskForm):
     """Answers to one attempt's paper: a field per question, named q<question id>, whose
     values are positions on the paper (mapped back to the course file's options here)."""
@@ -118,11 +151,11 @@ class KnowledgeCheckForm(FlaskForm):
             options = choices((position, option["text"]) for position, (_index, option)
                               in enumerate(item.shown()))
             if question.kind == "single":
-                fields[f"q{question.id}"] = RadioField(
+                fields[f"q{question.id}"] = AnswerField(
                     question.prompt, choices=options, coerce=int,
                     validators=[InputRequired("Choose one answer.")])
             else:
-                fields[f"q{question.id}"] = SelectMultipleField(
+                fields[f"q{question.id}"] = AnswersField(
                     question.prompt, choices=options, coerce=int,
                     validators=[InputRequired("Choose at least one answer.")])
         return type("PaperForm", (cls,), fields)()
@@ -172,3 +205,26 @@ class PaperResultForm(FlaskForm):
     def validate_correct(self, field):
         if field.data is not None and not 0 <= field.data <= self.total:
             raise ValidationError(f"Enter a number from 0 to {self.total}.")
+
+
+class RegisterEntryForm(FlaskForm):
+    """A signed attendance register, entered after the session."""
+
+    usernames = TextAreaField(
+        "Who attended", validators=[DataRequired("Enter the usernames of the people who "
+                                                 "attended."), Length(max=20_000)],
+        description="Usernames from the signed register, one per line. People who had not "
+                    "booked are added to the session.")
+    hours = StringField("Hours attended", validators=[Optional(), Length(max=10)],
+                        description="Leave blank for the whole session.")
+    others_absent = BooleanField("Mark everyone else who booked as not attended")
+
+    def validate_hours(self, field):
+        # digits only: float() would accept "nan" and "inf"
+        if not re.fullmatch(r"\d{1,2}(\.\d{1,2})?", field.data.strip()) or float(
+                field.data) > 24:
+            raise ValidationError("Enter hours from 0 to 24, e.g. 6.5.")
+
+    @property
+    def hours_value(self) -> float | None:
+        return float(self.hours.data) if self.hours.data and self.hours.data.strip() else None

@@ -8,8 +8,8 @@ from sqlalchemy.orm import selectinload
 from lms import access
 from lms.extensions import db
 from lms.forms import EmptyForm
-from lms.learning import sessions
-from lms.learning.forms import SessionForm
+from lms.learning import registers, sessions
+from lms.learning.forms import RegisterEntryForm, SessionForm
 from lms.learning.models import Course, LiveSession, SessionBooking
 from lms.learning.services import LearningError
 from lms.schemes.models import Role
@@ -110,6 +110,7 @@ def cancel(session_id):
         try:
             sessions.cancel(booking)
         except LearningError as refusal:
+            db.session.rollback()
             flash(str(refusal), "error")
         else:
             db.session.commit()
@@ -149,3 +150,42 @@ def _read_attendance(session):
                 continue
         marks[booking.id] = (attended, hours)
     return marks, errors
+
+
+@bp.route("/<int:session_id>/register")
+@access.role(Role.TRAINER, Role.LEAD)
+def register(session_id):
+    """The attendance register to print and have signed at the session."""
+    session = get_session_or_404(session_id, for_=current_user, run=True)
+    return render_template("learning/register.html", session=session, blank_rows=8,
+                           bookings=sorted(session.bookings, key=lambda b: b.user.display_name))
+
+
+@bp.route("/<int:session_id>/register/enter", methods=["GET", "POST"])
+@access.role(Role.TRAINER, Role.LEAD)
+def enter_register(session_id):
+    """Attendance from the signed register, for everyone at once, after the session."""
+    session = get_session_or_404(session_id, for_=current_user, run=True)
+    form = RegisterEntryForm()
+    refusal = registers.register_refusal(session)
+    if not refusal and form.validate_on_submit():
+        attenders, problem = registers.resolve_register(session, form.usernames.data,
+                                                        current_user)
+        if problem:
+            form.usernames.errors.append(problem)
+        else:
+            try:
+                entry = registers.enter_register(session, attenders, form.hours_value,
+                                                 others_absent=form.others_absent.data,
+                                                 by=current_user)
+            except LearningError as message:
+                db.session.rollback()
+                form.usernames.errors.append(str(message))
+            else:
+                db.session.commit()
+                flash(f"Attendance saved: {entry.attended} attended ({entry.walk_ins} not "
+                      f"booked), {entry.absent} marked absent, {entry.completed} completed "
+                      "the course.", "success")
+                return redirect(url_for("sessions.show", session_id=session_id))
+    return render_template("learning/register_entry.html", session=session, form=form,
+                           refusal=refusal), (400 if form.errors else 200)

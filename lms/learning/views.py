@@ -67,6 +67,7 @@ def enrol(slug):
         try:
             services.enrol(current_user, course)
         except LearningError as refusal:
+            db.session.rollback()
             flash(str(refusal), "error")
         else:
             db.session.commit()
@@ -142,8 +143,12 @@ def lesson_done(slug, module_slug, lesson_slug):
         flash("Enrol on the course to record your progress.", "info")
         return redirect(url_for("learning.course", slug=slug))
     if EmptyForm().validate_on_submit():
-        services.mark_lesson_done(enrolment, found_lesson)
-        db.session.commit()
+        try:
+            services.mark_lesson_done(enrolment, found_lesson)
+        except LearningError:
+            db.session.rollback()  # a simultaneous request recorded it: it is done
+        else:
+            db.session.commit()
     target = request.form.get("then")
     if target == "next":
         return _go_to_next(slug, version, enrolment, found_lesson.id)
