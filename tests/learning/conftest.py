@@ -99,6 +99,7 @@ def check_form(client, url):
     assert options, "no questions found"
     attempt = re.search(r'name="attempt"[^>]*value="(\d+)"', page) or re.search(
         r'value="(\d+)"[^>]*name="attempt"', page)
+    assert attempt, "no attempt number in the form"
     return options, attempt.group(1)
 
 

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from lms.extensions import db
 from lms.learning.content import read_catalogue
 from lms.learning.models import CheckAttempt, Module
-from tests.learning.conftest import load, right_answers, wrong_answers, write_catalogue
+from tests.learning.conftest import load, right_answers, write_catalogue, wrong_answers
 
 CHECK_1 = "/courses/basics/checks/listening"
 
