@@ -207,6 +207,27 @@ class PaperResultForm(FlaskForm):
             raise ValidationError(f"Enter a number from 0 to {self.total}.")
 
 
+HOURS_MESSAGE = "Enter hours as a number from 0 to 24, e.g. 6.5."
+
+
+def hours_or_none(text: str | None) -> float | None:
+    """Hours typed as 0 to 24 with up to two decimals; None when blank. Digits only, since
+    float() would accept "nan" and "inf"."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    if not re.fullmatch(r"\d{1,2}(\.\d{1,2})?", text) or float(text) > 24:
+        raise ValueError(HOURS_MESSAGE)
+    return float(text)
+
+
+def valid_hours(_form, field):
+    try:
+        hours_or_none(field.data)
+    except ValueError as err:
+        raise ValidationError(str(err)) from err
+
+
 class RegisterEntryForm(FlaskForm):
     """A signed attendance register, entered after the session."""
 
@@ -215,16 +236,32 @@ class RegisterEntryForm(FlaskForm):
                                                  "attended."), Length(max=20_000)],
         description="Usernames from the signed register, one per line. People who had not "
                     "booked are added to the session.")
-    hours = StringField("Hours attended", validators=[Optional(), Length(max=10)],
+    hours = StringField("Hours attended", validators=[Length(max=10), valid_hours],
                         description="Leave blank for the whole session.")
     others_absent = BooleanField("Mark everyone else who booked as not attended")
 
-    def validate_hours(self, field):
-        # digits only: float() would accept "nan" and "inf"
-        if not re.fullmatch(r"\d{1,2}(\.\d{1,2})?", field.data.strip()) or float(
-                field.data) > 24:
-            raise ValidationError("Enter hours from 0 to 24, e.g. 6.5.")
-
     @property
     def hours_value(self) -> float | None:
-        return float(self.hours.data) if self.hours.data and self.hours.data.strip() else None
+        return hours_or_none(self.hours.data)
+
+
+class AttendanceForm(FlaskForm):
+    """Attendance per booking: fields attended-<booking id> and hours-<booking id>."""
+
+    bookings: list = []
+
+    @classmethod
+    def for_bookings(cls, bookings) -> AttendanceForm:
+        fields: dict[str, object] = {"bookings": bookings}
+        for b in bookings:
+            fields[f"attended-{b.id}"] = BooleanField("attended", default=bool(b.attended))
+            fields[f"hours-{b.id}"] = StringField(
+                f"Hours for {b.user.display_name}", validators=[Length(max=10), valid_hours],
+                default="" if not b.attended or b.hours_attended is None
+                else f"{b.hours_attended:g}")
+        return type("BookingsAttendanceForm", (cls,), fields)()
+
+    def marks(self) -> dict[int, tuple[bool, float | None]]:
+        """{booking id: (attended, hours or None for the whole session)}."""
+        return {b.id: (self[f"attended-{b.id}"].data, hours_or_none(self[f"hours-{b.id}"].data))
+                for b in self.bookings}

@@ -1,6 +1,6 @@
 """Live training sessions: trainers schedule and record attendance, learners book."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -9,7 +9,7 @@ from lms import access
 from lms.extensions import db
 from lms.forms import EmptyForm
 from lms.learning import registers, sessions
-from lms.learning.forms import RegisterEntryForm, SessionForm
+from lms.learning.forms import AttendanceForm, RegisterEntryForm, SessionForm
 from lms.learning.models import Course, LiveSession, SessionBooking
 from lms.learning.services import LearningError
 from lms.schemes.models import Role
@@ -70,14 +70,15 @@ def show(session_id):
     return _render_session(get_session_or_404(session_id, for_=current_user))
 
 
-def _render_session(session, errors=None, status=200):
+def _render_session(session, attendance=None, status=200):
     can_run = sessions.can_run(current_user, session)
     booking = next((b for b in session.bookings if b.user_id == current_user.id), None)
+    bookings = sorted(session.bookings, key=lambda b: b.user.display_name) if can_run else []
     return render_template(
         "learning/session.html", session=session, can_run=can_run, booking=booking,
         can_book=booking is None and sessions.can_book(current_user, session),
-        button=EmptyForm(), errors=errors or {}, submitted=request.form if errors else None,
-        bookings=sorted(session.bookings, key=lambda b: b.user.display_name) if can_run else [],
+        button=EmptyForm(), bookings=bookings,
+        attendance=attendance or AttendanceForm.for_bookings(bookings),
     ), status
 
 
@@ -122,34 +123,14 @@ def cancel(session_id):
 @access.role(Role.TRAINER, Role.LEAD)
 def attendance(session_id):
     session = get_session_or_404(session_id, for_=current_user, run=True)
-    if not EmptyForm().validate_on_submit():
-        return redirect(url_for("sessions.show", session_id=session_id))
-    marks, errors = _read_attendance(session)
-    if errors:
-        return _render_session(session, errors, 400)
-    completed = sessions.record_attendance(session, marks)
+    form = AttendanceForm.for_bookings(session.bookings)
+    if not form.validate_on_submit():
+        return _render_session(session, form, 400)
+    completed = sessions.record_attendance(session, form.marks())
     db.session.commit()
     finished = f" {completed} learner(s) completed the course." if completed else ""
     flash(f"Attendance saved.{finished}", "success")
     return redirect(url_for("sessions.show", session_id=session_id))
-
-
-def _read_attendance(session):
-    marks, errors = {}, {}
-    for booking in session.bookings:
-        attended = request.form.get(f"attended-{booking.id}") == "yes"
-        raw_hours = (request.form.get(f"hours-{booking.id}") or "").strip()
-        hours = None
-        if raw_hours:
-            try:
-                hours = float(raw_hours)
-            except ValueError:
-                hours = -1
-            if not 0 <= hours <= 24:
-                errors[booking.id] = "Enter hours as a number from 0 to 24, e.g. 6.5."
-                continue
-        marks[booking.id] = (attended, hours)
-    return marks, errors
 
 
 @bp.route("/<int:session_id>/register")

@@ -154,8 +154,8 @@ def test_entering_a_signed_register_marks_walk_ins_absentees_and_completes(
     ("nobody-here", "", "No account with the username: nobody-here."),
     ("{outsider}", "", "Not enrolled on this course in this session&#39;s scheme: {outsider}."),
     ("{trainer}", "", "You cannot record your own attendance"),
-    ("{trainee}", "nan", "Enter hours from 0 to 24, e.g. 6.5."),
-    ("{trainee}", "25", "Enter hours from 0 to 24, e.g. 6.5."),
+    ("{trainee}", "nan", "Enter hours as a number from 0 to 24, e.g. 6.5."),
+    ("{trainee}", "25", "Enter hours as a number from 0 to 24, e.g. 6.5."),
     ("", "", "Enter the usernames of the people who attended."),
 ])
 def test_a_register_with_problems_says_so_and_keeps_the_input(
