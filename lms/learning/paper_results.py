@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy import select
-from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm import contains_eager, selectinload
 
 from lms.audit import services as audit
 from lms.auth.models import User
@@ -55,6 +55,7 @@ def recent_paper_results(module: Module, enrolment_ids: list[int],
         select(CheckAttempt).where(CheckAttempt.check_hash == module.check_hash,
                                    CheckAttempt.source == "paper",
                                    CheckAttempt.enrolment_id.in_(enrolment_ids))
+        .options(selectinload(CheckAttempt.entered_by))
         .order_by(CheckAttempt.submitted_at.desc(), CheckAttempt.id.desc()).limit(limit)))
 
 

@@ -184,3 +184,14 @@ def test_printed_course_keeps_answers_for_staff_only(client, catalogue, make_sch
     key = client.get("/courses/basics/answer-key").get_data(as_text=True)
     assert "Because 2." in key
     assert len(re.findall(r"Right \d+ <strong class=\"answer-right\">✓ correct", key)) == 10
+
+
+def test_the_check_page_uses_a_fixed_number_of_queries(client, learner, count_queries):
+    def queries():
+        with count_queries() as counter:
+            assert client.get(CHECK_1).status_code == 200
+        return counter.count
+
+    first = queries()
+    client.post(CHECK_1, data=wrong_answers(client, CHECK_1))
+    assert queries() == first <= 12

@@ -3,6 +3,7 @@ trainer, audited and counting towards completion."""
 
 import re
 from datetime import date, timedelta
+from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import select
@@ -152,3 +153,37 @@ def test_nobody_enters_their_own_result(app, catalogue, make_scheme, make_user):
         assert paper_result_refusal(user, enrolment) == (
             "You cannot enter a result for yourself: another trainer must.")
         db.session.rollback()
+
+
+def test_paper_pages_use_a_fixed_number_of_queries(app, client, people, catalogue, make_user,
+                                                   login_as, count_queries):
+    def queries(url):
+        with count_queries() as counter:
+            assert client.get(url).status_code == 200
+        return counter.count
+
+    login_as(people["trainer"])
+    _enter(client, people, correct=1)
+    small = queries(RESULTS), queries(PAPER), queries("/courses/basics/answer-key")
+    with app.app_context():
+        enrolment = db.session.get(Enrolment, people["enrolment_id"])
+        scheme, check_hash = SimpleNamespace(id=enrolment.scheme_id), db.session.scalar(
+            select(CheckAttempt.check_hash))
+    # more learners, with results entered by other trainers
+    pairs = [(make_user(role="trainee", scheme=scheme), make_user(role="trainer", scheme=scheme))
+             for _ in range(6)]
+    with app.app_context():
+        for learner, trainer in pairs:
+            added = Enrolment(user_id=learner.id, course_id=catalogue.ids["basics"],
+                              scheme_id=scheme.id)
+            db.session.add(added)
+            db.session.flush()
+            db.session.add(CheckAttempt(
+                enrolment_id=added.id, module_id=1, number=1, correct=3, total=5,
+                passed=False, answers={}, source="paper", entered_by_id=trainer.id,
+                check_hash=check_hash))
+        db.session.commit()
+    page = client.get(RESULTS).get_data(as_text=True)
+    assert page.count("3 / 5 (not passed)") == 6
+    assert (queries(RESULTS), queries(PAPER), queries("/courses/basics/answer-key")) == small
+    assert small[0] <= 12

@@ -177,3 +177,28 @@ def test_a_register_with_problems_says_so_and_keeps_the_input(
     assert f"{typed}</textarea>" in page
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(SessionBooking)) == 0
+
+
+def test_the_register_pages_use_a_fixed_number_of_queries(app, client, catalogue, people,
+                                                         make_user, login_as, count_queries):
+    session_id = _session(app, catalogue, people, days=-1)
+
+    def queries(url):
+        with count_queries() as counter:
+            assert client.get(url).status_code == 200
+        return counter.count
+
+    def book(user):
+        _enrol(app, catalogue, user)
+        with app.app_context():
+            db.session.add(SessionBooking(session_id=session_id, user_id=user.id))
+            db.session.commit()
+
+    book(people["trainees"][0])
+    login_as(people["trainer"])
+    urls = [f"/sessions/{session_id}", f"/sessions/{session_id}/register",
+            f"/sessions/{session_id}/register/enter"]
+    small = [queries(url) for url in urls]
+    for _ in range(6):
+        book(make_user(role="trainee", scheme=people["scheme"]))
+    assert [queries(url) for url in urls] == small
