@@ -53,6 +53,7 @@ def course(slug):
     return render_template(
         "learning/course.html", course=course, version=version, enrolment=enrolment,
         progress=progress, modules=_modules_with_lessons(version), button=EmptyForm(),
+        answer_key=can_see_answer_key(current_user),
         missing=[] if enrolment else services.missing_prerequisites(current_user.id, version),
         sessions=upcoming_sessions_for(current_user, course_id=course.id) if version.live_required
         else [],

@@ -49,6 +49,16 @@ def test_a_printed_paper_has_no_answers_and_its_marking_key_matches(client, peop
     assert client.get(PAPER + "?set=99999999999999999999").status_code == 200
 
 
+def test_the_course_page_links_staff_to_the_paper_route(client, people, login_as):
+    login_as(people["trainer"])
+    page = client.get("/courses/basics").get_data(as_text=True)
+    assert f'href="{PAPER}"' in page and f'href="{RESULTS}"' in page
+    client.post("/logout")
+    login_as(people["learner"])
+    page = client.get("/courses/basics").get_data(as_text=True)
+    assert PAPER not in page and "answer-key" not in page
+
+
 def test_learners_cannot_print_papers_keys_or_enter_results(client, people, login_as):
     login_as(people["learner"])
     assert client.get(PAPER).status_code == 403
