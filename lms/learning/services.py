@@ -174,6 +174,11 @@ def record_completion_if_done(enrolment: Enrolment) -> bool:
     """Mark the enrolment complete (with the version studied) once everything is done."""
     if enrolment.completed_at is not None:
         return False
+    # Lock the enrolment (PostgreSQL; SQLite writers are serialised anyway), so that when a
+    # learner's last two steps are stored at once, the later one sees the earlier and the
+    # course is not left incomplete.
+    db.session.execute(select(Enrolment.id).where(Enrolment.id == enrolment.id)
+                       .with_for_update())
     progress = progress_of(enrolment)
     if not progress.complete:
         return False

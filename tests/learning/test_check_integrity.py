@@ -195,3 +195,24 @@ def test_the_check_page_uses_a_fixed_number_of_queries(client, learner, count_qu
     first = queries()
     client.post(CHECK_1, data=wrong_answers(client, CHECK_1))
     assert queries() == first <= 12
+
+
+def test_the_last_two_steps_stored_at_once_still_complete_the_course(app, client, learner):
+    lessons = ["/courses/basics/lessons/listening/questions-that-help",
+               "/courses/basics/lessons/agreements/making-agreements"]
+    client.post(LESSON_1 + "/done")
+    client.post(lessons[0] + "/done")
+    client.post(CHECK_1, data=right_answers(client, CHECK_1))
+    answers = right_answers(client, "/courses/basics/checks/agreements")
+    posts = iter([(lessons[1] + "/done", {}), ("/courses/basics/checks/agreements", answers)])
+    lock = threading.Lock()
+
+    def post(c):
+        with lock:
+            url, data = next(posts)
+        return c.post(url, data=data)
+
+    statuses = _simultaneously(app, learner, 2, post)
+    assert 500 not in statuses
+    with app.app_context():
+        assert db.session.scalar(select(Enrolment.completed_at)) is not None
