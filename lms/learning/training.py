@@ -22,6 +22,7 @@ from lms.learning.models import (
     LiveSession,
     SessionBooking,
 )
+from lms.people.services import USERNAME_PATTERN
 from lms.schemes.models import Membership, Scheme
 
 
@@ -112,7 +113,8 @@ def preview_enrolments(course: Course, scheme: Scheme, text: str) -> list[EnrolR
 
 def _users_by_name(names) -> dict[str, User]:
     found = {}
-    for chunk in chunks(names):
+    # only names that could be usernames reach the database (no NUL bytes and the like)
+    for chunk in chunks([n for n in names if USERNAME_PATTERN.match(n)]):
         found.update({u.username: u for u in db.session.scalars(
             select(User).where(User.username.in_(chunk), User.active.is_(True)))})
     return found
