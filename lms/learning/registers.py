@@ -14,8 +14,7 @@ from lms.extensions import db
 from lms.learning.models import Enrolment, LiveSession, SessionBooking
 from lms.learning.services import flush_or_refuse
 from lms.learning.sessions import complete_attended
-from lms.learning.training import parse_usernames
-from lms.people.services import USERNAME_PATTERN
+from lms.learning.training import could_be_username, parse_usernames
 from lms.schemes.models import Membership
 
 
@@ -39,10 +38,9 @@ def resolve_register(session: LiveSession, text: str, by: User) -> tuple[list[Us
     names = list(dict.fromkeys(name for _line, name in parse_usernames(text)))
     if not names:
         return [], "Enter the usernames of the people who attended."
-    # only names that could be usernames reach the database (no NUL bytes and the like)
     users = {u.username.lower(): u for u in db.session.scalars(
         select(User).where(func.lower(User.username).in_(
-            [n for n in names if USERNAME_PATTERN.match(n)])))}
+            [n for n in names if could_be_username(n)])))}
     unknown = [n for n in names if n not in users]
     if unknown:
         return [], f"No account with the username: {', '.join(unknown)}."

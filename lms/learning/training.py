@@ -22,7 +22,6 @@ from lms.learning.models import (
     LiveSession,
     SessionBooking,
 )
-from lms.people.services import USERNAME_PATTERN
 from lms.schemes.models import Membership, Scheme
 
 
@@ -83,6 +82,11 @@ def parse_usernames(text: str) -> list[tuple[int, str]]:
     return pairs
 
 
+def could_be_username(name: str) -> bool:
+    """Only such names are looked up: a NUL byte is an error on PostgreSQL, not a name."""
+    return name.isprintable() and len(name) <= 64
+
+
 def preview_enrolments(course: Course, scheme: Scheme, text: str) -> list[EnrolRow]:
     """Check every username: known, a member of the scheme, not enrolled, prerequisites met.
     Saves nothing; a fixed number of queries per 900 names."""
@@ -113,8 +117,7 @@ def preview_enrolments(course: Course, scheme: Scheme, text: str) -> list[EnrolR
 
 def _users_by_name(names) -> dict[str, User]:
     found = {}
-    # only names that could be usernames reach the database (no NUL bytes and the like)
-    for chunk in chunks([n for n in names if USERNAME_PATTERN.match(n)]):
+    for chunk in chunks([n for n in names if could_be_username(n)]):
         found.update({u.username: u for u in db.session.scalars(
             select(User).where(User.username.in_(chunk), User.active.is_(True)))})
     return found
