@@ -27,7 +27,7 @@ from wtforms.widgets import HiddenInput
 
 from lms import clock
 from lms.forms import choices
-from lms.learning.papers import PaperQuestion
+from lms.learning.papers import PaperQuestion, fingerprint
 from lms.timezones import local, to_utc
 
 
@@ -104,6 +104,7 @@ class LearnerFilterForm(FlaskForm):
 
 
 NOT_SHOWN = "Choose from the answers shown."
+PAPER_CHANGED = "This check changed after you opened it. Please answer it again."
 
 
 class AnswerField(RadioField):
@@ -140,12 +141,17 @@ class KnowledgeCheckForm(FlaskForm):
 
     #: The attempt this paper belongs to; a stale number means it was already submitted.
     attempt = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
+    #: A fingerprint of the paper shown: answers are positions, so they are only read
+    #: against the same paper (not one reshuffled after a new secret key or check).
+    shown = StringField(widget=HiddenInput())
     paper: list[PaperQuestion] = []
 
     @classmethod
     def for_paper(cls, paper: list[PaperQuestion], number: int) -> KnowledgeCheckForm:
         fields = {"attempt": IntegerField(widget=HiddenInput(), default=number,
-                                          validators=[InputRequired()]), "paper": paper}
+                                          validators=[InputRequired()]),
+                  "shown": StringField(widget=HiddenInput(), default=fingerprint(paper)),
+                  "paper": paper}
         for item in paper:
             question = item.question
             options = choices((position, option["text"]) for position, (_index, option)
@@ -159,6 +165,10 @@ class KnowledgeCheckForm(FlaskForm):
                     question.prompt, choices=options, coerce=int,
                     validators=[InputRequired("Choose at least one answer.")])
         return type("PaperForm", (cls,), fields)()
+
+    def validate_shown(self, field):
+        if field.data != fingerprint(self.paper):
+            raise ValidationError(PAPER_CHANGED)
 
     def field_for(self, item: PaperQuestion):
         return self[f"q{item.question.id}"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import random
 from dataclasses import dataclass
 
@@ -48,6 +49,11 @@ def stored_paper(attempt: CheckAttempt, module: Module) -> list[PaperQuestion]:
 
 def as_stored(paper: list[PaperQuestion]) -> list:
     return [[item.question.id, list(item.order)] for item in paper]
+
+
+def fingerprint(paper: list[PaperQuestion]) -> str:
+    """Short and stable: tells whether answers were given on this very paper."""
+    return hashlib.sha256(json.dumps(as_stored(paper)).encode()).hexdigest()[:16]
 
 
 def _seeded(module: Module, label: str) -> list[PaperQuestion]:

@@ -136,6 +136,13 @@ def attempt_refusal(enrolment: Enrolment, module: Module, version: CourseVersion
     return None
 
 
+def submission_refusal(enrolment: Enrolment, module: Module, version: CourseVersion,
+                       number: int | None) -> str | None:
+    """Why answers to attempt `number` may not be stored, or None."""
+    return attempt_refusal(enrolment, module, version) or (
+        ALREADY_SUBMITTED if number != next_attempt_number(enrolment, module) else None)
+
+
 def reveals_answers(attempt: CheckAttempt, attempts_left: int | None) -> bool:
     """Correct answers are shown once passed or when no attempt is left, never to copy from
     into the next attempt."""
@@ -151,11 +158,9 @@ def submit_check(enrolment: Enrolment, module: Module, version: CourseVersion, n
     """Score attempt `number` on `paper`: a question counts when exactly its correct options
     are chosen. The attempt number is unique per check and within the limit in the
     database, so simultaneous submissions store one attempt."""
-    refusal = attempt_refusal(enrolment, module, version)
+    refusal = submission_refusal(enrolment, module, version, number)
     if refusal:
         raise LearningError(refusal)
-    if number != next_attempt_number(enrolment, module):
-        raise LearningError(ALREADY_SUBMITTED)
     questions = [item.question for item in paper]
     correct = sum(answers.get(q.id, set()) == q.correct_indices for q in questions)
     attempt = CheckAttempt(

@@ -182,6 +182,11 @@ def check(slug, module_slug):
     number = services.next_attempt_number(enrolment, found_module)
     form = page["form"] = KnowledgeCheckForm.for_paper(
         attempt_paper(enrolment.id, found_module, number), number)
+    refusal = form.is_submitted() and services.submission_refusal(
+        enrolment, found_module, version, form.attempt.data)
+    if refusal:
+        flash(refusal, "error")
+        return redirect(url_for("learning.check", slug=slug, module_slug=module_slug))
     if form.validate_on_submit():
         try:
             page["attempt"] = services.submit_check(enrolment, found_module, version,

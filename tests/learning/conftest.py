@@ -88,7 +88,7 @@ def catalogue(app, tmp_path):
 
 def check_form(client, url):
     """{field name: [(value, label), ...]} for each question of the check at `url`, and
-    the hidden attempt number."""
+    the hidden fields (attempt number and paper fingerprint)."""
     import re
 
     page = client.get(url).get_data(as_text=True)
@@ -100,18 +100,19 @@ def check_form(client, url):
     attempt = re.search(r'name="attempt"[^>]*value="(\d+)"', page) or re.search(
         r'value="(\d+)"[^>]*name="attempt"', page)
     assert attempt, "no attempt number in the form"
-    return options, attempt.group(1)
+    shown = re.search(r'name="shown" type="hidden" value="([0-9a-f]+)"', page)
+    return options, {"attempt": attempt.group(1), "shown": shown.group(1)}
 
 
 def right_answers(client, url):
     """Form data answering every question of the check at `url` correctly ("Right" options)."""
-    options, attempt = check_form(client, url)
-    return {"attempt": attempt, **{name: next(v for v, label in choices if label.startswith(
+    options, hidden = check_form(client, url)
+    return {**hidden, **{name: next(v for v, label in choices if label.startswith(
         "Right")) for name, choices in options.items()}}
 
 
 def wrong_answers(client, url):
     """Form data answering every question of the check at `url` wrongly ("Wrong" options)."""
-    options, attempt = check_form(client, url)
-    return {"attempt": attempt, **{name: next(v for v, label in choices if label.startswith(
+    options, hidden = check_form(client, url)
+    return {**hidden, **{name: next(v for v, label in choices if label.startswith(
         "Wrong")) for name, choices in options.items()}}

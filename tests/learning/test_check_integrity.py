@@ -94,6 +94,15 @@ def test_the_answers_are_a_form_that_rejects_junk(app, client, learner):
     assert _count(app, CheckAttempt) == 0
 
 
+def test_answers_given_on_another_paper_are_not_read_against_this_one(app, client, learner):
+    answers = right_answers(client, CHECK_1)
+    response = client.post(CHECK_1, data={**answers, "shown": "0123456789abcdef"})
+    assert response.status_code == 400
+    assert "This check changed after you opened it. Please answer it again." in (
+        response.get_data(as_text=True))
+    assert _count(app, CheckAttempt) == 0
+
+
 def test_the_database_refuses_an_attempt_beyond_the_limit_or_a_duplicate_number(app, learner):
     with app.app_context():
         enrolment = db.session.scalar(select(Enrolment))
