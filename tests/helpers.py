@@ -21,3 +21,19 @@ def login_as(client_or_app, user, password=None, next_url=None):
                                       "password": password or user.password})
     assert response.status_code == 302, response.get_data(as_text=True)[:500]
     return client
+
+
+def check_form(client, url):
+    """{field name: [(value, label), ...]} for each question of the check at `url`, and
+    the hidden fields (attempt number and paper fingerprint)."""
+    page = client.get(url).get_data(as_text=True)
+    options = {}
+    for name, value, label in re.findall(
+            r'name="(q\d+)" value="(\d+)"[^>]*> ([^<]+)</label>', page):
+        options.setdefault(name, []).append((value, label.strip()))
+    assert options, "no questions found"
+    attempt = re.search(r'name="attempt"[^>]*value="(\d+)"', page) or re.search(
+        r'value="(\d+)"[^>]*name="attempt"', page)
+    assert attempt, "no attempt number in the form"
+    shown = re.search(r'name="shown" type="hidden" value="([0-9a-f]+)"', page)
+    return options, {"attempt": attempt.group(1), "shown": shown.group(1)}

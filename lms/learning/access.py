@@ -35,3 +35,8 @@ def get_lesson_or_404(module: Module, lesson_slug: str) -> Lesson:
 def can_preview(user) -> bool:
     """Trainers, leads and admins may read any course without enrolling."""
     return user.is_admin or user.has_role(Role.TRAINER, Role.LEAD, Role.SUPERVISOR)
+
+
+def can_see_answer_key(user) -> bool:
+    """Trainers, leads and admins keep the answer key and print papers; learners never."""
+    return user.is_admin or user.has_role(Role.TRAINER, Role.LEAD)

@@ -31,6 +31,7 @@ from lms.learning.content_markdown import (
     parse_module,
     slugify,
 )
+from lms.learning.question_banks import bank_problem, split_policy
 
 __all__ = [
     "LEVELS", "CourseSpec", "LessonSpec", "ModuleSpec", "OptionSpec", "Problem", "QuestionSpec",
@@ -81,6 +82,7 @@ class ModuleSpec:
     lessons: tuple[LessonSpec, ...]
     questions: tuple[QuestionSpec, ...]
     check_hash: str  #: changes when any question, option or explanation changes
+    questions_per_attempt: int | None = None  #: drawn from the bank; None: all of them
 
 
 @dataclass(frozen=True)
@@ -123,6 +125,7 @@ class _Course:
     links: list[tuple[str, int, str]] = field(default_factory=list)  #: (path, line, href)
     problems: list[Problem] = field(default_factory=list)
     order_lines: dict[str, int] = field(default_factory=dict)  #: file name -> 'order:' line
+    per_attempt: int | None = None  #: course.yaml's questions_per_attempt
 
     @property
     def yaml_path(self) -> str:
@@ -174,7 +177,8 @@ def _read_course(folder: Path, base: Path) -> _Course:
                                             "(lowercase letters, digits and hyphens)")
     doc = _read_yaml(course, folder / "course.yaml", course.yaml_path)
     if doc is not None:
-        issues = check_course(doc)
+        doc, course.per_attempt, issues = split_policy(doc)
+        issues += check_course(doc)
         course.problems += [Problem(course.yaml_path, line, msg) for line, msg in issues]
         course.doc = None if issues else doc
     _read_modules(course, folder, base)
@@ -225,10 +229,20 @@ def _read_module(course: _Course, path: Path, check: Path | None, base: Path) ->
         course.problem(shown, 1, f"module has no knowledge check ({path.stem}.check.yaml)")
         return
     doc = _read_yaml(course, check, _shown(check, base))
-    questions, issues = check_questions(doc) if doc else ([], [])
+    per_attempt, issues, questions = None, [], []
+    if doc:
+        doc, per_attempt, issues = split_policy(doc)
+        questions, more = check_questions(doc)
+        issues += more
+        from_course = per_attempt is None
+        per_attempt = course.per_attempt if from_course else per_attempt
+        problem = bank_problem(per_attempt, len(questions), from_course=from_course) \
+            if questions else None
+        issues += [(doc.line("questions"), problem)] if problem else []
     course.problems += [Problem(_shown(check, base), line, message) for line, message in issues]
     if len(course.problems) == before:
-        course.modules.append(_module_spec(course.slug, path.name, parsed, questions))
+        course.modules.append(_module_spec(course.slug, path.name, parsed, questions,
+                                           per_attempt))
 
 
 def _check_module_set(course: _Course) -> None:
@@ -246,7 +260,8 @@ def _check_module_set(course: _Course) -> None:
             seen.setdefault(key, name)
 
 
-def _module_spec(course_slug: str, filename: str, parsed: ModuleText, questions) -> ModuleSpec:
+def _module_spec(course_slug: str, filename: str, parsed: ModuleText, questions,
+                 per_attempt: int | None) -> ModuleSpec:
     front, slug = parsed.front.data, MODULE_FILE.match(filename)["slug"]
     lessons = tuple(
         LessonSpec(lesson.slug, lesson.title, n, lesson.body,
@@ -256,7 +271,10 @@ def _module_spec(course_slug: str, filename: str, parsed: ModuleText, questions)
                   for prompt, kind, options, explanation in questions)
     return ModuleSpec(slug=slug, filename=filename, title=front["title"].strip(),
                       order=front["order"], outcomes=tuple(o.strip() for o in front["outcomes"]),
-                      lessons=lessons, questions=specs, check_hash=_digest(questions))
+                      lessons=lessons, questions=specs, questions_per_attempt=per_attempt,
+                      # drawing from a bank makes another check; without one, hashes stay
+                      check_hash=_digest(questions if per_attempt is None
+                                         else [questions, per_attempt]))
 
 
 def _check_prerequisites(courses: dict[str, _Course]) -> None:

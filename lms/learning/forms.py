@@ -1,6 +1,19 @@
+from __future__ import annotations
+
+import re
+
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DateField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.fields import TimeField
 from wtforms.validators import (
     DataRequired,
@@ -10,9 +23,11 @@ from wtforms.validators import (
     Optional,
     ValidationError,
 )
+from wtforms.widgets import HiddenInput
 
 from lms import clock
 from lms.forms import choices
+from lms.learning.papers import PaperQuestion, fingerprint
 from lms.timezones import to_utc
 
 
@@ -86,3 +101,177 @@ class LearnerFilterForm(FlaskForm):
             [("", "All courses"), *((c.slug, c.current_version.title) for c in courses)])
         self.scheme.choices = choices([("", "All my schemes"), *((s.slug, s.name)
                                                                   for s in schemes)])
+
+
+NOT_SHOWN = "Choose from the answers shown."
+PAPER_CHANGED = "This check changed after you opened it. Please answer it again."
+
+
+class AnswerField(RadioField):
+    """One answer, by its position on the paper; junk gets a plain message."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as err:
+            raise ValueError(NOT_SHOWN) from err
+
+    def pre_validate(self, form):
+        if self.data not in {choice.value for choice in self.choices}:
+            raise ValidationError(NOT_SHOWN)
+
+
+class AnswersField(SelectMultipleField):
+    """Every answer that applies, by position on the paper."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as err:
+            raise ValueError(NOT_SHOWN) from err
+
+    def pre_validate(self, form):
+        if not set(self.data or ()) <= {choice.value for choice in self.choices}:
+            raise ValidationError(NOT_SHOWN)
+
+
+class KnowledgeCheckForm(FlaskForm):
+    """Answers to one attempt's paper: a field per question, named q<question id>, whose
+    values are positions on the paper (mapped back to the course file's options here)."""
+
+    #: The attempt this paper belongs to; a stale number means it was already submitted.
+    attempt = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
+    #: A fingerprint of the paper shown: answers are positions, so they are only read
+    #: against the same paper (not one reshuffled after a new secret key or check).
+    shown = StringField(widget=HiddenInput())
+    paper: list[PaperQuestion] = []
+
+    @classmethod
+    def for_paper(cls, paper: list[PaperQuestion], number: int) -> KnowledgeCheckForm:
+        fields = {"attempt": IntegerField(widget=HiddenInput(), default=number,
+                                          validators=[InputRequired()]),
+                  "shown": StringField(widget=HiddenInput(), default=fingerprint(paper)),
+                  "paper": paper}
+        for item in paper:
+            question = item.question
+            options = choices((position, option["text"]) for position, (_index, option)
+                              in enumerate(item.shown()))
+            if question.kind == "single":
+                fields[f"q{question.id}"] = AnswerField(
+                    question.prompt, choices=options, coerce=int,
+                    validators=[InputRequired("Choose one answer.")])
+            else:
+                fields[f"q{question.id}"] = AnswersField(
+                    question.prompt, choices=options, coerce=int,
+                    validators=[InputRequired("Choose at least one answer.")])
+        return type("PaperForm", (cls,), fields)()
+
+    def validate_shown(self, field):
+        if field.data != fingerprint(self.paper):
+            raise ValidationError(PAPER_CHANGED)
+
+    def field_for(self, item: PaperQuestion):
+        return self[f"q{item.question.id}"]
+
+    def chosen_positions(self, item: PaperQuestion) -> set[int]:
+        data = self.field_for(item).data
+        if data is None:
+            return set()
+        return set(data) if isinstance(data, list) else {data}
+
+    def answers(self) -> dict[int, set[int]]:
+        """{question id: chosen option indices as in the course file}."""
+        return {item.question.id: {item.order[p] for p in self.chosen_positions(item)
+                                   if 0 <= p < len(item.order)}
+                for item in self.paper}
+
+
+class PaperResultForm(FlaskForm):
+    """The result of a knowledge check sat on paper, entered by a trainer."""
+
+    learner = SelectField("Learner", coerce=int,
+                          validators=[InputRequired("Choose the learner.")])
+    taken_on = DateField("Date the paper was sat",
+                         validators=[DataRequired("Enter the date, e.g. 2027-03-14.")])
+    correct = IntegerField("Questions answered correctly",
+                           validators=[InputRequired("Enter the number of correct answers.")])
+
+    def __init__(self, enrolments, total: int, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.total = total
+        self.learner.choices = choices(
+            [(0, "Choose a learner"),
+             *((e.id, f"{e.user.display_name} ({e.user.username})") for e in enrolments)])
+        self.correct.description = f"Out of {total}."
+
+    def validate_learner(self, field):
+        if field.data == 0:
+            raise ValidationError("Choose the learner.")
+
+    def validate_taken_on(self, field):
+        if field.data and field.data > clock.today():
+            raise ValidationError("The date cannot be in the future.")
+
+    def validate_correct(self, field):
+        if field.data is not None and not 0 <= field.data <= self.total:
+            raise ValidationError(f"Enter a number from 0 to {self.total}.")
+
+
+HOURS_MESSAGE = "Enter hours as a number from 0 to 24, e.g. 6.5."
+
+
+def hours_or_none(text: str | None) -> float | None:
+    """Hours typed as 0 to 24 with up to two decimals; None when blank. Digits only, since
+    float() would accept "nan" and "inf"."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    if not re.fullmatch(r"\d{1,2}(\.\d{1,2})?", text) or float(text) > 24:
+        raise ValueError(HOURS_MESSAGE)
+    return float(text)
+
+
+def valid_hours(_form, field):
+    try:
+        hours_or_none(field.data)
+    except ValueError as err:
+        raise ValidationError(str(err)) from err
+
+
+class RegisterEntryForm(FlaskForm):
+    """A signed attendance register, entered after the session."""
+
+    usernames = TextAreaField(
+        "Who attended", validators=[DataRequired("Enter the usernames of the people who "
+                                                 "attended."), Length(max=20_000)],
+        description="Usernames from the signed register, one per line. People who had not "
+                    "booked are added to the session.")
+    hours = StringField("Hours attended", validators=[Length(max=10), valid_hours],
+                        description="Leave blank for the whole session.")
+    others_absent = BooleanField("Mark everyone else who booked as not attended")
+
+    @property
+    def hours_value(self) -> float | None:
+        return hours_or_none(self.hours.data)
+
+
+class AttendanceForm(FlaskForm):
+    """Attendance per booking: fields attended-<booking id> and hours-<booking id>."""
+
+    bookings: list = []
+
+    @classmethod
+    def for_bookings(cls, bookings) -> AttendanceForm:
+        fields: dict[str, object] = {"bookings": bookings}
+        for b in bookings:
+            fields[f"attended-{b.id}"] = BooleanField("attended", default=bool(b.attended))
+            fields[f"hours-{b.id}"] = StringField(
+                f"Hours for {b.user.display_name}", validators=[Length(max=10), valid_hours],
+                default="" if not b.attended or b.hours_attended is None
+                else f"{b.hours_attended:g}")
+        return type("BookingsAttendanceForm", (cls,), fields)()
+
+    def marks(self) -> dict[int, tuple[bool, float | None]]:
+        """{booking id: (attended, hours or None for the whole session)}."""
+        return {b.id: (self[f"attended-{b.id}"].data, hours_or_none(self[f"hours-{b.id}"].data))
+                for b in self.bookings}

@@ -96,6 +96,7 @@ def _module(course: CourseSpec, spec: ModuleSpec) -> Module:
     return Module(
         slug=spec.slug, order=spec.order, title=spec.title, outcomes=list(spec.outcomes),
         check_hash=_scoped(course.slug, spec.slug, spec.check_hash),
+        questions_per_attempt=spec.questions_per_attempt,
         lessons=[
             Lesson(slug=lesson.slug, order=lesson.order, title=lesson.title,
                    body_html=render_lesson(lesson.body, resolve),

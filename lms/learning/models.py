@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import JSON, Float, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms import clock
@@ -94,6 +104,8 @@ class Module(Model):
     outcomes: Mapped[list] = mapped_column(JSON, default=list)
     #: sha256 of the knowledge check; a passed attempt counts while it is unchanged.
     check_hash: Mapped[str] = mapped_column(String(64))
+    #: Questions drawn from the check's bank for each attempt; None: every question.
+    questions_per_attempt: Mapped[int | None]
 
     version: Mapped[CourseVersion] = relationship(back_populates="modules")
     lessons: Mapped[list[Lesson]] = relationship(
@@ -184,19 +196,43 @@ class LessonCompletion(Model):
 
 
 class CheckAttempt(Model):
+    """One sitting of a knowledge check, online or on paper (entered by a trainer)."""
+
     __tablename__ = "check_attempts"
-    __table_args__ = (Index("ix_check_attempts_enrolment_hash", "enrolment_id", "check_hash"),)
+    __table_args__ = (
+        Index("ix_check_attempts_enrolment_hash", "enrolment_id", "check_hash"),
+        # Concurrent submissions of one attempt collide here instead of both being stored.
+        UniqueConstraint("enrolment_id", "check_hash", "number"),
+        CheckConstraint("number >= 1", name="number_positive"),
+        CheckConstraint("attempt_limit IS NULL OR number <= attempt_limit",
+                        name="number_within_limit"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     enrolment_id: Mapped[int] = mapped_column(ForeignKey("enrolments.id", ondelete="CASCADE"))
     module_id: Mapped[int] = mapped_column(ForeignKey("modules.id", ondelete="CASCADE"))
     check_hash: Mapped[str] = mapped_column(String(64))
+    #: 1, 2, 3... per enrolment and check; unique, so one number is stored once.
+    number: Mapped[int]
+    #: The course's attempt limit when this was stored (None: unlimited); number <= it.
+    attempt_limit: Mapped[int | None]
     correct: Mapped[int]
     total: Mapped[int]
     passed: Mapped[bool]
-    #: {question id (as text): [chosen option indices]}
+    #: {question id (as text): [chosen option indices]}; empty for paper results.
     answers: Mapped[dict] = mapped_column(JSON)
+    #: The paper as shown: [[question id, [option indices in the order shown]], ...].
+    paper: Mapped[list | None] = mapped_column(JSON)
+    #: "online", or "paper" when a trainer entered the result of a paper check.
+    source: Mapped[str] = mapped_column(String(8), default="online")
+    #: The day a paper check was sat.
+    taken_on: Mapped[date | None] = mapped_column(Date)
+    #: The trainer who entered a paper result.
+    entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id",
+                                                                 ondelete="SET NULL"))
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+
+    entered_by: Mapped[User | None] = relationship()
 
     @property
     def percent(self) -> int:

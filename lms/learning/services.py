@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from lms import clock
 from lms.audit import services as audit
@@ -16,12 +17,27 @@ from lms.learning.models import (
     LessonCompletion,
     Module,
 )
+from lms.learning.papers import PaperQuestion, as_stored
 from lms.learning.progress import CourseProgress, progress_for
 from lms.schemes.models import Scheme
 
 
 class LearningError(Exception):
-    """A rule refused the action; the message is shown to the person."""
+    """A rule refused the action; the message is shown to the person. The view rolls back."""
+
+
+ALREADY_SUBMITTED = ("That attempt had already been submitted (perhaps from another window), "
+                     "so it was not stored again. Here is the check as it stands now.")
+
+
+def flush_or_refuse(row, message: str) -> None:
+    """Add and flush `row`; a unique constraint hit by a simultaneous request becomes a
+    refusal with `message` instead of an error page."""
+    db.session.add(row)
+    try:
+        db.session.flush()
+    except IntegrityError as err:
+        raise LearningError(message) from err
 
 
 def completed_course_slugs(user_id: int) -> set[str]:
@@ -66,8 +82,7 @@ def enrol(user: User, course: Course, *, by: User | None = None,
         scheme = default_scheme(user)
     enrolment = Enrolment(user_id=user.id, course_id=course.id, enrolled_by_id=by and by.id,
                           scheme_id=scheme and scheme.id)
-    db.session.add(enrolment)
-    db.session.flush()
+    flush_or_refuse(enrolment, f"{user.display_name} is already enrolled on this course.")
     audit.record("learning.enrolled", actor=by or user, object_type="enrolment",
                  object_id=enrolment.id, payload={"user_id": user.id, "course_id": course.id})
     return enrolment
@@ -88,11 +103,11 @@ def mark_lesson_done(enrolment: Enrolment, lesson) -> None:
         LessonCompletion.enrolment_id == enrolment.id,
         LessonCompletion.lesson_hash == lesson.content_hash))
     if already is None:
-        db.session.add(LessonCompletion(enrolment_id=enrolment.id,
-                                        lesson_hash=lesson.content_hash))
+        flush_or_refuse(LessonCompletion(enrolment_id=enrolment.id,
+                                         lesson_hash=lesson.content_hash),
+                        "This lesson was already marked as done.")
         audit.record("learning.lesson_done", actor=enrolment.user_id, object_type="enrolment",
                      object_id=enrolment.id, payload={"lesson_hash": lesson.content_hash})
-    db.session.flush()
     record_completion_if_done(enrolment)
 
 
@@ -107,27 +122,60 @@ def check_passed(enrolment: Enrolment, module: Module) -> bool:
         CheckAttempt.passed.is_(True)).limit(1)) is not None
 
 
+def next_attempt_number(enrolment: Enrolment, module: Module) -> int:
+    return (db.session.scalar(select(func.max(CheckAttempt.number)).where(
+        CheckAttempt.enrolment_id == enrolment.id,
+        CheckAttempt.check_hash == module.check_hash)) or 0) + 1
+
+
 def attempts_left(enrolment: Enrolment, module: Module, version: CourseVersion) -> int | None:
     if version.max_attempts is None:
         return None
     return max(0, version.max_attempts - attempts_used(enrolment, module))
 
 
-def submit_check(enrolment: Enrolment, module: Module, version: CourseVersion,
-                 answers: dict[int, set[int]]) -> CheckAttempt:
-    """Score a knowledge check: a question counts when exactly its correct options are chosen."""
+def attempt_refusal(enrolment: Enrolment, module: Module, version: CourseVersion) -> str | None:
+    """Why `enrolment` may not sit `module`'s check again, or None."""
     if attempts_left(enrolment, module, version) == 0:
-        raise LearningError("You have used every attempt at this knowledge check. "
-                            "Speak to your trainer.")
-    correct = sum(answers.get(q.id, set()) == q.correct_indices for q in module.questions)
-    total = len(module.questions)
+        return "Every attempt at this knowledge check has been used. Speak to your trainer."
+    return None
+
+
+def submission_refusal(enrolment: Enrolment, module: Module, version: CourseVersion,
+                       number: int | None) -> str | None:
+    """Why answers to attempt `number` may not be stored, or None."""
+    return attempt_refusal(enrolment, module, version) or (
+        ALREADY_SUBMITTED if number != next_attempt_number(enrolment, module) else None)
+
+
+def reveals_answers(attempt: CheckAttempt, attempts_left: int | None) -> bool:
+    """Correct answers are shown once passed or when no attempt is left, never to copy from
+    into the next attempt."""
+    return attempt.passed or attempts_left == 0
+
+
+def is_pass(correct: int, total: int, version: CourseVersion) -> bool:
+    return correct * 100 >= version.pass_mark * total
+
+
+def submit_check(enrolment: Enrolment, module: Module, version: CourseVersion, number: int,
+                 paper: list[PaperQuestion], answers: dict[int, set[int]]) -> CheckAttempt:
+    """Score attempt `number` on `paper`: a question counts when exactly its correct options
+    are chosen. The attempt number is unique per check and within the limit in the
+    database, so simultaneous submissions store one attempt."""
+    refusal = submission_refusal(enrolment, module, version, number)
+    if refusal:
+        raise LearningError(refusal)
+    questions = [item.question for item in paper]
+    correct = sum(answers.get(q.id, set()) == q.correct_indices for q in questions)
     attempt = CheckAttempt(
         enrolment_id=enrolment.id, module_id=module.id, check_hash=module.check_hash,
-        correct=correct, total=total, passed=correct * 100 >= version.pass_mark * total,
-        answers={str(qid): sorted(chosen) for qid, chosen in answers.items()},
+        number=number, attempt_limit=version.max_attempts, correct=correct,
+        total=len(questions), passed=is_pass(correct, len(questions), version),
+        answers={str(q.id): sorted(answers.get(q.id, set())) for q in questions},
+        paper=as_stored(paper),
     )
-    db.session.add(attempt)
-    db.session.flush()
+    flush_or_refuse(attempt, ALREADY_SUBMITTED)
     audit.record("learning.check_submitted", actor=enrolment.user_id, object_type="enrolment",
                  object_id=enrolment.id, payload={"attempt_id": attempt.id,
                                                   "module_id": module.id, "passed": attempt.passed})
@@ -139,6 +187,11 @@ def record_completion_if_done(enrolment: Enrolment) -> bool:
     """Mark the enrolment complete (with the version studied) once everything is done."""
     if enrolment.completed_at is not None:
         return False
+    # Lock the enrolment (PostgreSQL; SQLite writers are serialised anyway), so that when a
+    # learner's last two steps are stored at once, the later one sees the earlier and the
+    # course is not left incomplete.
+    db.session.execute(select(Enrolment.id).where(Enrolment.id == enrolment.id)
+                       .with_for_update())
     progress = progress_of(enrolment)
     if not progress.complete:
         return False

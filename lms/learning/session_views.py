@@ -1,6 +1,6 @@
 """Live training sessions: trainers schedule and record attendance, learners book."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -9,8 +9,8 @@ from lms import access
 from lms.audit import services as audit
 from lms.extensions import db
 from lms.forms import EmptyForm
-from lms.learning import sessions
-from lms.learning.forms import SessionForm
+from lms.learning import registers, sessions
+from lms.learning.forms import AttendanceForm, RegisterEntryForm, SessionForm
 from lms.learning.models import Course, LiveSession, SessionBooking
 from lms.learning.services import LearningError
 from lms.schemes.models import Role
@@ -75,14 +75,15 @@ def show(session_id):
     return _render_session(get_session_or_404(session_id, for_=current_user))
 
 
-def _render_session(session, errors=None, status=200):
+def _render_session(session, attendance=None, status=200):
     can_run = sessions.can_run(current_user, session)
     booking = next((b for b in session.bookings if b.user_id == current_user.id), None)
+    bookings = sorted(session.bookings, key=lambda b: b.user.display_name) if can_run else []
     return render_template(
         "learning/session.html", session=session, can_run=can_run, booking=booking,
         can_book=booking is None and sessions.can_book(current_user, session),
-        button=EmptyForm(), errors=errors or {}, submitted=request.form if errors else None,
-        bookings=sorted(session.bookings, key=lambda b: b.user.display_name) if can_run else [],
+        button=EmptyForm(), bookings=bookings,
+        attendance=attendance or AttendanceForm.for_bookings(bookings),
     ), status
 
 
@@ -115,6 +116,7 @@ def cancel(session_id):
         try:
             sessions.cancel(booking)
         except LearningError as refusal:
+            db.session.rollback()
             flash(str(refusal), "error")
         else:
             db.session.commit()
@@ -126,31 +128,50 @@ def cancel(session_id):
 @access.role(Role.TRAINER, Role.LEAD)
 def attendance(session_id):
     session = get_session_or_404(session_id, for_=current_user, run=True)
-    if not EmptyForm().validate_on_submit():
-        return redirect(url_for("learning.sessions.show", session_id=session_id))
-    marks, errors = _read_attendance(session)
-    if errors:
-        return _render_session(session, errors, 400)
-    completed = sessions.record_attendance(session, marks, by=current_user)
+    form = AttendanceForm.for_bookings(session.bookings)
+    if not form.validate_on_submit():
+        return _render_session(session, form, 400)
+    completed = sessions.record_attendance(session, form.marks(), by=current_user)
     db.session.commit()
     finished = f" {completed} learner(s) completed the course." if completed else ""
     flash(f"Attendance saved.{finished}", "success")
     return redirect(url_for("learning.sessions.show", session_id=session_id))
 
 
-def _read_attendance(session):
-    marks, errors = {}, {}
-    for booking in session.bookings:
-        attended = request.form.get(f"attended-{booking.id}") == "yes"
-        raw_hours = (request.form.get(f"hours-{booking.id}") or "").strip()
-        hours = None
-        if raw_hours:
+@bp.route("/<int:session_id>/register")
+@access.role(Role.TRAINER, Role.LEAD)
+def register(session_id):
+    """The attendance register to print and have signed at the session."""
+    session = get_session_or_404(session_id, for_=current_user, run=True)
+    return render_template("learning/register.html", session=session, blank_rows=8,
+                           bookings=sorted(session.bookings, key=lambda b: b.user.display_name))
+
+
+@bp.route("/<int:session_id>/register/enter", methods=["GET", "POST"])
+@access.role(Role.TRAINER, Role.LEAD)
+def enter_register(session_id):
+    """Attendance from the signed register, for everyone at once, after the session."""
+    session = get_session_or_404(session_id, for_=current_user, run=True)
+    form = RegisterEntryForm()
+    refusal = registers.register_refusal(session)
+    if not refusal and form.validate_on_submit():
+        attenders, problem = registers.resolve_register(session, form.usernames.data,
+                                                        current_user)
+        if problem:
+            form.usernames.errors.append(problem)
+        else:
             try:
-                hours = float(raw_hours)
-            except ValueError:
-                hours = -1
-            if not 0 <= hours <= 24:
-                errors[booking.id] = "Enter hours as a number from 0 to 24, e.g. 6.5."
-                continue
-        marks[booking.id] = (attended, hours)
-    return marks, errors
+                entry = registers.enter_register(session, attenders, form.hours_value,
+                                                 others_absent=form.others_absent.data,
+                                                 by=current_user)
+            except LearningError as message:
+                db.session.rollback()
+                form.usernames.errors.append(str(message))
+            else:
+                db.session.commit()
+                flash(f"Attendance saved: {entry.attended} attended ({entry.walk_ins} not "
+                      f"booked), {entry.absent} marked absent, {entry.completed} completed "
+                      "the course.", "success")
+                return redirect(url_for("learning.sessions.show", session_id=session_id))
+    return render_template("learning/register_entry.html", session=session, form=form,
+                           refusal=refusal), (400 if form.errors else 200)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import selectinload
 
 from lms import clock
@@ -10,7 +10,12 @@ from lms.audit import services as audit
 from lms.auth.models import User
 from lms.extensions import db
 from lms.learning.models import Course, Enrolment, LiveSession, SessionBooking
-from lms.learning.services import LearningError, find_enrolment, record_completion_if_done
+from lms.learning.services import (
+    LearningError,
+    find_enrolment,
+    flush_or_refuse,
+    record_completion_if_done,
+)
 from lms.schemes.models import Role
 
 STAFF_ROLES = (Role.TRAINER, Role.LEAD)
@@ -62,8 +67,8 @@ def book(session: LiveSession, user: User) -> SessionBooking:
     if taken != 1:
         raise LearningError("Sorry, this session is full.")
     booking = SessionBooking(session_id=session.id, user_id=user.id)
-    db.session.add(booking)
-    db.session.flush()
+    # a simultaneous second booking by the same person hits the unique constraint
+    flush_or_refuse(booking, "You already have a place on this session.")
     audit.record("session.booked", actor=user, object_type="live_session",
                  object_id=session.id, payload={"booking_id": booking.id})
     db.session.refresh(session)
@@ -74,12 +79,20 @@ def cancel(booking: SessionBooking) -> None:
     if booking.attended is not None:
         raise LearningError("Attendance has been recorded for this booking; it cannot be "
                             "cancelled.")
+    # Deleted by a conditional DELETE first, so two cancellations at once free one place.
+    deleted = db.session.execute(
+        delete(SessionBooking).where(SessionBooking.id == booking.id,
+                                     SessionBooking.attended.is_(None))
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if deleted != 1:
+        raise LearningError("This booking has already been cancelled.")
     db.session.execute(
         update(LiveSession).where(LiveSession.id == booking.session_id)
         .values(booked_count=LiveSession.booked_count - 1)
         .execution_options(synchronize_session=False)
     )
-    db.session.delete(booking)
+    db.session.expunge(booking)
     db.session.flush()
     audit.record("session.booking_cancelled", actor=booking.user_id, object_type="live_session",
                  object_id=booking.session_id, payload={"booking_id": booking.id})
@@ -89,7 +102,6 @@ def record_attendance(session: LiveSession, marks: dict[int, tuple[bool, float |
                       by: User | None = None) -> int:
     """Save attendance for bookings of `session`: {booking id: (attended, hours)}.
     Returns how many learners completed their course as a result."""
-    completed = 0
     bookings = {b.id: b for b in session.bookings}
     for booking_id, (attended, hours) in marks.items():
         booking = bookings.get(booking_id)
@@ -101,9 +113,11 @@ def record_attendance(session: LiveSession, marks: dict[int, tuple[bool, float |
     db.session.flush()
     audit.record("session.attendance_recorded", actor=by, object_type="live_session",
                  object_id=session.id, payload={"bookings": sorted(marks)})
+    return complete_attended(session, [b.user_id for b in bookings.values() if b.attended])
+
+
+def complete_attended(session: LiveSession, user_ids: list[int]) -> int:
+    """Record completion for attenders now done; how many completed."""
     enrolments = db.session.scalars(select(Enrolment).where(
-        Enrolment.course_id == session.course_id,
-        Enrolment.user_id.in_([b.user_id for b in bookings.values() if b.attended])))
-    for enrolment in enrolments:
-        completed += record_completion_if_done(enrolment)
-    return completed
+        Enrolment.course_id == session.course_id, Enrolment.user_id.in_(user_ids)))
+    return sum(record_completion_if_done(enrolment) for enrolment in enrolments)

@@ -83,6 +83,11 @@ def parse_usernames(text: str) -> list[tuple[int, str]]:
     return pairs
 
 
+def could_be_username(name: str) -> bool:
+    """Only such names are looked up: a NUL byte is an error on PostgreSQL, not a name."""
+    return name.isprintable() and len(name) <= 64
+
+
 def preview_enrolments(course: Course, scheme: Scheme, text: str) -> list[EnrolRow]:
     """Check every username: known, a member of the scheme, not enrolled, prerequisites met.
     Saves nothing; a fixed number of queries per 900 names."""
@@ -113,7 +118,7 @@ def preview_enrolments(course: Course, scheme: Scheme, text: str) -> list[EnrolR
 
 def _users_by_name(names) -> dict[str, User]:
     found = {}
-    for chunk in chunks(names):
+    for chunk in chunks([n for n in names if could_be_username(n)]):
         found.update({u.username: u for u in db.session.scalars(
             select(User).where(User.username.in_(chunk), User.active.is_(True)))})
     return found

@@ -11,13 +11,16 @@ from lms.forms import EmptyForm
 from lms.learning import services
 from lms.learning.access import (
     can_preview,
+    can_see_answer_key,
     get_course_or_404,
     get_lesson_or_404,
     get_module_or_404,
 )
 from lms.learning.content import default_courses_path
+from lms.learning.forms import KnowledgeCheckForm
 from lms.learning.models import LEVEL_LABELS, Course, CourseVersion, Enrolment, Module
 from lms.learning.occupational_standards import course_mapping
+from lms.learning.papers import attempt_paper, stored_paper
 from lms.learning.services import LearningError
 from lms.learning.sessions import upcoming_sessions_for
 
@@ -52,6 +55,7 @@ def course(slug):
     return render_template(
         "learning/course.html", course=course, version=version, enrolment=enrolment,
         progress=progress, modules=_modules_with_lessons(version), button=EmptyForm(),
+        answer_key=can_see_answer_key(current_user),
         missing=[] if enrolment else services.missing_prerequisites(current_user.id, version),
         sessions=upcoming_sessions_for(current_user, course_id=course.id) if version.live_required
         else [],
@@ -67,6 +71,7 @@ def enrol(slug):
         try:
             services.enrol(current_user, course)
         except LearningError as refusal:
+            db.session.rollback()
             flash(str(refusal), "error")
         else:
             db.session.commit()
@@ -142,8 +147,12 @@ def lesson_done(slug, module_slug, lesson_slug):
         flash("Enrol on the course to record your progress.", "info")
         return redirect(url_for("learning.courses.course", slug=slug))
     if EmptyForm().validate_on_submit():
-        services.mark_lesson_done(enrolment, found_lesson)
-        db.session.commit()
+        try:
+            services.mark_lesson_done(enrolment, found_lesson)
+        except LearningError:
+            db.session.rollback()  # a simultaneous request recorded it: it is done
+        else:
+            db.session.commit()
     target = request.form.get("then")
     if target == "next":
         return _go_to_next(slug, version, enrolment, found_lesson.id)
@@ -169,40 +178,36 @@ def check(slug, module_slug):
     enrolment, refusal = _enrolment_or_redirect(course)
     if refusal:
         return refusal
-    chosen, errors, attempt = {}, {}, None
-    if request.method == "POST" and enrolment is not None and EmptyForm().validate_on_submit():
-        chosen, errors = _read_answers(found_module)
-        if not errors:
-            try:
-                attempt = services.submit_check(enrolment, found_module, version, chosen)
-            except LearningError as refusal_message:
-                flash(str(refusal_message), "error")
-            else:
-                db.session.commit()
+    page = {"course": course, "version": version, "module": found_module,
+            "enrolment": enrolment, "attempt": None, "form": None}
+    if enrolment is None:  # staff previewing
+        return render_template("learning/check.html", **page)
+    number = services.next_attempt_number(enrolment, found_module)
+    form = page["form"] = KnowledgeCheckForm.for_paper(
+        attempt_paper(enrolment.id, found_module, number), number)
+    refusal = form.is_submitted() and services.submission_refusal(
+        enrolment, found_module, version, form.attempt.data)
+    if refusal:
+        flash(refusal, "error")
+        return redirect(url_for("learning.courses.check", slug=slug, module_slug=module_slug))
+    if form.validate_on_submit():
+        try:
+            page["attempt"] = services.submit_check(enrolment, found_module, version,
+                                                    form.attempt.data, form.paper,
+                                                    form.answers())
+        except LearningError as refusal_message:
+            db.session.rollback()
+            flash(str(refusal_message), "error")
+            return redirect(url_for("learning.courses.check", slug=slug, module_slug=module_slug))
+        db.session.commit()
+    left = services.attempts_left(enrolment, found_module, version)
+    attempt = page["attempt"]
     return render_template(
-        "learning/check.html", course=course, version=version, module=found_module,
-        enrolment=enrolment, chosen=chosen, errors=errors, attempt=attempt, button=EmptyForm(),
-        attempts_left=services.attempts_left(enrolment, found_module, version)
-        if enrolment else None,
-        passed_before=enrolment is not None and services.check_passed(enrolment, found_module),
-    ), (400 if errors else 200)
-
-
-def _read_answers(module):
-    """{question id: chosen option indices} and {question id: error} for unanswered ones."""
-    chosen, errors = {}, {}
-    for question in module.questions:
-        picked = set()
-        for raw in request.form.getlist(f"q{question.id}"):
-            if raw.isdigit() and int(raw) < len(question.options):
-                picked.add(int(raw))
-        if question.kind == "single" and len(picked) > 1:
-            picked = set()
-        chosen[question.id] = picked
-        if not picked:
-            errors[question.id] = ("Choose one answer." if question.kind == "single"
-                                   else "Choose at least one answer.")
-    return chosen, errors
+        "learning/check.html", **page, attempts_left=left,
+        review=stored_paper(attempt, found_module) if attempt else None,
+        revealed=attempt is not None and services.reveals_answers(attempt, left),
+        passed_before=services.check_passed(enrolment, found_module),
+    ), (400 if form.errors else 200)
 
 
 @bp.route("/courses/<slug>/print")
@@ -214,4 +219,4 @@ def print_course(slug):
         .options(selectinload(Module.lessons), selectinload(Module.questions))
     ).all()
     return render_template("learning/print.html", course=course, version=version,
-                           modules=modules)
+                           modules=modules, answer_key=can_see_answer_key(current_user))

@@ -82,6 +82,9 @@ PURPOSES: dict[str, tuple[str, str]] = {
     "attestations": ("Declarations a practitioner has agreed to (e.g. insurance).",
                      "The person; assessors; administrators."),
     "notifications": ("In-app messages to a person.", "The person."),
+    "check_attempts": ("Knowledge-check attempts (online, or entered from paper by a trainer, "
+                       "who is recorded); for completing a course.",
+                       "The learner; their trainers and scheme leads."),
     "observations": ("Practice a supervisor or assessor observed and assessed against the "
                      "stages; evidence for accreditation.",
                      "The practitioner; the observer; scheme leads; assessors."),

@@ -18,9 +18,10 @@ from lms.accreditation.models import AccreditationRecord, Application
 from lms.audit.models import AuditEvent
 from lms.auth.models import User
 from lms.extensions import db
-from lms.learning.models import Course, LiveSession, Module, Question
+from lms.learning.models import Course, LiveSession, Module
 from lms.practice.models import CpdEntry, PracticeRecord, SupervisionSession
 from lms.schemes.models import Scheme
+from tests.helpers import check_form
 
 DEMO_PASSWORD = "restorative-demo"
 
@@ -60,6 +61,8 @@ WALKED_IN_FEATURE_TESTS = {
     "/accreditation/references/<token>": "accreditation/test_portfolio_route.py",
     "/accreditation/applications/<int:application_id>/discussion":
         "accreditation/test_portfolio_route.py",
+    "/courses/<slug>/checks/<module_slug>/paper-results": "learning/test_paper_checks.py",
+    "/sessions/<int:session_id>/register/enter": "learning/test_registers.py",
 }
 
 
@@ -136,12 +139,13 @@ def _steps(site):
         module = db.session.scalar(select(Module).where(
             Module.version_id == course.current_version_id).order_by(Module.id))
         lesson = module.lessons[0]
-        answers = {f"q{q_id}": "0" for q_id in db.session.scalars(
-            select(Question.id).where(Question.module_id == module.id))}
         module_slug, lesson_slug = module.slug, lesson.slug
+    check_url = f"/courses/foundation/checks/{module_slug}"
     yield ("prison.lead",
            f"/courses/foundation/lessons/{module_slug}/{lesson_slug}/done", {})
-    yield "prison.lead", f"/courses/foundation/checks/{module_slug}", answers
+    options, hidden = check_form(site.client("prison.lead"), check_url)
+    yield "prison.lead", check_url, {**hidden, **{name: choices[0][0]
+                                                  for name, choices in options.items()}}
     yield "prison.trainer", "/sessions/new", {
         "course": course.id, "scheme": prison, "day": _today(30), "start": "09:30",
         "end": "12:30", "location": "Education block", "capacity": "10"}

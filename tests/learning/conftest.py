@@ -10,6 +10,7 @@ from lms.extensions import db
 from lms.learning.content import read_catalogue
 from lms.learning.loader import load_catalogue
 from lms.learning.models import Course
+from tests.helpers import check_form
 
 
 def question(n):
@@ -88,13 +89,13 @@ def catalogue(app, tmp_path):
 
 def right_answers(client, url):
     """Form data answering every question of the check at `url` correctly ("Right" options)."""
-    import re
+    options, hidden = check_form(client, url)
+    return {**hidden, **{name: next(v for v, label in choices if label.startswith(
+        "Right")) for name, choices in options.items()}}
 
-    page = client.get(url).get_data(as_text=True)
-    data = {}
-    for name, value, label in re.findall(
-            r'name="(q\d+)" value="(\d+)"[^>]*> ([^<]+)</label>', page):
-        if label.startswith("Right"):
-            data[name] = value
-    assert data, "no questions found"
-    return data
+
+def wrong_answers(client, url):
+    """Form data answering every question of the check at `url` wrongly ("Wrong" options)."""
+    options, hidden = check_form(client, url)
+    return {**hidden, **{name: next(v for v, label in choices if label.startswith(
+        "Wrong")) for name, choices in options.items()}}

@@ -32,6 +32,10 @@ NOT_ABOUT_CASES = {
     "lms.accreditation.forms.RegisterSearchForm.level": "public register filter",
     "lms.accreditation.forms.RegisterSearchForm.sector": "public register filter",
     "lms.accreditation.forms.BulkCheckForm.numbers": "certificate numbers to check; not stored",
+    # Learning: machine values and accounts, not case text.
+    "lms.learning.forms.KnowledgeCheckForm.shown": "a fingerprint of the paper shown (hex)",
+    "lms.learning.forms.RegisterEntryForm.hours": "hours attended, a number",
+    "lms.learning.forms.RegisterEntryForm.usernames": "usernames of learners who attended",
     # Practitioners' own details and the people who vouch for them, never participants.
     "lms.accreditation.forms.LegalNameForm.legal_name": "the holder's own legal name",
     "lms.accreditation.forms.InsuranceForm.insurer": "the trainer's insurer",
