@@ -6,11 +6,12 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
-from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
+
+from lms.pagination import Database
 
 # Stable constraint names, so Alembic can alter them on every database (SQLite included).
 NAMING_CONVENTION = {
@@ -26,7 +27,7 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-db = SQLAlchemy(model_class=Base)
+db = Database(model_class=Base)  # paginate() reads page numbers safely
 migrate = Migrate()
 csrf = CSRFProtect()
 login_manager = LoginManager()

@@ -1,11 +1,10 @@
-from flask_wtf import FlaskForm
 from wtforms import RadioField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from lms.forms import choices
+from lms.forms import BaseForm, choices
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(BaseForm):
     outcome = RadioField("Decision", choices=choices([
         ("approved", "Approve and issue the accreditation"),
         ("further work needed", "Further work needed"),
@@ -15,13 +14,13 @@ class DecisionForm(FlaskForm):
                                                                 "decision."), Length(max=5000)])
 
 
-class LifecycleForm(FlaskForm):
+class LifecycleForm(BaseForm):
     reason = TextAreaField("Reason", validators=[DataRequired("Give a reason; it is kept in "
                                                               "the record's history."),
                                                  Length(max=2000)])
 
 
-class RegisterSearchForm(FlaskForm):
+class RegisterSearchForm(BaseForm):
     class Meta:
         csrf = False  # a public GET search changes nothing
 
@@ -32,7 +31,7 @@ class RegisterSearchForm(FlaskForm):
     status = StringField("Status", validators=[Optional(), Length(max=30)])
 
 
-class PasteCredentialForm(FlaskForm):
+class PasteCredentialForm(BaseForm):
     token = TextAreaField("Credential", validators=[
         DataRequired("Paste the credential (the long text starting with “ey”)."),
         Length(max=20_000, message="That is far longer than any credential.")])

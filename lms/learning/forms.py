@@ -1,4 +1,3 @@
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields import TimeField
@@ -12,11 +11,11 @@ from wtforms.validators import (
 )
 
 from lms import clock
-from lms.forms import choices
+from lms.forms import BaseForm, choices
 from lms.timezones import to_utc
 
 
-class SessionForm(FlaskForm):
+class SessionForm(BaseForm):
     course = SelectField("Course", coerce=int)
     scheme = SelectField("Scheme", coerce=int)
     day = DateField("Date", validators=[DataRequired("Enter the date, e.g. 2027-03-14.")])
@@ -47,7 +46,7 @@ class SessionForm(FlaskForm):
             raise ValidationError("Choose a date and time in the future.")
 
 
-class EnrolForm(FlaskForm):
+class EnrolForm(BaseForm):
     course = SelectField("Course", coerce=int)
     scheme = SelectField("Scheme", coerce=int)
     usernames = TextAreaField(
@@ -63,13 +62,13 @@ class EnrolForm(FlaskForm):
         self.scheme.choices = choices((s.id, s.name) for s in schemes)
 
 
-class EnrolConfirmForm(FlaskForm):
+class EnrolConfirmForm(BaseForm):
     course = IntegerField(validators=[DataRequired()])
     scheme = IntegerField(validators=[DataRequired()])
     usernames = TextAreaField(validators=[DataRequired()])
 
 
-class LearnerFilterForm(FlaskForm):
+class LearnerFilterForm(BaseForm):
     class Meta:
         csrf = False  # a GET filter changes nothing
 

@@ -8,6 +8,7 @@ from sqlalchemy.orm import selectinload
 from lms import access
 from lms.extensions import db
 from lms.forms import EmptyForm
+from lms.inputs.converters import whole_number
 from lms.learning import services
 from lms.learning.access import (
     can_preview,
@@ -191,8 +192,9 @@ def _read_answers(module):
     for question in module.questions:
         picked = set()
         for raw in request.form.getlist(f"q{question.id}"):
-            if raw.isdigit() and int(raw) < len(question.options):
-                picked.add(int(raw))
+            index = whole_number(raw, len(question.options) - 1)
+            if index is not None:
+                picked.add(index)
         if question.kind == "single" and len(picked) > 1:
             picked = set()
         chosen[question.id] = picked

@@ -1,4 +1,3 @@
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -22,7 +21,7 @@ from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
 from lms import clock
 from lms.auth.services import find_user_by_username
-from lms.forms import choices
+from lms.forms import BaseForm, choices
 from lms.practice.models import (
     HARM_CATEGORIES,
     PRACTITIONER_ROLES,
@@ -51,7 +50,7 @@ def not_in_future(form, field):
         raise ValidationError("The date cannot be in the future.")
 
 
-class PracticeRecordForm(FlaskForm):
+class PracticeRecordForm(BaseForm):
     scheme = SelectField("Scheme", coerce=int)
     occurred_on = DateField("Date of the process",
                             validators=[DataRequired("Enter the date, e.g. 2026-10-14."),
@@ -96,7 +95,7 @@ class PracticeRecordForm(FlaskForm):
             raise ValidationError("No account has this username.")
 
 
-class RequestSignOffForm(FlaskForm):
+class RequestSignOffForm(BaseForm):
     supervisor = SelectField("Supervisor", coerce=int,
                              validators=[DataRequired("Choose a supervisor.")])
 
@@ -109,7 +108,7 @@ def rating_choices():
     return choices([("", "Not assessed"), *RATINGS.items()])
 
 
-class AssessmentForm(FlaskForm):
+class AssessmentForm(BaseForm):
     outcome = RadioField("Outcome", choices=choices(
         [("signed off", "Sign off"), ("returned", "Return for further work")]),
         validators=[InputRequired("Choose sign off or return.")])
@@ -123,7 +122,7 @@ class AssessmentForm(FlaskForm):
             raise ValidationError("Say what further work is needed.")
 
 
-class SupervisionForm(FlaskForm):
+class SupervisionForm(BaseForm):
     practitioner = StringField("Practitioner's username",
                                validators=[DataRequired("Enter the practitioner's username."),
                                            Length(max=64)])
@@ -136,7 +135,7 @@ class SupervisionForm(FlaskForm):
         description="Themes, actions and support agreed. No participant details.")
 
 
-class CpdForm(FlaskForm):
+class CpdForm(BaseForm):
     done_on = DateField("Date", validators=[DataRequired("Enter the date."), not_in_future])
     hours = DecimalField("Hours", places=2, validators=[
         InputRequired("Enter the hours, e.g. 1.5."),
@@ -147,7 +146,7 @@ class CpdForm(FlaskForm):
                                                    Length(max=120)])
 
 
-class RecogniseSupervisorForm(FlaskForm):
+class RecogniseSupervisorForm(BaseForm):
     username = StringField("Username", validators=[DataRequired("Enter a username."),
                                                    Length(max=64)])
     reason = TextAreaField("Reason", validators=[DataRequired("Give the reason."),

@@ -1,18 +1,17 @@
 from datetime import timedelta
 
-from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField
 from wtforms.validators import Length, Optional, ValidationError
 
 from lms import clock
-from lms.forms import choices
+from lms.forms import BaseForm, choices
 from lms.reports.delivery import Period
 from lms.reports.practitioners import STATUS_FILTERS
 
 MAX_PERIOD_DAYS = 5 * 366
 
 
-class PeriodForm(FlaskForm):
+class PeriodForm(BaseForm):
     class Meta:
         csrf = False  # a GET filter changes nothing
 
@@ -39,7 +38,7 @@ class PeriodForm(FlaskForm):
         return Period(self.start.data or self.default_start, self.end.data or self.default_end)
 
 
-class PractitionerFilterForm(FlaskForm):
+class PractitionerFilterForm(BaseForm):
     class Meta:
         csrf = False
 
