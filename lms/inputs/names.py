@@ -4,14 +4,13 @@ stopped the outbox; a right-to-left override can make a name read as another."""
 
 from sqlalchemy import event
 
+from lms.auth.models import User
 from lms.inputs.text import clean_name
+from lms.practice.models import PracticeRecord
+from lms.schemes.models import Scheme
 
 
 def _name_attributes():
-    from lms.auth.models import User
-    from lms.practice.models import PracticeRecord
-    from lms.schemes.models import Scheme
-
     return (User.display_name, Scheme.name, Scheme.region, PracticeRecord.co_facilitator_name)
 
 
