@@ -2,11 +2,13 @@
 
 import io
 import re
+import threading
 from datetime import date
 
 import pytest
 from sqlalchemy import event, func, select
 
+from lms.accreditation.models import Attestation
 from lms.auth.models import User
 from lms.extensions import db
 from lms.learning.models import Course, Enrolment, Module
@@ -292,3 +294,35 @@ def test_every_form_derives_from_the_base_form(app):
     ours = [f for f in subclasses(FlaskForm) if f.__module__.startswith("lms.")]
     assert len(ours) > 20
     assert [f.__name__ for f in ours if not issubclass(f, BaseForm)] == []
+
+
+def test_simultaneous_duplicate_posts_get_an_answer_not_a_server_error(app, make_user):
+    """Eight tabs post the same statements at the same moment: one set is kept."""
+    user = make_user()
+    clients = []
+    for _ in range(8):
+        client = app.test_client()
+        assert client.post("/login", data={"username": user.username,
+                                           "password": user.password}).status_code == 302
+        clients.append(client)
+    barrier = threading.Barrier(len(clients))
+    answers, crashes = [], []
+
+    def post(client):
+        barrier.wait()
+        try:
+            answers.append(client.post("/accreditation/attestations",
+                                       data={"attestation": "code_of_practice"}).status_code)
+        except Exception as error:  # a server error surfaces here in testing
+            crashes.append(repr(error))
+
+    threads = [threading.Thread(target=post, args=(c,)) for c in clients]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert crashes == []
+    assert set(answers) <= {302, 409, 503} and 302 in answers
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Attestation).where(
+            Attestation.user_id == user.id)) == 1
