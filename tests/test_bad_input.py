@@ -296,24 +296,23 @@ def test_every_form_derives_from_the_base_form(app):
     assert [f.__name__ for f in ours if not issubclass(f, BaseForm)] == []
 
 
-def test_simultaneous_duplicate_posts_get_an_answer_not_a_server_error(app, make_user):
-    """Eight tabs post the same statements at the same moment: one set is kept."""
-    user = make_user()
+def _at_once(app, user, url, data, times=8):
+    """Post `data` to `url` from `times` signed-in tabs at the same moment; returns the
+    status codes and any server errors (which surface as exceptions in testing)."""
     clients = []
-    for _ in range(8):
+    for _ in range(times):
         client = app.test_client()
         assert client.post("/login", data={"username": user.username,
                                            "password": user.password}).status_code == 302
         clients.append(client)
-    barrier = threading.Barrier(len(clients))
+    barrier = threading.Barrier(times)
     answers, crashes = [], []
 
     def post(client):
         barrier.wait()
         try:
-            answers.append(client.post("/accreditation/attestations",
-                                       data={"attestation": "code_of_practice"}).status_code)
-        except Exception as error:  # a server error surfaces here in testing
+            answers.append(client.post(url, data=data).status_code)
+        except Exception as error:
             crashes.append(repr(error))
 
     threads = [threading.Thread(target=post, args=(c,)) for c in clients]
@@ -321,8 +320,20 @@ def test_simultaneous_duplicate_posts_get_an_answer_not_a_server_error(app, make
         thread.start()
     for thread in threads:
         thread.join()
+    return answers, crashes
+
+
+def _attestations(app, user):
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(Attestation).where(
+            Attestation.user_id == user.id))
+
+
+def test_simultaneous_duplicate_posts_get_an_answer_not_a_server_error(app, make_user):
+    """Eight tabs save the same statements at once: one set is kept, the others told."""
+    user = make_user()
+    answers, crashes = _at_once(app, user, "/accreditation/attestations",
+                                {"attestation": "code_of_practice"})
     assert crashes == []
     assert set(answers) <= {302, 409, 503} and 302 in answers
-    with app.app_context():
-        assert db.session.scalar(select(func.count()).select_from(Attestation).where(
-            Attestation.user_id == user.id)) == 1
+    assert _attestations(app, user) == 1

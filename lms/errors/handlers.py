@@ -3,6 +3,7 @@
 from flask import current_app, render_template
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 from lms.extensions import db
@@ -54,11 +55,12 @@ def handle_server_error(error):
     return render_error(500)
 
 
-def handle_integrity_error(error: IntegrityError):
-    """A unique constraint refused a duplicate: two posts of one form at once (a double
-    click, two tabs). The database kept one; the other is told, not given a 500."""
+def handle_conflict(error: IntegrityError | StaleDataError):
+    """Two posts of one form at once (a double click, two tabs): a unique constraint
+    refused the duplicate, or the row was changed or deleted under us. The database kept
+    one outcome; the other request is told, not given a 500."""
     db.session.rollback()
-    current_app.logger.warning("refused by a database constraint: %s", error.orig)
+    current_app.logger.warning("conflicting write refused: %s", getattr(error, "orig", error))
     return render_error(409)
 
 
@@ -79,5 +81,6 @@ def register(app):
     app.register_error_handler(CSRFError, handle_csrf_error)
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(500, handle_server_error)
-    app.register_error_handler(IntegrityError, handle_integrity_error)
+    app.register_error_handler(IntegrityError, handle_conflict)
+    app.register_error_handler(StaleDataError, handle_conflict)
     app.register_error_handler(OperationalError, handle_operational_error)
