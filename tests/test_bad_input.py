@@ -12,9 +12,10 @@ from lms.accreditation.models import Attestation
 from lms.auth.models import User
 from lms.extensions import db
 from lms.learning.models import Course, Enrolment, Module
-from lms.practice.models import CpdEntry
+from lms.practice.models import CpdEntry, PracticeRecord
 from lms.schemes.models import Scheme
 from tests.learning.conftest import load, write_catalogue
+from tests.practice.conftest import create_record
 
 NUL_REFUSAL = "hidden control character (a NUL byte)"
 
@@ -337,3 +338,16 @@ def test_simultaneous_duplicate_posts_get_an_answer_not_a_server_error(app, make
     assert crashes == []
     assert set(answers) <= {302, 409, 503} and 302 in answers
     assert _attestations(app, user) == 1
+
+
+def test_simultaneous_submits_of_one_record_get_an_answer_not_a_server_error(
+        app, client, make_scheme, make_user, login_as):
+    scheme = make_scheme()
+    author = make_user(role="trainee", scheme=scheme)
+    login_as(author)
+    record_id = create_record(client, scheme.id)
+    answers, crashes = _at_once(app, author, f"/practice/{record_id}/submit", {})
+    assert crashes == []
+    assert set(answers) <= {302, 409, 503} and 302 in answers
+    with app.app_context():
+        assert db.session.get(PracticeRecord, record_id).status == "submitted"
