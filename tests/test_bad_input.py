@@ -251,6 +251,19 @@ def test_scheme_names_set_anywhere_are_cleaned(app):
         db.session.rollback()
 
 
+def test_imported_names_lose_control_and_direction_override_characters(
+        app, client, make_scheme, make_user, login_as):
+    scheme = make_scheme()
+    login_as(make_user(role="lead", scheme=scheme))
+    content = ("username,display_name,email,role,scheme\n"
+               f"ann.one,\u202eAnn\u202c\u200b One\x1b,,trainee,{scheme.slug}\n")
+    response = client.post("/people/import/confirm", data={"content": content})
+    assert response.status_code == 200
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.username == "ann.one"))
+        assert user.display_name == "Ann One"
+
+
 # Dashboard period: bounded, with the message next to the field
 
 @pytest.mark.parametrize("query, message", [

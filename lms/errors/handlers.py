@@ -43,7 +43,7 @@ def handle_http_error(error: HTTPException):
 
 def handle_csrf_error(_error: CSRFError):
     return render_error(400, "This form has expired or was sent from elsewhere. "
-                        "Go back, reload the page and try again.")
+                             "Go back, reload the page and try again.")
 
 
 def handle_server_error(error):

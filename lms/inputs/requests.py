@@ -31,8 +31,8 @@ def _request_strings():
         for key, values in multidict.lists():
             yield key
             yield from values
-    for upload in request.files.values():
-        yield upload.filename or ""
+    for _name, uploads in request.files.lists():
+        yield from (upload.filename or "" for upload in uploads)
     yield from _strings(request.view_args or {})
     if request.is_json:
         yield from _strings(request.get_json(silent=True))
