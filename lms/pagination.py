@@ -13,10 +13,13 @@ MAX_PER_PAGE = 100
 
 
 def number_from_query(name: str, default: int, maximum: int) -> int:
-    """A positive whole number from the query string, within 1..maximum, else `default`."""
+    """A whole number from the query string clamped to 1..maximum; `default` when it is
+    not ASCII digits at all."""
     raw = request.args.get(name, "") if has_request_context() else ""
-    if not (raw.isascii() and raw.isdigit()) or len(raw) > len(str(maximum)):
+    if not (raw.isascii() and raw.isdigit()):
         return default
+    if len(raw) > len(str(maximum)):  # no int() of a 5,000-digit string
+        return maximum
     return min(max(int(raw), 1), maximum)
 
 
@@ -25,9 +28,11 @@ class Database(SQLAlchemy):
                  error_out=True, count=True):
         """As Flask-SQLAlchemy's, with `page` and `per_page` read safely and a page past
         the end showing the last page (never an error)."""
-        limit = max_per_page or MAX_PER_PAGE
-        per_page = min(per_page or number_from_query("per_page", DEFAULT_PER_PAGE, limit),
-                       limit)
+        if per_page is None:  # only a number from the query string is capped by default
+            per_page = number_from_query("per_page", DEFAULT_PER_PAGE,
+                                         max_per_page or MAX_PER_PAGE)
+        elif max_per_page:
+            per_page = min(per_page, max_per_page)
         page = page or number_from_query("page", 1, MAX_PAGE)
         result = super().paginate(select, page=page, per_page=per_page, error_out=False,
                                   count=count)
