@@ -4,7 +4,7 @@ from pathlib import Path
 
 from flask import Blueprint, Flask
 
-from lms import access, http_security
+from lms import access, http_security, inputs
 from lms.config import load_config
 from lms.extensions import csrf, db, limiter, login_manager, migrate
 
@@ -22,6 +22,7 @@ def create_app(config: dict | None = None) -> Flask:
     )
     load_config(app, config)
     _init_extensions(app)
+    inputs.init_app(app)  # before the blueprints: their routes use its converters
     _register_blueprints(app)
     _register_hooks(app)
     _register_cli(app)

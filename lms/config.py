@@ -58,6 +58,9 @@ class BaseConfig:
     SIGNING_KEY_PEM = None
     #: Public register searches per address (Flask-Limiter syntax).
     REGISTER_RATE_LIMIT = "60 per minute"
+    #: Dashboard periods: the earliest start (ISO date) and the longest span, in days.
+    REPORT_PERIOD_EARLIEST = "2000-01-01"
+    REPORT_PERIOD_MAX_DAYS = 5 * 366
 
 
 class DevelopmentConfig(BaseConfig):

@@ -7,11 +7,12 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
-from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
+
+from lms.pagination import Database
 
 # Stable constraint names, so Alembic can alter them on every database (SQLite included).
 NAMING_CONVENTION = {
@@ -27,7 +28,7 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-db = SQLAlchemy(model_class=Base)
+db = Database(model_class=Base)  # paginate() reads page numbers safely
 if TYPE_CHECKING:
     # Type checkers cannot see the class Flask-SQLAlchemy builds at run time; to them
     # models are plain typed declarative classes.

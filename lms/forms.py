@@ -1,12 +1,69 @@
 """Form pieces shared by every feature."""
 
 from collections.abc import Iterable
+from decimal import Decimal
 
 from flask_wtf import FlaskForm
+from wtforms import (
+    DecimalField,
+    FloatField,
+    HiddenField,
+    IntegerField,
+    PasswordField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
+from wtforms.validators import StopValidation
+
+from lms.inputs.converters import MAX_ID
+from lms.inputs.text import clean_name, strip_controls
 
 
-class EmptyForm(FlaskForm):
+def _one_line(value):
+    return clean_name(value) if isinstance(value, str) else value
+
+
+def _multi_line(value):
+    return strip_controls(value, multiline=True) if isinstance(value, str) else value
+
+
+def finite_number(_form, field):
+    """NaN, sNaN and Infinity parse as decimals but are no amount of anything (and sNaN
+    makes every comparison raise)."""
+    data = field.data
+    if isinstance(data, Decimal | float) and not Decimal(data).is_finite():
+        field.data = None
+        raise StopValidation("Enter a number, e.g. 1.5.")
+
+
+def storable_integer(_form, field):
+    """Every integer we keep goes in an INTEGER column."""
+    if isinstance(field.data, int) and not -MAX_ID <= field.data <= MAX_ID:
+        raise StopValidation("That number is too large.")
+
+
+class BaseForm(FlaskForm):
+    """Every form's base: one-line text loses control and direction-override characters
+    (a pasted line break must not reach a name or an email header), multi-line and hidden
+    text keep only tabs and line breaks among the controls, numbers refuse NaN/Infinity
+    and values no column can hold. A test checks that every form derives from it."""
+
+    class Meta(FlaskForm.Meta):
+        def bind_field(self, form, unbound_field, options):
+            field = super().bind_field(form, unbound_field, options)
+            if isinstance(field, TextAreaField | HiddenField):
+                field.filters = (*field.filters, _multi_line)
+            elif isinstance(field, StringField) and not isinstance(field, PasswordField):
+                field.filters = (*field.filters, _one_line)
+            elif isinstance(field, DecimalField | FloatField):
+                field.validators = [finite_number, *field.validators]
+            elif isinstance(field, IntegerField):
+                field.validators = [storable_integer, *field.validators]
+            return field
+
+
+class EmptyForm(BaseForm):
     """CSRF protection for forms that are only a button."""
 
 

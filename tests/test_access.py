@@ -1,7 +1,7 @@
 """Every endpoint declares who may use it, and the declarations are enforced."""
 
 from flask import Flask
-from werkzeug.routing import Rule
+from werkzeug.routing import IntegerConverter, Rule
 
 from lms import access, create_app
 from tests.helpers import login_as
@@ -10,7 +10,7 @@ SKIP_METHODS = {"HEAD", "OPTIONS"}
 
 
 def _url_for_rule(rule: Rule) -> str:
-    values = {arg: 1 if rule._converters[arg].__class__.__name__ == "IntegerConverter" else "x"
+    values = {arg: 1 if isinstance(rule._converters[arg], IntegerConverter) else "x"
               for arg in rule.arguments}
     return rule.build(values)[1]
 

@@ -1,4 +1,3 @@
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
@@ -11,13 +10,13 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from lms.accreditation.models import ObservationMode, ObservationOutcome
-from lms.forms import choices
+from lms.forms import BaseForm, choices
 from lms.practice.forms import MultiCheckboxField, not_in_future
 from lms.practice.models import STAGES
 from lms.privacy.validators import no_identifying_data
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(BaseForm):
     outcome = RadioField("Decision", choices=choices([
         ("approved", "Approve and issue the accreditation"),
         ("further work needed", "Further work needed"),
@@ -38,7 +37,7 @@ class DecisionForm(FlaskForm):
             raise ValidationError("Write why you are using your discretion.")
 
 
-class LegalNameForm(FlaskForm):
+class LegalNameForm(BaseForm):
     legal_name = StringField("New legal name", validators=[
         DataRequired("Give the new legal name."), Length(max=120)])
     reason = TextAreaField("Evidence seen", description="For example: marriage certificate "
@@ -47,7 +46,7 @@ class LegalNameForm(FlaskForm):
                                Length(max=2000), no_identifying_data])
 
 
-class ObservationForm(FlaskForm):
+class ObservationForm(BaseForm):
     observed_on = DateField("Date observed", validators=[InputRequired("Give the date."),
                                                          not_in_future])
     mode = RadioField("How", choices=choices([
@@ -64,13 +63,13 @@ class ObservationForm(FlaskForm):
         DataRequired("Give your feedback."), Length(max=5000), no_identifying_data])
 
 
-class LifecycleForm(FlaskForm):
+class LifecycleForm(BaseForm):
     reason = TextAreaField("Reason", validators=[DataRequired("Give a reason; it is kept in "
                                                               "the record's history."),
                                                  Length(max=2000), no_identifying_data])
 
 
-class RegisterSearchForm(FlaskForm):
+class RegisterSearchForm(BaseForm):
     class Meta:
         csrf = False  # a public GET search changes nothing
 
@@ -82,21 +81,21 @@ class RegisterSearchForm(FlaskForm):
     sector = StringField("Sector", validators=[Optional(), Length(max=30)])
 
 
-class PasteCredentialForm(FlaskForm):
+class PasteCredentialForm(BaseForm):
     token = TextAreaField("Certificate number or credential", validators=[
         DataRequired("Type the certificate number, or paste the credential (the long text "
                      "starting with “ey”)."),
         Length(max=20_000, message="That is far longer than any credential.")])
 
 
-class BulkCheckForm(FlaskForm):
+class BulkCheckForm(BaseForm):
     numbers = TextAreaField("Certificate numbers", validators=[
         Optional(), Length(max=40_000, message="That is more than we check at once.")],
         description="One per line, or separated by commas; dashes optional.")
     file = FileField("Or a CSV file", description="Certificate numbers in any column.")
 
 
-class InsuranceForm(FlaskForm):
+class InsuranceForm(BaseForm):
     insurer = StringField("Insurer", validators=[DataRequired("Give the insurer's name."),
                                                  Length(max=120)])
     policy_number = StringField("Policy number", validators=[
@@ -104,7 +103,7 @@ class InsuranceForm(FlaskForm):
     expires_on = DateField("Expiry date", validators=[InputRequired("Give the expiry date.")])
 
 
-class CpdAuditForm(FlaskForm):
+class CpdAuditForm(BaseForm):
     outcome = RadioField("Outcome", choices=choices([
         ("satisfactory", "Satisfactory: the CPD evidence supports the hours logged"),
         ("not satisfactory", "Not satisfactory")]),
@@ -113,7 +112,7 @@ class CpdAuditForm(FlaskForm):
                                                Length(max=5000), no_identifying_data])
 
 
-class PortfolioItemForm(FlaskForm):
+class PortfolioItemForm(BaseForm):
     kind = RadioField("What it is", choices=choices([
         ("case_study", "A case study mapped to the stages"),
         ("work_product", "A work product (a risk assessment, a plan, an agreement...)"),
@@ -135,7 +134,7 @@ class PortfolioItemForm(FlaskForm):
                                 validators=[Optional(), Length(max=254)])
 
 
-class ReferenceForm(FlaskForm):
+class ReferenceForm(BaseForm):
     referee_name = StringField("Your name", validators=[DataRequired("Give your name."),
                                                         Length(max=120)])
     statement = TextAreaField("What you saw of their work", validators=[
@@ -145,14 +144,14 @@ class ReferenceForm(FlaskForm):
                            validators=[DataRequired("Tick to confirm the reference.")])
 
 
-class DiscussionForm(FlaskForm):
+class DiscussionForm(BaseForm):
     held_on = DateField("Date of the discussion", validators=[
         InputRequired("Give the date."), not_in_future])
     notes = TextAreaField("What was discussed and what it showed", validators=[
         DataRequired("Record the discussion."), Length(max=10000), no_identifying_data])
 
 
-class EvidenceFileForm(FlaskForm):
+class EvidenceFileForm(BaseForm):
     file = FileField("File (PDF, DOCX, PNG or JPG)",
                      validators=[FileRequired("Choose a file to upload.")])
     redacted = BooleanField("I have removed everything that could identify a participant")

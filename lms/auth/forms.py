@@ -1,14 +1,13 @@
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
 from lms.auth import passwords
 from lms.auth.models import LANGUAGES
 from lms.auth.services import email_in_use
-from lms.forms import choices
+from lms.forms import BaseForm, choices
 
 
-class LoginForm(FlaskForm):
+class LoginForm(BaseForm):
     username = StringField(
         "Username", validators=[DataRequired("Enter your username."), Length(max=254)]
     )
@@ -17,7 +16,7 @@ class LoginForm(FlaskForm):
     )
 
 
-class NewPasswordForm(FlaskForm):
+class NewPasswordForm(BaseForm):
     """Set or change one's own password. `current_password` is removed when the person has
     just signed in with a one-time password."""
 
@@ -50,7 +49,7 @@ class NewPasswordForm(FlaskForm):
             raise ValidationError("The two new passwords are not the same.")
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(BaseForm):
     display_name = StringField(
         "Name shown to others", validators=[DataRequired("Enter your name."), Length(max=120)]
     )

@@ -25,8 +25,10 @@ GENERIC_FAILURE = "That username and password do not match an active account."
 
 
 def safe_next_url(target: str | None) -> str:
-    """Only a path on this site; anything else (other hosts, schemes, `//x`) goes home."""
-    if target:
+    """Only a path on this site; anything else (other hosts, schemes, `//x`) goes home.
+    Control characters are refused: CR/LF cannot go in a header, and browsers drop tabs
+    and line breaks, so "/<tab>/evil.example" would lead off the site."""
+    if target and target.isprintable():
         parts = urlsplit(target)
         if (
             not parts.scheme

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import re
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
@@ -26,12 +25,12 @@ from wtforms.validators import (
 from wtforms.widgets import HiddenInput
 
 from lms import clock
-from lms.forms import choices
+from lms.forms import BaseForm, choices
 from lms.learning.papers import PaperQuestion, fingerprint
 from lms.timezones import to_utc
 
 
-class SessionForm(FlaskForm):
+class SessionForm(BaseForm):
     course = SelectField("Course", coerce=int)
     scheme = SelectField("Scheme", coerce=int)
     day = DateField("Date", validators=[DataRequired("Enter the date, e.g. 2027-03-14.")])
@@ -62,7 +61,7 @@ class SessionForm(FlaskForm):
             raise ValidationError("Choose a date and time in the future.")
 
 
-class EnrolForm(FlaskForm):
+class EnrolForm(BaseForm):
     course = SelectField("Course", coerce=int)
     scheme = SelectField("Scheme", coerce=int)
     usernames = TextAreaField(
@@ -78,13 +77,13 @@ class EnrolForm(FlaskForm):
         self.scheme.choices = choices((s.id, s.name) for s in schemes)
 
 
-class EnrolConfirmForm(FlaskForm):
+class EnrolConfirmForm(BaseForm):
     course = IntegerField(validators=[DataRequired()])
     scheme = IntegerField(validators=[DataRequired()])
     usernames = TextAreaField(validators=[DataRequired()])
 
 
-class LearnerFilterForm(FlaskForm):
+class LearnerFilterForm(BaseForm):
     class Meta:
         csrf = False  # a GET filter changes nothing
 
@@ -135,7 +134,7 @@ class AnswersField(SelectMultipleField):
             raise ValidationError(NOT_SHOWN)
 
 
-class KnowledgeCheckForm(FlaskForm):
+class KnowledgeCheckForm(BaseForm):
     """Answers to one attempt's paper: a field per question, named q<question id>, whose
     values are positions on the paper (mapped back to the course file's options here)."""
 
@@ -186,7 +185,7 @@ class KnowledgeCheckForm(FlaskForm):
                 for item in self.paper}
 
 
-class PaperResultForm(FlaskForm):
+class PaperResultForm(BaseForm):
     """The result of a knowledge check sat on paper, entered by a trainer."""
 
     learner = SelectField("Learner", coerce=int,
@@ -238,7 +237,7 @@ def valid_hours(_form, field):
         raise ValidationError(str(err)) from err
 
 
-class RegisterEntryForm(FlaskForm):
+class RegisterEntryForm(BaseForm):
     """A signed attendance register, entered after the session."""
 
     usernames = TextAreaField(
@@ -255,7 +254,7 @@ class RegisterEntryForm(FlaskForm):
         return hours_or_none(self.hours.data)
 
 
-class AttendanceForm(FlaskForm):
+class AttendanceForm(BaseForm):
     """Attendance per booking: fields attended-<booking id> and hours-<booking id>."""
 
     bookings: list = []

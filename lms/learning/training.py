@@ -14,6 +14,7 @@ from lms.audit import services as audit
 from lms.auth.models import User
 from lms.db_types import chunks
 from lms.extensions import db
+from lms.inputs.csv_files import csv_refusal
 from lms.learning import services
 from lms.learning.models import (
     CheckAttempt,
@@ -73,7 +74,7 @@ class EnrolRow:
 
 def parse_usernames(text: str) -> list[tuple[int, str]]:
     """(line, username) pairs from pasted text or a CSV file with a "username" column."""
-    rows = list(csv.reader(io.StringIO(text)))
+    rows = [] if csv_refusal(text) else list(csv.reader(io.StringIO(text)))
     if rows and rows[0] and rows[0][0].strip().lower() == "username":
         return [(n, row[0].strip().lower()) for n, row in enumerate(rows[1:], start=2)
                 if row and row[0].strip()]

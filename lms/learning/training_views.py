@@ -18,6 +18,7 @@ from sqlalchemy.orm import selectinload
 from lms import access
 from lms.csv_export import csv_lines, csv_text
 from lms.extensions import db
+from lms.inputs.csv_files import csv_refusal
 from lms.learning import training
 from lms.learning.forms import EnrolConfirmForm, EnrolForm, LearnerFilterForm
 from lms.learning.models import Course
@@ -103,7 +104,10 @@ def enrol():
             text = decode_upload(form.file.data.read())
             if text is None:
                 form.file.errors.append("The file is not UTF-8 text. Save it as CSV UTF-8.")
-        if text is not None and not training.parse_usernames(text):
+        problem = csv_refusal(text) if text is not None else None
+        if problem:
+            (form.file if form.file.data else form.usernames).errors.append(problem)
+        elif text is not None and not training.parse_usernames(text):
             form.usernames.errors.append("Enter at least one username, or choose a file.")
         if not form.errors:
             return _preview(form, courses, schemes, text)

@@ -3,7 +3,6 @@ the person searching may see (the same rules as the pages the results link to)."
 
 from flask import Blueprint, render_template, request
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from wtforms import StringField
@@ -11,6 +10,7 @@ from wtforms.validators import Length, Optional
 
 from lms import access
 from lms.extensions import db
+from lms.forms import BaseForm
 from lms.people.services import people_query
 from lms.practice.models import PracticeRecord
 from lms.schemes.models import Role
@@ -19,7 +19,7 @@ bp = Blueprint("search", __name__)
 LIMIT = 20
 
 
-class SearchForm(FlaskForm):
+class SearchForm(BaseForm):
     class Meta:
         csrf = False  # a GET search changes nothing
 

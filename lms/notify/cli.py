@@ -1,3 +1,5 @@
+import smtplib
+
 import click
 from flask import current_app
 from flask.cli import AppGroup
@@ -23,7 +25,19 @@ def due():
 
 @notify_cli.command("send")
 def send():
-    """Send waiting emails through SMTP (LMS_SMTP_URL); without it they stay in the outbox."""
-    sent, failed = send_pending()
-    db.session.commit()
+    """Send waiting emails through SMTP (LMS_SMTP_URL); without it they stay in the outbox.
+    Each email is recorded as sent (or failed) as soon as it is handed over."""
+    sent = failed = 0
+    try:
+        for message in send_pending():
+            db.session.commit()
+            if message.sent_at is not None:
+                sent += 1
+            elif message.failed_at is not None:
+                failed += 1
+    except (smtplib.SMTPException, OSError) as error:
+        db.session.rollback()
+        click.echo(f"emails sent: {sent}, failed: {failed}; stopped: {error}. "
+                   "The rest wait for the next run.")
+        raise SystemExit(1) from error
     click.echo(f"emails sent: {sent}, failed: {failed}")

@@ -4,6 +4,7 @@ in the outbox; `flask notify send` delivers them through SMTP when LMS_SMTP_URL 
 from __future__ import annotations
 
 import smtplib
+from collections.abc import Iterator
 from email.message import EmailMessage
 from urllib.parse import unquote, urlsplit
 
@@ -13,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 
 from lms import clock
 from lms.extensions import db
+from lms.inputs.text import header_safe
 from lms.notify.models import Notification, OutboxMessage
 from lms.urls import absolute_path
 
@@ -46,7 +48,8 @@ def done(topic: str) -> None:
 
 
 def _subject(message: str) -> str:
-    return "Restorative LMS: " + (message if len(message) <= 80 else message[:77] + "...")
+    line = header_safe(message)  # a message may quote a name or text with line breaks
+    return "Restorative LMS: " + (line if len(line) <= 80 else line[:77] + "...")
 
 
 def _body(message: str, link: str | None) -> str:
@@ -59,26 +62,44 @@ def unread_count(user) -> int:
         Notification.user_id == user.id, Notification.read_at.is_(None))) or 0
 
 
-def send_pending(limit: int = 500) -> tuple[int, int]:
-    """Send unsent outbox messages through SMTP. Returns (sent, failed)."""
+def pending_messages(limit: int = 500) -> list[OutboxMessage]:
+    """Messages neither sent nor given up on, oldest first."""
+    return list(db.session.scalars(select(OutboxMessage).where(
+        OutboxMessage.sent_at.is_(None), OutboxMessage.failed_at.is_(None))
+        .order_by(OutboxMessage.id).limit(limit)))
+
+
+def send_pending(limit: int = 500) -> Iterator[OutboxMessage]:
+    """Send unsent messages through SMTP one at a time, yielding each once it is marked
+    sent or failed, so the caller commits each: a later failure never resends what went
+    out. A message no server would take (a bad header, a refused address) is marked failed
+    and the others go on; a lost connection stops the run (what is left waits)."""
     url = current_app.config.get("SMTP_URL")
     if not url:
-        return 0, 0
-    pending = db.session.scalars(select(OutboxMessage).where(
-        OutboxMessage.sent_at.is_(None)).order_by(OutboxMessage.id).limit(limit)).all()
-    sent = failed = 0
+        return
+    sender = current_app.config["MAIL_FROM"]
     with _smtp(url) as smtp:
-        for message in pending:
+        for message in pending_messages(limit):
             try:
-                smtp.send_message(_email(message, current_app.config["MAIL_FROM"]))
-            except smtplib.SMTPException as error:
-                message.error = str(error)[:300]
-                failed += 1
+                smtp.send_message(_email(message, sender))
+            except smtplib.SMTPServerDisconnected:
+                raise
+            except smtplib.SMTPResponseException as error:
+                if error.smtp_code >= 500:
+                    _mark_failed(message, error)
+                else:  # "try later": stays pending for the next run
+                    message.error = str(error)[:300]
+            except (smtplib.SMTPException, ValueError) as error:
+                _mark_failed(message, error)
             else:
                 message.sent_at, message.error = clock.utcnow(), None
-                sent += 1
-    db.session.flush()
-    return sent, failed
+            db.session.flush()
+            yield message
+
+
+def _mark_failed(message: OutboxMessage, error: Exception) -> None:
+    message.failed_at = clock.utcnow()
+    message.error = f"{type(error).__name__}: {error}"[:300]
 
 
 def _smtp(url: str) -> smtplib.SMTP:
@@ -95,6 +116,7 @@ def _smtp(url: str) -> smtplib.SMTP:
 
 def _email(message: OutboxMessage, sender: str) -> EmailMessage:
     email = EmailMessage()
-    email["From"], email["To"], email["Subject"] = sender, message.to_address, message.subject
+    email["From"], email["To"] = sender, header_safe(message.to_address)
+    email["Subject"] = header_safe(message.subject)
     email.set_content(message.body)
     return email

@@ -1,10 +1,9 @@
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import EmailField, HiddenField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
 from lms.auth.services import email_in_use, find_user_by_username
-from lms.forms import choices
+from lms.forms import BaseForm, choices
 from lms.people.services import USERNAME_RULE, username_problem
 from lms.schemes.models import Role
 
@@ -13,7 +12,7 @@ def role_choices():
     return [(r.value, r.label) for r in Role]
 
 
-class SchemeRoleForm(FlaskForm):
+class SchemeRoleForm(BaseForm):
     scheme = SelectField("Scheme", coerce=int)
     role = SelectField("Role", choices=choices(role_choices()))
 
@@ -50,7 +49,7 @@ class PersonForm(SchemeRoleForm):
             raise ValidationError("Another account already uses this email address.")
 
 
-class ImportUploadForm(FlaskForm):
+class ImportUploadForm(BaseForm):
     file = FileField(
         "CSV file",
         validators=[FileRequired("Choose a CSV file to upload.")],
@@ -58,12 +57,12 @@ class ImportUploadForm(FlaskForm):
     )
 
 
-class ImportConfirmForm(FlaskForm):
+class ImportConfirmForm(BaseForm):
     #: The previewed file, sent back so the confirm step validates exactly what was shown.
     content = HiddenField(validators=[DataRequired()])
 
 
-class PeopleFilterForm(FlaskForm):
+class PeopleFilterForm(BaseForm):
     class Meta:
         csrf = False  # a GET search form changes nothing
 

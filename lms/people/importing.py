@@ -14,6 +14,7 @@ from lms.auth import services as auth_services
 from lms.auth.models import User
 from lms.db_types import chunks
 from lms.extensions import db
+from lms.inputs.csv_files import csv_refusal
 from lms.people.services import username_problem
 from lms.schemes.models import Membership, Role, Scheme
 
@@ -60,6 +61,10 @@ def decode_upload(data: bytes) -> str | None:
 def preview_import(text: str, schemes: list[Scheme], max_rows: int) -> ImportPreview:
     """Check every row against the file and the database; change nothing."""
     preview = ImportPreview()
+    problem = csv_refusal(text)
+    if problem:
+        preview.file_errors.append(problem)
+        return preview
     reader = csv.DictReader(io.StringIO(text, newline=""))
     header = [(name or "").strip().lower() for name in (reader.fieldnames or [])]
     missing = [c for c in REQUIRED_COLUMNS if c not in header]

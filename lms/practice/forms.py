@@ -1,4 +1,3 @@
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -24,7 +23,7 @@ from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
 from lms import clock
 from lms.auth.services import find_user_by_username
-from lms.forms import choices
+from lms.forms import BaseForm, choices
 from lms.practice.models import (
     HARM_CATEGORIES,
     NOT_COUNTING,
@@ -47,7 +46,7 @@ def not_in_future(form, field):
         raise ValidationError("The date cannot be in the future.")
 
 
-class PracticeRecordForm(FlaskForm):
+class PracticeRecordForm(BaseForm):
     scheme = SelectField("Scheme", coerce=int)
     occurred_on = DateField("Date of the process",
                             validators=[DataRequired("Enter the date, e.g. 2026-10-14."),
@@ -94,7 +93,7 @@ class PracticeRecordForm(FlaskForm):
             raise ValidationError("No account has this username.")
 
 
-class RequestSignOffForm(FlaskForm):
+class RequestSignOffForm(BaseForm):
     supervisor = SelectField("Supervisor", coerce=int,
                              validators=[DataRequired("Choose a supervisor.")])
 
@@ -111,7 +110,7 @@ class StageRatingForm(Form):
     comment = TextAreaField("Comment", validators=[Length(max=2000), no_identifying_data])
 
 
-class AssessmentForm(FlaskForm):
+class AssessmentForm(BaseForm):
     """A supervisor's assessment of one record: a rating per stage it evidences (fields
     named `ratings-<stage>-rating` and `ratings-<stage>-comment`), outcome and feedback."""
 
@@ -160,7 +159,7 @@ def assessment_form(record, **kwargs) -> AssessmentForm:
     return form_class(record, **kwargs)
 
 
-class SupervisionForm(FlaskForm):
+class SupervisionForm(BaseForm):
     practitioner = StringField("Practitioner's username",
                                validators=[DataRequired("Enter the practitioner's username."),
                                            Length(max=64)])
@@ -173,7 +172,7 @@ class SupervisionForm(FlaskForm):
         description="Themes, actions and support agreed. No participant details.")
 
 
-class CpdForm(FlaskForm):
+class CpdForm(BaseForm):
     done_on = DateField("Date", validators=[DataRequired("Enter the date."), not_in_future])
     hours = DecimalField("Hours", places=2, validators=[
         InputRequired("Enter the hours, e.g. 1.5."),
@@ -184,7 +183,7 @@ class CpdForm(FlaskForm):
                                                    Length(max=120)])
 
 
-class RecogniseSupervisorForm(FlaskForm):
+class RecogniseSupervisorForm(BaseForm):
     username = StringField("Username", validators=[DataRequired("Enter a username."),
                                                    Length(max=64)])
     reason = TextAreaField("Reason", validators=[DataRequired("Give the reason."),

@@ -9,6 +9,7 @@ from lms import access
 from lms.audit import services as audit
 from lms.auth.models import User
 from lms.extensions import db
+from lms.inputs.converters import database_id
 from lms.learning import training
 from lms.learning.models import Course
 from lms.notify import services as notify
@@ -25,7 +26,7 @@ bp = Blueprint("bulk", __name__)
 
 def _selected(scheme) -> list[User]:
     """The chosen people who belong to the scheme; anything else is ignored."""
-    ids = [int(v) for v in request.form.getlist("user") if v.isdigit()][:MAX_SELECTED]
+    ids = [i for i in map(database_id, request.form.getlist("user")) if i][:MAX_SELECTED]
     members = select(Membership.user_id).where(Membership.scheme_id == scheme.id)
     return list(db.session.scalars(select(User).where(User.id.in_(ids), User.id.in_(members))
                                    .order_by(User.display_name)))

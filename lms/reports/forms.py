@@ -1,18 +1,19 @@
-from datetime import timedelta
+from datetime import date, timedelta
 
-from flask_wtf import FlaskForm
+from flask import current_app
 from wtforms import DateField, SelectField, StringField
-from wtforms.validators import Length, Optional, ValidationError
+from wtforms.validators import Length, Optional
 
 from lms import clock
-from lms.forms import choices
+from lms.forms import BaseForm, choices
 from lms.reports.delivery import Period
 from lms.reports.practitioners import STATUS_FILTERS
 
-MAX_PERIOD_DAYS = 5 * 366
 
+class PeriodForm(BaseForm):
+    """The reporting period. Its bounds are configuration (REPORT_PERIOD_EARLIEST,
+    REPORT_PERIOD_MAX_DAYS): a start in year 1 once drew 24,000 months of charts."""
 
-class PeriodForm(FlaskForm):
     class Meta:
         csrf = False  # a GET filter changes nothing
 
@@ -24,14 +25,33 @@ class PeriodForm(FlaskForm):
         today = clock.today()
         self.default_end = today
         self.default_start = today.replace(day=1) - timedelta(days=334)
+        self.earliest = date.fromisoformat(current_app.config["REPORT_PERIOD_EARLIEST"])
+        self.max_days = current_app.config["REPORT_PERIOD_MAX_DAYS"]
+        self.latest = today + timedelta(days=self.max_days)
 
-    def validate_end(self, field):
-        start = self.start.data or self.default_start
-        end = field.data or self.default_end
+    def validate(self, extra_validators=None) -> bool:
+        """Field checks, then the period as a whole (either date may be left empty)."""
+        if not super().validate(extra_validators):
+            return False
+        problem_field, problem = self.period_problem(
+            self.start.data or self.default_start, self.end.data or self.default_end)
+        if problem:
+            problem_field.errors.append(problem)
+            return False
+        return True
+
+    def period_problem(self, start, end):
+        """(field, message) for a period the dashboards refuse, else (None, None)."""
+        if start < self.earliest:
+            return self.start, f"Choose a start on or after {self.earliest:%d %B %Y}."
+        if end > self.latest:
+            return self.end, f"Choose an end on or before {self.latest:%d %B %Y}."
         if end < start:
-            raise ValidationError("The end of the period must be after its start.")
-        if (end - start).days > MAX_PERIOD_DAYS:
-            raise ValidationError("Choose a period of at most five years.")
+            return self.end, "The end of the period must be after its start."
+        if (end - start).days > self.max_days:
+            years = self.max_days // 366
+            return self.end, f"Choose a period of at most {years} years."
+        return None, None
 
     def period(self) -> Period:
         if self.errors:
@@ -39,7 +59,7 @@ class PeriodForm(FlaskForm):
         return Period(self.start.data or self.default_start, self.end.data or self.default_end)
 
 
-class PractitionerFilterForm(FlaskForm):
+class PractitionerFilterForm(BaseForm):
     class Meta:
         csrf = False
 

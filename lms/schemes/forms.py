@@ -1,18 +1,17 @@
 import re
 
-from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 from wtforms import SelectField, StringField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from lms.extensions import db
-from lms.forms import choices
+from lms.forms import BaseForm, choices
 from lms.schemes.models import REGIONS, Scheme, Sector
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
-class SchemeForm(FlaskForm):
+class SchemeForm(BaseForm):
     name = StringField("Name", validators=[DataRequired("Enter the scheme's name."),
                                            Length(max=120)])
     slug = StringField(
