@@ -3,7 +3,7 @@ browser."""
 
 import pytest
 
-from tests.browser.pages import PHONE, check_accessibility, sign_in, visit
+from tests.browser.pages import PHONE, check_accessibility, screenshot, sign_in, visit
 
 SIZES = ["desktop", "phone"]
 
@@ -96,6 +96,7 @@ def test_wide_tables_become_stacked_cards_on_a_phone(open_page, username, path, 
     hint = page.evaluate("getComputedStyle(document.querySelector('.table-wrap'), "
                          "'::before').content")
     assert hint == "none"  # the "scroll sideways" hint is only for tables left wide
+    screenshot(page, "cards-" + path.strip("/").replace("/", "-"))
     if label:
         cell = page.locator(f"main td[data-label='{label}']").first
         assert cell.is_visible()
@@ -125,3 +126,55 @@ def test_without_javascript_a_phone_is_told_to_scroll_tables_sideways(browser, b
         assert page.locator("main table thead").first.is_visible()
     finally:
         context.close()
+
+
+def open_confirmation(page, summary_text):
+    """Reach the warning button by keyboard and open its confirmation panel."""
+    summary = page.locator("details.confirm summary", has_text=summary_text)
+    confirm = page.locator("details.confirm button[type=submit]")
+    assert not confirm.is_visible()  # nothing irreversible is one press away
+    summary.focus()
+    page.keyboard.press("Enter")
+    assert confirm.is_visible()
+    check_accessibility(page)
+    return confirm
+
+
+def test_lead_deactivates_only_after_confirming_and_can_reactivate(open_page):
+    page = open_page("phone")
+    sign_in(page, "prison.lead")
+    visit(page, "/people/")
+    with page.expect_navigation():
+        page.locator("main table a", has_text="Learner M. Ahmed").click()
+    confirm = open_confirmation(page, "Deactivate account")
+    assert confirm.inner_text() == "Yes, deactivate Learner M. Ahmed"
+    with page.expect_navigation():
+        confirm.click()
+    assert "can no longer sign in" in page.locator(".flashes").inner_text()
+    check_accessibility(page)
+    with page.expect_navigation():
+        page.locator("main button", has_text="Reactivate account").click()
+    assert "can sign in again" in page.locator(".flashes").inner_text()
+
+
+def test_trainee_records_a_process_and_submits_it_after_confirming(open_page):
+    page = open_page("desktop")
+    sign_in(page, "prison.trainee2")
+    visit(page, "/practice/new")
+    for select in ("#sector", "#process_type", "#harm_category", "#practitioner_role"):
+        page.select_option(select, index=1)
+    page.fill("#occurred_on", "2026-10-14")
+    page.locator("#communication input").first.check()
+    page.locator("#stages input").first.check()
+    page.fill("#reflection", "Preparation took two meetings; the conference reached an "
+                             "outcome agreement that both sides signed.")
+    with page.expect_navigation():
+        page.locator("main button[type=submit]", has_text="Save draft").click()
+    assert page.locator(".error-summary").count() == 0, page.locator("main").inner_text()
+    check_accessibility(page)
+    confirm = open_confirmation(page, "Submit (no more edits)")
+    with page.expect_navigation():
+        confirm.click()
+    check_accessibility(page)
+    assert page.locator("details.confirm").count() == 0
+    assert page.locator("main a", has_text="Edit").count() == 0
