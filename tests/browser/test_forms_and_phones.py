@@ -63,8 +63,7 @@ def test_phone_menu_opens_from_the_keyboard(open_page):
     menu = page.locator("details.nav-menu summary")
     menu.focus()
     page.keyboard.press("Enter")
-    people = page.locator("details.nav-menu a", has_text="Scheme")
-    assert people.is_visible()
+    assert page.locator("details.nav-menu a", has_text="Scheme").is_visible()
     check_accessibility(page)
 
 
