@@ -10,7 +10,9 @@ AXE_SOURCE = HERE / "vendor" / "axe.min.js"
 SCREENSHOTS = HERE / "screenshots"
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
-SIZES = {"desktop": DESKTOP, "phone": PHONE}
+#: 1280 px at 400% zoom: WCAG 1.4.10 (reflow) asks for no sideways scrolling at this width.
+ZOOMED = {"width": 320, "height": 256}
+SIZES = {"desktop": DESKTOP, "phone": PHONE, "zoomed": ZOOMED}
 #: axe-core tags for WCAG 2.0, 2.1 and 2.2 at levels A and AA.
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 

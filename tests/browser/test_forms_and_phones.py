@@ -177,3 +177,17 @@ def test_trainee_records_a_process_and_submits_it_after_confirming(open_page):
     check_accessibility(page)
     assert page.locator("details.confirm").count() == 0
     assert page.locator("main a", has_text="Edit").count() == 0
+
+
+@pytest.mark.parametrize(("username", "paths"), [
+    ("prison.trainee1", ["/", "/accreditation/pathway", "/sessions/", "/practice/new"]),
+    ("prison.lead", ["/reports/", "/people/"]),
+    ("admin", ["/accreditation/applications/", "/reports/admin"]),
+])
+def test_pages_reflow_at_400_percent_zoom_without_sideways_scrolling(open_page, username,
+                                                                      paths):
+    page = open_page("zoomed")
+    sign_in(page, username)
+    for path in paths:
+        visit(page, path)
+        assert_no_sideways_scroll(page)

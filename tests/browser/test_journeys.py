@@ -3,7 +3,7 @@ visited is checked by axe-core for WCAG 2.2 A/AA, and each role's home is screen
 
 import pytest
 
-from tests.browser.pages import follow, screenshot, sign_in, visit
+from tests.browser.pages import check_accessibility, follow, screenshot, sign_in, visit
 
 SIZES = ["desktop", "phone"]
 
@@ -14,10 +14,39 @@ def test_public_home_register_and_verification(open_page, size):
     visit(page, "/")
     screenshot(page, "public-home")
     visit(page, "/register")
+    holder = page.locator("main table a[href*='/verify/']").first.inner_text()
+    page.fill("#q", holder.split()[-1])
+    with page.expect_navigation():
+        page.locator("main form[role=search] button[type=submit]").click()
+    check_accessibility(page)
     follow(page, "main table a[href*='/verify/']")
-    assert page.locator("main h1").inner_text()
+    assert page.locator("main .verdict").is_visible()
     visit(page, "/verify")
+    page.fill("#token", "not a credential")
+    with page.expect_navigation():
+        page.locator("main button[type=submit]").click()
+    assert page.evaluate("document.activeElement.classList.contains('error-summary')")
+    check_accessibility(page)
     visit(page, "/login")
+
+
+def test_the_public_confirms_a_genuine_credential(open_page):
+    admin = open_page("desktop")
+    sign_in(admin, "admin")
+    visit(admin, "/register")
+    public_id = admin.locator("main table a[href*='/verify/']").first.get_attribute(
+        "href").rsplit("/", 1)[1]
+    download = admin.request.get(f"/accreditation/records/{public_id}/credential.jwt")
+    assert download.ok, download.status
+    token = download.text().strip()
+
+    page = open_page("phone")
+    visit(page, "/verify")
+    page.fill("#token", token)
+    with page.expect_navigation():
+        page.locator("main button[type=submit]").click()
+    assert "The signature is genuine" in page.locator("main .verdict").inner_text()
+    check_accessibility(page)
 
 
 @pytest.mark.parametrize("size", SIZES)
