@@ -82,6 +82,26 @@ def test_supervisor_assesses_practice(open_page, size):
     visit(page, "/supervision/new")
 
 
+def test_supervisor_signs_off_a_record_after_a_failed_first_try(open_page):
+    page = open_page("phone")
+    sign_in(page, "prison.supervisor")
+    visit(page, "/supervision/queue")
+    follow(page, "main table a[href*='/assess']")
+    with page.expect_navigation():
+        page.locator("main button[type=submit]", has_text="Save assessment").click()
+    assert page.evaluate("document.activeElement.classList.contains('error-summary')")
+    check_accessibility(page)
+    for group in page.locator("main fieldset.question").all():
+        group.locator("input[value=demonstrated]").check()
+    page.locator("main input[value='signed off']").check()
+    page.fill("#feedback", "Clear preparation and a well-held conference.")
+    with page.expect_navigation():
+        page.locator("main button[type=submit]", has_text="Save assessment").click()
+    assert page.locator(".error-summary").count() == 0, page.locator("main").inner_text()
+    assert page.locator(".flash-success").count() == 1
+    check_accessibility(page)
+
+
 @pytest.mark.parametrize("size", SIZES)
 def test_trainer_runs_sessions_and_follows_learners(open_page, size):
     page = open_page(size)
