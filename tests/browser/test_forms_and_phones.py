@@ -191,3 +191,15 @@ def test_pages_reflow_at_400_percent_zoom_without_sideways_scrolling(open_page, 
     for path in paths:
         visit(page, path)
         assert_no_sideways_scroll(page)
+
+
+def test_without_javascript_focus_still_moves_to_the_error_summary(browser, base_url):
+    context = browser.new_context(viewport=PHONE, base_url=base_url, java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto("/login")
+        with page.expect_navigation():
+            page.locator("main button[type=submit]").click()
+        assert page.evaluate("document.activeElement.classList.contains('error-summary')")
+    finally:
+        context.close()
