@@ -146,3 +146,22 @@ def test_admin_decides_applications_and_oversees_schemes(open_page, size):
     visit(page, "/schemes/new")
     visit(page, "/admin/supervisors")
     visit(page, "/admin/outbox")
+
+
+def test_assessor_approves_the_waiting_application_after_a_failed_first_try(open_page):
+    # Last in this file: the admin journeys above open the same waiting application.
+    page = open_page("phone")
+    sign_in(page, "admin")
+    visit(page, "/accreditation/applications/")
+    follow(page, "main table a[href*='/accreditation/applications/']")
+    with page.expect_navigation():
+        page.locator("main button[type=submit]", has_text="Save decision").click()
+    assert page.evaluate("document.activeElement.classList.contains('error-summary')")
+    check_accessibility(page)
+    page.locator("main input[value=approved]").check()
+    page.fill("#reasons", "The evidence meets every requirement of the level.")
+    with page.expect_navigation():
+        page.locator("main button[type=submit]", has_text="Save decision").click()
+    assert page.locator(".error-summary").count() == 0, page.locator("main").inner_text()
+    assert page.locator(".flash-success").count() == 1
+    check_accessibility(page)
