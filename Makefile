@@ -7,7 +7,7 @@ FLASK := $(BIN)/flask --app lms
 # Local runs use the development settings (a random secret kept in instance/).
 export LMS_CONFIG ?= development
 
-.PHONY: run test lint pytest setup setup-dev db courses demo bench clean
+.PHONY: run test lint pytest browser-test setup setup-dev db courses demo bench clean
 
 run: setup db courses demo
 	@echo ""
@@ -22,8 +22,21 @@ test: setup-dev lint pytest
 lint: setup-dev
 	$(BIN)/ruff check lms tests bench
 
+# The browser tests (tests/browser) drive Debian's Chromium; without it they are left out,
+# loudly. PYTEST_ARGS adds pytest options (.ci/run uses it for the PostgreSQL pass).
+CHROMIUM := /usr/bin/chromium
+BROWSER_SKIPPED := "Browser tests: SKIPPED, no $(CHROMIUM) — install Debian's chromium (apt-get install chromium)"
+
 pytest: setup-dev
-	$(BIN)/pytest
+	@if [ -x $(CHROMIUM) ]; then \
+	  $(BIN)/pytest $(PYTEST_ARGS); \
+	else \
+	  echo $(BROWSER_SKIPPED); \
+	  $(BIN)/pytest --ignore=tests/browser $(PYTEST_ARGS) && echo $(BROWSER_SKIPPED); \
+	fi
+
+browser-test: setup-dev
+	$(BIN)/pytest tests/browser $(PYTEST_ARGS)
 
 setup: $(VENV)/.installed
 

@@ -18,9 +18,12 @@ from sqlalchemy.orm import Session
 log = logging.getLogger(__name__)
 
 #: Tables whose rows are not records of the service: the trail itself, signed-in sessions,
-#: in-app notifications and the email outbox (both side effects of audited actions).
+#: in-app notifications and the email outbox (both side effects of audited actions), and a
+#: record's random position in the public status lists, allocated when first needed (its
+#: bits follow the record's audited status).
 UNAUDITED_TABLES = frozenset({"audit_events", "audit_chain_head", "auth_sessions",
-                              "notifications", "outbox_messages", "alembic_version"})
+                              "notifications", "outbox_messages", "alembic_version",
+                              "status_list_entries"})
 #: Columns whose change is bookkeeping, not a state change.
 UNAUDITED_COLUMNS = frozenset({("users", "last_login_at")})
 
