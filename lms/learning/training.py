@@ -153,7 +153,8 @@ def _completed_slugs(user_ids) -> dict[int, set[str]]:
 
 
 def save_enrolments(course, scheme, rows: list[EnrolRow], by: User) -> int:
-    assert rows and not any(r.errors for r in rows), "only a clean preview can be saved"
+    if not rows or any(r.errors for r in rows):
+        raise ValueError("only a clean preview can be saved")
     db.session.add_all(Enrolment(user_id=r.user.id, course_id=course.id, scheme_id=scheme.id,
                                  enrolled_by_id=by.id) for r in rows)
     db.session.flush()

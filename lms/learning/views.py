@@ -1,5 +1,7 @@
 """Courses, lessons and knowledge checks for learners."""
 
+from typing import NamedTuple
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import case, select
@@ -109,7 +111,7 @@ def lesson(slug, module_slug, lesson_slug):
         return refusal
     progress = services.progress_of(enrolment) if enrolment else None
     sequence = _sequence(progress.modules if progress else _modules_with_lessons(version))
-    position = next(i for i, step in enumerate(sequence) if step[2] == found_lesson.id)
+    position = next(i for i, step in enumerate(sequence) if step.lesson_id == found_lesson.id)
     return render_template(
         "learning/lesson.html", course=course, version=version, module=found_module,
         lesson=found_lesson, progress=progress, enrolment=enrolment, button=EmptyForm(),
@@ -126,13 +128,21 @@ def _modules_with_lessons(version):
                               .options(selectinload(Module.lessons))).all()
 
 
-def _sequence(modules):
-    """Every step of the course in order: ("lesson", module slug, lesson id, lesson slug,
-    title) and ("check", module slug, None, None, title)."""
+class Step(NamedTuple):
+    """One step of a course: a lesson, or a module's knowledge check (no lesson)."""
+    kind: str  # "lesson" or "check"
+    module_slug: str
+    lesson_id: int | None
+    lesson_slug: str | None
+    title: str
+
+
+def _sequence(modules) -> list[Step]:
+    """Every step of the course in order."""
     steps = []
     for m in modules:
-        steps += [("lesson", m.slug, ref.id, ref.slug, ref.title) for ref in m.lessons]
-        steps.append(("check", m.slug, None, None, f"Knowledge check: {m.title}"))
+        steps += [Step("lesson", m.slug, ref.id, ref.slug, ref.title) for ref in m.lessons]
+        steps.append(Step("check", m.slug, None, None, f"Knowledge check: {m.title}"))
     return steps
 
 
@@ -162,12 +172,14 @@ def lesson_done(slug, module_slug, lesson_slug):
 
 def _go_to_next(slug, version, enrolment, lesson_id):
     sequence = _sequence(services.progress_of(enrolment).modules)
-    position = next(i for i, step in enumerate(sequence) if step[2] == lesson_id)
-    kind, module_slug, _id, lesson_slug, _title = sequence[position + 1]
-    if kind == "check":
-        return redirect(url_for("learning.courses.check", slug=slug, module_slug=module_slug))
-    return redirect(url_for("learning.courses.lesson", slug=slug, module_slug=module_slug,
-                            lesson_slug=lesson_slug))
+    position = next(i for i, step in enumerate(sequence) if step.lesson_id == lesson_id)
+    following = sequence[position + 1]
+    if following.kind == "check":
+        return redirect(url_for("learning.courses.check", slug=slug,
+                                module_slug=following.module_slug))
+    return redirect(url_for("learning.courses.lesson", slug=slug,
+                            module_slug=following.module_slug,
+                            lesson_slug=following.lesson_slug))
 
 
 @bp.route("/courses/<slug>/checks/<module_slug>", methods=["GET", "POST"])

@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from lms import clock
@@ -147,9 +148,5 @@ def test_a_year_already_drawn_is_not_drawn_again(app, people):
     with app.app_context():
         db.session.add(CpdAudit(year=year, user_id=people.practitioner.id))
         db.session.flush()
-        try:
+        with pytest.raises(AccreditationError, match="already been drawn"):
             cpd_audit.draw(year, actor=None)
-        except AccreditationError as refusal:
-            assert "already been drawn" in str(refusal)
-        else:
-            raise AssertionError("a second draw was accepted")

@@ -65,7 +65,8 @@ def check_accessibility(page):
 def visit(page, path):
     """Open `path`, expect a page that is not an error, and check it with axe."""
     response = page.goto(path)
-    assert response is not None and response.status < 400, f"{path}: {response and response.status}"
+    assert response is not None, path
+    assert response.status < 400, f"{path}: {response.status}"
     check_accessibility(page)
     return response
 

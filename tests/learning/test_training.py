@@ -47,7 +47,8 @@ def test_trainer_sees_own_scheme_learners_filters_and_exports(client, app, catal
                          ("completed", "Done Learner")]:
         filtered = client.get("/training/learners", query_string={"status": status})
         text = filtered.get_data(as_text=True)
-        assert "1 enrolment." in text and name in text, status
+        assert "1 enrolment." in text, status
+        assert name in text, status
     response = client.get("/training/learners.csv")
     assert response.mimetype == "text/csv"
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
