@@ -189,9 +189,11 @@ def record_completion_if_done(enrolment: Enrolment) -> bool:
         return False
     # Lock the enrolment (PostgreSQL; SQLite writers are serialised anyway), so that when a
     # learner's last two steps are stored at once, the later one sees the earlier and the
-    # course is not left incomplete.
+    # course is not left incomplete. FOR NO KEY UPDATE: the step just inserted holds a key
+    # share on this row (its foreign key), and a plain FOR UPDATE would deadlock with the
+    # other step's.
     db.session.execute(select(Enrolment.id).where(Enrolment.id == enrolment.id)
-                       .with_for_update())
+                       .with_for_update(key_share=True))
     progress = progress_of(enrolment)
     if not progress.complete:
         return False

@@ -489,7 +489,9 @@ def _independent_di_check(client, document):
         number = 0
         for char in text:
             number = number * 58 + alphabet.index(char)
-        return number.to_bytes((number.bit_length() + 7) // 8, "big")
+        # each leading "1" is a zero byte (1 signature in 256 starts with one)
+        zeros = len(text) - len(text.lstrip("1"))
+        return b"\0" * zeros + number.to_bytes((number.bit_length() + 7) // 8, "big")
 
     contexts = Path(__file__).parents[2] / "lms" / "accreditation" / "contexts"
     files = {"https://www.w3.org/ns/credentials/v2": "credentials-v2.jsonld",

@@ -227,6 +227,7 @@ def test_the_last_two_steps_stored_at_once_still_complete_the_course(app, client
         return c.post(url, data=data)
 
     statuses = _simultaneously(app, learner, 2, post)
-    assert 500 not in statuses
+    # neither a server error nor a deadlock answered 503: both steps are stored
+    assert all(status < 500 for status in statuses), statuses
     with app.app_context():
-        assert db.session.scalar(select(Enrolment.completed_at)) is not None
+        assert db.session.scalar(select(Enrolment.completed_at)) is not None, statuses
