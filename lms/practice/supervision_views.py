@@ -42,8 +42,8 @@ def create():
     if form.validate_on_submit():
         practitioner = find_user_by_username(form.practitioner.data)
         refusal = supervision.record_refusal(current_user, practitioner)
-        if refusal:
-            form.practitioner.errors.append(refusal)
+        if refusal or practitioner is None:  # no refusal means the practitioner exists
+            form.practitioner.errors.append(refusal or "")
         elif commit_or_flash(
                 lambda: supervision.record_session(
                     supervisor=current_user, practitioner=practitioner,
