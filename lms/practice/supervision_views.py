@@ -42,9 +42,9 @@ def create():
     if form.validate_on_submit():
         practitioner = find_user_by_username(form.practitioner.data)
         refusal = supervision.record_refusal(current_user, practitioner)
-        if refusal or practitioner is None:  # no refusal means the practitioner exists
-            form.practitioner.errors.append(refusal or "")
-        elif commit_or_flash(
+        if refusal:
+            form.practitioner.errors.append(refusal)
+        elif practitioner is not None and commit_or_flash(  # always found when not refused
                 lambda: supervision.record_session(
                     supervisor=current_user, practitioner=practitioner,
                     held_on=form.held_on.data, duration_minutes=form.duration_minutes.data,
