@@ -7,7 +7,7 @@ FLASK := $(BIN)/flask --app lms
 # Local runs use the development settings (a random secret kept in instance/).
 export LMS_CONFIG ?= development
 
-.PHONY: run test lint pytest browser-test setup setup-dev db courses demo bench clean
+.PHONY: run test lint typecheck pytest browser-test setup setup-dev db courses demo bench clean
 
 run: setup db courses demo
 	@echo ""
@@ -17,10 +17,14 @@ run: setup db courses demo
 	@echo "Password for every demo account: restorative-demo"
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
-test: setup-dev lint pytest
+test: setup-dev lint typecheck pytest
 
 lint: setup-dev
 	$(BIN)/ruff check lms tests bench
+
+# Settings in pyproject.toml ([tool.mypy]): lms/ without its migration scripts.
+typecheck: setup-dev
+	$(BIN)/mypy
 
 # The browser tests (tests/browser) drive Debian's Chromium; without it they are left out,
 # loudly. PYTEST_ARGS adds pytest options (.ci/run uses it for the PostgreSQL pass).
@@ -68,4 +72,4 @@ bench: setup-dev
 	$(BIN)/python bench/csv_import.py
 
 clean:
-	rm -rf $(VENV) instance .pytest_cache .ruff_cache .hypothesis *.egg-info
+	rm -rf $(VENV) instance .pytest_cache .ruff_cache .mypy_cache .hypothesis *.egg-info

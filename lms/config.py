@@ -47,7 +47,7 @@ class BaseConfig:
     #: Strict-Transport-Security max-age in seconds; 0 sends no header.
     HSTS_MAX_AGE = 0
     #: Key for the audit chain's HMAC, kept outside the database (see README).
-    AUDIT_KEY = None
+    AUDIT_KEY: str | None = None
     #: True: a request that changes data without writing an audit event fails (tests);
     #: False: it is logged as an error.
     AUDIT_ENFORCE = False

@@ -4,8 +4,12 @@
 now the number is ASCII digits, at most MAX_PAGE, and clamped to the last page.
 """
 
+from typing import Any
+
 from flask import has_request_context, request
 from flask_sqlalchemy import SQLAlchemy
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy import Select
 
 MAX_PAGE = 100_000
 DEFAULT_PER_PAGE = 20
@@ -24,8 +28,9 @@ def number_from_query(name: str, default: int, maximum: int) -> int:
 
 
 class Database(SQLAlchemy):
-    def paginate(self, select, *, page=None, per_page=None, max_per_page=None,
-                 error_out=True, count=True):
+    def paginate(self, select: Select[Any], *, page: int | None = None,
+                 per_page: int | None = None, max_per_page: int | None = None,
+                 error_out: bool = True, count: bool = True) -> Pagination:
         """As Flask-SQLAlchemy's, with `page` and `per_page` read safely and a page past
         the end showing the last page (never an error)."""
         if per_page is None:  # only a number from the query string is capped by default

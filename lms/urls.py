@@ -5,6 +5,7 @@ on the Host header of whichever request made them: a spoofed Host would otherwis
 in a genuinely signed credential.
 """
 
+from typing import Any
 from urllib.parse import urlsplit
 
 from flask import current_app
@@ -18,7 +19,7 @@ def base_url() -> str:
     return (current_app.config.get("LMS_BASE_URL") or FALLBACK_BASE_URL).rstrip("/")
 
 
-def absolute_url(endpoint: str, **values) -> str:
+def absolute_url(endpoint: str, **values: Any) -> str:
     """The absolute URL of `endpoint` on the canonical address, with or without a request."""
     parts = urlsplit(base_url())
     adapter = current_app.url_map.bind(parts.netloc, script_name=parts.path or "/",

@@ -56,7 +56,7 @@ def check(values: list[str]) -> list[Row]:
     """One row per entry, in the order given; a bounded number of queries."""
     normalised = {value: normalise_identifier(value) for value in values}
     wanted = {number for number in normalised.values() if number}
-    records = {}
+    records: dict[str | None, AccreditationRecord] = {}
     for chunk in chunks(wanted):
         for record in db.session.scalars(
                 select(AccreditationRecord).where(AccreditationRecord.public_id.in_(chunk))

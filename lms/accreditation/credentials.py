@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import jwt
+from jwt.types import Options
 
 CONTEXTS = [
     "https://www.w3.org/ns/credentials/v2",
@@ -148,7 +149,7 @@ def verify_credential(token: str, keys: KeyLookup, *, now: datetime,
         raise InvalidCredential("signed with an unsupported algorithm")
     kid = header.get("kid")
     key = _verification_key(keys, kid) if isinstance(kid, str) else None
-    if key is None:
+    if key is None or not isinstance(kid, str):
         raise InvalidCredential("signed with an unknown key")
     if key.algorithm != header["alg"]:
         raise InvalidCredential("signed with an unsupported algorithm")
@@ -179,7 +180,7 @@ def _verification_key(keys: KeyLookup, kid: str) -> Key | None:
 
 def _decode(token: str, key: Key) -> dict:
     # Times are checked against `now` below, not PyJWT's clock.
-    options = {"require": ["iss", "jti", "nbf"], "verify_exp": False,
+    options: Options = {"require": ["iss", "jti", "nbf"], "verify_exp": False,
                "verify_nbf": False, "verify_iat": False}
     try:
         claims = jwt.decode(token, key.public, algorithms=[key.algorithm], options=options)
@@ -226,7 +227,7 @@ def _check_claims(claims: dict, types: tuple[str, ...]) -> tuple[dict, datetime,
         and _parse_iso(credential.get("validFrom")) == valid_from
         and _parse_iso(credential.get("validUntil")) == valid_until
     )
-    if not agrees:
+    if not agrees or valid_from is None:  # agrees implies a valid_from
         raise InvalidCredential("the credential does not match its signed claims")
     return credential, valid_from, valid_until
 

@@ -12,6 +12,7 @@ import itertools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from lms.accreditation.standards import LevelStandard, Requirement
 
@@ -174,14 +175,14 @@ def _practice_records(req: Requirement, ev: Evidence, words: _Words) -> Requirem
                    if short > 0 else None)
 
 
-def _matches(record: PracticeEvidence, params: Mapping[str, object]) -> bool:
+def _matches(record: PracticeEvidence, params: Mapping[str, Any]) -> bool:
     return (record.role in params.get("role", (record.role,))
             and record.process_type in params.get("process_type", (record.process_type,))
             and all(getattr(record, flag) == params[flag] for flag in FLAG_WORDS
                     if flag in params))
 
 
-def _practice_phrase(params: Mapping[str, object], count: int, number: bool = True) -> str:
+def _practice_phrase(params: Mapping[str, Any], count: int, number: bool = True) -> str:
     """E.g. "3 signed-off direct, face-to-face formal conferences as lead facilitator, in
     the last 24 months"."""
     many = count != 1
@@ -290,7 +291,7 @@ def _group(req: Requirement, ev: Evidence, words: _Words) -> RequirementResult:
     missing = None
     if short > 0:
         missing = ("One of: " if short == 1 else f"{short} more of: ") + "; or ".join(
-            part.missing for part in parts if not part.met)
+            part.missing or "" for part in parts if not part.met)
     return _result(req, description,
                    "met: " + "; ".join(part.description for part in met) if met else
                    "none met yet", f"{need} of {len(parts)}", missing, parts=parts)
@@ -318,7 +319,7 @@ def _level_held(req: Requirement, ev: Evidence, words: _Words) -> RequirementRes
     label = " or ".join(words.level(key) for key in keys)
     held = sorted((start, key) for key, start in ev.levels_held.items()
                   if key in keys and start <= ev.today)
-    since, key = held[0] if held else (None, None)  # the longest held
+    since, key = held[0] if held else (None, "")  # the longest held (key unused if none)
     need = f"held for {_plural(months, 'month')}" if months else "held"
     missing = None
     if since is None:

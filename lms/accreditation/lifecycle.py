@@ -19,7 +19,7 @@ from lms.accreditation.models import (
     StatusChange,
 )
 from lms.accreditation.services import AccreditationError, add_months, own_record_refusal
-from lms.accreditation.standards import Standards, load_standards
+from lms.accreditation.standards import LevelStandard, Standards, load_standards
 from lms.audit import services as audit
 from lms.extensions import db
 from lms.notify import services as notify
@@ -110,7 +110,7 @@ def _renew(record, actor, reason, standards, today) -> str | None:
         f"{standards.levels[key].name} ({missing})" for key, missing in refused.items()) + "."
 
 
-def renewal_plan(records, standards: Standards) -> list[tuple[object, list]]:
+def renewal_plan(records, standards: Standards) -> list[tuple[LevelStandard, list]]:
     """(level standard, records it renews) for a joint renewal: the highest ladder level's
     maintenance rules renew every ladder record; each role level (one with depends_on)
     renews on its own maintenance rules."""
@@ -186,7 +186,7 @@ def cascade_dependents(holder_id: int, standards: Standards, *, actor=None) -> i
     for record in records:
         level = standards.levels.get(record.level_key)
         needs = set(level.depends_on) if level else set()
-        if record.status in VALID_STATUSES and needs and not needs & held:
+        if level and record.status in VALID_STATUSES and needs and not needs & held:
             names = " or ".join(standards.levels[key].name for key in level.depends_on)
             change(record, S.LAPSED, actor=actor, reason=f"{names} is no longer held.")
             held.discard(record.level_key)

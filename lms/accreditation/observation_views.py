@@ -1,5 +1,7 @@
 """Recording observed practice (supervisors and assessors)."""
 
+from collections.abc import Sequence
+
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
@@ -20,7 +22,7 @@ bp = Blueprint("observations", __name__, url_prefix="/accreditation/observations
 def index():
     """The practitioners of the schemes the person supervises, to choose whom to observe."""
     scheme_ids = current_user.scheme_ids_with(Role.SUPERVISOR)
-    people = []
+    people: Sequence[User] = []
     if scheme_ids and is_recognised_supervisor(current_user):
         people = db.session.scalars(
             select(User).join(Membership, Membership.user_id == User.id)

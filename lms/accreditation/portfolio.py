@@ -145,7 +145,8 @@ def reference_for_token(token: str) -> PortfolioItem | None:
     """The reference a link is for, while the link is unused and unexpired."""
     item = db.session.scalar(select(PortfolioItem).where(
         PortfolioItem.token_hash == token_hash(token), PortfolioItem.kind == "reference"))
-    if item is None or item.confirmed_at or item.token_expires_at < clock.utcnow():
+    if item is None or item.confirmed_at or item.token_expires_at is None \
+            or item.token_expires_at < clock.utcnow():
         return None
     return item
 
@@ -166,7 +167,7 @@ def attach(items, application: Application) -> list[dict]:
     for item in items:
         item.application_id = application.id
     db.session.flush()
-    files: dict[int, list[dict]] = {}
+    files: dict[int | None, list[dict]] = {}
     for file in db.session.scalars(select(EvidenceFile).where(
             EvidenceFile.portfolio_item_id.in_([i.id for i in items]))):
         files.setdefault(file.portfolio_item_id, []).append(

@@ -38,7 +38,7 @@ def _render(form=None, new_link=None, status=200, file_errors=None):
     evaluations = [services.route_evaluation(level, "portfolio", evidence, items, standards)
                    for level in standards.levels.values()
                    if "portfolio" in level.routes and level.key not in held]
-    uploaded = {}
+    uploaded: dict[int | None, list] = {}
     for file in db.session.scalars(select(EvidenceFile).where(
             EvidenceFile.portfolio_item_id.in_([i.id for i in items]))):
         uploaded.setdefault(file.portfolio_item_id, []).append(file)

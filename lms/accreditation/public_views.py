@@ -274,7 +274,7 @@ def did_document():
     did = issuing.did_web()
     methods = []
     for row in signing_keys.published_keys():
-        method = {"id": f"{did}#{row.kid}", "controller": did}
+        method: dict[str, object] = {"id": f"{did}#{row.kid}", "controller": did}
         if row.algorithm == "EdDSA":
             method.update(type="Multikey", publicKeyMultibase=data_integrity.multikey(
                 signing_keys.public_key_of(row)))

@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import calendar
 import secrets
+from collections.abc import Callable
 from datetime import date
 
 from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import Insert as PgInsert
 from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import Insert as SqliteInsert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
@@ -66,7 +69,9 @@ def new_public_id() -> str:
 def current_standard_version(standards: Standards) -> StandardVersion:
     """The stored version for these standards, stored now if new. Simultaneous first uses
     of a new version insert it once (the content hash is unique; the others do nothing)."""
-    insert = {"postgresql": pg_insert, "sqlite": sqlite_insert}[db.engine.dialect.name]
+    inserts: dict[str, Callable[[type[StandardVersion]], PgInsert | SqliteInsert]] = {
+        "postgresql": pg_insert, "sqlite": sqlite_insert}
+    insert = inserts[db.engine.dialect.name]
     db.session.execute(insert(StandardVersion).values(
         content_hash=standards.content_hash, loaded_at=clock.now(), levels={
             key: {"name": level.name, "validity_months": level.validity_months,
@@ -75,6 +80,7 @@ def current_standard_version(standards: Standards) -> StandardVersion:
         .on_conflict_do_nothing(index_elements=["content_hash"]))
     version = db.session.scalar(select(StandardVersion).where(
         StandardVersion.content_hash == standards.content_hash))
+    assert version is not None  # inserted above, by this or a simultaneous first use
     if version.content is None:
         version.content = standards_text(standards)
         db.session.flush()

@@ -23,7 +23,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from flask import current_app
-from jwt.algorithms import ECAlgorithm, OKPAlgorithm, RSAAlgorithm
+from jwt.algorithms import Algorithm, ECAlgorithm, OKPAlgorithm, RSAAlgorithm
 from sqlalchemy import JSON, String, Text, select
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -129,8 +129,9 @@ def _key(row: SigningKey, private=None) -> Key:
 
 
 def _public_from_jwk(jwk: dict, algorithm: str):
-    loader = {"RS256": RSAAlgorithm, "ES256": ECAlgorithm, "EdDSA": OKPAlgorithm}[algorithm]
-    return loader.from_jwk(jwk)
+    loaders: dict[str, type[Algorithm]] = {
+        "RS256": RSAAlgorithm, "ES256": ECAlgorithm, "EdDSA": OKPAlgorithm}
+    return loaders[algorithm].from_jwk(jwk)
 
 
 def _environment_key():
@@ -160,6 +161,7 @@ def current_key(algorithm: str | None = None) -> Key:
         SigningKey.algorithm == wanted).order_by(SigningKey.id.desc()).limit(1))
     if row is None:
         return _new_key(wanted)
+    assert row.private_key is not None  # selected for having one
     try:
         pem = _fernet().decrypt(row.private_key.encode())
     except InvalidToken:
@@ -171,6 +173,7 @@ def current_key(algorithm: str | None = None) -> Key:
 
 
 def _new_key(algorithm: str) -> Key:
+    private_key: ed25519.Ed25519PrivateKey | rsa.RSAPrivateKey
     if algorithm == "EdDSA":
         private_key = ed25519.Ed25519PrivateKey.generate()
     else:

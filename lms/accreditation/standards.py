@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
+from typing import Any
 
 from lms.accreditation.standards_checks import (
     DEFAULTS,
@@ -32,7 +33,7 @@ class Requirement:
     kind: str  #: e.g. "practice_records" (see the vocabulary in standards.yaml)
     #: validated fields; role/process_type/level/course as tuples; for any_of and
     #: at_least, "of" holds the grouped Requirements and "count" how many must be met
-    params: Mapping[str, object]
+    params: Mapping[str, Any]  # validated YAML values of several types
     line: int  #: where it is in standards.yaml
 
     def __hash__(self):  # params is a read-only mapping of hashable values
@@ -72,7 +73,7 @@ def read_standards(path: Path, course_slugs: set[str]) -> tuple[Standards | None
     path = Path(path)
     shown = f"{path.resolve().parent.name}/{path.name}"  # as in course problems
     text, issue = read_text(path)
-    doc, issues = parse_yaml(text) if text is not None else (None, [issue])
+    doc, issues = parse_yaml(text) if text is not None else (None, [issue] if issue else [])
     if doc is not None and not issues:
         issues = check_standards(doc, set(course_slugs))
     problems = sorted((Problem(shown, line, message) for line, message in issues),

@@ -230,7 +230,8 @@ def _keys_named(doc: YamlDoc, item: object, where, field: str) -> list[tuple[str
 
 def _check_names(doc: YamlDoc, levels: dict) -> list[Issue]:
     """Two levels with one name would be indistinguishable on certificates."""
-    issues, seen = [], {}
+    issues: list[Issue] = []
+    seen: dict[str, str] = {}
     for key, level in levels.items():
         name = _mapping(level).get("name")
         if not is_text(name):

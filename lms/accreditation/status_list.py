@@ -82,7 +82,7 @@ def record_changed(record: AccreditationRecord) -> None:
 def _open_list() -> int:
     number = db.session.scalar(select(func.max(StatusListEntry.list_number))) or 1
     used = db.session.scalar(select(func.count()).where(
-        StatusListEntry.list_number == number))
+        StatusListEntry.list_number == number)) or 0
     return number + 1 if used >= FILL_LIMIT else number
 
 

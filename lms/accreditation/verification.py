@@ -6,6 +6,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from flask import current_app
 from sqlalchemy import select
@@ -68,7 +69,7 @@ def status_words(record: AccreditationRecord) -> tuple[bool, str]:
     since = _since(record)
     on = f" on {_day(since)}" if since else ""
     since_text = f" since {_day(since)}" if since else ""
-    words = {
+    words: dict[str, str] = {
         RecordStatus.ACTIVE: f"Valid: accredited until {_day(record.expires_on)}.",
         RecordStatus.EXPIRING: f"Valid: accredited until {_day(record.expires_on)} "
                                "(renewal due).",
@@ -114,10 +115,11 @@ class Outcome:
                 and self.record.valid)
 
     def as_json(self) -> dict:
-        answer = {"checked_at": self.checked_at.replace(microsecond=0).isoformat(),
-                  "valid": self.valid, "signature": {"valid": self.signature_valid,
-                                                     "format": self.proof_format},
-                  "reasons": self.reasons}
+        answer: dict[str, Any] = {
+            "checked_at": self.checked_at.replace(microsecond=0).isoformat(),
+            "valid": self.valid, "signature": {"valid": self.signature_valid,
+                                               "format": self.proof_format},
+            "reasons": self.reasons}
         if self.credential is not None:
             answer["credential"] = {key: self.credential.get(key) for key in
                                     ("id", "validFrom", "validUntil", "awardedDate")}

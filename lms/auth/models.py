@@ -12,7 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms import clock
 from lms.db_types import UTCDateTime
-from lms.extensions import Model, db
+from lms.extensions import Model
 
 if TYPE_CHECKING:
     from lms.schemes.models import Membership, Role, Scheme
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 LANGUAGES = {"en": "English", "cy": "Cymraeg (Welsh)"}
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -53,7 +53,8 @@ def authenticate(username: str, password: str) -> SignInResult:
     if wait is not None:
         return SignInResult(throttled_minutes=wait)
     result = _check_credentials(find_user_by_username(name), password)
-    if result.must_set_password and not _use_up_one_time_password(result.user):
+    if result.must_set_password and result.user is not None \
+            and not _use_up_one_time_password(result.user):
         return SignInResult()  # a concurrent sign-in used it first
     if result.user is not None:
         throttle.forget_attempts("sign-in", name)
@@ -66,7 +67,7 @@ def _use_up_one_time_password(user: User) -> bool:
     used = db.session.execute(
         update(User).where(User.id == user.id, User.one_time_password_used_at.is_(None))
         .values(one_time_password_used_at=clock.utcnow()))
-    return used.rowcount == 1
+    return used.rowcount == 1  # type: ignore[attr-defined]  # DML gives a CursorResult
 
 
 def _check_credentials(user: User | None, password: str) -> SignInResult:

@@ -13,6 +13,7 @@ from lms.accreditation.models import (
     Application,
     IndemnityInsurance,
     Observation,
+    RecordStatus,
 )
 from lms.accreditation.standards import load_standards
 from lms.auth.models import User
@@ -74,7 +75,8 @@ def load_accreditation_demo() -> str:
         if status in ("suspended", "revoked"):
             issuing.signed_credential(record)  # the holder's earlier credential
         if status:
-            lifecycle.change(record, status, actor=admin if status != "lapsed" else None,
+            lifecycle.change(record, RecordStatus(status),
+                             actor=admin if status != "lapsed" else None,
                              reason=DEMO_REASONS.get(status, "Career break."))
     lifecycle.sweep(today, standards)
     _observations(users, today)
@@ -98,9 +100,11 @@ def _approve(user, level_key, admin, standards) -> AccreditationRecord:
     db.session.add(application)
     db.session.flush()
     unmet = services.unmet_now(application, standards)
-    return services.decide(application, admin, "approved",
-                           "Evidence reviewed at the accreditation panel (demo).",
-                           discretion_reason=DEMO_DISCRETION if unmet else None)
+    record = services.decide(application, admin, "approved",
+                             "Evidence reviewed at the accreditation panel (demo).",
+                             discretion_reason=DEMO_DISCRETION if unmet else None)
+    assert record is not None  # approval issues a record
+    return record
 
 
 def _observations(users, today):
@@ -147,7 +151,7 @@ def _portfolio(users, today):
                                      summary="Saw the practitioner lead conferences.",
                                      referee_name=f"Head of year {n} (demo)")
         if n == 1:
-            portfolio.confirm_reference(item, referee_name=item.referee_name,
+            portfolio.confirm_reference(item, referee_name=item.referee_name or "",
                                         statement="I co-facilitated three conferences with "
                                         "them in 2025 (demo).")
 

@@ -60,6 +60,7 @@ def load(path):
                        f"{problem.message}")
         click.echo(f"nothing loaded: {_count(problems, 'problem')}")
         click.get_current_context().exit(1)
+    assert report is not None  # a report whenever there are no problems
     if report.created or report.updated:
         audit.record("courses.loaded", actor=None, object_type="catalogue", object_id="courses",
                      payload={"created": report.created, "updated": report.updated})
@@ -68,7 +69,7 @@ def load(path):
                f"{len(report.unchanged)} unchanged")
 
 
-def _warn(root: Path) -> list[str]:
+def _warn(root: Path) -> list[tuple[str, int, str]]:
     """Print the catalogue's warnings and knowledge-check figures (before the summary line,
     which stays last); the warnings."""
     findings, figures = catalogue_quality(root)
@@ -76,8 +77,8 @@ def _warn(root: Path) -> list[str]:
     findings = sorted(findings + mapping_findings(root) + readable)
     for path, line, message in findings:
         click.echo(f"{_relative(root.parent / path)}:{line}: warning: {message}")
-    for line in [*figures.lines(), *reading_ages]:
-        click.echo(f"  {line}")
+    for figure in [*figures.lines(), *reading_ages]:
+        click.echo(f"  {figure}")
     if findings:
         click.echo(_count(findings, "warning"))
     return findings

@@ -15,6 +15,8 @@ from pathlib import Path
 
 from lms.learning.content_checks import (
     LEVELS,
+    Issue,
+    Question,
     YamlDoc,
     check_course,
     check_questions,
@@ -136,8 +138,11 @@ class _Course:
 
     @property
     def prerequisites(self) -> list[tuple[str, int]]:
-        items = self.doc.data["prerequisites"] if self.doc else []
-        return [(slug, self.doc.line("prerequisites", n)) for n, slug in enumerate(items)]
+        doc = self.doc
+        if doc is None:
+            return []
+        return [(slug, doc.line("prerequisites", n))
+                for n, slug in enumerate(doc.data["prerequisites"])]
 
 
 def read_catalogue(root: Path) -> tuple[list[CourseSpec], list[Problem]]:
@@ -187,9 +192,16 @@ def _read_course(folder: Path, base: Path) -> _Course:
 
 def _read_yaml(course: _Course, path: Path, shown: str) -> YamlDoc | None:
     text, issue = read_text(path)
-    doc, issues = parse_yaml(text) if text is not None else (None, [issue])
+    doc, issues = parse_yaml(text) if text is not None else (None, [issue] if issue else [])
     course.problems += [Problem(shown, line, message) for line, message in issues]
     return None if issues else doc
+
+
+def _module_match(name: str) -> re.Match[str]:
+    """MODULE_FILE's match of a name already known to match it."""
+    match = MODULE_FILE.match(name)
+    assert match is not None
+    return match
 
 
 def _read_modules(course: _Course, folder: Path, base: Path) -> None:
@@ -212,13 +224,13 @@ def _read_modules(course: _Course, folder: Path, base: Path) -> None:
 
 def _read_module(course: _Course, path: Path, check: Path | None, base: Path) -> None:
     shown, text, issue = _shown(path, base), *read_text(path)
-    parsed = parse_module(text) if text is not None else ModuleText(issues=[issue])
+    parsed = parse_module(text) if text is not None else ModuleText(issues=[issue] if issue else [])
     before = len(course.problems)
     course.problems += [Problem(shown, line, message) for line, message in parsed.issues]
     course.lesson_slugs[path.name] = (frozenset(x.slug for x in parsed.lessons)
                                       if text is not None else None)
     course.links += [(shown, link.line, link.href) for link in parsed.links]
-    order = int(MODULE_FILE.match(path.name)["order"])
+    order = int(_module_match(path.name)["order"])
     if parsed.front:
         course.order_lines[path.name] = parsed.front.line("order")
         if parsed.front.data["order"] != order:
@@ -229,7 +241,9 @@ def _read_module(course: _Course, path: Path, check: Path | None, base: Path) ->
         course.problem(shown, 1, f"module has no knowledge check ({path.stem}.check.yaml)")
         return
     doc = _read_yaml(course, check, _shown(check, base))
-    per_attempt, issues, questions = None, [], []
+    per_attempt: int | None = None
+    issues: list[Issue] = []
+    questions: list[Question] = []
     if doc:
         doc, per_attempt, issues = split_policy(doc)
         questions, more = check_questions(doc)
@@ -250,7 +264,7 @@ def _check_module_set(course: _Course) -> None:
         course.problem(course.yaml_path, 1, "course has no module files")
     seen: dict[str, str] = {}
     for name in sorted(course.lesson_slugs):
-        match = MODULE_FILE.match(name)
+        match = _module_match(name)
         for key, label, line in ((f"order {int(match['order'])}", "module",
                                   course.order_lines.get(name, 1)),
                                  (f"slug '{match['slug']}'", "module", 1)):
@@ -262,7 +276,8 @@ def _check_module_set(course: _Course) -> None:
 
 def _module_spec(course_slug: str, filename: str, parsed: ModuleText, questions,
                  per_attempt: int | None) -> ModuleSpec:
-    front, slug = parsed.front.data, MODULE_FILE.match(filename)["slug"]
+    assert parsed.front is not None  # only modules without problems get here
+    front, slug = parsed.front.data, _module_match(filename)["slug"]
     lessons = tuple(
         LessonSpec(lesson.slug, lesson.title, n, lesson.body,
                    _digest([course_slug, slug, lesson.title, lesson.body]))
@@ -355,6 +370,7 @@ def _loadable(courses: dict[str, _Course]) -> list[str]:
 
 
 def _course_spec(course: _Course) -> CourseSpec:
+    assert course.doc is not None  # only courses without problems get here
     data = course.doc.data
     live = data["live_session"]
     fields = {

@@ -10,6 +10,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, TypeGuard
 
 import yaml
 
@@ -22,15 +23,15 @@ Issue = tuple[int, str]
 Rule = tuple[Callable[[object], bool], str]
 
 
-def is_text(value: object) -> bool:
+def is_text(value: object) -> TypeGuard[str]:
     return isinstance(value, str) and bool(value.strip())
 
 
-def is_int(value: object) -> bool:
+def is_int(value: object) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def is_number(value: object) -> bool:
+def is_number(value: object) -> TypeGuard[int | float]:
     return (isinstance(value, int | float) and not isinstance(value, bool)
             and math.isfinite(value))
 
@@ -53,7 +54,7 @@ def read_text(path: Path) -> tuple[str | None, Issue | None]:
 class YamlDoc:
     """Parsed YAML and the node tree it came from, to find the line of any key or item."""
 
-    data: object
+    data: Any  #: whatever the YAML held; checked before use
     node: yaml.Node | None
     offset: int = 0  #: lines in the file before the YAML text (front matter starts on line 2)
 
@@ -237,7 +238,7 @@ def check_questions(doc: YamlDoc) -> tuple[list[Question], list[Issue]]:
 def _check_question(doc: YamlDoc, question: object, n: int) -> list[Issue]:
     issues = check_mapping(doc, question, QUESTION_RULES, "questions", n, what="a question")
     options = question.get("options") if isinstance(question, dict) else None
-    if not isinstance(options, list):
+    if not isinstance(question, dict) or not isinstance(options, list):
         return issues
     texts: set[str] = set()
     for m, option in enumerate(options):

@@ -95,20 +95,21 @@ def _front_matter(text: str) -> tuple[YamlDoc | None, list[Issue]]:
 
 def _read_body(module: ModuleText, lines: list[str], offset: int) -> None:
     tokens = _markdown.parse("\n".join(lines))
-    headings = [n for n, t in enumerate(tokens)
-                if t.type == "heading_open" and t.tag == "h1" and t.level == 0 and t.map]
+    maps = {n: t.map for n, t in enumerate(tokens)
+            if t.type == "heading_open" and t.tag == "h1" and t.level == 0 and t.map}
+    headings = list(maps)
     module.links = [Link(line + offset + 1, href) for line, href in _links(tokens)]
     if not headings:
         module.issues.append((offset + 1, "module has no lessons (each lesson starts with a "
                                           "'# ' heading)"))
         return
-    first = tokens[headings[0]].map[0]
+    first = maps[headings[0]][0]
     stray = next((n for n in range(first) if lines[n].strip()), None)
     if stray is not None:
         module.issues.append((stray + offset + 1, "text before the first lesson heading"))
-    ends = [tokens[n].map[0] for n in headings[1:]] + [len(lines)]
+    ends = [maps[n][0] for n in headings[1:]] + [len(lines)]
     for n, end in zip(headings, ends, strict=True):
-        start, body_start = tokens[n].map
+        start, body_start = maps[n]
         _add_lesson(module, tokens[n + 1].content.strip(), start + offset + 1,
                     _trim(lines[body_start:end]))
 

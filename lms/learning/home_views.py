@@ -1,5 +1,8 @@
 """The learner's dashboard: my courses with progress and next step, my sessions."""
 
+from datetime import datetime
+from typing import cast
+
 from flask import Blueprint, render_template
 from flask_login import current_user
 from sqlalchemy import select
@@ -24,7 +27,7 @@ def my_learning(user):
     progress = progress_for(enrolments)
     current = [p for p in progress.values() if p.enrolment.completed_at is None]
     done = sorted((p for p in progress.values() if p.enrolment.completed_at is not None),
-                  key=lambda p: p.enrolment.completed_at, reverse=True)
+                  key=lambda p: cast(datetime, p.enrolment.completed_at), reverse=True)
     return current, done
 
 

@@ -39,7 +39,7 @@ def read_framework(root: Path) -> tuple[Framework | None, list[Finding]]:
     if not path.exists():
         return None, []
     text, issue = read_text(path)
-    doc, issues = parse_yaml(text) if text is not None else (None, [issue])
+    doc, issues = parse_yaml(text) if text is not None else (None, [issue] if issue else [])
     if doc is None or issues:
         return None, [(shown, line, message) for line, message in issues]
     data = doc.data if isinstance(doc.data, dict) else {}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
@@ -98,7 +99,7 @@ class CourseProgress:
         return None
 
 
-def progress_for(enrolments: list[Enrolment]) -> dict[int, CourseProgress]:
+def progress_for(enrolments: Sequence[Enrolment]) -> dict[int, CourseProgress]:
     """Progress of each enrolment (by id) against its course's current version.
 
     Five queries whatever the number of enrolments, courses, modules or lessons.
@@ -168,7 +169,7 @@ def _live_hours(enrolments) -> dict[tuple[int, int], float]:
                SessionBooking.attended.is_(True))
         .group_by(SessionBooking.user_id, LiveSession.course_id)
     )
-    return {(user_id, course_id): float(total) for user_id, course_id, total in rows}
+    return {(user_id, course_id): float(total or 0.0) for user_id, course_id, total in rows}
 
 
 def _fill(template: ModuleProgress, done_hashes: set[str], passed_hashes: set[str]):

@@ -72,6 +72,7 @@ def enrol(user: User, course: Course, *, by: User | None = None,
     """Enrol `user` once prerequisites are met; `by` is the trainer or lead who did it."""
     if find_enrolment(user.id, course.id) is not None:
         raise LearningError(f"{user.display_name} is already enrolled on this course.")
+    assert course.current_version is not None  # a course is loaded with its version
     missing = missing_prerequisites(user.id, course.current_version)
     if missing:
         who = "You" if by is None or by.id == user.id else user.display_name
@@ -113,7 +114,8 @@ def mark_lesson_done(enrolment: Enrolment, lesson) -> None:
 
 def attempts_used(enrolment: Enrolment, module: Module) -> int:
     return db.session.scalar(select(func.count()).select_from(CheckAttempt).where(
-        CheckAttempt.enrolment_id == enrolment.id, CheckAttempt.check_hash == module.check_hash))
+        CheckAttempt.enrolment_id == enrolment.id,
+        CheckAttempt.check_hash == module.check_hash)) or 0
 
 
 def check_passed(enrolment: Enrolment, module: Module) -> bool:

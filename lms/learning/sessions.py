@@ -58,7 +58,7 @@ def book(session: LiveSession, user: User) -> SessionBooking:
         SessionBooking.session_id == session.id, SessionBooking.user_id == user.id))
     if existing is not None:
         raise LearningError("You already have a place on this session.")
-    taken = db.session.execute(
+    taken = db.session.execute(  # type: ignore[attr-defined]  # DML gives a CursorResult
         update(LiveSession)
         .where(LiveSession.id == session.id, LiveSession.booked_count < LiveSession.capacity)
         .values(booked_count=LiveSession.booked_count + 1)
@@ -80,7 +80,7 @@ def cancel(booking: SessionBooking) -> None:
         raise LearningError("Attendance has been recorded for this booking; it cannot be "
                             "cancelled.")
     # Deleted by a conditional DELETE first, so two cancellations at once free one place.
-    deleted = db.session.execute(
+    deleted = db.session.execute(  # type: ignore[attr-defined]  # DML gives a CursorResult
         delete(SessionBooking).where(SessionBooking.id == booking.id,
                                      SessionBooking.attended.is_(None))
         .execution_options(synchronize_session=False)

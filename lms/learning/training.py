@@ -109,6 +109,7 @@ def preview_enrolments(course: Course, scheme: Scheme, text: str) -> list[EnrolR
         elif row.user.id in enrolled:
             row.errors.append("Already enrolled on this course.")
         else:
+            assert course.current_version is not None  # a course is loaded with its version
             missing = services.missing_prerequisites(
                 row.user.id, course.current_version, completed.get(row.user.id, set()))
             if missing:
@@ -126,7 +127,7 @@ def _users_by_name(names) -> dict[str, User]:
 
 
 def _member_ids(scheme, user_ids) -> set[int]:
-    found = set()
+    found: set[int] = set()
     for chunk in chunks(user_ids):
         found.update(db.session.scalars(select(Membership.user_id).where(
             Membership.scheme_id == scheme.id, Membership.user_id.in_(chunk))))
@@ -134,7 +135,7 @@ def _member_ids(scheme, user_ids) -> set[int]:
 
 
 def _enrolled_ids(course, user_ids) -> set[int]:
-    found = set()
+    found: set[int] = set()
     for chunk in chunks(user_ids):
         found.update(db.session.scalars(select(Enrolment.user_id).where(
             Enrolment.course_id == course.id, Enrolment.user_id.in_(chunk))))
@@ -153,13 +154,14 @@ def _completed_slugs(user_ids) -> dict[int, set[str]]:
 
 
 def save_enrolments(course, scheme, rows: list[EnrolRow], by: User) -> int:
-    if not rows or any(r.errors for r in rows):
-        raise ValueError("only a clean preview can be saved")
-    db.session.add_all(Enrolment(user_id=r.user.id, course_id=course.id, scheme_id=scheme.id,
-                                 enrolled_by_id=by.id) for r in rows)
+    users = [r.user for r in rows if r.user is not None]
+    if not rows or any(r.errors for r in rows) or len(users) != len(rows):
+        raise ValueError("only a clean preview, naming an account on every row, can be saved")
+    db.session.add_all(Enrolment(user_id=user.id, course_id=course.id, scheme_id=scheme.id,
+                                 enrolled_by_id=by.id) for user in users)
     db.session.flush()
     # One event for the batch (ids only), so a large enrolment is one append, not hundreds.
     audit.record("learning.enrolled_in_bulk", actor=by, object_type="course",
                  object_id=course.id, payload={"scheme_id": scheme.id,
-                                               "user_ids": [r.user.id for r in rows]})
+                                               "user_ids": [user.id for user in users]})
     return len(rows)

@@ -1,6 +1,8 @@
 """Staff search: people and practice records by name, username or case code, within what
 the person searching may see (the same rules as the pages the results link to)."""
 
+from collections.abc import Sequence
+
 from flask import Blueprint, render_template, request
 from flask_login import current_user
 from sqlalchemy import select
@@ -9,6 +11,7 @@ from wtforms import StringField
 from wtforms.validators import Length, Optional
 
 from lms import access
+from lms.auth.models import User
 from lms.extensions import db
 from lms.forms import BaseForm
 from lms.people.services import people_query
@@ -29,10 +32,11 @@ class SearchForm(BaseForm):
 
 @bp.route("/search")
 @access.role(Role.SUPERVISOR, Role.TRAINER, Role.LEAD)
-def index():
+def index() -> str:
     form = SearchForm(formdata=request.args)
     term = (form.q.data or "").strip() if form.validate() else ""
-    people, records = [], []
+    people: Sequence[User] = []
+    records: Sequence[PracticeRecord] = []
     if term:
         if current_user.is_admin or current_user.has_role(Role.LEAD):
             people = db.session.scalars(people_query(current_user, search=term)

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import Select, func, or_, select
 
 from lms import clock
 from lms.accreditation.evaluation import evaluate
@@ -38,7 +39,7 @@ class Todo:
         return self.one if self.count == 1 else self.many.format(n=self.count)
 
 
-def _count(query) -> int:
+def _count(query: Select[Any]) -> int:
     return db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
 
 

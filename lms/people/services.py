@@ -3,7 +3,7 @@
 import re
 
 from flask import abort
-from sqlalchemy import and_, select
+from sqlalchemy import ColumnElement, and_, select
 from sqlalchemy.orm import selectinload
 
 from lms.audit import services as audit
@@ -164,7 +164,7 @@ def people_query(actor: User, *, search: str = "", scheme_id: int | None = None,
                  role: Role | None = None):
     """People `actor` manages, filtered, in name order (for pagination)."""
     query = select(User).order_by(User.display_name, User.id)
-    member_filter = []
+    member_filter: list[ColumnElement[bool]] = []
     if not actor.is_admin:
         member_filter.append(Membership.scheme_id.in_(actor.scheme_ids_with(Role.LEAD)))
     if scheme_id is not None:

@@ -117,10 +117,10 @@ def overdue_query(scheme_ids=None):
                    func.max(SupervisionSession.held_on).label("last"))
             .where(SupervisionSession.confirmed_by_both())
             .group_by(SupervisionSession.practitioner_id).subquery())
-    authors = select(PracticeRecord.author_id).distinct()
+    author_ids = select(PracticeRecord.author_id).distinct()
     if scheme_ids is not None:
-        authors = authors.where(PracticeRecord.scheme_id.in_(scheme_ids))
-    authors = authors.subquery()
+        author_ids = author_ids.where(PracticeRecord.scheme_id.in_(scheme_ids))
+    authors = author_ids.subquery()
     cutoff = clock.today() - interval()
     return (select(User, last.c.last)
             .join(authors, authors.c.author_id == User.id)

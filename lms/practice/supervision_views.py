@@ -44,7 +44,7 @@ def create():
         refusal = supervision.record_refusal(current_user, practitioner)
         if refusal:
             form.practitioner.errors.append(refusal)
-        elif commit_or_flash(
+        elif practitioner is not None and commit_or_flash(  # always found when not refused
                 lambda: supervision.record_session(
                     supervisor=current_user, practitioner=practitioner,
                     held_on=form.held_on.data, duration_minutes=form.duration_minutes.data,

@@ -52,10 +52,10 @@ def erasure_refusal(actor, user) -> str | None:
 def erase(user, *, actor) -> dict[str, int]:
     """Pseudonymise ``user`` and remove their personal data. Flushes; caller commits."""
     counts = {"accreditations revoked": 0}
-    for record in db.session.scalars(select(AccreditationRecord).where(
+    for accreditation in db.session.scalars(select(AccreditationRecord).where(
             AccreditationRecord.holder_id == user.id,
             AccreditationRecord.status != RecordStatus.REVOKED)):
-        lifecycle.change(record, RecordStatus.REVOKED, actor=actor, reason=REVOKE_REASON)
+        lifecycle.change(accreditation, RecordStatus.REVOKED, actor=actor, reason=REVOKE_REASON)
         counts["accreditations revoked"] += 1
     records = db.session.scalars(select(PracticeRecord)
                                  .where(PracticeRecord.author_id == user.id)).all()

@@ -122,7 +122,7 @@ def disguised_phone_numbers(text: str) -> Iterator[tuple[int, int]]:
             yield match.span()
     for match in _SPELLED.finditer(text):
         words = re.split(r"[\s,-]+", match.group().lower())
-        digits = sum(1 for w in words if w not in _COUNT) + sum(
+        spelled = sum(1 for w in words if w not in _COUNT) + sum(
             _COUNT[w] - 1 for w in words if w in _COUNT)
-        if digits >= 10:
+        if spelled >= 10:
             yield match.span()

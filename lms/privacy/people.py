@@ -86,7 +86,7 @@ _PERSON_VERB = re.compile(
 )
 
 
-def _span(match: re.Match, group: str = "name") -> tuple[int, int]:
+def _span(match: re.Match, group: str | int = "name") -> tuple[int, int]:
     start, end = match.span(group)
     text = match.string
     if text[start:end].endswith("'s"):

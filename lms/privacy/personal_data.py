@@ -8,10 +8,12 @@ remembering to add it (a test fails until its purpose is described in PURPOSES).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
-from sqlalchemy import Column
+from sqlalchemy import Column, Table
+from sqlalchemy.orm import Mapper
 
-from lms.extensions import db
+from lms.extensions import Model
 
 #: Columns never exported or shown: secrets, not information about the person.
 SECRET_COLUMNS = {"password_hash", "one_time_password_hash", "token_hash"}
@@ -19,19 +21,24 @@ SECRET_COLUMNS = {"password_hash", "one_time_password_hash", "token_hash"}
 
 @dataclass(frozen=True)
 class PersonalTable:
-    model: type
+    model: type[Model]
     table: str
     #: Columns that point at a person (users.id), or "id" for the accounts table itself.
     person_columns: tuple[Column, ...]
     columns: tuple[str, ...]
 
 
+def _table(mapper: Mapper) -> Table:
+    return cast(Table, mapper.local_table)  # every model is declared with a Table
+
+
 def personal_tables() -> list[PersonalTable]:
     import lms.models  # noqa: F401  (every model registered)
 
     found = []
-    for mapper in sorted(db.Model.registry.mappers, key=lambda m: m.local_table.name):
-        table = mapper.local_table
+    for mapper in sorted(Model.registry.mappers, key=lambda m: _table(m).name):
+        table = _table(mapper)
+        people: tuple[Column, ...]
         if table.name == "users":
             people = (table.c.id,)
         else:

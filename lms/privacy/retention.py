@@ -61,7 +61,7 @@ def _practice_to_redact(today: date):
 
 def _count_practice(today: date) -> int:
     return db.session.scalar(select(func.count()).select_from(
-        _practice_to_redact(today).subquery()))
+        _practice_to_redact(today).subquery())) or 0
 
 
 def _redact_practice(today: date) -> int:
@@ -92,13 +92,14 @@ def _supervision_to_redact(today: date):
 
 def _count_supervision(today: date) -> int:
     return db.session.scalar(select(func.count(SupervisionSession.id))
-                             .where(*_supervision_to_redact(today)))
+                             .where(*_supervision_to_redact(today))) or 0
 
 
 def _redact_supervision(today: date) -> int:
-    return db.session.execute(update(SupervisionSession).where(*_supervision_to_redact(today))
-                              .values(notes=REMOVED)
-                              .execution_options(synchronize_session=False)).rowcount
+    result = db.session.execute(update(SupervisionSession)
+                                .where(*_supervision_to_redact(today)).values(notes=REMOVED)
+                                .execution_options(synchronize_session=False))
+    return result.rowcount  # type: ignore[attr-defined]  # DML gives a CursorResult
 
 
 def _deleting(model, when_column, key: str, *extra) -> tuple[Callable, Callable]:
@@ -107,11 +108,13 @@ def _deleting(model, when_column, key: str, *extra) -> tuple[Callable, Callable]
         return (when_column < cutoff, *extra)
 
     def count(today: date) -> int:
-        return db.session.scalar(select(func.count()).select_from(model).where(*where(today)))
+        return db.session.scalar(
+            select(func.count()).select_from(model).where(*where(today))) or 0
 
     def apply(today: date) -> int:
-        return db.session.execute(delete(model).where(*where(today))
-                                  .execution_options(synchronize_session=False)).rowcount
+        result = db.session.execute(delete(model).where(*where(today))
+                                    .execution_options(synchronize_session=False))
+        return result.rowcount  # type: ignore[attr-defined]  # DML gives a CursorResult
 
     return count, apply
 
