@@ -108,9 +108,10 @@ def _register_hooks(app):
 
 def _register_cli(app):
     from lms.accreditation.cli import accreditation_cli
+    from lms.accreditation.standards import check_standards_file
     from lms.audit.cli import audit_cli
     from lms.demo.cli import demo_cli
-    from lms.learning.cli import courses_cli
+    from lms.learning.cli import CATALOGUE_CHECKS, courses_cli
     from lms.notify.cli import DUE_REMINDERS, notify_cli
     from lms.people.cli import users_cli
     from lms.practice.supervision import notify_overdue
@@ -124,3 +125,4 @@ def _register_cli(app):
     app.cli.add_command(accreditation_cli)
     app.cli.add_command(privacy_cli)
     app.extensions[DUE_REMINDERS] = {"overdue supervision": notify_overdue}
+    app.extensions[CATALOGUE_CHECKS] = [check_standards_file]

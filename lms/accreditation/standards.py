@@ -22,8 +22,7 @@ from lms.accreditation.standards_checks import (
     TUPLE_FIELDS,
     check_standards,
 )
-from lms.learning.content import Problem, course_folders, default_courses_path
-from lms.learning.content_checks import parse_yaml, read_text
+from lms.yaml_files import Problem, course_folders, default_courses_path, parse_yaml, read_text
 
 STANDARDS_FILE = "standards.yaml"
 
@@ -171,3 +170,13 @@ def _canonical(fields: dict) -> dict:
 def _digest(value: object) -> str:
     text = json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(text.encode()).hexdigest()
+
+
+def check_standards_file(root: Path) -> tuple[list[tuple[int, str]], list[Problem]]:
+    """For `flask courses check`: the levels to mention (none without a standards.yaml)
+    and the file's problems. A course_completed requirement may name any course folder."""
+    path = root / STANDARDS_FILE
+    if not path.exists():
+        return [], []
+    standards, problems = read_standards(path, {folder.name for folder in course_folders(root)})
+    return [(len(standards.levels) if standards else 0, "accreditation level")], problems

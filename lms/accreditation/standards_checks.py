@@ -7,15 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from lms.learning.content_checks import (
-    Issue,
-    Rule,
-    YamlDoc,
-    check_mapping,
-    is_int,
-    is_number,
-    is_text,
-)
+from lms.yaml_files import Issue, Rule, YamlDoc, check_mapping, is_int, is_number, is_text
 
 #: Keys shared with lms.practice.models (PRACTITIONER_ROLES, PROCESS_TYPES).
 ROLES = ("lead", "co_facilitator", "observer")

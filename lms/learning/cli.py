@@ -4,18 +4,22 @@ the accreditation standards kept beside them."""
 from pathlib import Path
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 
-from lms.accreditation.standards import STANDARDS_FILE, read_standards
 from lms.audit import services as audit
 from lms.extensions import db
-from lms.learning.content import Problem, course_folders, default_courses_path, read_catalogue
+from lms.learning.content import course_folders, default_courses_path, read_catalogue
 from lms.learning.content_checks import catalogue_quality
 from lms.learning.loader import load_from
 from lms.learning.occupational_standards import mapping_findings
 from lms.learning.readability import readability_findings
 
 courses_cli = AppGroup("courses", help="Check and load the course files under courses/.")
+#: app.extensions key: checks of the other files kept beside the courses (the accreditation
+#: standards), each root -> ([(count, what)], problems); registered in the app factory, so
+#: learning depends on no other feature.
+CATALOGUE_CHECKS = "lms.catalogue_checks"
 
 
 @courses_cli.command("check")
@@ -29,8 +33,11 @@ def check(path, strict):
     none."""
     root = (path or default_courses_path()).resolve()
     courses, problems = read_catalogue(root)
-    levels, standards_problems = _check_standards(root)
-    problems += standards_problems
+    levels = []
+    for check_files in current_app.extensions.get(CATALOGUE_CHECKS, []):
+        counts, found = check_files(root)
+        levels += [_count(n, what) for n, what in counts]
+        problems += found
     for problem in problems:
         click.echo(f"{_relative(root.parent / problem.path)}:{problem.line}: {problem.message}")
     warnings = _warn(root) if root.is_dir() else []
@@ -82,16 +89,6 @@ def _warn(root: Path) -> list[tuple[str, int, str]]:
     if findings:
         click.echo(_count(findings, "warning"))
     return findings
-
-
-def _check_standards(root: Path) -> tuple[list[str], list[Problem]]:
-    """The accreditation levels to mention (none without a standards.yaml) and the file's
-    problems. A course_completed requirement may name any course folder."""
-    path = root / STANDARDS_FILE
-    if not path.exists():
-        return [], []
-    standards, problems = read_standards(path, {folder.name for folder in course_folders(root)})
-    return [_count(len(standards.levels) if standards else 0, "accreditation level")], problems
 
 
 def _relative(path: Path) -> str:

@@ -13,16 +13,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from lms.learning.content_checks import (
-    LEVELS,
-    Issue,
-    Question,
-    YamlDoc,
-    check_course,
-    check_questions,
-    parse_yaml,
-    read_text,
-)
+from lms.learning.content_checks import LEVELS, Question, check_course, check_questions
 from lms.learning.content_markdown import (
     CHECK_FILE,
     MODULE_FILE,
@@ -34,21 +25,20 @@ from lms.learning.content_markdown import (
     slugify,
 )
 from lms.learning.question_banks import bank_problem, split_policy
+from lms.yaml_files import (
+    Issue,
+    Problem,
+    YamlDoc,
+    course_folders,
+    default_courses_path,
+    parse_yaml,
+    read_text,
+)
 
 __all__ = [
     "LEVELS", "CourseSpec", "LessonSpec", "ModuleSpec", "OptionSpec", "Problem", "QuestionSpec",
     "course_folders", "default_courses_path", "read_catalogue", "slugify",
 ]
-
-
-@dataclass(frozen=True)
-class Problem:
-    path: str  #: relative to the catalogue root's parent, e.g. "courses/foundation/course.yaml"
-    line: int  #: 1-based; 1 when not known
-    message: str
-
-    def __str__(self):
-        return f"{self.path}:{self.line}: {self.message}"
 
 
 @dataclass(frozen=True)
@@ -101,18 +91,6 @@ class CourseSpec:
     live_hours: float
     modules: tuple[ModuleSpec, ...]  #: by order
     content_hash: str  #: over everything above: same files, same hash
-
-
-def default_courses_path() -> Path:
-    """The courses/ folder at the project root."""
-    return Path(__file__).resolve().parents[2] / "courses"
-
-
-def course_folders(root: Path) -> list[Path]:
-    """Folders under `root` holding a course.yaml, by name."""
-    if not Path(root).is_dir():
-        return []
-    return sorted(p for p in Path(root).iterdir() if (p / "course.yaml").is_file())
 
 
 @dataclass
