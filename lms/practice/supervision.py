@@ -113,13 +113,16 @@ def overdue_query(scheme_ids=None):
     """(user, last confirmed supervision or None) for active practitioners who log practice
     (in `scheme_ids`, or anywhere) and are past the supervision interval; never-supervised
     first, then longest ago."""
+    authors = select(PracticeRecord.author_id).distinct()
     last = (select(SupervisionSession.practitioner_id.label("user_id"),
                    func.max(SupervisionSession.held_on).label("last"))
-            .where(SupervisionSession.confirmed_by_both())
-            .group_by(SupervisionSession.practitioner_id).subquery())
-    authors = select(PracticeRecord.author_id).distinct()
+            .where(SupervisionSession.confirmed_by_both()))
     if scheme_ids is not None:
         authors = authors.where(PracticeRecord.scheme_id.in_(scheme_ids))
+        # Last supervision only for the scope's practitioners (index on practitioner_id),
+        # not for every practitioner in the country.
+        last = last.where(SupervisionSession.practitioner_id.in_(authors))
+    last = last.group_by(SupervisionSession.practitioner_id).subquery()
     authors = authors.subquery()
     cutoff = clock.today() - interval()
     return (select(User, last.c.last)
