@@ -116,9 +116,12 @@ def build(app, scale: float, seed: int = 7) -> dict[str, int]:
              "created_at": now} for uid in ids]) + 2
 
         course_ids, hashes = _courses()
-        per_enrolment = LESSONS_PER_COURSE // 2
-        enrolment_count = max(1, n["completions"] // per_enrolment)
-        pairs = {(rng.choice(ids), rng.choice(course_ids)) for _ in range(enrolment_count)}
+        # each enrolment has done 1 to all lessons, (LESSONS_PER_COURSE + 1) / 2 on average
+        enrolment_count = min(len(ids) * len(course_ids) // 2,
+                              round(n["completions"] * 2 / (LESSONS_PER_COURSE + 1)))
+        pairs = set()
+        while len(pairs) < enrolment_count:
+            pairs.add((rng.choice(ids), rng.choice(course_ids)))
         counts["enrolments"] = _insert(Enrolment, [
             {"user_id": u, "course_id": c, "scheme_id": home[u],
              "enrolled_at": _stamp(_when(rng, today)),
@@ -133,6 +136,7 @@ def build(app, scale: float, seed: int = 7) -> dict[str, int]:
         counts["lesson_completions"] = _insert(LessonCompletion, completions)
         del completions
 
+        sector_of = {sid: schemes[k]["sector"].value for k, sid in enumerate(scheme_ids)}
         practitioners = rng.sample(ids, k=max(1, len(ids) * 2 // 5))
         kinds, harms = list(PROCESS_TYPES), list(HARM_CATEGORIES)
         practice = []
@@ -142,7 +146,7 @@ def build(app, scale: float, seed: int = 7) -> dict[str, int]:
             status = rng.choice(PRACTICE_STATUSES)
             practice.append({
                 "author_id": author, "case_code": f"RJ-N-{k:07d}", "scheme_id": home[author],
-                "occurred_on": occurred, "sector": "prison", "process_type": rng.choice(kinds),
+                "occurred_on": occurred, "sector": sector_of[home[author]], "process_type": rng.choice(kinds),
                 "direct": rng.random() < .7, "face_to_face": rng.random() < .6,
                 "sensitive": rng.random() < .1, "harm_category": rng.choice(harms),
                 "practitioner_role": "lead", "stages": ["delivery"], "reflection": "",
