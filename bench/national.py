@@ -81,6 +81,9 @@ def build(app, scale: float, seed: int = 7) -> dict[str, int]:
     counts = {}
     with app.app_context():
         flask_migrate.upgrade()
+        if db.session.scalar(select(User.id).where(User.username == "national.admin")):
+            raise SystemExit("This database already holds a national data set: give an empty "
+                             "one (the default SQLite file is rebuilt on each run).")
         # scheme sizes: a long tail, as in life (a few big prison and probation schemes)
         sectors, regions = list(Sector), list(REGIONS)
         schemes = [{"name": f"National scheme {k:03d}", "slug": f"national-{k:03d}",
@@ -146,7 +149,8 @@ def build(app, scale: float, seed: int = 7) -> dict[str, int]:
             status = rng.choice(PRACTICE_STATUSES)
             practice.append({
                 "author_id": author, "case_code": f"RJ-N-{k:07d}", "scheme_id": home[author],
-                "occurred_on": occurred, "sector": sector_of[home[author]], "process_type": rng.choice(kinds),
+                "occurred_on": occurred, "sector": sector_of[home[author]],
+                "process_type": rng.choice(kinds),
                 "direct": rng.random() < .7, "face_to_face": rng.random() < .6,
                 "sensitive": rng.random() < .1, "harm_category": rng.choice(harms),
                 "practitioner_role": "lead", "stages": ["delivery"], "reflection": "",
