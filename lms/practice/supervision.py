@@ -114,22 +114,21 @@ def overdue_query(scheme_ids=None):
     (in `scheme_ids`, or anywhere) and are past the supervision interval; never-supervised
     first, then longest ago."""
     authors = select(PracticeRecord.author_id).distinct()
-    last = (select(SupervisionSession.practitioner_id.label("user_id"),
-                   func.max(SupervisionSession.held_on).label("last"))
-            .where(SupervisionSession.confirmed_by_both()))
     if scheme_ids is not None:
         authors = authors.where(PracticeRecord.scheme_id.in_(scheme_ids))
-        # Last supervision only for the scope's practitioners (index on practitioner_id),
-        # not for every practitioner in the country.
-        last = last.where(SupervisionSession.practitioner_id.in_(authors))
-    last = last.group_by(SupervisionSession.practitioner_id).subquery()
     authors = authors.subquery()
+    # Each of the scope's practitioners' last supervision by an index lookup
+    # (practitioner_id, held_on), never an aggregate over every practitioner in the country.
+    last_of = (select(func.max(SupervisionSession.held_on))
+               .where(SupervisionSession.practitioner_id == authors.c.author_id,
+                      SupervisionSession.confirmed_by_both())
+               .scalar_subquery())
+    lasts = select(authors.c.author_id.label("user_id"), last_of.label("last")).subquery()
     cutoff = clock.today() - interval()
-    return (select(User, last.c.last)
-            .join(authors, authors.c.author_id == User.id)
-            .outerjoin(last, last.c.user_id == User.id)
-            .where(User.active.is_(True), or_(last.c.last.is_(None), last.c.last < cutoff))
-            .order_by(last.c.last.is_not(None), last.c.last, User.display_name))
+    return (select(User, lasts.c.last)
+            .join(lasts, lasts.c.user_id == User.id)
+            .where(User.active.is_(True), or_(lasts.c.last.is_(None), lasts.c.last < cutoff))
+            .order_by(lasts.c.last.is_not(None), lasts.c.last, User.display_name))
 
 
 def _supervisors_by_scheme(scheme_ids) -> dict[int, list[User]]:

@@ -75,5 +75,5 @@ def test_dashboard_overdue_supervision_looks_only_at_the_schemes_practitioners(
     assert '<span class="tile-count">2</span>' in page
     overdue = [s for s in grown.statements if "max(supervision_sessions.held_on)" in s]
     assert overdue
-    # the last-supervision aggregate is limited to the scope's practitioners, not the country
-    assert all("supervision_sessions.practitioner_id IN" in s for s in overdue)
+    # each of the scope's practitioners is looked up; no aggregate over the whole country
+    assert all("GROUP BY supervision_sessions.practitioner_id" not in s for s in overdue)
