@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from lms import clock, policy
@@ -117,18 +117,19 @@ def overdue_query(scheme_ids=None):
     if scheme_ids is not None:
         authors = authors.where(PracticeRecord.scheme_id.in_(scheme_ids))
     authors = authors.subquery()
-    # Each of the scope's practitioners' last supervision by an index lookup
-    # (practitioner_id, held_on), never an aggregate over every practitioner in the country.
-    last_of = (select(func.max(SupervisionSession.held_on))
-               .where(SupervisionSession.practitioner_id == authors.c.author_id,
-                      SupervisionSession.confirmed_by_both())
-               .scalar_subquery())
-    lasts = select(authors.c.author_id.label("user_id"), last_of.label("last")).subquery()
+    # The scope's practitioners drive the join to their own sessions (index on
+    # practitioner_id): never an aggregate over every practitioner in the country.
+    last = func.max(SupervisionSession.held_on)
     cutoff = clock.today() - interval()
-    return (select(User, lasts.c.last)
-            .join(lasts, lasts.c.user_id == User.id)
-            .where(User.active.is_(True), or_(lasts.c.last.is_(None), lasts.c.last < cutoff))
-            .order_by(lasts.c.last.is_not(None), lasts.c.last, User.display_name))
+    return (select(User, last.label("last"))
+            .join(authors, authors.c.author_id == User.id)
+            .outerjoin(SupervisionSession,
+                       and_(SupervisionSession.practitioner_id == User.id,
+                            SupervisionSession.confirmed_by_both()))
+            .where(User.active.is_(True))
+            .group_by(User.id)
+            .having(or_(last.is_(None), last < cutoff))
+            .order_by(last.is_not(None), last, User.display_name))
 
 
 def _supervisors_by_scheme(scheme_ids) -> dict[int, list[User]]:
