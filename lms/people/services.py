@@ -3,7 +3,7 @@
 import re
 
 from flask import abort
-from sqlalchemy import ColumnElement, and_, select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import selectinload
 
 from lms.audit import services as audit
@@ -172,7 +172,8 @@ def people_query(actor: User, *, search: str = "", scheme_id: int | None = None,
     if role is not None:
         member_filter.append(Membership.role == role)
     if member_filter:
-        query = query.where(User.memberships.any(and_(*member_filter)))
+        # Drive from memberships (indexed by scheme) rather than a correlated EXISTS per user.
+        query = query.where(User.id.in_(select(Membership.user_id).where(*member_filter)))
     if search:
         pattern = f"%{search.strip().lower()}%"
         query = query.where(

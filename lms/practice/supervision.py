@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from lms import clock, policy
@@ -113,20 +113,23 @@ def overdue_query(scheme_ids=None):
     """(user, last confirmed supervision or None) for active practitioners who log practice
     (in `scheme_ids`, or anywhere) and are past the supervision interval; never-supervised
     first, then longest ago."""
-    last = (select(SupervisionSession.practitioner_id.label("user_id"),
-                   func.max(SupervisionSession.held_on).label("last"))
-            .where(SupervisionSession.confirmed_by_both())
-            .group_by(SupervisionSession.practitioner_id).subquery())
     author_ids = select(PracticeRecord.author_id).distinct()
     if scheme_ids is not None:
         author_ids = author_ids.where(PracticeRecord.scheme_id.in_(scheme_ids))
     authors = author_ids.subquery()
+    # The scope's practitioners drive the join to their own sessions (index on
+    # practitioner_id): never an aggregate over every practitioner in the country.
+    last = func.max(SupervisionSession.held_on)
     cutoff = clock.today() - interval()
-    return (select(User, last.c.last)
+    return (select(User, last.label("last"))
             .join(authors, authors.c.author_id == User.id)
-            .outerjoin(last, last.c.user_id == User.id)
-            .where(User.active.is_(True), or_(last.c.last.is_(None), last.c.last < cutoff))
-            .order_by(last.c.last.is_not(None), last.c.last, User.display_name))
+            .outerjoin(SupervisionSession,
+                       and_(SupervisionSession.practitioner_id == User.id,
+                            SupervisionSession.confirmed_by_both()))
+            .where(User.active.is_(True))
+            .group_by(User.id)
+            .having(or_(last.is_(None), last < cutoff))
+            .order_by(last.is_not(None), last, User.display_name))
 
 
 def _supervisors_by_scheme(scheme_ids) -> dict[int, list[User]]:

@@ -200,3 +200,29 @@ def test_people_list_query_count_does_not_grow(client, two_schemes, make_user,
     for _n in range(30):
         make_user(role="trainee", scheme=a)
     assert measure() == small
+
+
+def test_filtered_people_list_drives_from_memberships_at_a_fixed_query_count(
+        client, two_schemes, make_user, count_queries):
+    a, b = two_schemes["a"], two_schemes["b"]
+    login_as(client, two_schemes["lead_a"])
+    url = f"/people/?scheme={a.slug}&role=trainee"
+
+    def measure():
+        with count_queries() as counter:
+            page = client.get(url).get_data(as_text=True)
+        return counter, page
+
+    for _n in range(3):
+        make_user(role="trainee", scheme=a)
+    small, _page = measure()
+    for _n in range(30):
+        make_user(role="trainee", scheme=a)
+        make_user(role="trainee", scheme=b, display_name="Elsewhere Person")
+    grown, page = measure()
+    assert grown.count == small.count
+    assert "Elsewhere Person" not in page
+    listing = [s for s in grown.statements if "FROM users" in s and "memberships" in s]
+    assert listing
+    assert not any("EXISTS" in s for s in listing)
+    assert any("users.id IN (SELECT memberships.user_id" in s for s in listing)

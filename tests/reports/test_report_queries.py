@@ -4,6 +4,7 @@ from lms import clock
 from lms.auth.models import User
 from lms.extensions import db
 from lms.learning.models import Enrolment
+from lms.practice.models import SupervisionSession
 from lms.schemes.models import Membership, Role
 from tests.helpers import login_as
 from tests.reports.conftest import practice
@@ -39,3 +40,40 @@ def test_dashboard_and_lists_use_a_fixed_number_of_queries(app, known_scheme, co
     small = measure()
     _grow(app, known_scheme.a, known_scheme.course_id, 60)
     assert measure() == small
+
+
+def _grow_elsewhere(app, scheme, n):
+    """`n` practitioners in another scheme, each with practice and a supervision long ago."""
+    with app.app_context():
+        for k in range(n):
+            user = User(username=f"far{k}", display_name=f"Far {k}")
+            user.memberships.append(Membership(scheme_id=scheme.id, role=Role.TRAINEE))
+            db.session.add(user)
+            db.session.flush()
+            db.session.add(practice(user, scheme))
+            db.session.add(SupervisionSession(
+                supervisor_id=user.id, practitioner_id=user.id, scheme_id=scheme.id,
+                held_on=clock.today() - timedelta(days=400), duration_minutes=60,
+                supervisor_confirmed_at=clock.utcnow(), practitioner_confirmed_at=clock.utcnow()))
+        db.session.commit()
+
+
+def test_dashboard_overdue_supervision_looks_only_at_the_schemes_practitioners(
+        app, known_scheme, count_queries):
+    lead = login_as(app, known_scheme.lead)
+
+    def measure():
+        with count_queries() as counter:
+            page = lead.get("/reports/schemes/scheme-a").get_data(as_text=True)
+        return counter, page
+
+    small, page = measure()
+    assert '<span class="tile-count">2</span>' in page
+    _grow_elsewhere(app, known_scheme.b, 40)
+    grown, page = measure()
+    assert grown.count == small.count
+    assert '<span class="tile-count">2</span>' in page
+    overdue = [s for s in grown.statements if "max(supervision_sessions.held_on)" in s]
+    assert overdue
+    # each of the scope's practitioners is looked up; no aggregate over the whole country
+    assert all("GROUP BY supervision_sessions.practitioner_id" not in s for s in overdue)
