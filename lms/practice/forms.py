@@ -51,8 +51,14 @@ class PracticeRecordForm(BaseForm):
     occurred_on = DateField("Date of the process",
                             validators=[DataRequired("Enter the date, e.g. 2026-10-14."),
                                         not_in_future])
-    sector = SelectField("Sector", choices=choices((s.value, s.label) for s in Sector))
-    process_type = SelectField("Type of process", choices=choices(PROCESS_TYPES.items()))
+    # The fields that feed the figures start unchosen: a default would be counted as if the
+    # practitioner had said it.
+    sector = SelectField("Sector", choices=choices(
+        [("", "Choose the sector"), *((s.value, s.label) for s in Sector)]),
+        validators=[DataRequired("Choose the sector.")])
+    process_type = SelectField("Type of process", choices=choices(
+        [("", "Choose the type of process"), *PROCESS_TYPES.items()]),
+        validators=[DataRequired("Choose the type of process.")])
     communication = RadioField("Communication", choices=choices(
         [("direct", "Direct (the people met or spoke)"),
          ("indirect", "Indirect (messages carried between them)")]),
@@ -61,8 +67,12 @@ class PracticeRecordForm(BaseForm):
     sensitive = BooleanField("Sensitive or complex case",
                              description="Domestic abuse, sexual harm, hate crime, serious "
                              "violence, very vulnerable participants and similar.")
-    harm_category = SelectField("Harm", choices=choices(HARM_CATEGORIES.items()))
-    practitioner_role = SelectField("Your role", choices=choices(PRACTITIONER_ROLES.items()))
+    harm_category = SelectField("Harm", choices=choices(
+        [("", "Choose the harm"), *HARM_CATEGORIES.items()]),
+        validators=[DataRequired("Choose the harm.")])
+    practitioner_role = SelectField("Your role", choices=choices(
+        [("", "Choose your role"), *PRACTITIONER_ROLES.items()]),
+        validators=[DataRequired("Choose your role in the process.")])
     co_facilitator_username = StringField(
         "Co-facilitator's username", validators=[Optional(), Length(max=64)],
         description="If your co-facilitator uses this platform.")

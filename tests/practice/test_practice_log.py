@@ -103,3 +103,23 @@ def test_practice_log_query_count_does_not_grow(app, practice_scheme, count_quer
     for _ in range(15):
         create_record(client, practice_scheme.scheme.id)
     assert measure() == small
+
+
+def test_the_fields_that_feed_the_figures_start_unchosen(app, practice_scheme):
+    client = login_as(app, practice_scheme.practitioner)
+    page = client.get("/practice/new").get_data(as_text=True)
+    for field, prompt in [("sector", "Choose the sector"),
+                          ("process_type", "Choose the type of process"),
+                          ("harm_category", "Choose the harm"),
+                          ("practitioner_role", "Choose your role")]:
+        select = page.split(f'name="{field}"')[1].split("</select>")[0]
+        # the prompt comes first and nothing is chosen for the practitioner
+        assert select.split("<option", 2)[1].startswith(f' value="">{prompt}</option>'), field
+        assert "selected" not in select, field
+    response = client.post("/practice/new", data={
+        **GOOD_RECORD, "scheme": practice_scheme.scheme.id, "sector": "",
+        "process_type": "", "harm_category": "", "practitioner_role": ""})
+    page = response.get_data(as_text=True)
+    for message in ("Choose the sector.", "Choose the type of process.", "Choose the harm.",
+                    "Choose your role in the process."):
+        assert message in page
