@@ -24,6 +24,7 @@ from lms.accreditation.models import (
 from lms.accreditation.standards import load_standards
 from lms.extensions import db
 from lms.forms import EmptyForm
+from lms.views_helpers import commit_or_flash
 
 bp = Blueprint("portfolio", __name__, url_prefix="/accreditation")
 
@@ -88,14 +89,8 @@ def remove_item(item_id):
     if item is None or item.user_id != current_user.id:
         abort(404)
     if EmptyForm().validate_on_submit():
-        try:
-            portfolio.remove_item(item, current_user)
-        except portfolio.PortfolioError as problem:
-            db.session.rollback()
-            flash(str(problem), "error")
-        else:
-            db.session.commit()
-            flash("Removed.", "success")
+        commit_or_flash(lambda: portfolio.remove_item(item, current_user), success="Removed.",
+                        refused=(portfolio.PortfolioError,))
     return redirect(url_for("accreditation.portfolio.index"))
 
 

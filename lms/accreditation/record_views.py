@@ -91,14 +91,25 @@ def legal_name(public_id):
     return render_template("accreditation/legal_name.html", record=record, form=form)
 
 
-@bp.route("/<public_id>/certificate.pdf")
-@access.signed_in
-def certificate(public_id):
+def _provable(public_id: str, *, holder_only: bool):
+    """The record to issue proof for, or (record, a redirect saying why not). Credentials
+    go only to their holder (or an admin); certificates to whoever may see the record."""
     record = get_record_or_404(public_id, for_=current_user)
+    if holder_only and record.holder_id != current_user.id and not current_user.is_admin:
+        abort(404)
     refusal = issuing.credential_refusal(record)
     if refusal:
         flash(refusal, "error")
-        return redirect(url_for("accreditation.records.show", public_id=public_id))
+        return record, redirect(url_for("accreditation.records.show", public_id=public_id))
+    return record, None
+
+
+@bp.route("/<public_id>/certificate.pdf")
+@access.signed_in
+def certificate(public_id):
+    record, refused = _provable(public_id, holder_only=False)
+    if refused:
+        return refused
     return Response(issuing.certificate_pdf(record), mimetype="application/pdf", headers={
         "Content-Disposition": f"attachment; filename=accreditation-{public_id}.pdf"})
 
@@ -106,13 +117,9 @@ def certificate(public_id):
 @bp.route("/<public_id>/credential.jwt")
 @access.signed_in
 def credential(public_id):
-    record = get_record_or_404(public_id, for_=current_user)
-    if record.holder_id != current_user.id and not current_user.is_admin:
-        abort(404)
-    refusal = issuing.credential_refusal(record)
-    if refusal:
-        flash(refusal, "error")
-        return redirect(url_for("accreditation.records.show", public_id=public_id))
+    record, refused = _provable(public_id, holder_only=True)
+    if refused:
+        return refused
     try:
         token = issuing.signed_credential(record)
     except SigningKeyError as problem:
@@ -126,13 +133,9 @@ def credential(public_id):
 @access.signed_in
 def credential_json(public_id):
     """The same credential with an embedded Data Integrity proof (for wallets)."""
-    record = get_record_or_404(public_id, for_=current_user)
-    if record.holder_id != current_user.id and not current_user.is_admin:
-        abort(404)
-    refusal = issuing.credential_refusal(record)
-    if refusal:
-        flash(refusal, "error")
-        return redirect(url_for("accreditation.records.show", public_id=public_id))
+    record, refused = _provable(public_id, holder_only=True)
+    if refused:
+        return refused
     try:
         document = issuing.credential_with_proof(record)
     except SigningKeyError as problem:
