@@ -7,7 +7,8 @@ FLASK := $(BIN)/flask --app lms
 # Local runs use the development settings (a random secret kept in instance/).
 export LMS_CONFIG ?= development
 
-.PHONY: run test lint typecheck pytest browser-test setup setup-dev db courses demo bench clean
+.PHONY: run test lint typecheck pytest browser-test setup setup-dev db courses demo bench clean \
+	translations translations-update
 
 run: setup db courses demo
 	@echo ""
@@ -43,8 +44,26 @@ browser-test: setup-dev
 	$(BIN)/pytest tests/browser $(PYTEST_ARGS)
 
 setup: $(VENV)/.installed
+	@$(MAKE) --no-print-directory translations
 
 setup-dev: $(VENV)/.installed-dev
+	@$(MAKE) --no-print-directory translations
+
+# Translations (README, "Translations"): the .po catalogues are kept in git; their compiled
+# .mo files are built here, by the install step, whenever a catalogue changes.
+PO_FILES := $(wildcard lms/translations/*/LC_MESSAGES/messages.po)
+translations: $(PO_FILES:.po=.mo)
+
+%.mo: %.po
+	$(BIN)/pybabel compile --statistics -i $< -o $@
+
+# After changing interface text: extract every marked string, then merge it into each
+# catalogue (new strings arrive untranslated, changed ones fuzzy, for a translator).
+translations-update: setup-dev
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_ngettext:1,2 --add-location=file \
+	  --sort-by-file --no-wrap --project=restorative-lms -o lms/translations/messages.pot .
+	$(BIN)/pybabel update -i lms/translations/messages.pot -d lms/translations --no-wrap \
+	  --ignore-obsolete
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from flask import Blueprint, Flask
 
-from lms import access, http_security, inputs
+from lms import access, http_security, i18n, inputs
 from lms.config import load_config
 from lms.extensions import csrf, db, limiter, login_manager, migrate
 
@@ -37,6 +37,7 @@ def _init_extensions(app):
     from lms.auth.views import load_user
 
     db.init_app(app)
+    i18n.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS), render_as_batch=True, compare_type=True)
     csrf.init_app(app)
     limiter.init_app(app)

@@ -5,9 +5,11 @@ add_app_template_global), so this module depends on no feature."""
 from typing import NamedTuple
 
 from flask import request, url_for
+from flask_babel import get_locale
 from flask_login import current_user
 
 from lms import clock
+from lms.i18n import HTML_LANG
 from lms.schemes.models import Role
 from lms.timezones import format_local
 
@@ -107,7 +109,12 @@ def url_for_page(number: int) -> str:
 
 def template_globals():
     return {"navigation": navigation, "current_group": current_group,
-            "url_for_page": url_for_page, "Role": Role}
+            "url_for_page": url_for_page, "Role": Role, "page_lang": page_lang}
+
+
+def page_lang() -> str:
+    """The <html lang> of this response: en-GB or cy."""
+    return HTML_LANG.get(str(get_locale()), "en-GB")
 
 
 def security_headers(response):

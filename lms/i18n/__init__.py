@@ -1,0 +1,38 @@
+"""Languages: English and Welsh (Cymraeg), through Flask-Babel's gettext catalogues.
+
+Every user-facing string goes through gettext: `_()`/`ngettext()` in Python (lazy forms
+`_l()` for module-level labels such as form fields), `{{ _('...') }}` or `{% trans %}` in
+templates. Catalogues live in lms/translations; `make setup` compiles them.
+
+The language of a request: the signed-in person's stored preference; otherwise the choice a
+signed-out visitor made (a cookie); otherwise the browser's Accept-Language; otherwise
+English."""
+
+from flask import Flask, request
+from flask_babel import Babel
+from flask_login import current_user
+
+LANGUAGES = {"en": "English", "cy": "Cymraeg"}
+DEFAULT_LANGUAGE = "en"
+LANGUAGE_COOKIE = "lms_lang"
+# The value of <html lang>: British English, Welsh.
+HTML_LANG = {"en": "en-GB", "cy": "cy"}
+
+babel = Babel()
+
+
+def select_locale() -> str:
+    if current_user and current_user.is_authenticated:
+        chosen = getattr(current_user, "preferred_language", None)
+        if chosen in LANGUAGES:
+            return chosen
+    cookie = request.cookies.get(LANGUAGE_COOKIE)
+    if cookie in LANGUAGES:
+        return cookie
+    return request.accept_languages.best_match(list(LANGUAGES)) or DEFAULT_LANGUAGE
+
+
+def init_app(app: Flask) -> None:
+    babel.init_app(app, locale_selector=select_locale, default_timezone="Europe/London",
+                   default_translation_directories="translations",
+                   default_domain="messages")
