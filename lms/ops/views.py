@@ -3,7 +3,6 @@
 the shared rate-limit store reachable."""
 
 from flask import Blueprint, current_app
-from flask_migrate import Migrate
 
 from lms import access
 from lms.extensions import db, limiter
@@ -28,8 +27,7 @@ def _database() -> str:
     except Exception:  # any failure to reach the database means not ready
         db.session.rollback()
         return "unreachable"
-    migrate: Migrate = current_app.extensions["migrate"].migrate
-    expected = set(ScriptDirectory.from_config(migrate.get_config()).get_heads())
+    expected = set(ScriptDirectory(current_app.extensions["migrate"].directory).get_heads())
     return "ok" if current == expected else "schema not at the code's migration"
 
 
