@@ -116,7 +116,12 @@ class AccreditationRecord(Model):
     __table_args__ = (Index("ix_accreditation_records_holder", "holder_id", "level_key"),
                       Index("ix_accreditation_records_status", "status", "expires_on"),
                       Index("ux_accreditation_records_one_valid", "holder_id", "level_key",
-                            unique=True, sqlite_where=VALID_SQL, postgresql_where=VALID_SQL))
+                            unique=True, sqlite_where=VALID_SQL, postgresql_where=VALID_SQL),
+                      # Register search by part of a name: a trigram index on PostgreSQL
+                      # (serves ILIKE '%part%'); on SQLite a plain index for the name order.
+                      Index("ix_accreditation_records_holder_name", "holder_name",
+                            postgresql_using="gin",
+                            postgresql_ops={"holder_name": "gin_trgm_ops"}))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     #: Random, unguessable identifier printed on certificates, e.g. "K7QD-2MXP-9TRB-W4ZH".

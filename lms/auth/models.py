@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, String, false
+from sqlalchemy import ForeignKey, Index, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms import clock
@@ -22,6 +22,16 @@ LANGUAGES = {"en": "English", "cy": "Cymraeg (Welsh)"}
 
 class User(UserMixin, Model):
     __tablename__ = "users"
+    # People search by part of a name or username: trigram indexes on PostgreSQL (they serve
+    # ILIKE '%part%'); plain indexes on SQLite.
+    __table_args__ = (
+        Index("ix_users_display_name", "display_name", postgresql_using="gin",
+              postgresql_ops={"display_name": "gin_trgm_ops"}),
+        Index("ix_users_username_trgm", "username", postgresql_using="gin",
+              postgresql_ops={"username": "gin_trgm_ops"}),
+        Index("ix_users_email_trgm", "email", postgresql_using="gin",
+              postgresql_ops={"email": "gin_trgm_ops"}),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     #: Stored lower-cased, so uniqueness is case-insensitive.
