@@ -63,7 +63,7 @@ def record_session(*, supervisor: User, practitioner: User, held_on: date,
                  object_id=session.id, payload={"practitioner_id": practitioner.id})
     with force_locale(language_of(practitioner)):
         message = _("%(name)s recorded a supervision session on %(date)s: please confirm it.",
-                    name=supervisor.display_name, date=f"{held_on:%d %b %Y}")
+                    name=supervisor.display_name, date=held_on.strftime("%d %b %Y"))
     notify.notify(practitioner, message, f"/supervision/{session.id}",
                   topic=confirm_topic(session))
     return session
@@ -167,7 +167,7 @@ def notify_overdue() -> int:
             key = f"supervision-overdue:{user.id}:{recipient.id}:{today}"
             with force_locale(language_of(recipient)):
                 message = (_("%(name)s has had no case supervision since %(date)s.",
-                             name=user.display_name, date=f"{last:%d %b %Y}") if last else
+                             name=user.display_name, date=last.strftime("%d %b %Y")) if last else
                            _("%(name)s has had no case supervision on record.",
                              name=user.display_name))
             if notify.notify(recipient, message, "/supervision/", dedupe_key=key):
