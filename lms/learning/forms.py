@@ -270,7 +270,8 @@ class AttendanceForm(BaseForm):
         for b in bookings:
             fields[f"attended-{b.id}"] = BooleanField(_("attended"), default=bool(b.attended))
             fields[f"hours-{b.id}"] = StringField(
-                _("Hours for %(name)s", name=b.user.display_name), validators=[Length(max=10), valid_hours],
+                _("Hours for %(name)s", name=b.user.display_name),
+                validators=[Length(max=10), valid_hours],
                 default="" if not b.attended or b.hours_attended is None
                 else f"{b.hours_attended:g}")
         return type("BookingsAttendanceForm", (cls,), fields)()

@@ -114,7 +114,8 @@ def preview_enrolments(course: Course, scheme: Scheme, text: str) -> list[EnrolR
             missing = services.missing_prerequisites(
                 row.user.id, course.current_version, completed.get(row.user.id, set()))
             if missing:
-                row.errors.append(_("Must first complete: %(courses)s.", courses=", ".join(missing)))
+                row.errors.append(_("Must first complete: %(courses)s.",
+                                     courses=", ".join(missing)))
         seen.add(row.username)
     return rows
 

@@ -149,6 +149,7 @@ def enrol_confirm():
     db.session.commit()
     current_app.logger.info("%s enrolled %d learners on %s", current_user.username, count,
                             course.slug)
-    flash(ngettext("%(num)d learner enrolled on %(course)s.", "%(num)d learners enrolled on %(course)s.",
-                   count, course=course.current_version.title), "success")
+    flash(ngettext("%(num)d learner enrolled on %(course)s.",
+                   "%(num)d learners enrolled on %(course)s.", count,
+                   course=course.current_version.title), "success")
     return redirect(url_for("learning.training.learners", course=course.slug, scheme=scheme.slug))

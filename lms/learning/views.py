@@ -143,7 +143,8 @@ def _sequence(modules) -> list[Step]:
     steps = []
     for m in modules:
         steps += [Step("lesson", m.slug, ref.id, ref.slug, ref.title) for ref in m.lessons]
-        steps.append(Step("check", m.slug, None, None, _("Knowledge check: %(module)s", module=m.title)))
+        steps.append(Step("check", m.slug, None, None,
+                          _("Knowledge check: %(module)s", module=m.title)))
     return steps
 
 
