@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import contains_eager, selectinload
 
@@ -76,9 +77,9 @@ def record_paper_result(enrolment: Enrolment, module: Module, version: CourseVer
         passed=services.is_pass(correct, total, version), answers={}, source="paper",
         taken_on=taken_on, entered_by_id=by.id,
     )
-    services.flush_or_refuse(attempt, _("Another result for this learner was entered at the "
-                                        "same moment. Check the list below before entering it "
-                                        "again."))
+    services.flush_or_refuse(attempt, _l("Another result for this learner was entered at the "
+                                         "same moment. Check the list below before entering "
+                                         "it again."))
     services.record_completion_if_done(enrolment)  # before the audit lock, as elsewhere
     audit.record("learning.paper_result_entered", actor=by, object_type="check_attempt",
                  object_id=attempt.id,

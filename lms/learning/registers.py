@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 
 from lms import clock
@@ -71,9 +72,9 @@ def enter_register(session: LiveSession, attenders: list[User], hours: float | N
         booking = bookings.get(user.id)
         if booking is None:
             booking = SessionBooking(session_id=session.id, user_id=user.id)
-            flush_or_refuse(booking, _("%(name)s was added to this session at the same moment by "
-                                       "someone else. Check and enter again.",
-                                       name=user.display_name))
+            flush_or_refuse(booking, _l("%(name)s was added to this session at the same moment by "
+                                        "someone else. Check and enter again.",
+                                        name=user.display_name))
             db.session.execute(update(LiveSession).where(LiveSession.id == session.id)
                                .values(booked_count=LiveSession.booked_count + 1)
                                .execution_options(synchronize_session=False))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
@@ -32,14 +33,15 @@ ALREADY_SUBMITTED = _l("That attempt had already been submitted (perhaps from an
                         "so it was not stored again. Here is the check as it stands now.")
 
 
-def flush_or_refuse(row, message: str) -> None:
+def flush_or_refuse(row, message: str | LazyString) -> None:
     """Add and flush `row`; a unique constraint hit by a simultaneous request becomes a
-    refusal with `message` instead of an error page."""
+    refusal with `message` instead of an error page (lazy, so that it is translated only
+    when it is shown: rows are also stored outside requests, by commands)."""
     db.session.add(row)
     try:
         db.session.flush()
     except IntegrityError as err:
-        raise LearningError(message) from err
+        raise LearningError(str(message)) from err
 
 
 def completed_course_slugs(user_id: int) -> set[str]:
@@ -87,8 +89,8 @@ def enrol(user: User, course: Course, *, by: User | None = None,
         scheme = default_scheme(user)
     enrolment = Enrolment(user_id=user.id, course_id=course.id, enrolled_by_id=by and by.id,
                           scheme_id=scheme and scheme.id)
-    flush_or_refuse(enrolment, _("%(name)s is already enrolled on this course.",
-                                 name=user.display_name))
+    flush_or_refuse(enrolment, _l("%(name)s is already enrolled on this course.",
+                                  name=user.display_name))
     audit.record("learning.enrolled", actor=by or user, object_type="enrolment",
                  object_id=enrolment.id, payload={"user_id": user.id, "course_id": course.id})
     return enrolment
@@ -111,7 +113,7 @@ def mark_lesson_done(enrolment: Enrolment, lesson) -> None:
     if already is None:
         flush_or_refuse(LessonCompletion(enrolment_id=enrolment.id,
                                          lesson_hash=lesson.content_hash),
-                        _("This lesson was already marked as done."))
+                        _l("This lesson was already marked as done."))
         audit.record("learning.lesson_done", actor=enrolment.user_id, object_type="enrolment",
                      object_id=enrolment.id, payload={"lesson_hash": lesson.content_hash})
     record_completion_if_done(enrolment)
@@ -182,7 +184,7 @@ def submit_check(enrolment: Enrolment, module: Module, version: CourseVersion, n
         answers={str(q.id): sorted(answers.get(q.id, set())) for q in questions},
         paper=as_stored(paper),
     )
-    flush_or_refuse(attempt, str(ALREADY_SUBMITTED))
+    flush_or_refuse(attempt, ALREADY_SUBMITTED)
     audit.record("learning.check_submitted", actor=enrolment.user_id, object_type="enrolment",
                  object_id=enrolment.id, payload={"attempt_id": attempt.id,
                                                   "module_id": module.id, "passed": attempt.passed})

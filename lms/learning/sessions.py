@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import selectinload
 
@@ -69,7 +70,7 @@ def book(session: LiveSession, user: User) -> SessionBooking:
         raise LearningError(_("Sorry, this session is full."))
     booking = SessionBooking(session_id=session.id, user_id=user.id)
     # a simultaneous second booking by the same person hits the unique constraint
-    flush_or_refuse(booking, _("You already have a place on this session."))
+    flush_or_refuse(booking, _l("You already have a place on this session."))
     audit.record("session.booked", actor=user, object_type="live_session",
                  object_id=session.id, payload={"booking_id": booking.id})
     db.session.refresh(session)

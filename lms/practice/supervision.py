@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from flask_babel import force_locale
+from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import selectinload
@@ -63,7 +63,7 @@ def record_session(*, supervisor: User, practitioner: User, held_on: date,
                  object_id=session.id, payload={"practitioner_id": practitioner.id})
     with force_locale(language_of(practitioner)):
         message = _("%(name)s recorded a supervision session on %(date)s: please confirm it.",
-                    name=supervisor.display_name, date=held_on.strftime("%d %b %Y"))
+                    name=supervisor.display_name, date=format_date(held_on, "dd MMM y"))
     notify.notify(practitioner, message, f"/supervision/{session.id}",
                   topic=confirm_topic(session))
     return session
@@ -167,7 +167,7 @@ def notify_overdue() -> int:
             key = f"supervision-overdue:{user.id}:{recipient.id}:{today}"
             with force_locale(language_of(recipient)):
                 message = (_("%(name)s has had no case supervision since %(date)s.",
-                             name=user.display_name, date=last.strftime("%d %b %Y")) if last else
+                             name=user.display_name, date=format_date(last, "dd MMM y")) if last else
                            _("%(name)s has had no case supervision on record.",
                              name=user.display_name))
             if notify.notify(recipient, message, "/supervision/", dedupe_key=key):
