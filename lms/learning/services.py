@@ -35,13 +35,14 @@ ALREADY_SUBMITTED = _l("That attempt had already been submitted (perhaps from an
 
 def flush_or_refuse(row, message: str | LazyString) -> None:
     """Add and flush `row`; a unique constraint hit by a simultaneous request becomes a
-    refusal with `message` instead of an error page (lazy, so that it is translated only
-    when it is shown: rows are also stored outside requests, by commands)."""
+    refusal with `message` instead of an error page. The message is put in the person's
+    language before the flush: after a failed flush the session cannot load their preference."""
+    refusal = str(message)
     db.session.add(row)
     try:
         db.session.flush()
     except IntegrityError as err:
-        raise LearningError(str(message)) from err
+        raise LearningError(refusal) from err
 
 
 def completed_course_slugs(user_id: int) -> set[str]:
