@@ -167,7 +167,8 @@ def notify_overdue() -> int:
             key = f"supervision-overdue:{user.id}:{recipient.id}:{today}"
             with force_locale(language_of(recipient)):
                 message = (_("%(name)s has had no case supervision since %(date)s.",
-                             name=user.display_name, date=format_date(last, "dd MMM y")) if last else
+                             name=user.display_name, date=format_date(last, "dd MMM y"))
+                           if last else
                            _("%(name)s has had no case supervision on record.",
                              name=user.display_name))
             if notify.notify(recipient, message, "/supervision/", dedupe_key=key):
