@@ -1,6 +1,9 @@
 """Bulk actions on selected practitioners: a preview of who is affected, then the action."""
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -16,8 +19,8 @@ from lms.notify import services as notify
 from lms.schemes.models import Membership, Role
 from lms.schemes.services import get_scheme_or_404
 
-DEFAULT_REMINDER = ("A reminder from your scheme lead: please check your accreditation "
-                    "pathway and keep your practice log, supervision and CPD up to date.")
+DEFAULT_REMINDER = _l("A reminder from your scheme lead: please check your accreditation "
+                      "pathway and keep your practice log, supervision and CPD up to date.")
 MAX_SELECTED = 1000
 
 #: Nested under the reports blueprint, so its URLs start /reports and its endpoints reports.bulk.
@@ -44,7 +47,7 @@ def preview(slug):
     scheme = get_scheme_or_404(slug, for_=current_user, manage=True)
     people = _selected(scheme)
     if not people:
-        flash("Select at least one person first.", "error")
+        flash(_("Select at least one person first."), "error")
         return redirect(url_for("reports.practitioners", slug=slug))
     action = request.form.get("action", "remind")
     courses = _courses()
@@ -53,7 +56,7 @@ def preview(slug):
               if action == "enrol" and course else None)
     return render_template("reports/bulk.html", scheme=scheme, people=people, action=action,
                            courses=courses, course=course, checks=checks,
-                           message=request.form.get("message") or DEFAULT_REMINDER)
+                           message=request.form.get("message") or str(DEFAULT_REMINDER))
 
 
 @bp.route("/schemes/<slug>/bulk/confirm", methods=["POST"])
@@ -63,16 +66,17 @@ def confirm(slug):
     people = _selected(scheme)
     action = request.form.get("action")
     if not people or action not in ("remind", "enrol"):
-        flash("Nothing was done: select people and an action.", "error")
+        flash(_("Nothing was done: select people and an action."), "error")
         return redirect(url_for("reports.practitioners", slug=slug))
     if action == "remind":
-        message = (request.form.get("message") or DEFAULT_REMINDER).strip()[:300]
+        message = (request.form.get("message") or str(DEFAULT_REMINDER)).strip()[:300]
         for person in people:
             notify.notify(person, message, "/accreditation/pathway")
         audit.record("reminders.sent", actor=current_user, object_type="scheme",
                      object_id=scheme.id, payload={"user_ids": [p.id for p in people]})
         db.session.commit()
-        flash(f"Reminder sent to {len(people)} people.", "success")
+        flash(ngettext("Reminder sent to %(num)d person.", "Reminder sent to %(num)d people.",
+                       len(people)), "success")
         return redirect(url_for("reports.practitioners", slug=slug))
     course = next((c for c in _courses() if str(c.id) == request.form.get("course")), None)
     rows = training.preview_enrolments(course, scheme, "\n".join(p.username for p in people)) \
@@ -81,6 +85,7 @@ def confirm(slug):
     if ready:
         training.save_enrolments(course, scheme, ready, current_user)
         db.session.commit()
-    flash(f"{len(ready)} enrolled; {len(rows) - len(ready)} skipped (see the preview).",
-          "success" if ready else "error")
+    flash(ngettext("%(num)d person enrolled; %(skipped)d skipped (see the preview).",
+                   "%(num)d people enrolled; %(skipped)d skipped (see the preview).",
+                   len(ready), skipped=len(rows) - len(ready)), "success" if ready else "error")
     return redirect(url_for("reports.practitioners", slug=slug))
