@@ -75,13 +75,13 @@ def month_label(year: int, month: int) -> str:
 
 
 def amount_of_processes(value: float) -> str:
-    return ngettext("%(num)s process", "%(num)s processes", plural_number(value),
-                    num=format_value(value))
+    return ngettext("%(figure)s process", "%(figure)s processes", plural_number(value),
+                    figure=format_value(value))
 
 
 def amount_of_learners(value: float) -> str:
-    return ngettext("%(num)s learner", "%(num)s learners", plural_number(value),
-                    num=format_value(value))
+    return ngettext("%(figure)s learner", "%(figure)s learners", plural_number(value),
+                    figure=format_value(value))
 
 
 def charts(delivered: DeliveryFigures, period: Period, pipeline) -> dict[str, Chart]:
