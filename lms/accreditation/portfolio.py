@@ -11,6 +11,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from lms import clock, policy
@@ -29,7 +30,9 @@ from lms.auth.models import User
 from lms.extensions import db
 from lms.practice.models import STAGES
 
-KINDS = {"case_study": "Case study", "work_product": "Work product", "reference": "Reference"}
+#: Item kinds as shown (the application page writes `_()` of the capitalised key).
+KINDS = {"case_study": _l("Case study"), "work_product": _l("Work product"),
+         "reference": _l("Reference")}
 #: The level's own requirements that apply on the portfolio route too.
 KEPT_KINDS = ("level_held", "attestation")
 
