@@ -202,7 +202,7 @@ def check_token(text: str) -> Outcome:
 
 def _ed25519_key(method: str):
     """The public key of a verification method of our did:web document."""
-    did, _, thumb = method.partition("#")
+    did, _sep, thumb = method.partition("#")
     if did != issuing.did_web() or not thumb:
         return None
     row = signing_keys.find_row(thumb)
