@@ -169,7 +169,8 @@ def _result(requirement, description, have, need, missing, details=(), parts=())
 
 def _either(names) -> str:
     """Alternatives: "A or B or C"."""
-    return f" {_('or')} ".join(str(name) for name in names)
+    separator = " " + _("or") + " "
+    return separator.join(str(name) for name in names)
 
 
 def _course_completed(req: Requirement, ev: Evidence, words: _Words) -> RequirementResult:
@@ -336,7 +337,8 @@ def _group(req: Requirement, ev: Evidence, words: _Words) -> RequirementResult:
     short = need - len(met)
     missing = None
     if short > 0:
-        options = f"; {_('or')} ".join(part.missing or "" for part in parts if not part.met)
+        options = ("; " + _("or") + " ").join(part.missing or "" for part in parts
+                                                  if not part.met)
         missing = (_("One of: %(options)s", options=options) if short == 1 else
                    _("%(count)d more of: %(options)s", count=short, options=options))
     return _result(req, description,
@@ -471,4 +473,4 @@ def _span(days: int) -> str:
     weeks, rest = divmod(days, 7)
     parts = [words for n, words in ((weeks, _weeks(weeks)),
                                     (rest, ngettext("%(num)d day", "%(num)d days", rest))) if n]
-    return f" {_('and')} ".join(parts) or ngettext("%(num)d day", "%(num)d days", 0)
+    return (" " + _("and") + " ").join(parts) or ngettext("%(num)d day", "%(num)d days", 0)

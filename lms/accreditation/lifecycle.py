@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask_babel import force_locale, format_date
+from flask_babel import force_locale, format_date, pgettext
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -101,9 +100,15 @@ def act(record: AccreditationRecord, action: str, *, actor, reason: str,
 
 
 def past_tense(action: str) -> str:
-    return str({"withdraw": _l("withdrawn"), "return": _l("returned"),
-                "suspend": _l("suspended"), "reinstate": _l("reinstated"),
-                "revoke": _l("revoked"), "renew": _l("renewed")}[action])
+    """The action's past participle, for "it cannot be ... now" (a context of its own:
+    Welsh words it differently from the status of the same name)."""
+    words = {"withdraw": pgettext("it cannot be", "withdrawn"),
+             "return": pgettext("it cannot be", "returned"),
+             "suspend": pgettext("it cannot be", "suspended"),
+             "reinstate": pgettext("it cannot be", "reinstated"),
+             "revoke": pgettext("it cannot be", "revoked"),
+             "renew": pgettext("it cannot be", "renewed")}
+    return words[action]
 
 
 def _renew(record, actor, reason, standards, today) -> str | None:
