@@ -54,8 +54,9 @@ def draw(year: int, *, actor: User | None) -> list[CpdAudit]:
     try:
         db.session.flush()
     except IntegrityError as clash:  # drawn twice at once
-        raise AccreditationError(_("The %(year)s CPD audit sample has already been drawn.",
-                                   year=year)) from clash
+        # lazy: worded when shown, once the view has rolled the failed session back
+        raise AccreditationError(_l("The %(year)s CPD audit sample has already been drawn.",
+                                    year=year)) from clash
     audit.record("cpd_audit.drawn", actor=actor, object_type="cpd_audit", object_id=year,
                  payload={"year": year, "share": share, "population": len(population),
                           "sampled": sample})

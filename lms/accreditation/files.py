@@ -127,7 +127,7 @@ def view_refusal(user: User, record: EvidenceFile) -> str | None:
     if user.id == record.user_id or user.is_admin or user.is_assessor:
         return None
     owner = db.session.get(User, record.user_id)
-    return None if owner is not None and can_manage_person(user, owner) else "Not yours to see."
+    return None if owner is not None and can_manage_person(user, owner) else _("Not yours to see.")
 
 
 def read(record: EvidenceFile) -> bytes:

@@ -89,7 +89,7 @@ def achievement(level_key: str, level_name: str) -> dict:
     page = urls.absolute_url("accreditation.public.achievement", level_key=level_key)
     with force_locale(CREDENTIAL_LANGUAGE):
         criteria = str(CRITERIA)
-    document = {
+    document: dict[str, object] = {
         "id": page,
         "type": ["Achievement"],
         "achievementType": ACHIEVEMENT_TYPE,

@@ -110,7 +110,7 @@ class RecordStatus(enum.StrEnum):
 
 #: Status words as shown to people: the stored codes stay English, each is a msgid, so a
 #: template can also write `_(record.status)`.
-STATUS_LABELS = {
+STATUS_LABELS: dict[str, object] = {
     ApplicationStatus.SUBMITTED: _l("submitted"),
     ApplicationStatus.APPROVED: _l("approved"),
     ApplicationStatus.FURTHER_WORK: _l("further work needed"),
@@ -218,7 +218,7 @@ class ObservationOutcome(enum.StrEnum):
 
 
 #: Observation modes and outcomes as shown to people (msgids, as STATUS_LABELS).
-OBSERVATION_LABELS = {
+OBSERVATION_LABELS: dict[str, object] = {
     ObservationMode.LIVE: _l("live"),
     ObservationMode.RECORDING: _l("recording"),
     ObservationOutcome.MEETS: _l("meets the standard"),

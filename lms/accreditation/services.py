@@ -316,8 +316,8 @@ def _issue(application: Application, assessor: User) -> AccreditationRecord:
     try:
         db.session.flush()
     except IntegrityError as clash:
-        raise AccreditationError(_("This person already holds a valid record of this "
-                                   "level.")) from clash
+        raise AccreditationError(_l("This person already holds a valid record of this "
+                                    "level.")) from clash  # lazy, as in set_attestations
     return record
 
 
@@ -352,8 +352,10 @@ def set_attestations(user: User, chosen: set[str], standards: Standards | None =
     try:
         db.session.flush()
     except IntegrityError as clash:  # the same form posted twice at once
-        raise AccreditationError(_("Your statements were being saved twice at once; check "
-                                   "them and save again.")) from clash
+        # Lazy: the words are chosen when shown, after the view has rolled back (choosing
+        # the language may read the signed-in user, which a failed session cannot).
+        raise AccreditationError(_l("Your statements were being saved twice at once; check "
+                                    "them and save again.")) from clash
     audit.record("attestations.updated", actor=user, object_type="user", object_id=user.id,
                  payload={"agreed": sorted(chosen), "added": added, "removed": removed})
 

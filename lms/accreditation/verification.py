@@ -79,7 +79,7 @@ def status_words(record: AccreditationRecord) -> tuple[bool, str]:
                  _("Valid: accredited until %(day)s (renewal due).", day=until))
     elif since is None:
         words = {
-            RecordStatus.REVOKED: _("Not valid: accreditation revoked."),
+            str(RecordStatus.REVOKED): _("Not valid: accreditation revoked."),
             RecordStatus.SUSPENDED: _("Not valid: accreditation suspended."),
             RecordStatus.WITHDRAWN: _("Not valid at present: temporarily withdrawn at the "
                                       "practitioner's request (a break from practice, not a "
@@ -89,7 +89,8 @@ def status_words(record: AccreditationRecord) -> tuple[bool, str]:
     else:
         day = _day(since)
         words = {
-            RecordStatus.REVOKED: _("Not valid: accreditation revoked on %(day)s.", day=day),
+            str(RecordStatus.REVOKED): _("Not valid: accreditation revoked on %(day)s.",
+                                         day=day),
             RecordStatus.SUSPENDED: _("Not valid: accreditation suspended since %(day)s.",
                                       day=day),
             RecordStatus.WITHDRAWN: _("Not valid at present: temporarily withdrawn since "
