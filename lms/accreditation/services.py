@@ -46,6 +46,8 @@ ID_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 
 #: A record in these statuses still belongs to its holder: no second record of the level.
 PAUSED_STATUSES = (RecordStatus.WITHDRAWN, RecordStatus.SUSPENDED)
+#: The language of words kept on records (frozen evaluations, the standards of a version).
+RECORD_LANGUAGE = "en"
 #: Evidence routes as named to people.
 ROUTE_LABELS = {"standard": _l("standard"), "portfolio": _l("portfolio")}
 ALREADY_WAITING = _l("An application for this level is already waiting for a decision.")
@@ -94,7 +96,13 @@ def current_standard_version(standards: Standards) -> StandardVersion:
 
 
 def standards_text(standards: Standards) -> dict:
-    """The standards in words, as kept on each version for the standards page."""
+    """The standards in words, as kept on each version for the standards page: in
+    English, the language the records are kept in, whoever's request first uses it."""
+    with force_locale(RECORD_LANGUAGE):
+        return _standards_text(standards)
+
+
+def _standards_text(standards: Standards) -> dict:
     empty = evidence_store.empty_evidence(clock.today())
     titles = evidence_store.course_titles()
     names = {key: level.name for key, level in standards.levels.items()}
@@ -172,10 +180,11 @@ def apply(applicant: User, level_key: str, *, nominated_by: User | None = None,
         raise AccreditationError(refusal)
     evidence = evidence_store.gather(applicant.id)
     items = portfolio.items_of(applicant.id) if route == "portfolio" else []
-    evaluation = route_evaluation(level, route, evidence, items, standards)
+    with force_locale(RECORD_LANGUAGE):  # the frozen words are kept in English
+        evaluation = route_evaluation(level, route, evidence, items, standards)
+        frozen = evidence_store.snapshot(evaluation, evidence)
     if not evaluation.eligible:
         raise AccreditationError(_("Not every requirement is met yet: see the pathway."))
-    frozen = evidence_store.snapshot(evaluation, evidence)
     frozen["signed_off_by"] = _practice_assessors(applicant.id)
     application = Application(
         applicant_id=applicant.id, level_key=level_key, snapshot=frozen, route=route,
@@ -244,8 +253,10 @@ def unmet_now(application: Application, standards: Standards | None = None) -> l
         return [*missing, _("This level is no longer in the standards.")]
     items = (portfolio.items_of(application.applicant_id, application_id=application.id)
              if application.route == "portfolio" else [])
-    now = route_evaluation(level, application.route,
-                           evidence_store.gather(application.applicant_id), items, standards)
+    with force_locale(RECORD_LANGUAGE):  # worded as the frozen lines, so both compare
+        now = route_evaluation(level, application.route,
+                               evidence_store.gather(application.applicant_id), items,
+                               standards)
     return list(dict.fromkeys(missing + [r.missing for r in now.results if r.missing]))
 
 
