@@ -73,7 +73,7 @@ def remind_expiring(today: date, levels: set[str]) -> int:
         with force_locale(user.preferred_language or "en"):
             message = _("Your professional indemnity insurance expires on %(day)s. Record the "
                         "renewed policy on your pathway, or your trainer accreditation cannot "
-                        "be renewed.", day=format_date(until, "d MMM y"))
+                        "be renewed.", day=format_date(until, "dd MMM y"))
         if notify.notify(user, message, "/accreditation/pathway",
                          dedupe_key=f"insurance-reminder:{user.id}:{until.isoformat()}:{window}"):
             sent += 1

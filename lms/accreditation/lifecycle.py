@@ -245,6 +245,6 @@ def _remind(record, today, standards) -> int:
     with force_locale(record.holder.preferred_language or "en"):
         message = _("Your %(level)s accreditation (%(number)s) expires on %(day)s. Check "
                     "your pathway to renew it.", level=record.level_name,
-                    number=record.public_id, day=format_date(record.expires_on, "d MMM y"))
+                    number=record.public_id, day=format_date(record.expires_on, "dd MMM y"))
     sent = notify.notify(record.holder, message, "/accreditation/pathway", dedupe_key=key)
     return 1 if sent else 0
