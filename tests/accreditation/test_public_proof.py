@@ -1,4 +1,5 @@
 import csv
+import html
 import io
 import json
 from datetime import timedelta
@@ -309,14 +310,16 @@ def test_verification_page_and_bulk_csv_in_welsh(app, people, give_evidence, mak
     data (name, level) stays as issued."""
     record = issue(app, people, give_evidence, make_assessor)
     welsh = {"Accept-Language": "cy"}
-    page = client.get(f"/verify/{record.public_id}", headers=welsh).get_data(as_text=True)
+    page = html.unescape(client.get(f"/verify/{record.public_id}",
+                                    headers=welsh).get_data(as_text=True))
     assert "<h1>Gwirio achrediad</h1>" in page
     assert "✓ Dilys" in page
     assert "Dilys: wedi'i achredu tan" in page
     assert "<dt>Ymarferydd</dt><dd>Ana Practitioner</dd>" in page
     assert "gweithredol" in page
     assert "Check an accreditation" not in page
-    missing = client.get("/verify/ZZZZ-ZZZZ-ZZZZ-ZZZZ", headers=welsh).get_data(as_text=True)
+    missing = html.unescape(client.get("/verify/ZZZZ-ZZZZ-ZZZZ-ZZZZ",
+                                       headers=welsh).get_data(as_text=True))
     assert "Nid oes achrediad â'r rhif tystysgrif <code>ZZZZ-ZZZZ-ZZZZ-ZZZZ</code>" in missing
 
     rows = list(csv.reader(io.StringIO(client.post(
