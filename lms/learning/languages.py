@@ -4,7 +4,7 @@ the language it is in, so a page can set `lang` on a passage in the other langua
 a Welsh reader plainly where the content is only in English.
 
 Templates call `shown(obj, "title")` (and `shown_option(question, index)`); the result
-prints as the text (escaped, or as HTML for `body_html`), and has `lang_attr` (` lang="en"`
+prints as the text (escaped, or as HTML for `body_html`), and has `inline` (the text, in a span with `lang` if needed), `lang_attr` (` lang="en"`
 on a Welsh page showing English, ` lang="cy"` on an English page showing Welsh, else empty)
 and `fallback` (Welsh was wanted but only English exists)."""
 
@@ -50,6 +50,13 @@ class Shown:
     @property
     def lang_attr(self) -> Markup:
         return Markup(' lang="%s"') % self.lang if self.lang != self.page else Markup("")
+
+    @property
+    def inline(self) -> Markup:
+        """The text, in a span with `lang` when it is not in the page's language."""
+        if self.lang == self.page:
+            return self.__html__()
+        return Markup('<span lang="%s">%s</span>') % (self.lang, self.__html__())
 
     @property
     def fallback(self) -> bool:
