@@ -426,7 +426,8 @@ def _welsh_canonical(course: _Course) -> list | None:
                  for q in m.questions]]
                for m in sorted(course.modules, key=lambda m: m.order)]
     has_welsh = course.welsh or course.cy or any(
-        m[1] or any(m[3]) or any(m[4]) for m in modules)
+        m.cy_title or any(x.cy for x in m.lessons) or any(q.cy for q in m.questions)
+        for m in course.modules)
     if not has_welsh:
         return None
     return [course.welsh, [course.cy.title, course.cy.summary] if course.cy else None, modules]

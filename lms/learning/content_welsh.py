@@ -66,6 +66,11 @@ def question_fingerprint(prompt: str, options: list[str] | tuple[str, ...],
                          explanation.strip()])
 
 
+def shown_fingerprint(value: str) -> str:
+    """As written in YAML: quoted when all digits, which YAML would read as a number."""
+    return f"'{value}'" if value.isdigit() else value
+
+
 def welsh_file_name(module_file: str) -> str:
     """01-harm.md -> 01-harm.cy.md"""
     return f"{module_file.removesuffix('.md')}.{WELSH}.md"
@@ -190,9 +195,10 @@ def read_welsh_module(english: ModuleText, english_shown: str, path: Path, shown
                                                         f"{path.name}")
                            for lesson in english.lessons[len(welsh.lessons):]]
         _module_outdated(english, english_shown, welsh, shown, found)
-    lessons = tuple(WelshLesson(w.title, w.body) for w in welsh.lessons[:len(english.lessons)])
-    lessons += (None,) * (len(english.lessons) - len(lessons))
-    return WelshModule(front.data["title"].strip(), tuple(outcomes), lessons), welsh
+    lessons: list[WelshLesson | None] = [
+        WelshLesson(w.title, w.body) for w in welsh.lessons[:len(english.lessons)]]
+    lessons += [None] * (len(english.lessons) - len(lessons))
+    return WelshModule(front.data["title"].strip(), tuple(outcomes), tuple(lessons)), welsh
 
 
 def _module_outdated(english: ModuleText, english_shown: str, welsh: ModuleText, shown: str,
@@ -287,7 +293,7 @@ def source_lines(path: Path) -> list[str]:
             except (KeyError, TypeError, AttributeError):
                 lines.append(f"line {doc.line('questions', n)}: not a valid question")
                 continue
-            lines.append(f"line {doc.line('questions', n)}: source: {now}")
+            lines.append(f"line {doc.line('questions', n)}: source: {shown_fingerprint(now)}")
         return lines
     if path.name == "course.yaml":
         doc, issues = parse_yaml(text)
@@ -295,8 +301,9 @@ def source_lines(path: Path) -> list[str]:
         if not isinstance(data, dict) or not is_text(data.get("title")) \
                 or not is_text(data.get("summary")):
             return ["not a valid course.yaml: run courses check"]
-        return [f"source: {course_fingerprint(data['title'], data['summary'])}"]
+        return [f"source: {shown_fingerprint(course_fingerprint(data['title'], data['summary']))}"]
     module = parse_module(text)
     if module.issues or module.front is None:
         return ["not a valid module file: run courses check"]
-    return ["source:", *(f"  {key}: {value}" for key, value in module_sources(module).items())]
+    return ["source:", *(f"  {key}: {shown_fingerprint(value)}"
+                         for key, value in module_sources(module).items())]

@@ -4,9 +4,10 @@ the language it is in, so a page can set `lang` on a passage in the other langua
 a Welsh reader plainly where the content is only in English.
 
 Templates call `shown(obj, "title")` (and `shown_option(question, index)`); the result
-prints as the text (escaped, or as HTML for `body_html`), and has `inline` (the text, in a span with `lang` if needed), `lang_attr` (` lang="en"`
-on a Welsh page showing English, ` lang="cy"` on an English page showing Welsh, else empty)
-and `fallback` (Welsh was wanted but only English exists)."""
+prints as the text (escaped, or as HTML for `body_html`), and has `inline` (the text, in a
+span with `lang` when needed), `lang_attr` (` lang="en"` on a Welsh page showing English,
+` lang="cy"` on an English page showing Welsh, else empty) and `fallback` (Welsh was wanted
+but only English exists)."""
 
 from __future__ import annotations
 
