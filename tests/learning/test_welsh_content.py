@@ -381,3 +381,36 @@ def test_answering_in_welsh_is_marked_the_same(app, client, welsh_catalogue, mak
         right = {str(q.id): [1] for q in db.session.scalars(select(Question))
                  if q.prompt_cy and str(q.id) in attempt.answers}
         assert attempt.answers == right
+
+
+# The migration
+
+def test_the_migration_keeps_every_row_and_marks_old_versions_english_only(tmp_path):
+    """Adding the Welsh columns copies no table: on SQLite, copying and dropping
+    course_versions would delete modules and attempts through ON DELETE CASCADE."""
+    import flask_migrate
+    from sqlalchemy import text
+
+    from lms import create_app
+    from tests.learning.test_attempt_numbers_migration import ATTEMPT, BEFORE, ROWS
+
+    app = create_app({"ENV": "testing",
+                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'old.db'}"})
+    with app.app_context():
+        flask_migrate.upgrade(revision=BEFORE)
+        with db.engine.begin() as conn:
+            for row in ROWS:
+                conn.execute(text(row))
+            conn.execute(text(ATTEMPT.format(id=1, enrolment=1, check="k")))
+        flask_migrate.upgrade(revision="c7311296a4bb")
+        flask_migrate.upgrade(revision="5c1e0a7d3b92")
+        counts = "SELECT (SELECT count(*) FROM modules), (SELECT count(*) FROM check_attempts)"
+        with db.engine.connect() as conn:
+            assert conn.execute(text(counts)).one() == (1, 1)
+            assert conn.execute(text(
+                "SELECT welsh, title_cy, summary_cy FROM course_versions")).one() == (
+                False, None, None)
+        flask_migrate.downgrade(revision="c7311296a4bb")
+        with db.engine.connect() as conn:
+            assert conn.execute(text(counts)).one() == (1, 1)
+        db.engine.dispose()

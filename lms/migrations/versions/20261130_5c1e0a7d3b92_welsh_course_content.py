@@ -19,41 +19,37 @@ depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table('course_versions', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('welsh', sa.Boolean(), server_default=sa.false(),
+    # Only columns are added, so no table is copied (recreate='never').
+    with op.batch_alter_table('course_versions', schema=None, recreate='never') as batch_op:
+        # A plain '0' (false in SQLite and PostgreSQL), not sa.false(): an expression default
+        # would make SQLite's batch mode copy and drop the table, and dropping a table that
+        # modules reference would delete their rows through ON DELETE CASCADE.
+        batch_op.add_column(sa.Column('welsh', sa.Boolean(), server_default='0',
                                       nullable=False))
         batch_op.add_column(sa.Column('title_cy', sa.String(length=200), nullable=True))
         batch_op.add_column(sa.Column('summary_cy', sa.Text(), nullable=True))
 
-    with op.batch_alter_table('modules', schema=None) as batch_op:
+    with op.batch_alter_table('modules', schema=None, recreate='never') as batch_op:
         batch_op.add_column(sa.Column('title_cy', sa.String(length=200), nullable=True))
         batch_op.add_column(sa.Column('outcomes_cy', sa.JSON(), nullable=True))
 
-    with op.batch_alter_table('lessons', schema=None) as batch_op:
+    with op.batch_alter_table('lessons', schema=None, recreate='never') as batch_op:
         batch_op.add_column(sa.Column('title_cy', sa.String(length=200), nullable=True))
         batch_op.add_column(sa.Column('body_html_cy', sa.Text(), nullable=True))
 
-    with op.batch_alter_table('questions', schema=None) as batch_op:
+    with op.batch_alter_table('questions', schema=None, recreate='never') as batch_op:
         batch_op.add_column(sa.Column('prompt_cy', sa.Text(), nullable=True))
         batch_op.add_column(sa.Column('options_cy', sa.JSON(), nullable=True))
         batch_op.add_column(sa.Column('explanation_cy', sa.Text(), nullable=True))
 
 
 def downgrade():
-    with op.batch_alter_table('questions', schema=None) as batch_op:
-        batch_op.drop_column('explanation_cy')
-        batch_op.drop_column('options_cy')
-        batch_op.drop_column('prompt_cy')
-
-    with op.batch_alter_table('lessons', schema=None) as batch_op:
-        batch_op.drop_column('body_html_cy')
-        batch_op.drop_column('title_cy')
-
-    with op.batch_alter_table('modules', schema=None) as batch_op:
-        batch_op.drop_column('outcomes_cy')
-        batch_op.drop_column('title_cy')
-
-    with op.batch_alter_table('course_versions', schema=None) as batch_op:
-        batch_op.drop_column('summary_cy')
-        batch_op.drop_column('title_cy')
-        batch_op.drop_column('welsh')
+    # Plain ALTER TABLE ... DROP COLUMN (SQLite 3.35 and later, PostgreSQL): batch mode would
+    # copy and drop the tables, and on SQLite dropping course_versions would delete every
+    # module, lesson and attempt through ON DELETE CASCADE.
+    for table, columns in (('questions', ('explanation_cy', 'options_cy', 'prompt_cy')),
+                           ('lessons', ('body_html_cy', 'title_cy')),
+                           ('modules', ('outcomes_cy', 'title_cy')),
+                           ('course_versions', ('summary_cy', 'title_cy', 'welsh'))):
+        for column in columns:
+            op.drop_column(table, column)
