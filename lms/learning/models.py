@@ -15,6 +15,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -79,6 +80,11 @@ class CourseVersion(Model):
     max_attempts: Mapped[int | None]
     live_required: Mapped[bool]
     live_hours: Mapped[float] = mapped_column(Float)
+    #: The course declares Welsh (`languages: [en, cy]`), so it is taught in Welsh in full.
+    welsh: Mapped[bool] = mapped_column(default=False, server_default=false())
+    #: The Welsh title and summary, when translated (here and below: None = English only).
+    title_cy: Mapped[str | None] = mapped_column(String(200))
+    summary_cy: Mapped[str | None] = mapped_column(Text)
     loaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
     course: Mapped[Course] = relationship(foreign_keys=[course_id])
@@ -107,6 +113,8 @@ class Module(Model):
     check_hash: Mapped[str] = mapped_column(String(64))
     #: Questions drawn from the check's bank for each attempt; None: every question.
     questions_per_attempt: Mapped[int | None]
+    title_cy: Mapped[str | None] = mapped_column(String(200))
+    outcomes_cy: Mapped[list | None] = mapped_column(JSON)
 
     version: Mapped[CourseVersion] = relationship(back_populates="modules")
     lessons: Mapped[list[Lesson]] = relationship(
@@ -131,6 +139,9 @@ class Lesson(Model):
     body_html: Mapped[str] = mapped_column(Text)
     #: sha256 of the lesson; progress on an unchanged lesson survives a new course version.
     content_hash: Mapped[str] = mapped_column(String(64), index=True)
+    #: The Welsh title and sanitised HTML, when the lesson is translated.
+    title_cy: Mapped[str | None] = mapped_column(String(200))
+    body_html_cy: Mapped[str | None] = mapped_column(Text)
 
     module: Mapped[Module] = relationship(back_populates="lessons")
 
@@ -148,6 +159,11 @@ class Question(Model):
     #: [{"text": ..., "correct": bool}, ...] in the order shown.
     options: Mapped[list] = mapped_column(JSON)
     explanation: Mapped[str] = mapped_column(Text)
+    #: The question in Welsh, when translated: the options' texts in the order of `options`
+    #: (whose "correct" flags they share: answers are marked by option index, not text).
+    prompt_cy: Mapped[str | None] = mapped_column(Text)
+    options_cy: Mapped[list | None] = mapped_column(JSON)
+    explanation_cy: Mapped[str | None] = mapped_column(Text)
 
     module: Mapped[Module] = relationship(back_populates="questions")
 

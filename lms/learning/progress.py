@@ -34,6 +34,7 @@ class LessonRef:
     title: str
     content_hash: str
     done: bool = False
+    title_cy: str | None = None  #: the Welsh title, when translated
 
 
 @dataclass
@@ -45,6 +46,7 @@ class ModuleProgress:
     check_hash: str
     lessons: list[LessonRef] = field(default_factory=list)
     check_passed: bool = False
+    title_cy: str | None = None  #: the Welsh title, when translated
 
     @property
     def lessons_done(self) -> int:
@@ -147,17 +149,20 @@ def _current_versions(enrolments) -> dict[int, CourseVersion]:
 def _modules(versions: dict[int, CourseVersion]) -> dict[int, list[ModuleProgress]]:
     rows = db.session.execute(
         select(Module.id, Module.version_id, Module.slug, Module.title, Module.order,
-               Module.check_hash, Lesson.id, Lesson.slug, Lesson.title, Lesson.content_hash)
+               Module.check_hash, Lesson.id, Lesson.slug, Lesson.title, Lesson.content_hash,
+               Module.title_cy, Lesson.title_cy)
         .join(Lesson, Lesson.module_id == Module.id)
         .where(Module.version_id.in_([v.id for v in versions.values()]))
         .order_by(Module.version_id, Module.order, Lesson.order)
     )
     by_version: dict[int, dict[int, ModuleProgress]] = defaultdict(dict)
     for (module_id, version_id, slug, title, order, check_hash,
-         lesson_id, lesson_slug, lesson_title, lesson_hash) in rows:
+         lesson_id, lesson_slug, lesson_title, lesson_hash, module_cy, lesson_cy) in rows:
         module = by_version[version_id].setdefault(
-            module_id, ModuleProgress(module_id, slug, title, order, check_hash))
-        module.lessons.append(LessonRef(lesson_id, lesson_slug, lesson_title, lesson_hash))
+            module_id, ModuleProgress(module_id, slug, title, order, check_hash,
+                                      title_cy=module_cy))
+        module.lessons.append(LessonRef(lesson_id, lesson_slug, lesson_title, lesson_hash,
+                                        title_cy=lesson_cy))
     return {version_id: list(modules.values()) for version_id, modules in by_version.items()}
 
 
@@ -185,6 +190,7 @@ def _fill(template: ModuleProgress, done_hashes: set[str], passed_hashes: set[st
     return ModuleProgress(
         template.id, template.slug, template.title, template.order, template.check_hash,
         lessons=[LessonRef(ref.id, ref.slug, ref.title, ref.content_hash,
-                           ref.content_hash in done_hashes) for ref in template.lessons],
-        check_passed=template.check_hash in passed_hashes,
+                           ref.content_hash in done_hashes, title_cy=ref.title_cy)
+                 for ref in template.lessons],
+        check_passed=template.check_hash in passed_hashes, title_cy=template.title_cy,
     )
