@@ -24,7 +24,13 @@ from lms.learning.content_markdown import (
     parse_module,
     slugify,
 )
+from lms.learning.occupational_standards import read_framework
 from lms.learning.question_banks import bank_problem, split_policy
+from lms.learning.skills_content import (
+    SkillsPracticeSpec,
+    check_skills_practice,
+    skills_practice_spec,
+)
 from lms.yaml_files import (
     Issue,
     Problem,
@@ -90,7 +96,9 @@ class CourseSpec:
     live_required: bool
     live_hours: float
     modules: tuple[ModuleSpec, ...]  #: by order
-    content_hash: str  #: over everything above: same files, same hash
+    content_hash: str  #: over everything here: same files, same hash
+    #: Skills a trainer must mark "pass" before the course is complete; None: no such rule.
+    skills_practice: SkillsPracticeSpec | None = None
 
 
 @dataclass
@@ -129,7 +137,10 @@ def read_catalogue(root: Path) -> tuple[list[CourseSpec], list[Problem]]:
     root = Path(root).resolve()
     if not root.is_dir():
         return [], [Problem(root.name, 1, "course catalogue folder not found")]
-    courses = {folder.name: _read_course(folder, root.parent) for folder in course_folders(root)}
+    framework, _findings = read_framework(root)
+    stages = set(framework.stages) if framework else None
+    courses = {folder.name: _read_course(folder, root.parent, stages)
+               for folder in course_folders(root)}
     stray = [_stray_folder(folder, root.parent) for folder in sorted(root.iterdir())]
     _check_prerequisites(courses)
     _check_links(courses)
@@ -153,7 +164,7 @@ def _shown(path: Path, base: Path) -> str:
     return path.relative_to(base).as_posix()
 
 
-def _read_course(folder: Path, base: Path) -> _Course:
+def _read_course(folder: Path, base: Path, stages: set[str] | None = None) -> _Course:
     course = _Course(folder.name, _shown(folder, base))
     if not re.fullmatch(SLUG, folder.name):
         course.problem(course.yaml_path, 1, "the course folder name must be a slug "
@@ -161,7 +172,7 @@ def _read_course(folder: Path, base: Path) -> _Course:
     doc = _read_yaml(course, folder / "course.yaml", course.yaml_path)
     if doc is not None:
         doc, course.per_attempt, issues = split_policy(doc)
-        issues += check_course(doc)
+        issues += check_course(doc) + check_skills_practice(doc, stages)
         course.problems += [Problem(course.yaml_path, line, msg) for line, msg in issues]
         course.doc = None if issues else doc
     _read_modules(course, folder, base)
@@ -359,7 +370,11 @@ def _course_spec(course: _Course) -> CourseSpec:
         "live_hours": float(live["hours"]),
         "modules": tuple(sorted(course.modules, key=lambda m: m.order)),
     }
-    return CourseSpec(**fields, content_hash=_digest(_canonical(fields)))
+    practice = skills_practice_spec(data)
+    hashed = _canonical(fields)
+    if practice is not None:  # only then, so courses without it keep their hashes
+        hashed["skills_practice"] = practice.as_stored()
+    return CourseSpec(**fields, content_hash=_digest(hashed), skills_practice=practice)
 
 
 def _canonical(fields: dict) -> dict:

@@ -45,6 +45,9 @@ COURSE_RULES: dict[str, Rule] = {
     # Checked against courses/occupational-standards.yaml by occupational_standards.py.
     "standards_map": (lambda v: isinstance(v, dict),
                       "must map each module slug to its 'units' and 'stages'"),
+    # Checked in detail by skills_content.py.
+    "skills_practice": (lambda v: isinstance(v, dict),
+                        "must be a mapping with 'not_yet' and 'skills'"),
 }
 LIVE_SESSION_RULES: dict[str, Rule] = {
     "required": (lambda v: isinstance(v, bool), "must be true or false"),
@@ -57,7 +60,8 @@ def check_course(doc: YamlDoc) -> list[Issue]:
     later, by the caller)."""
     data = doc.data
     issues = check_mapping(doc, data, COURSE_RULES, what="course.yaml",
-                           optional=("max_attempts", "standards_map", "reading_age"))
+                           optional=("max_attempts", "standards_map", "reading_age",
+                                     "skills_practice"))
     if not isinstance(data, dict):
         return issues
     issues += check_text_list(doc, data.get("prerequisites"), "prerequisites",

@@ -67,6 +67,7 @@ def _add_version(course: Course, spec: CourseSpec) -> None:
         prerequisites=list(spec.prerequisites), estimated_hours=spec.estimated_hours,
         pass_mark=spec.pass_mark, max_attempts=spec.max_attempts,
         live_required=spec.live_required, live_hours=spec.live_hours,
+        skills_practice=spec.skills_practice.as_stored() if spec.skills_practice else None,
         modules=[_module(spec, m) for m in spec.modules],
     )
     db.session.add(version)
