@@ -139,7 +139,8 @@ def add_item(user: User, *, kind: str, title: str, summary: str, stages=(),
 def email_reference_link(item: PortfolioItem, token: str, practitioner: User) -> None:
     """Send the referee their one-time link through the outbox. The practitioner never
     sees a link that was emailed, so only the referee can confirm."""
-    assert item.referee_email and item.token_expires_at
+    assert item.referee_email is not None
+    assert item.token_expires_at is not None
     link = urls.absolute_url("accreditation.portfolio.reference", token=token)
     body = _(
         "%(practitioner)s has asked you to confirm a reference for their accreditation as "
