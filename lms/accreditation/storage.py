@@ -136,7 +136,10 @@ def _delete_discarded(session: Session) -> None:
     if keys:
         store = evidence_store()
         for key in keys:
-            store.delete(key)
+            try:
+                store.delete(key)
+            except Exception:  # the rows are gone for good: log the orphan, carry on
+                current_app.logger.exception("evidence object %s could not be deleted", key)
 
 
 @event.listens_for(Session, "after_soft_rollback")

@@ -99,3 +99,16 @@ def test_a_missing_object_reads_as_a_missing_file(app, s3):
         store = store_from_config(app)
         with pytest.raises(FileNotFoundError):
             store.get("not-there")
+
+
+def test_a_store_failing_to_delete_after_commit_is_logged_not_raised(app, monkeypatch,
+                                                                      caplog):
+    class Unreachable(LocalStore):
+        def delete(self, key):
+            raise ConnectionError("store unreachable")
+
+    monkeypatch.setitem(app.extensions, storage.EXTENSION_KEY, Unreachable(app.instance_path))
+    with app.app_context():
+        storage.discard_after_commit(db.session(), ["a" * 40])
+        db.session.commit()  # the transaction stands; the orphan is reported
+    assert f"evidence object {'a' * 40} could not be deleted" in caplog.text
