@@ -37,7 +37,13 @@ from lms.learning.content_welsh import (
     read_welsh_questions,
     welsh_file_name,
 )
+from lms.learning.occupational_standards import read_framework
 from lms.learning.question_banks import bank_problem, split_policy
+from lms.learning.skills_content import (
+    SkillsPracticeSpec,
+    check_skills_practice,
+    skills_practice_spec,
+)
 from lms.yaml_files import (
     Issue,
     Problem,
@@ -112,6 +118,8 @@ class CourseSpec:
     #: The course declares `languages: [en, cy]`: it is taught in Welsh in full.
     welsh: bool = False
     cy: WelshCourse | None = None  #: the Welsh title and summary
+    #: Skills a trainer must mark "pass" before the course is complete; None: no such rule.
+    skills_practice: SkillsPracticeSpec | None = None
 
 
 @dataclass
@@ -153,7 +161,10 @@ def read_catalogue(root: Path) -> tuple[list[CourseSpec], list[Problem]]:
     root = Path(root).resolve()
     if not root.is_dir():
         return [], [Problem(root.name, 1, "course catalogue folder not found")]
-    courses = {folder.name: _read_course(folder, root.parent) for folder in course_folders(root)}
+    framework, _findings = read_framework(root)
+    stages = set(framework.stages) if framework else None
+    courses = {folder.name: _read_course(folder, root.parent, stages)
+               for folder in course_folders(root)}
     stray = [_stray_folder(folder, root.parent) for folder in sorted(root.iterdir())]
     _check_prerequisites(courses)
     _check_links(courses)
@@ -177,7 +188,7 @@ def _shown(path: Path, base: Path) -> str:
     return path.relative_to(base).as_posix()
 
 
-def _read_course(folder: Path, base: Path) -> _Course:
+def _read_course(folder: Path, base: Path, stages: set[str] | None = None) -> _Course:
     course = _Course(folder.name, _shown(folder, base))
     if not re.fullmatch(SLUG, folder.name):
         course.problem(course.yaml_path, 1, "the course folder name must be a slug "
@@ -185,7 +196,7 @@ def _read_course(folder: Path, base: Path) -> _Course:
     doc = _read_yaml(course, folder / "course.yaml", course.yaml_path)
     if doc is not None:
         doc, course.per_attempt, issues = split_policy(doc)
-        issues += check_course(doc)
+        issues += check_course(doc) + check_skills_practice(doc, stages)
         course.problems += [Problem(course.yaml_path, line, msg) for line, msg in issues]
         course.doc = None if issues else doc
         if course.doc is not None:
@@ -414,8 +425,11 @@ def _course_spec(course: _Course) -> CourseSpec:
     welsh = _welsh_canonical(course)
     if welsh:  # English-only courses keep the hash they had before Welsh was supported
         canonical["welsh"] = welsh
+    practice = skills_practice_spec(data)
+    if practice is not None:  # only then, so courses without it keep their hashes
+        canonical["skills_practice"] = practice.as_stored()
     return CourseSpec(**fields, content_hash=_digest(canonical), welsh=course.welsh,
-                      cy=course.cy)
+                      cy=course.cy, skills_practice=practice)
 
 
 def _welsh_canonical(course: _Course) -> list | None:

@@ -50,6 +50,9 @@ COURSE_RULES: dict[str, Rule] = {
                   and set(v) <= {"en", "cy"} and len(set(v)) == len(v),
                   "must list the course's languages, English first: [en] or [en, cy]"),
     "cy": (lambda v: isinstance(v, dict), "must be the Welsh 'source', 'title' and 'summary'"),
+    # Checked in detail by skills_content.py.
+    "skills_practice": (lambda v: isinstance(v, dict),
+                        "must be a mapping with 'not_yet' and 'skills'"),
 }
 LIVE_SESSION_RULES: dict[str, Rule] = {
     "required": (lambda v: isinstance(v, bool), "must be true or false"),
@@ -63,7 +66,7 @@ def check_course(doc: YamlDoc) -> list[Issue]:
     data = doc.data
     issues = check_mapping(doc, data, COURSE_RULES, what="course.yaml",
                            optional=("max_attempts", "standards_map", "reading_age",
-                                     "languages", "cy"))
+                                     "languages", "cy", "skills_practice"))
     if not isinstance(data, dict):
         return issues
     issues += check_text_list(doc, data.get("prerequisites"), "prerequisites",

@@ -69,6 +69,7 @@ def _add_version(course: Course, spec: CourseSpec) -> None:
         live_required=spec.live_required, live_hours=spec.live_hours,
         welsh=spec.welsh, title_cy=spec.cy.title if spec.cy else None,
         summary_cy=spec.cy.summary if spec.cy else None,
+        skills_practice=spec.skills_practice.as_stored() if spec.skills_practice else None,
         modules=[_module(spec, m) for m in spec.modules],
     )
     db.session.add(version)

@@ -85,6 +85,9 @@ class CourseVersion(Model):
     #: The Welsh title and summary, when translated (here and below: None = English only).
     title_cy: Mapped[str | None] = mapped_column(String(200))
     summary_cy: Mapped[str | None] = mapped_column(Text)
+    #: Assessed skills practice required for completion: {"not_yet": text, "skills":
+    #: [{"key", "title", "stages", "looks_for"}]} from course.yaml; None: not required.
+    skills_practice: Mapped[dict | None] = mapped_column(JSON)
     loaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
     course: Mapped[Course] = relationship(foreign_keys=[course_id])
@@ -95,6 +98,11 @@ class CourseVersion(Model):
     @property
     def level_label(self) -> str:
         return str(LEVEL_LABELS.get(self.level, self.level.capitalize()))
+
+    @property
+    def skills(self) -> list[dict]:
+        """The skills a trainer must mark "pass", in the course's order ([] for none)."""
+        return list((self.skills_practice or {}).get("skills", []))
 
 
 class Module(Model):
@@ -308,3 +316,39 @@ class SessionBooking(Model):
 
     session: Mapped[LiveSession] = relationship(back_populates="bookings")
     user: Mapped[User] = relationship()
+
+
+class SkillAssessment(Model):
+    """A trainer's assessment of one skill of a learner's assessed skills practice (a
+    role-play or a live observation), against the stages: "pass" or "not yet". The latest
+    assessment of a skill is the one that counts; earlier ones stay as its history."""
+
+    __tablename__ = "skill_assessments"
+    __table_args__ = (
+        Index("ix_skill_assessments_enrolment_skill", "enrolment_id", "skill_key"),
+        CheckConstraint("result IN ('pass', 'not_yet')", name="result_known"),
+        CheckConstraint("method IN ('role_play', 'observation')", name="method_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enrolment_id: Mapped[int] = mapped_column(ForeignKey("enrolments.id", ondelete="CASCADE"))
+    #: The skill's key in the course's skills_practice (stable across course versions).
+    skill_key: Mapped[str] = mapped_column(String(64))
+    #: "pass" or "not_yet".
+    result: Mapped[str] = mapped_column(String(8))
+    #: "role_play" or "observation" (a live process the trainer watched).
+    method: Mapped[str] = mapped_column(String(16))
+    #: Short feedback for the learner: what went well, what to work on. Run through the
+    #: privacy guard: no participant is ever named.
+    feedback: Mapped[str] = mapped_column(Text)
+    #: The day the practice was assessed.
+    assessed_on: Mapped[date] = mapped_column(Date)
+    assessed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id",
+                                                                  ondelete="SET NULL"))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+
+    assessed_by: Mapped[User | None] = relationship()
+
+    @property
+    def passed(self) -> bool:
+        return self.result == "pass"
