@@ -63,7 +63,7 @@ def _register_blueprints(app):
     from lms.accreditation import views as pathway_views
     from lms.auth.views import bp as auth_bp
     from lms.errors import handlers
-    from lms.learning import home_views, paper_views, session_views, training_views
+    from lms.learning import home_views, paper_views, session_views, skills_views, training_views
     from lms.learning import views as course_views
     from lms.main.views import bp as main_bp
     from lms.notify.views import bp as notify_bp
@@ -77,7 +77,7 @@ def _register_blueprints(app):
 
     features = [
         _feature("learning", home_views.bp, course_views.bp, session_views.bp,
-                 training_views.bp, paper_views.bp),
+                 training_views.bp, paper_views.bp, skills_views.bp),
         _feature("practice", practice_record_views.bp, assess_views.bp, supervision_views.bp,
                  cpd_views.bp),
         _feature("accreditation", pathway_views.bp, decision_views.bp, record_views.bp,

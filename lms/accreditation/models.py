@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     JSON,
     Date,
@@ -107,6 +108,27 @@ class RecordStatus(enum.StrEnum):
     REVOKED = "revoked"
 
 
+#: Status words as shown to people: the stored codes stay English, each is a msgid, so a
+#: template can also write `_(record.status)`.
+STATUS_LABELS: dict[str, object] = {
+    ApplicationStatus.SUBMITTED: _l("submitted"),
+    ApplicationStatus.APPROVED: _l("approved"),
+    ApplicationStatus.FURTHER_WORK: _l("further work needed"),
+    ApplicationStatus.NOT_ACCEPTED: _l("not accepted"),
+    RecordStatus.ACTIVE: _l("active"),
+    RecordStatus.EXPIRING: _l("expiring"),
+    RecordStatus.LAPSED: _l("lapsed"),
+    RecordStatus.WITHDRAWN: _l("temporarily withdrawn"),
+    RecordStatus.SUSPENDED: _l("suspended"),
+    RecordStatus.REVOKED: _l("revoked"),
+}
+
+
+def status_label(status: str) -> str:
+    """A status in the reader's language (an unknown code as it is)."""
+    return str(STATUS_LABELS.get(status, status))
+
+
 #: Statuses in which the holder is accredited.
 VALID_STATUSES = (RecordStatus.ACTIVE, RecordStatus.EXPIRING)
 
@@ -198,6 +220,15 @@ class ObservationMode(enum.StrEnum):
 class ObservationOutcome(enum.StrEnum):
     MEETS = "meets the standard"
     NOT_YET = "not yet"
+
+
+#: Observation modes and outcomes as shown to people (msgids, as STATUS_LABELS).
+OBSERVATION_LABELS: dict[str, object] = {
+    ObservationMode.LIVE: _l("live"),
+    ObservationMode.RECORDING: _l("recording"),
+    ObservationOutcome.MEETS: _l("meets the standard"),
+    ObservationOutcome.NOT_YET: _l("not yet"),
+}
 
 
 class Observation(Model):

@@ -11,9 +11,11 @@ import secrets
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from lms import clock, policy
+from lms import clock, policy, urls
 from lms.accreditation.evaluation import (
     Evaluation,
     Evidence,
@@ -27,9 +29,12 @@ from lms.accreditation.standards import LevelStandard, Requirement
 from lms.audit import services as audit
 from lms.auth.models import User
 from lms.extensions import db
+from lms.notify import services as notify
 from lms.practice.models import STAGES
 
-KINDS = {"case_study": "Case study", "work_product": "Work product", "reference": "Reference"}
+#: Item kinds as shown (the application page writes `_()` of the capitalised key).
+KINDS = {"case_study": _l("Case study"), "work_product": _l("Work product"),
+         "reference": _l("Reference")}
 #: The level's own requirements that apply on the portfolio route too.
 KEPT_KINDS = ("level_held", "attestation")
 
@@ -102,13 +107,13 @@ def add_item(user: User, *, kind: str, title: str, summary: str, stages=(),
              ) -> tuple[PortfolioItem, str | None]:
     """Add an item; for a reference, also the referee's one-time token (shown once)."""
     if kind not in KINDS:
-        raise PortfolioError("Choose a case study, a work product or a reference.")
+        raise PortfolioError(_("Choose a case study, a work product or a reference."))
     if not set(stages) <= set(STAGES):
-        raise PortfolioError("Unknown stage.")
+        raise PortfolioError(_("Unknown stage."))
     if kind == "case_study" and (not stages or occurred_on is None):
-        raise PortfolioError("Map the case study to the stages it shows and give its date.")
+        raise PortfolioError(_("Map the case study to the stages it shows and give its date."))
     if kind == "reference" and not (referee_name or "").strip():
-        raise PortfolioError("Give the referee's name.")
+        raise PortfolioError(_("Give the referee's name."))
     item = PortfolioItem(user_id=user.id, kind=kind, title=" ".join(title.split()),
                          summary=summary.strip(), stages=sorted(stages, key=list(STAGES).index),
                          occurred_on=occurred_on,
@@ -123,14 +128,41 @@ def add_item(user: User, *, kind: str, title: str, summary: str, stages=(),
             days=policy.portfolio("reference_link_days"))
     db.session.add(item)
     db.session.flush()
+    payload: dict = {"kind": kind}
+    if token and item.referee_email:
+        email_reference_link(item, token, user)
+        payload["link"] = "emailed"
+    elif token:
+        payload["link"] = "shown"
     audit.record("portfolio.item_added", actor=user, object_type="portfolio_item",
-                 object_id=item.id, payload={"kind": kind})
+                 object_id=item.id, payload=payload)
     return item, token
+
+
+def email_reference_link(item: PortfolioItem, token: str, practitioner: User) -> None:
+    """Send the referee their one-time link through the outbox. The practitioner never
+    sees a link that was emailed, so only the referee can confirm."""
+    assert item.referee_email is not None
+    assert item.token_expires_at is not None
+    link = urls.absolute_url("accreditation.portfolio.reference", token=token)
+    body = _(
+        "%(practitioner)s has asked you to confirm a reference for their accreditation as "
+        "a restorative practitioner (portfolio route): \"%(title)s\".\n\n"
+        "Open the link below to read what they wrote and confirm, in your own words, what "
+        "you saw of their work. You do not need an account. The link works once and "
+        "expires on %(expires)s.\n\n%(link)s\n\n"
+        "If you do not know this person or did not see their work, do not confirm: you can "
+        "ignore this email.",
+        practitioner=practitioner.display_name, title=item.title,
+        expires=item.token_expires_at.date().isoformat(), link=link)
+    notify.queue_email(item.referee_email,
+                       _("Please confirm a reference for %(name)s",
+                         name=practitioner.display_name), body)
 
 
 def remove_item(item: PortfolioItem, user: User) -> None:
     if item.user_id != user.id or item.application_id is not None:
-        raise PortfolioError("Items in an application are frozen with it.")
+        raise PortfolioError(_("Items in an application are frozen with it."))
     audit.record("portfolio.item_removed", actor=user, object_type="portfolio_item",
                  object_id=item.id, payload={"kind": item.kind})
     db.session.delete(item)

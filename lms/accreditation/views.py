@@ -1,6 +1,8 @@
 """My pathway, attestations, applying and nominating, and the standards page."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import func, select
 
@@ -45,14 +47,14 @@ def _render_pathway(person, *, own: bool, insurance_form=None):
 
 #: Requirement kind -> (endpoint, words) where the person acts on it.
 WHERE_TO_ACT = {
-    "course_completed": ("learning.courses.catalogue", "Courses"),
-    "practice_records": ("practice.records.index", "Practice log"),
-    "observations": (None, "Ask your supervisor or an assessor to observe you"),
-    "supervision_within": ("practice.supervision.index", "Supervision"),
-    "supervision_caseload": ("practice.supervision.index", "Supervision"),
-    "cpd_hours": ("practice.cpd.index", "CPD log"),
-    "attestation": ("accreditation.pathway.pathway", "Statements below"),
-    "insurance_held": ("accreditation.pathway.pathway", "Insurance below"),
+    "course_completed": ("learning.courses.catalogue", _l("Courses")),
+    "practice_records": ("practice.records.index", _l("Practice log")),
+    "observations": (None, _l("Ask your supervisor or an assessor to observe you")),
+    "supervision_within": ("practice.supervision.index", _l("Supervision")),
+    "supervision_caseload": ("practice.supervision.index", _l("Supervision")),
+    "cpd_hours": ("practice.cpd.index", _l("CPD log")),
+    "attestation": ("accreditation.pathway.pathway", _l("Statements below")),
+    "insurance_held": ("accreditation.pathway.pathway", _l("Insurance below")),
 }
 
 
@@ -86,7 +88,7 @@ def attest():
             flash(str(refusal), "error")
         else:
             db.session.commit()
-            flash("Your statements are saved.", "success")
+            flash(_("Your statements are saved."), "success")
     return redirect(url_for("accreditation.pathway.pathway"))
 
 
@@ -105,7 +107,7 @@ def record_insurance():
             form.expires_on.errors.append(str(problem))
         else:
             db.session.commit()
-            flash("Your insurance is recorded.", "success")
+            flash(_("Your insurance is recorded."), "success")
             return redirect(url_for("accreditation.pathway.pathway"))
     return _render_pathway(current_user, own=True, insurance_form=form), 422
 
@@ -121,7 +123,7 @@ def apply(level_key):
             flash(str(refusal), "error")
         else:
             db.session.commit()
-            flash("Application sent. An assessor will decide it; you will be notified.",
+            flash(_("Application sent. An assessor will decide it; you will be notified."),
                   "success")
     return redirect(url_for("accreditation.pathway.pathway"))
 
@@ -140,7 +142,7 @@ def nominate(user_id, level_key):
             flash(str(refusal), "error")
         else:
             db.session.commit()
-            flash(f"{person.display_name} has been nominated.", "success")
+            flash(_("%(name)s has been nominated.", name=person.display_name), "success")
     return redirect(url_for("accreditation.pathway.pathway_of", user_id=person.id))
 
 

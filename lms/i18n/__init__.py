@@ -9,7 +9,7 @@ signed-out visitor made (a cookie); otherwise the browser's Accept-Language; oth
 English."""
 
 from flask import Flask, has_request_context, request
-from flask_babel import Babel
+from flask_babel import Babel, get_locale
 from flask_login import current_user
 
 LANGUAGES = {"en": "English", "cy": "Cymraeg"}
@@ -36,7 +36,14 @@ def select_locale() -> str:
     return request.accept_languages.best_match(list(LANGUAGES)) or DEFAULT_LANGUAGE
 
 
+def _settle_locale() -> None:
+    """Choose the request's language before the view runs: Flask-Babel keeps the answer for
+    the request, so a translation after a failed database write never needs the session."""
+    get_locale()
+
+
 def init_app(app: Flask) -> None:
+    app.before_request(_settle_locale)
     babel.init_app(app, locale_selector=select_locale, default_timezone="Europe/London",
                    default_translation_directories="translations",
                    default_domain="messages")

@@ -16,6 +16,7 @@ from lms.inputs.converters import database_id
 from lms.learning import training
 from lms.learning.models import Course
 from lms.notify import services as notify
+from lms.reports.forms import BulkReminderForm
 from lms.schemes.models import Membership, Role
 from lms.schemes.services import get_scheme_or_404
 
@@ -54,9 +55,11 @@ def preview(slug):
     course = next((c for c in courses if str(c.id) == request.form.get("course")), None)
     checks = (training.preview_enrolments(course, scheme, "\n".join(p.username for p in people))
               if action == "enrol" and course else None)
+    form = BulkReminderForm()
+    form.validate()  # a message carried back from a refused confirm shows its problem
+    form.message.data = form.message.data or str(DEFAULT_REMINDER)
     return render_template("reports/bulk.html", scheme=scheme, people=people, action=action,
-                           courses=courses, course=course, checks=checks,
-                           message=request.form.get("message") or str(DEFAULT_REMINDER))
+                           courses=courses, course=course, checks=checks, form=form)
 
 
 @bp.route("/schemes/<slug>/bulk/confirm", methods=["POST"])
@@ -69,7 +72,12 @@ def confirm(slug):
         flash(_("Nothing was done: select people and an action."), "error")
         return redirect(url_for("reports.practitioners", slug=slug))
     if action == "remind":
-        message = (request.form.get("message") or str(DEFAULT_REMINDER)).strip()[:300]
+        form = BulkReminderForm()
+        if not form.validate_on_submit():  # nothing is sent: the lead sees why
+            return render_template("reports/bulk.html", scheme=scheme, people=people,
+                                   action=action, courses=[], course=None, checks=None,
+                                   form=form), 422
+        message = (form.message.data or str(DEFAULT_REMINDER)).strip()
         for person in people:
             notify.notify(person, message, "/accreditation/pathway")
         audit.record("reminders.sent", actor=current_user, object_type="scheme",

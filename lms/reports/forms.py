@@ -4,13 +4,23 @@ from flask import current_app
 from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, SelectField, StringField
+from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
 from lms import clock
 from lms.forms import BaseForm, choices
+from lms.privacy.validators import no_identifying_data
 from lms.reports.delivery import Period
 from lms.reports.practitioners import STATUS_FILTERS
+
+
+class BulkReminderForm(BaseForm):
+    """The message of a reminder a lead sends to selected practitioners (in the app and by
+    email). It goes to many people at once, so it must name nobody: the privacy guard."""
+
+    message = TextAreaField(_l("Message"), validators=[
+        Optional(), Length(max=300, message=_l("Keep the message to 300 characters.")),
+        no_identifying_data])
 
 
 class PeriodForm(BaseForm):

@@ -62,6 +62,7 @@ WALKED_IN_FEATURE_TESTS = {
     "/accreditation/applications/<int:application_id>/discussion":
         "accreditation/test_portfolio_route.py",
     "/courses/<slug>/checks/<module_slug>/paper-results": "learning/test_paper_checks.py",
+    "/courses/<slug>/skills-practice": "learning/test_skills_practice.py",
     "/sessions/<int:session_id>/register/enter": "learning/test_registers.py",
 }
 
