@@ -6,7 +6,6 @@ from datetime import date
 
 from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
 from lms.accreditation.models import AccreditationRecord, Application, RecordStatus
@@ -19,12 +18,6 @@ from lms.reports.figures import LIST_LIMIT, Scope
 
 STATUS_ORDER = [RecordStatus.ACTIVE, RecordStatus.EXPIRING, RecordStatus.LAPSED,
                 RecordStatus.WITHDRAWN, RecordStatus.SUSPENDED, RecordStatus.REVOKED]
-#: How each status of an accreditation record reads on the dashboards.
-STATUS_NAMES = {
-    RecordStatus.ACTIVE: _l("Active"), RecordStatus.EXPIRING: _l("Expiring"),
-    RecordStatus.LAPSED: _l("Lapsed"), RecordStatus.WITHDRAWN: _l("Temporarily withdrawn"),
-    RecordStatus.SUSPENDED: _l("Suspended"), RecordStatus.REVOKED: _l("Revoked"),
-}
 
 
 def _listed(query, *options):
@@ -53,8 +46,7 @@ def dashboard(scope: Scope, period: Period) -> dict:
     pipeline = figures.training_pipeline(scope)
     return {
         **summary(scope),
-        "levels": levels, "statuses": STATUS_ORDER, "status_names": STATUS_NAMES,
-        "by_level": by_level,
+        "levels": levels, "statuses": STATUS_ORDER, "by_level": by_level,
         "expiring": _listed(expiring, selectinload(AccreditationRecord.holder)),
         "overdue": db.session.execute(overdue.limit(LIST_LIMIT)).all(),
         "waiting": _listed(waiting, selectinload(PracticeRecord.author),

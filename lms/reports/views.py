@@ -16,7 +16,7 @@ from lms import access
 from lms.extensions import db
 from lms.reports import bulk_views, exports, figures, overview
 from lms.reports.charts import bar_chart_svg
-from lms.reports.dashboard import STATUS_NAMES, dashboard
+from lms.reports.dashboard import dashboard
 from lms.reports.figures import Scope
 from lms.reports.forms import PeriodForm, PractitionerFilterForm
 from lms.reports.practitioners import practitioners_query, rows_for
@@ -64,7 +64,7 @@ def practitioners(slug):
     query = practitioners_query(scope, **_filters(form))
     page = db.paginate(query, per_page=PAGE_SIZE, error_out=False)
     return render_template("reports/practitioners.html", scheme=found, form=form, page=page,
-                           rows=rows_for(page.items), status_names=STATUS_NAMES)
+                           rows=rows_for(page.items))
 
 
 def _filters(form):
