@@ -45,6 +45,8 @@ class User(UserMixin, Model):
     #: The person chose to appear on the public register.
     listed_publicly: Mapped[bool] = mapped_column(default=False, server_default=false())
     preferred_language: Mapped[str] = mapped_column(String(8), default="en")
+    #: staff, volunteer, prisoner or pupil (lms.people.kinds), for the figures; set by leads.
+    person_kind: Mapped[str | None] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
