@@ -37,6 +37,8 @@ class SchemeForm(BaseForm):
             (a.code, a.local_name()) for a in force_areas().values())])
         self.local_authority_code.choices = choices([("", _l("None chosen")), *(
             (la.code, la.name) for la in local_authorities().values())])
+        for field in (self.police_force_code, self.local_authority_code):
+            field.data = field.data or ""  # a scheme without an area has None
 
     def _taken(self, column, value):
         query = select(Scheme.id).where(func.lower(column) == value.strip().lower())
