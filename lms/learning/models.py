@@ -171,7 +171,8 @@ class Enrolment(Model):
     #: Who enrolled them: themselves, or a trainer or lead.
     enrolled_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id",
                                                                   ondelete="SET NULL"))
-    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: Indexed: the figures across schemes count completions in a period (lms.reports).
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     #: The version of the course they completed.
     completed_version_id: Mapped[int | None] = mapped_column(
         ForeignKey("course_versions.id", ondelete="SET NULL")
