@@ -174,3 +174,18 @@ def test_erasing_a_viewers_account_removes_their_scopes(app, placed, viewer):
         db.session.delete(db.session.get(User, person.id))
         db.session.commit()
         assert db.session.scalar(select(ViewerScope.id)) is None
+
+
+def test_the_demo_places_its_schemes_and_has_a_pcc_viewer(app, runner):
+    assert runner.invoke(args=["demo", "load"]).exit_code == 0
+    assert runner.invoke(args=["demo", "load"]).exit_code == 0  # the viewer is not doubled
+    with app.app_context():
+        areas = dict(db.session.execute(select(Scheme.slug, Scheme.police_force_code)).all())
+        scopes = db.session.execute(select(ViewerScope.kind, ViewerScope.force_code)).all()
+    assert areas == {"hmp-northfield": "E23000003", "riverside-schools": "W15000003"}
+    assert scopes == [("area", "W15000003")]
+    client = app.test_client()
+    client.post("/login", data={"username": "pcc.viewer", "password": "restorative-demo"})
+    page = client.get(FIGURES).get_data(as_text=True)
+    assert "Riverside Schools Trust" in page
+    assert "HMP Northfield" not in page
