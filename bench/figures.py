@@ -42,10 +42,13 @@ PAGES = [("figures (by scheme)", "/reports/areas/figures"),
 
 
 def place_and_describe(app) -> dict[str, int]:
-    """Every scheme in a police force area (round robin over the 43), every person a kind."""
+    """Every scheme in a police force area (round robin over the 43), every person a kind;
+    done once per data set."""
     codes = list(force_areas())
     kinds = [*PERSON_KINDS, None]
     with app.app_context():
+        if db.session.scalar(select(Scheme.id).where(Scheme.police_force_code.is_not(None))):
+            return _sizes()
         ids = db.session.scalars(select(Scheme.id).order_by(Scheme.id)).all()
         for k, scheme_id in enumerate(ids):
             db.session.execute(update(Scheme).where(Scheme.id == scheme_id)
@@ -54,8 +57,12 @@ def place_and_describe(app) -> dict[str, int]:
             db.session.execute(update(User).where(User.id % len(kinds) == k)
                                .values(person_kind=kind))
         db.session.commit()
-        return {"schemes": len(ids),
-                "processes": db.session.scalar(select(func.count()).select_from(PROCESSES))}
+        return _sizes()
+
+
+def _sizes() -> dict[str, int]:
+    return {"schemes": db.session.scalar(select(func.count()).select_from(Scheme)) or 0,
+            "processes": db.session.scalar(select(func.count()).select_from(PROCESSES)) or 0}
 
 
 def main() -> int:
@@ -82,22 +89,26 @@ def main() -> int:
     with app.app_context():
         engine = db.engine
     event.listen(engine, "before_cursor_execute", lambda *a: statements.append(1))
-    print(f"{'page':22} {'p50 ms':>8} {'max ms':>8} {'queries':>8}")
+    # CPU time beside wall time: on a shared machine the wall clock mostly measures the
+    # other processes' load; this process's CPU time does not.
+    print(f"{'page':22} {'p50 ms':>8} {'max ms':>8} {'cpu p50':>8} {'queries':>8}")
     worst = 0.0
     for name, url in PAGES:
         client.get(url)  # warm up
-        timings = []
+        timings, cpu = [], []
         for _ in range(args.runs):
             statements.clear()
-            began = time.perf_counter()
+            began, began_cpu = time.perf_counter(), time.process_time()
             response = client.get(url)
             timings.append((time.perf_counter() - began) * 1000)
+            cpu.append((time.process_time() - began_cpu) * 1000)
             if response.status_code != 200:
                 print(f"{url} answered {response.status_code}", file=sys.stderr)
                 return 1
         p50 = statistics.median(timings)
         worst = max(worst, p50)
-        print(f"{name:22} {p50:8.1f} {max(timings):8.1f} {len(statements):8}")
+        print(f"{name:22} {p50:8.1f} {max(timings):8.1f} {statistics.median(cpu):8.1f} "
+              f"{len(statements):8}")
     verdict = "meets" if worst < TARGET_MS else "MISSES"
     print(f"slowest p50 {worst:.1f} ms: {verdict} the {TARGET_MS} ms target")
     return 0 if worst < TARGET_MS else 1

@@ -29,7 +29,7 @@ def _render(form, status=200):
         select(ViewerScope).order_by(ViewerScope.user_id, ViewerScope.id)
         .options(selectinload(ViewerScope.user), selectinload(ViewerScope.scheme))))
     return render_template("areas/viewers.html", form=form, scopes=scopes, button=EmptyForm(),
-                           kinds=dict(SCOPE_CHOICES), force_area=force_area), status
+                           kinds=dict(SCOPE_CHOICES)), status
 
 
 @bp.route("/viewers")
@@ -45,12 +45,14 @@ def grant():
     form = GrantViewerForm(schemes)
     if not form.validate_on_submit():
         return _render(form, 400)
+    person = form.person
+    assert person is not None  # validate_username found them
     scheme = next((s for s in schemes if str(s.id) == form.scheme.data), None)
-    services.grant_scope(form.person, form.kind.data, force_code=form.force_code.data or None,
+    services.grant_scope(person, form.kind.data, force_code=form.force_code.data or None,
                          sector=form.sector.data or None, scheme=scheme, by=current_user)
     db.session.commit()
     flash(_("%(name)s can now see figures (never case text) for what you chose.",
-            name=form.person.display_name), "success")
+            name=person.display_name), "success")
     return redirect(url_for("areas.viewers"))
 
 

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, String, false
+from sqlalchemy import ForeignKey, Index, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms import clock
@@ -22,6 +22,8 @@ LANGUAGES = {"en": "English", "cy": "Cymraeg (Welsh)"}
 
 class User(UserMixin, Model):
     __tablename__ = "users"
+    #: Lets the figures across schemes read people's kind without reading their rows.
+    __table_args__ = (Index("ix_users_id_person_kind", "id", "person_kind"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     #: Stored lower-cased, so uniqueness is case-insensitive.

@@ -157,7 +157,11 @@ class Question(Model):
 
 class Enrolment(Model):
     __tablename__ = "enrolments"
-    __table_args__ = (UniqueConstraint("user_id", "course_id"),)
+    __table_args__ = (UniqueConstraint("user_id", "course_id"),
+                      # Covers the figures across schemes: completions in a period, by
+                      # course, scheme and person, without reading the enrolments.
+                      Index("ix_enrolments_completed", "completed_at", "course_id",
+                            "scheme_id", "user_id"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
@@ -171,8 +175,7 @@ class Enrolment(Model):
     #: Who enrolled them: themselves, or a trainer or lead.
     enrolled_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id",
                                                                   ondelete="SET NULL"))
-    #: Indexed: the figures across schemes count completions in a period (lms.reports).
-    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: The version of the course they completed.
     completed_version_id: Mapped[int | None] = mapped_column(
         ForeignKey("course_versions.id", ondelete="SET NULL")

@@ -76,7 +76,7 @@ def accredited_metric(scope: Scope) -> AreaMetric:
         _("People who hold a current (active or expiring) accreditation today with a scheme "
           "in the area, counted once per area whatever their level; the rate divides by "
           "the area's population (ONS mid-%(year)d estimate).", year=population_year()),
-        {code: count for code, count in rows})
+        {code: count for code, count in rows if code})
 
 
 def process_metric(scope: Scope, period: Period) -> AreaMetric | None:
