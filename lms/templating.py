@@ -107,7 +107,8 @@ def _viewer_group(user) -> NavGroup | None:
     if not is_viewer(user):
         return None
     return _group(_("Figures"), ("reports.areas.figures", _("Figures across schemes")),
-                  ("reports.areas.coverage_map", _("Coverage by area")))
+                  ("reports.areas.coverage_map", _("Coverage by area")),
+                  ("reports.areas.accredited", _("Who is accredited")))
 
 
 def current_group(groups: list[NavGroup]) -> NavGroup | None:

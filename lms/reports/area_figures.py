@@ -9,6 +9,7 @@ from datetime import UTC, datetime, time, timedelta
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from lms.accreditation.models import VALID_STATUSES, AccreditationRecord
 from lms.areas.reference import force_area
@@ -127,3 +128,12 @@ def by_group(scope: Scope, period: Period, grouping: str) -> list[GroupRow]:
         groups.setdefault(value, {})["accredited"] = count
     rows = [GroupRow(_group_name(grouping, value), figures) for value, figures in groups.items()]
     return sorted(rows, key=lambda row: row.name)
+
+
+def accredited_list_query(scope: Scope):
+    """Current accreditation records in scope, by holder's name, each with its scheme (for
+    a viewer's list of who is accredited: names, levels and dates, never case text)."""
+    return (select(AccreditationRecord).options(selectinload(AccreditationRecord.scheme))
+            .where(scope.where(AccreditationRecord.scheme_id),
+                   AccreditationRecord.status.in_(VALID_STATUSES))
+            .order_by(AccreditationRecord.holder_name, AccreditationRecord.id))

@@ -23,6 +23,7 @@ from lms.reports.tilemap import tile_map_svg
 from lms.schemes.models import Scheme
 
 bp = Blueprint("areas", __name__, url_prefix="/areas")
+PAGE_SIZE = 50
 
 
 def _allowed():
@@ -61,6 +62,16 @@ def figures():
         group_rows=area_figures.by_group(scope, period, grouping),
         groupings=area_figures.GROUPINGS, kind_columns=area_figures.KIND_COLUMNS,
         kind_label=kind_label)
+
+
+@bp.route("/accredited")
+@access.viewer
+def accredited():
+    """Who is accredited in the schemes in view: names, levels, schemes and dates."""
+    scope, _scopes = _allowed()
+    page = db.paginate(area_figures.accredited_list_query(scope), per_page=PAGE_SIZE,
+                       error_out=False)
+    return render_template("reports/accredited.html", page=page)
 
 
 def _coverage(form: FiguresForm):

@@ -14,7 +14,7 @@ from tests.reports.test_areas_viewers import grant, place
 
 URLS = ["/reports/areas/figures", "/reports/areas/figures?group=area",
         "/reports/areas/figures?group=sector&sector=prison", "/reports/areas/coverage",
-        "/reports/areas/coverage.csv"]
+        "/reports/areas/coverage.csv", "/reports/areas/accredited"]
 AREAS = ["E23000001", "E23000005", "W15000001", "W15000003", "E23000029"]
 
 

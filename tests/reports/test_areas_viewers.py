@@ -189,3 +189,13 @@ def test_the_demo_places_its_schemes_and_has_a_pcc_viewer(app, runner):
     page = client.get(FIGURES).get_data(as_text=True)
     assert "Riverside Schools Trust" in page
     assert "HMP Northfield" not in page
+
+
+def test_a_viewer_sees_who_is_accredited_in_their_scope(app, placed, viewer):
+    with app.app_context():
+        names = dict(db.session.execute(select(User.id, User.display_name)).all())
+    page = login_as(app, viewer("area", force_code="W15000003")).get(
+        "/reports/areas/accredited").get_data(as_text=True)
+    assert "2 accreditations" in page
+    assert "Foundation practitioner" in page
+    assert names[placed.outsider.id] not in page  # scheme B is outside the area
