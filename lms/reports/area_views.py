@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, render_template, request
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -95,11 +96,12 @@ def coverage_map():
     svg = tile_map_svg(
         list(force_areas().values()), values, id_prefix="coverage-map",
         title=_("%(figure)s per 100,000 people, by police force area", figure=metric.label),
-        description=_("A grid of squares, one for each of the 43 police force areas of "
-                      "England and Wales, placed roughly where the area lies, darker where "
-                      "the rate is higher. %(shown)d areas shown; %(none)d have none. The "
-                      "same figures are in the table after the map.",
-                      shown=len(found.rows), none=len(without)))
+        description=" ".join((
+            _("A grid of squares, one for each of the 43 police force areas of England and "
+              "Wales, placed roughly where the area lies, darker where the rate is higher."),
+            ngettext("%(num)d area is shown;", "%(num)d areas are shown;", len(found.rows)),
+            ngettext("%(num)d of them has none.", "%(num)d of them have none.", len(without)),
+            _("The same figures are in the table after the map."))))
     return render_template("reports/coverage.html", form=form, found=found, metric=metric,
                            svg=svg, without=without, national=codes is None,
                            rate_text=rate_text)

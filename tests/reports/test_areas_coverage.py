@@ -41,7 +41,7 @@ def test_the_map_is_an_image_with_a_title_and_a_description(app, known_scheme, m
     assert ('<title id="coverage-map-title">Accredited practitioners per 100,000 people, by '
             'police force area</title>') in svg
     assert '<desc id="coverage-map-desc">' in svg
-    assert "43 areas shown; 42 have none" in svg
+    assert "43 areas are shown; 42 of them have none." in svg
     assert svg.count('<g class="tile"') == 43
     assert "Per 100,000 people" in svg  # the legend
     # every square says its figure in text, not only in colour
