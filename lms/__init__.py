@@ -61,6 +61,7 @@ def _register_blueprints(app):
         record_views,
     )
     from lms.accreditation import views as pathway_views
+    from lms.areas.views import bp as areas_bp
     from lms.auth.views import bp as auth_bp
     from lms.errors import handlers
     from lms.learning import home_views, paper_views, session_views, skills_views, training_views
@@ -84,7 +85,7 @@ def _register_blueprints(app):
                  public_views.bp, observation_views.bp, cpd_audit_views.bp, portfolio_views.bp),
     ]
     for blueprint in (main_bp, auth_bp, schemes_bp, people_bp, notify_bp, reports_bp,
-                      privacy_bp, ops_bp, *features):
+                      privacy_bp, ops_bp, areas_bp, *features):
         app.register_blueprint(blueprint)
     handlers.register(app)
 

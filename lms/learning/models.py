@@ -182,7 +182,11 @@ class Question(Model):
 
 class Enrolment(Model):
     __tablename__ = "enrolments"
-    __table_args__ = (UniqueConstraint("user_id", "course_id"),)
+    __table_args__ = (UniqueConstraint("user_id", "course_id"),
+                      # Covers the figures across schemes: completions in a period, by
+                      # course, scheme and person, without reading the enrolments.
+                      Index("ix_enrolments_completed", "completed_at", "course_id",
+                            "scheme_id", "user_id"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
