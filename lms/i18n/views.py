@@ -9,12 +9,9 @@ from lms import access
 from lms.audit import services as audit
 from lms.auth.views import safe_next_url
 from lms.extensions import db
-from lms.i18n import LANGUAGE_COOKIE, LANGUAGES
+from lms.i18n import LANGUAGES, remember_language
 
 bp = Blueprint("i18n", __name__)
-
-#: A visitor's choice is kept for a year.
-COOKIE_MAX_AGE = 365 * 24 * 60 * 60
 
 
 @bp.route("/language", methods=["POST"])
@@ -28,7 +25,4 @@ def set_language():
         audit.record("user.language_changed", actor=current_user, object_type="user",
                      object_id=current_user.id, payload={"language": language})
         db.session.commit()
-    response = redirect(safe_next_url(request.form.get("next")))
-    response.set_cookie(LANGUAGE_COOKIE, language, max_age=COOKIE_MAX_AGE, samesite="Lax",
-                        secure=request.is_secure, httponly=True)
-    return response
+    return remember_language(redirect(safe_next_url(request.form.get("next"))), language)
