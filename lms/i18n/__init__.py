@@ -8,7 +8,7 @@ The language of a request: the signed-in person's stored preference; otherwise t
 signed-out visitor made (a cookie); otherwise the browser's Accept-Language; otherwise
 English."""
 
-from flask import Flask, Response, request
+from flask import Flask, Response, has_request_context, request
 from flask_babel import Babel
 from flask_login import current_user
 
@@ -33,6 +33,8 @@ def remember_language(response: Response, language: str) -> Response:
 
 
 def select_locale() -> str:
+    if not has_request_context():  # a command or a job: English unless force_locale says
+        return DEFAULT_LANGUAGE
     if current_user and current_user.is_authenticated:
         chosen = getattr(current_user, "preferred_language", None)
         if chosen in LANGUAGES:

@@ -9,6 +9,7 @@ unclosed quote, and the person is told which line.
 import csv
 import io
 
+from flask_babel import format_number
 from flask_babel import gettext as _
 
 from lms.inputs.text import unstorable
@@ -26,10 +27,11 @@ def csv_refusal(text: str, max_cell: int = MAX_CELL) -> str | None:
     try:
         for row in reader:
             if any(len(cell) > max_cell for cell in row):
-                return _("Line %(line)d: a cell is longer than %(max)d characters. Check for a "
-                         "quote mark that is never closed.", line=reader.line_num, max=max_cell)
+                return _("Line %(line)d: a cell is longer than %(max)s characters. Check for a "
+                         "quote mark that is never closed.", line=reader.line_num,
+                         max=format_number(max_cell))
     except csv.Error:
-        return _("Line %(line)d: this line cannot be read as CSV (a cell longer than %(max)d "
+        return _("Line %(line)d: this line cannot be read as CSV (a cell longer than %(max)s "
                  "characters, or a quote mark that is never closed).", line=reader.line_num,
-                 max=max_cell)
+                 max=format_number(max_cell))
     return None

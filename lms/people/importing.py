@@ -7,8 +7,8 @@ import io
 from dataclasses import dataclass, field
 
 from email_validator import EmailNotValidError, validate_email
+from flask_babel import format_number, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from sqlalchemy import select
 
 from lms.audit import services as audit
@@ -80,8 +80,9 @@ def preview_import(text: str, schemes: list[Scheme], max_rows: int) -> ImportPre
     for record in reader:
         if len(preview.rows) >= max_rows:
             preview.file_errors.append(ngettext(
-                "The file has more than %(num)d row; split it.",
-                "The file has more than %(num)d rows; split it.", max_rows))
+                "The file has more than %(count)s row; split it.",
+                "The file has more than %(count)s rows; split it.", max_rows,
+                count=format_number(max_rows)))
             return preview
         if not any((value or "").strip() for value in record.values() if isinstance(value, str)):
             continue  # blank line

@@ -1,6 +1,6 @@
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import format_number, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user
 
 from lms import access
@@ -199,7 +199,8 @@ def import_confirm():
     db.session.commit()
     return render_template(
         "people/credentials.html", credentials=created,
-        title=ngettext("%(num)d account created", "%(num)d accounts created", len(created)),
+        title=ngettext("%(count)s account created", "%(count)s accounts created",
+                       len(created), count=format_number(len(created))),
         csv_data=_credentials_csv(created),
     )
 
