@@ -63,6 +63,7 @@ WALKED_IN_FEATURE_TESTS = {
         "accreditation/test_portfolio_route.py",
     "/courses/<slug>/checks/<module_slug>/paper-results": "learning/test_paper_checks.py",
     "/sessions/<int:session_id>/register/enter": "learning/test_registers.py",
+    "/language": "i18n/test_language_switch.py",
 }
 
 
