@@ -41,7 +41,7 @@ def test_english_pages_offer_cymraeg_and_welsh_pages_offer_english(client):
                              "button": "Cymraeg"}
     page = client.get("/login", headers={"Accept-Language": "cy"}).get_data(as_text=True)
     assert _lang(page) == "cy"
-    assert _switch(page) == {"language": "en", "next": "/login", "button_lang": "en",
+    assert _switch(page) == {"language": "en", "next": "/login", "button_lang": "en-GB",
                              "button": "English"}
 
 
@@ -86,7 +86,7 @@ def test_a_signed_in_person_switches_and_the_preference_persists(app, make_user)
         assert user.preferred_language == "cy"
         event = db.session.scalars(select(AuditEvent).where(
             AuditEvent.action == "user.language_changed")).one()
-        assert (event.actor_id, event.object_id) == (person.id, person.id)
+        assert (event.actor_id, event.object_id) == (person.id, str(person.id))
     # A new session on another browser (no cookie, an English browser): still Welsh.
     other = login_as(app, person)
     assert _cookie(other) is None
