@@ -45,6 +45,7 @@ def _init_extensions(app):
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Sign in to see that page.")
+    login_manager.localize_callback = str  # flashed in the language of the request
     login_manager.login_message_category = "info"
     login_manager.user_loader(load_user)
     passwords.init_app(app)

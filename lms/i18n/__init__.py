@@ -8,9 +8,10 @@ The language of a request: the signed-in person's stored preference; otherwise t
 signed-out visitor made (a cookie); otherwise the browser's Accept-Language; otherwise
 English."""
 
-from flask import Flask, Response, has_request_context, request
+from flask import Flask, has_request_context, request
 from flask_babel import Babel
 from flask_login import current_user
+from werkzeug.wrappers import Response
 
 LANGUAGES = {"en": "English", "cy": "Cymraeg"}
 DEFAULT_LANGUAGE = "en"
