@@ -5,8 +5,9 @@ Welsh, and must be `<html lang="cy">` with no English interface text.
 English interface text: the catalogue's msgids whose Welsh differs from the English (so
 "CPD" → "DPP" counts, a name that is the same in both does not). A page fails when one of
 its text nodes, or an aria-label, title, placeholder, alt or button value, is exactly one of
-those msgids (whitespace normalised). Scripts and styles are skipped. Strings with
-placeholders are left out of the exact match.
+those msgids (whitespace normalised). Scripts and styles are skipped, and so is a passage
+marked as being in another language (`<div lang="en">`: course content not yet in Welsh,
+which the page must tag). Strings with placeholders are left out of the exact match.
 
 The crawl is bounded (PAGES_PER_VISITOR pages, at most PER_SHAPE addresses that differ only
 in their numbers), follows same-site GET links only, and never follows sign-out or
@@ -52,27 +53,45 @@ class PageText(HTMLParser):
         self.links: list[str] = []
         self.lang: str | None = None
         self._skip = 0
+        #: (tag, depth) of an element in another language, while inside it
+        self._foreign: tuple[str, int] | None = None
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
         if tag == "html":
             self.lang = a.get("lang")
+        elif self._foreign is None and a.get("lang") and not a["lang"].startswith("cy"):
+            self._foreign = (tag, 0)
+        if self._foreign and self._foreign[0] == tag:
+            self._foreign = (tag, self._foreign[1] + 1)
         if tag in ("script", "style"):
             self._skip += 1
         if tag == "a" and a.get("href"):
             self.links.append(a["href"])
         for name, value in attrs:
-            if value and (name in CHECKED_ATTRIBUTES or (
+            if self._foreign is None and value and (name in CHECKED_ATTRIBUTES or (
                     name == "value" and a.get("type") in ("submit", "button"))):
                 self.texts.append(value)
 
     def handle_endtag(self, tag):
         if tag in ("script", "style") and self._skip:
             self._skip -= 1
+        if self._foreign and self._foreign[0] == tag:
+            depth = self._foreign[1] - 1
+            self._foreign = (tag, depth) if depth else None
 
     def handle_data(self, data):
-        if not self._skip:
+        if not self._skip and self._foreign is None:
             self.texts.append(data)
+
+
+def test_the_page_reader_skips_passages_in_another_language():
+    page = PageText()
+    page.feed('<html lang="cy"><p>Cymraeg</p><div lang="en"><div>Health</div><p>Police</p>'
+              '</div><button lang="en-GB" title="Hi">English</button><p aria-label="Dewislen">'
+              'Iechyd</p><script>var x = "Health";</script></html>')
+    assert page.lang == "cy"
+    assert [t for t in page.texts if t.strip()] == ["Cymraeg", "Dewislen", "Iechyd"]
 
 
 def _normal(text: str) -> str:
