@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from flask import Blueprint, Flask
+from flask_babel import lazy_gettext as _l
 
 from lms import access, http_security, i18n, inputs, ops
 from lms.config import load_config
@@ -44,7 +45,8 @@ def _init_extensions(app):
     limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
-    login_manager.login_message = "Sign in to see that page."
+    login_manager.login_message = _l("Sign in to see that page.")
+    login_manager.localize_callback = str  # flashed in the language of the request
     login_manager.login_message_category = "info"
     login_manager.user_loader(load_user)
     passwords.init_app(app)
@@ -64,6 +66,7 @@ def _register_blueprints(app):
     from lms.areas.views import bp as areas_bp
     from lms.auth.views import bp as auth_bp
     from lms.errors import handlers
+    from lms.i18n.views import bp as i18n_bp
     from lms.learning import home_views, paper_views, session_views, skills_views, training_views
     from lms.learning import views as course_views
     from lms.main.views import bp as main_bp
@@ -85,7 +88,7 @@ def _register_blueprints(app):
                  public_views.bp, observation_views.bp, cpd_audit_views.bp, portfolio_views.bp),
     ]
     for blueprint in (main_bp, auth_bp, schemes_bp, people_bp, notify_bp, reports_bp,
-                      privacy_bp, ops_bp, areas_bp, *features):
+                      privacy_bp, ops_bp, areas_bp, i18n_bp, *features):
         app.register_blueprint(blueprint)
     handlers.register(app)
 

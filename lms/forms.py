@@ -3,6 +3,7 @@
 from collections.abc import Iterable
 from decimal import Decimal
 
+from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from wtforms import (
     DecimalField,
@@ -34,13 +35,13 @@ def finite_number(_form, field):
     data = field.data
     if isinstance(data, Decimal | float) and not Decimal(data).is_finite():
         field.data = None
-        raise StopValidation("Enter a number, e.g. 1.5.")
+        raise StopValidation(_("Enter a number, e.g. 1.5."))
 
 
 def storable_integer(_form, field):
     """Every integer we keep goes in an INTEGER column."""
     if isinstance(field.data, int) and not -MAX_ID <= field.data <= MAX_ID:
-        raise StopValidation("That number is too large.")
+        raise StopValidation(_("That number is too large."))
 
 
 class BaseForm(FlaskForm):

@@ -5,14 +5,13 @@ add_app_template_global), so this module depends on no feature."""
 from typing import NamedTuple
 
 from flask import request, url_for
-from flask_babel import get_locale
+from flask_babel import format_date, format_datetime, format_time, get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from lms import clock
-from lms.i18n import HTML_LANG
+from lms.i18n import HTML_LANG, LANGUAGES
 from lms.schemes.models import Role
-from lms.timezones import format_local
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
@@ -52,10 +51,10 @@ def navigation() -> list[NavGroup]:
     """The groups of pages the person's roles allow, in the order people work."""
     if not current_user.is_authenticated:
         return [g for g in (
-            _group("Home", ("main.index", "Home")),
-            _group("Register", ("accreditation.public.register", "Public register")),
-            _group("Check a credential", ("accreditation.public.verify_pasted",
-                                          "Check a credential"))) if g]
+            _group(_("Home"), ("main.index", _("Home"))),
+            _group(_("Register"), ("accreditation.public.register", _("Public register"))),
+            _group(_("Check a credential"), ("accreditation.public.verify_pasted",
+                                          _("Check a credential")))) if g]
     user = current_user
     admin = user.is_admin
     member = bool(user.memberships)  # admins with no role in a scheme are not learners
@@ -63,37 +62,37 @@ def navigation() -> list[NavGroup]:
     trainer = admin or user.has_role(Role.TRAINER)
     lead = admin or user.has_role(Role.LEAD)
     groups = [
-        _group("Home", ("main.index", "Home")),
-        _group("Learning", *([("learning.home.index", "My learning"),
-                              ("learning.courses.catalogue", "Courses"),
-                              ("learning.sessions.index", "Live sessions")] if member else [])),
-        _group("Practice", *([("practice.records.index", "My practice log"),
-                              ("practice.supervision.index", "Supervision sessions"),
-                              ("practice.cpd.index", "CPD"),
-                              ("accreditation.pathway.pathway", "My accreditation")]
+        _group(_("Home"), ("main.index", _("Home"))),
+        _group(_("Learning"), *([("learning.home.index", _("My learning")),
+                              ("learning.courses.catalogue", _("Courses")),
+                              ("learning.sessions.index", _("Live sessions"))] if member else [])),
+        _group(_("Practice"), *([("practice.records.index", _("My practice log")),
+                              ("practice.supervision.index", _("Supervision sessions")),
+                              ("practice.cpd.index", _("CPD")),
+                              ("accreditation.pathway.pathway", _("My accreditation"))]
                              if member else [])),
-        _group("Supervision",
-               ("practice.assess.queue", "Practice to assess") if supervisor else None,
-               ("main.search.index", "Search") if supervisor and not (trainer or lead) else None,
-               ("practice.cpd.to_approve", "CPD to approve") if trainer else None),
-        _group("Scheme",
-               ("reports.index", "Dashboards") if lead else None,
+        _group(_("Supervision"),
+               ("practice.assess.queue", _("Practice to assess")) if supervisor else None,
+               ("main.search.index", _("Search")) if supervisor and not (trainer or lead) else None,
+               ("practice.cpd.to_approve", _("CPD to approve")) if trainer else None),
+        _group(_("Scheme"),
+               ("reports.index", _("Dashboards")) if lead else None,
                ("reports.areas.figures", _("Figures across schemes")) if lead and not admin
                else None,
-               ("people.index", "People") if lead else None,
-               ("learning.training.learners", "Learners") if trainer or lead else None,
-               ("main.search.index", "Search") if trainer or lead else None,
-               ("learning.sessions.index", "Live sessions") if trainer and not member else None,
-               ("schemes.index", "Schemes") if member or lead else None),
-        _group("Administration",
-               ("accreditation.decisions.index", "Applications")
+               ("people.index", _("People")) if lead else None,
+               ("learning.training.learners", _("Learners")) if trainer or lead else None,
+               ("main.search.index", _("Search")) if trainer or lead else None,
+               ("learning.sessions.index", _("Live sessions")) if trainer and not member else None,
+               ("schemes.index", _("Schemes")) if member or lead else None),
+        _group(_("Administration"),
+               ("accreditation.decisions.index", _("Applications"))
                if admin or user.is_assessor else None,
-               ("reports.admin", "All schemes") if admin else None,
+               ("reports.admin", _("All schemes")) if admin else None,
                ("reports.areas.figures", _("Figures and coverage")) if admin else None,
                ("areas.viewers", _("Viewers")) if admin else None,
-               ("schemes.create", "Add a scheme") if admin else None,
-               ("practice.supervision.recognised", "Recognised supervisors") if admin else None,
-               ("notify.outbox", "Email outbox") if admin else None),
+               ("schemes.create", _("Add a scheme")) if admin else None,
+               ("practice.supervision.recognised", _("Recognised supervisors")) if admin else None,
+               ("notify.outbox", _("Email outbox")) if admin else None),
     ]
     if not (member or admin or user.is_assessor):
         groups.append(_viewer_group(user))
@@ -127,12 +126,27 @@ def url_for_page(number: int) -> str:
 
 def template_globals():
     return {"navigation": navigation, "current_group": current_group,
-            "url_for_page": url_for_page, "Role": Role, "page_lang": page_lang}
+            "url_for_page": url_for_page, "Role": Role, "page_lang": page_lang,
+            "other_language": other_language}
 
 
 def page_lang() -> str:
     """The <html lang> of this response: en-GB or cy."""
     return HTML_LANG.get(str(get_locale()), "en-GB")
+
+
+class Language(NamedTuple):
+    code: str
+    #: The language's own name ("Cymraeg", "English"), never translated.
+    name: str
+    html_lang: str
+
+
+def other_language() -> Language:
+    """The language the header's switch offers: the one the page is not in."""
+    current = str(get_locale())
+    code = next((c for c in LANGUAGES if c != current), "en")
+    return Language(code, LANGUAGES[code], HTML_LANG[code])
 
 
 def security_headers(response):
@@ -147,16 +161,53 @@ def security_headers(response):
 
 
 def register_filters(app):
-    app.add_template_filter(lambda m: format_local(m, "%d %b %Y"), "local_date")
-    app.add_template_filter(lambda m: format_local(m, "%a %d %b %Y, %H:%M"), "local_datetime")
-    app.add_template_filter(lambda m: format_local(m, "%H:%M"), "local_time")
+    app.add_template_filter(local_date, "local_date")
+    app.add_template_filter(local_datetime, "local_datetime")
+    app.add_template_filter(local_time, "local_time")
     app.add_template_filter(days_ago, "days_ago")
     app.add_template_filter(plural, "plural")
 
 
+# Dates and times in UK time (Flask-Babel's timezone, Europe/London, as lms.timezones) and
+# in the page's language: "30 Nov 2026" / "30 Tach 2026".
+def local_date(moment) -> str:
+    return format_date(moment, "dd MMM yyyy") if moment else ""
+
+
+def local_datetime(moment) -> str:
+    return format_datetime(moment, "EEE dd MMM yyyy, HH:mm") if moment else ""
+
+
+def local_time(moment) -> str:
+    return format_time(moment, "HH:mm") if moment else ""
+
+
+#: The units the `plural` filter knows, each with its plural forms in the catalogue.
+_UNITS = {
+    "day": lambda n: ngettext("%(num)d day", "%(num)d days", n),
+    "week": lambda n: ngettext("%(num)d week", "%(num)d weeks", n),
+    "month": lambda n: ngettext("%(num)d month", "%(num)d months", n),
+    "minute": lambda n: ngettext("%(num)d minute", "%(num)d minutes", n),
+    "hour": lambda n: ngettext("%(num)d hour", "%(num)d hours", n),
+    "place": lambda n: ngettext("%(num)d place", "%(num)d places", n),
+    "process": lambda n: ngettext("%(num)d process", "%(num)d processes", n),
+    "person": lambda n: ngettext("%(num)d person", "%(num)d people", n),
+    "practitioner": lambda n: ngettext("%(num)d practitioner", "%(num)d practitioners", n),
+    "session": lambda n: ngettext("%(num)d session", "%(num)d sessions", n),
+}
+
+
 def plural(count: int | float, one: str, many: str | None = None) -> str:
-    """'1 place', '2 places', '1 person', '3 people': the count with the right word."""
+    """'1 place', '2 places', '1 person', '3 people': the count with the right word, in the
+    page's language (Welsh has six plural forms).
+
+    Kept for templates that use it, for the units in _UNITS only. New text should call
+    ngettext in the template instead, so that the whole phrase is one catalogue entry:
+    `{{ ngettext('%(num)d place', '%(num)d places', n) }}`. A unit the filter does not
+    know is shown in English (`one`/`many`), so add it to _UNITS with its ngettext."""
     shown = int(count) if float(count).is_integer() else count
+    if one in _UNITS and isinstance(shown, int):
+        return _UNITS[one](shown)
     return f"{shown} {one if count == 1 else (many or one + 's')}"
 
 
@@ -164,4 +215,4 @@ def days_ago(moment) -> str:
     if moment is None:
         return ""
     days = (clock.utcnow() - moment).days
-    return "today" if days < 1 else f"{days} day{'s' if days != 1 else ''}"
+    return _("today") if days < 1 else ngettext("%(num)d day", "%(num)d days", days)

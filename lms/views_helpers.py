@@ -3,6 +3,8 @@
 from collections.abc import Callable
 
 from flask import flash
+from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -10,13 +12,13 @@ from lms.extensions import db
 
 #: Shown when someone else changed the same thing at the same moment (an optimistic lock
 #: or a unique constraint refused the second writer).
-CHANGED_MEANWHILE = ("Someone else changed this at the same moment, so your change was not "
-                     "saved. Check the page and try again if it is still needed.")
+CHANGED_MEANWHILE = _l("Someone else changed this at the same moment, so your change was not "
+                       "saved. Check the page and try again if it is still needed.")
 
 
 def commit_or_flash(action: Callable[[], object], *, success: str | Callable[[], str],
                     refused: tuple[type[Exception], ...] = (),
-                    conflict: str = CHANGED_MEANWHILE) -> bool:
+                    conflict: str | LazyString = CHANGED_MEANWHILE) -> bool:
     """Run a service call and commit once. Flash `success` (or what it returns, when it needs
     what the action stored), or the refusal's own message, or `conflict` when a concurrent
     writer won; on failure nothing is stored. True on success."""
@@ -29,7 +31,7 @@ def commit_or_flash(action: Callable[[], object], *, success: str | Callable[[],
         return False
     except (StaleDataError, IntegrityError):
         db.session.rollback()
-        flash(conflict, "error")
+        flash(str(conflict), "error")
         return False
     flash(success() if callable(success) else success, "success")
     return True

@@ -1,3 +1,6 @@
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
@@ -9,10 +12,10 @@ from lms.forms import BaseForm, choices
 
 class LoginForm(BaseForm):
     username = StringField(
-        "Username", validators=[DataRequired("Enter your username."), Length(max=254)]
+        _l("Username"), validators=[DataRequired(_l("Enter your username.")), Length(max=254)]
     )
     password = PasswordField(
-        "Password", validators=[DataRequired("Enter your password."), Length(max=1024)]
+        _l("Password"), validators=[DataRequired(_l("Enter your password.")), Length(max=1024)]
     )
 
 
@@ -21,16 +24,19 @@ class NewPasswordForm(BaseForm):
     just signed in with a one-time password."""
 
     current_password = PasswordField(
-        "Current password", validators=[DataRequired("Enter your current password.")]
+        _l("Current password"), validators=[DataRequired(_l("Enter your current password."))]
     )
     new_password = PasswordField(
-        "New password",
-        validators=[DataRequired("Enter a new password.")],
-        description=f"At least {passwords.MIN_LENGTH} characters. "
-        "A few unrelated words together make a strong password that is easy to remember.",
+        _l("New password"),
+        validators=[DataRequired(_l("Enter a new password."))],
+        description=lazy_ngettext(
+            "At least %(num)d character. A few unrelated words together make a strong password "
+            "that is easy to remember.",
+            "At least %(num)d characters. A few unrelated words together make a strong password "
+            "that is easy to remember.", passwords.MIN_LENGTH),
     )
     confirm_password = PasswordField(
-        "New password again", validators=[DataRequired("Enter the new password again.")]
+        _l("New password again"), validators=[DataRequired(_l("Enter the new password again."))]
     )
 
     def __init__(self, user, *args, **kwargs):
@@ -46,24 +52,26 @@ class NewPasswordForm(BaseForm):
 
     def validate_confirm_password(self, field):
         if field.data != self.new_password.data:
-            raise ValidationError("The two new passwords are not the same.")
+            raise ValidationError(_("The two new passwords are not the same."))
 
 
 class ProfileForm(BaseForm):
     display_name = StringField(
-        "Name shown to others", validators=[DataRequired("Enter your name."), Length(max=120)]
+        _l("Name shown to others"), validators=[DataRequired(_l("Enter your name.")),
+                                                Length(max=120)]
     )
     email = EmailField(
-        "Email address",
-        validators=[Optional(), Email("Enter an email address like name@example.org."),
+        _l("Email address"),
+        validators=[Optional(), Email(_l("Enter an email address like name@example.org.")),
                     Length(max=254)],
-        description="Optional. Leave empty if you have no email address.",
+        description=_l("Optional. Leave empty if you have no email address."),
     )
-    preferred_language = SelectField("Preferred language", choices=choices(LANGUAGES.items()))
+    #: Each language by its own name ("Cymraeg", "English"), as language choices are shown.
+    preferred_language = SelectField(_l("Preferred language"), choices=choices(LANGUAGES.items()))
     listed_publicly = BooleanField(
-        "List me on the public register",
-        description="Your name, level, scheme, status and expiry date are shown to anyone. "
-        "Nothing about your cases or contact details is ever shown.")
+        _l("List me on the public register"),
+        description=_l("Your name, level, scheme, status and expiry date are shown to anyone. "
+                       "Nothing about your cases or contact details is ever shown."))
 
     def __init__(self, user, *args, **kwargs):
         super().__init__(*args, obj=user, **kwargs)
@@ -71,4 +79,4 @@ class ProfileForm(BaseForm):
 
     def validate_email(self, field):
         if field.data and email_in_use(field.data, exclude_user_id=self.user.id):
-            raise ValidationError("Another account already uses this email address.")
+            raise ValidationError(_("Another account already uses this email address."))

@@ -13,11 +13,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from lms import clock
 from lms.db_types import UTCDateTime
 from lms.extensions import Model
+from lms.i18n import LANGUAGES  # noqa: F401  (the one list of languages, kept in lms.i18n)
 
 if TYPE_CHECKING:
     from lms.schemes.models import Membership, Role, Scheme
 
-LANGUAGES = {"en": "English", "cy": "Cymraeg (Welsh)"}
 
 
 class User(UserMixin, Model):

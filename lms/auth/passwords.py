@@ -15,6 +15,8 @@ from importlib import resources
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import ngettext
 
 MIN_LENGTH = 12
 MAX_LENGTH = 128
@@ -86,16 +88,20 @@ def password_problem(password: str, *, username: str = "", display_name: str = "
     """The reason a new password is refused, or None. Length and commonness only: no
     composition rules, as NIST SP 800-63B advises."""
     if len(password) < MIN_LENGTH:
-        return f"Use at least {MIN_LENGTH} characters; a few words together are easy to remember."
+        return ngettext("Use at least %(num)d character; a few words together are easy to "
+                        "remember.",
+                        "Use at least %(num)d characters; a few words together are easy to "
+                        "remember.", MIN_LENGTH)
     if len(password) > MAX_LENGTH:
-        return f"Use at most {MAX_LENGTH} characters."
+        return ngettext("Use at most %(num)d character.", "Use at most %(num)d characters.",
+                        MAX_LENGTH)
     lowered = password.lower()
     # "Password1234!" is as guessable as "password": check the word without its padding too.
     base = lowered.rstrip("0123456789!?.*#@$%&_- ")
     if lowered in common_passwords() or (len(base) >= 4 and base in common_passwords()):
-        return "This password is on a list of commonly used passwords. Choose another."
+        return _("This password is on a list of commonly used passwords. Choose another.")
     if len(set(lowered)) == 1:
-        return "Use more than one repeated character."
+        return _("Use more than one repeated character.")
     if lowered in {username.lower(), display_name.lower()}:
-        return "Your password must not be your username or your name."
+        return _("Your password must not be your username or your name.")
     return None

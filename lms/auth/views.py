@@ -10,6 +10,9 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import get_locale, ngettext
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 
 from lms import access
@@ -17,11 +20,12 @@ from lms.audit import services as audit
 from lms.auth import services
 from lms.auth.forms import LoginForm, NewPasswordForm, ProfileForm
 from lms.extensions import db, limiter
+from lms.i18n import remember_language
 
 bp = Blueprint("auth", __name__)
 
 SESSION_TOKEN_KEY = "auth_token"  # noqa: S105 (a session key name, not a secret)
-GENERIC_FAILURE = "That username and password do not match an active account."
+GENERIC_FAILURE = _l("That username and password do not match an active account.")
 
 
 def safe_next_url(target: str | None) -> str:
@@ -58,15 +62,15 @@ def login():
             form.form_errors.append(_throttled_message(result.throttled_minutes))
             status = 429
         elif result.user is None:
-            form.form_errors.append(GENERIC_FAILURE)
+            form.form_errors.append(str(GENERIC_FAILURE))
         else:
             return _sign_in(result.user, result.must_set_password)
     return render_template("auth/login.html", form=form), status
 
 
 def _throttled_message(minutes: int) -> str:
-    return (f"Too many attempts for this account. Try again in {minutes} "
-            f"minute{'s' if minutes != 1 else ''}.")
+    return ngettext("Too many attempts for this account. Try again in %(num)d minute.",
+                    "Too many attempts for this account. Try again in %(num)d minutes.", minutes)
 
 
 def _sign_in(user, must_set_password):
@@ -79,7 +83,7 @@ def _sign_in(user, must_set_password):
     login_user(user)
     session[SESSION_TOKEN_KEY] = token
     if must_set_password:
-        flash("Welcome. Choose your own password to finish signing in.", "info")
+        flash(_("Welcome. Choose your own password to finish signing in."), "info")
         return redirect(url_for("auth.password"))
     return redirect(safe_next_url(request.args.get("next")))
 
@@ -87,12 +91,13 @@ def _sign_in(user, must_set_password):
 @bp.route("/logout", methods=["POST"])
 @access.public
 def logout():
+    language = str(get_locale())  # the person's language stays for the pages that follow
     services.end_session(session.get(SESSION_TOKEN_KEY))
     db.session.commit()
     logout_user()
     session.clear()
-    flash("You have signed out.", "info")
-    return redirect(url_for("auth.login"))
+    flash(_("You have signed out."), "info")
+    return remember_language(redirect(url_for("auth.login")), language)
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
@@ -110,14 +115,14 @@ def password():
             form.current_password.errors.append(_throttled_message(wait))
             status = 429
         elif not right:
-            form.current_password.errors.append("Your current password is not right.")
+            form.current_password.errors.append(_("Your current password is not right."))
         else:
             services.set_password(current_user, form.new_password.data)
             services.end_other_sessions(current_user, keep_token=session.get(SESSION_TOKEN_KEY))
             audit.record("user.password_changed", actor=current_user, object_type="user",
                          object_id=current_user.id, payload={"first_time": first_time})
             db.session.commit()
-            flash("Your password has been saved. Other devices have been signed out.", "success")
+            flash(_("Your password has been saved. Other devices have been signed out."), "success")
             return redirect(url_for("main.index"))
     return render_template("auth/password.html", form=form, first_time=first_time), status
 
@@ -138,7 +143,7 @@ def profile():
                          payload={"fields": changed,
                                   "listed_publicly": current_user.listed_publicly})
         db.session.commit()
-        flash("Your details have been saved.", "success")
+        flash(_("Your details have been saved."), "success")
         return redirect(url_for("auth.profile"))
     return render_template("auth/profile.html", form=form)
 

@@ -1,6 +1,8 @@
 """Error pages in the site layout, with no internals shown."""
 
 from flask import current_app, render_template
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
@@ -9,17 +11,21 @@ from werkzeug.exceptions import HTTPException
 from lms.extensions import db
 
 MESSAGES = {
-    400: ("Something was wrong with that request",
-          "Go back, check what you entered and try again."),
-    403: ("You do not have access to this page", "If you think you should, ask your scheme lead."),
-    404: ("Page not found", "Check the address, or use the navigation to find what you need."),
-    405: ("That action is not allowed here", "Use the buttons and links on the page."),
-    409: ("That was already done", "The form may have been sent twice, or someone else acted "
-          "at the same moment. Reload the page to see where things stand."),
-    413: ("That file is too large", "Upload a smaller file."),
-    429: ("Too many requests", "Wait a minute and try again."),
-    503: ("The site is busy", "Wait a moment and try again."),
-    500: ("Something went wrong on our side", "Nothing you did caused this. Please try again."),
+    400: (_l("Something was wrong with that request"),
+          _l("Go back, check what you entered and try again.")),
+    403: (_l("You do not have access to this page"),
+          _l("If you think you should, ask your scheme lead.")),
+    404: (_l("Page not found"),
+          _l("Check the address, or use the navigation to find what you need.")),
+    405: (_l("That action is not allowed here"), _l("Use the buttons and links on the page.")),
+    409: (_l("That was already done"),
+          _l("The form may have been sent twice, or someone else acted at the same moment. "
+             "Reload the page to see where things stand.")),
+    413: (_l("That file is too large"), _l("Upload a smaller file.")),
+    429: (_l("Too many requests"), _l("Wait a minute and try again.")),
+    503: (_l("The site is busy"), _l("Wait a moment and try again.")),
+    500: (_l("Something went wrong on our side"),
+          _l("Nothing you did caused this. Please try again.")),
 }
 
 
@@ -42,8 +48,8 @@ def handle_http_error(error: HTTPException):
 
 
 def handle_csrf_error(_error: CSRFError):
-    return render_error(400, "This form has expired or was sent from elsewhere. "
-                             "Go back, reload the page and try again.")
+    return render_error(400, _("This form has expired or was sent from elsewhere. "
+                               "Go back, reload the page and try again."))
 
 
 def handle_server_error(error):

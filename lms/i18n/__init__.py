@@ -11,6 +11,7 @@ English."""
 from flask import Flask, has_request_context, request
 from flask_babel import Babel, get_locale
 from flask_login import current_user
+from werkzeug.wrappers import Response
 
 LANGUAGES = {"en": "English", "cy": "Cymraeg"}
 DEFAULT_LANGUAGE = "en"
@@ -18,7 +19,18 @@ LANGUAGE_COOKIE = "lms_lang"
 # The value of <html lang>: British English, Welsh.
 HTML_LANG = {"en": "en-GB", "cy": "cy"}
 
+#: A visitor's choice is kept for a year.
+COOKIE_MAX_AGE = 365 * 24 * 60 * 60
+
 babel = Babel()
+
+
+def remember_language(response: Response, language: str) -> Response:
+    """Keep `language` for this browser (signed in or not): the switch sets it, and signing
+    out keeps the person's language for the pages that follow."""
+    response.set_cookie(LANGUAGE_COOKIE, language, max_age=COOKIE_MAX_AGE, samesite="Lax",
+                        secure=request.is_secure, httponly=True)
+    return response
 
 
 def select_locale() -> str:

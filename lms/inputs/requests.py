@@ -6,12 +6,13 @@ Nobody types a NUL: the request is refused whole with a page that says why.
 """
 
 from flask import request
+from flask_babel import lazy_gettext as _l
 
 from lms.errors.handlers import render_error
 from lms.inputs.text import unstorable
 
-REFUSAL = ("Your request contained a hidden control character (a NUL byte) that cannot be "
-           "stored. Remove it, or type the text again instead of pasting it, and try again.")
+REFUSAL = _l("Your request contained a hidden control character (a NUL byte) that cannot be "
+             "stored. Remove it, or type the text again instead of pasting it, and try again.")
 
 
 def _strings(value):

@@ -4,6 +4,7 @@ the person searching may see (the same rules as the pages the results link to)."
 from collections.abc import Sequence
 
 from flask import Blueprint, render_template, request
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -26,8 +27,9 @@ class SearchForm(BaseForm):
     class Meta:
         csrf = False  # a GET search changes nothing
 
-    q = StringField("Name, username or case code",
-                    validators=[Optional(), Length(max=100, message="Use at most 100 characters.")])
+    q = StringField(_l("Name, username or case code"),
+                    validators=[Optional(),
+                                Length(max=100, message=_l("Use at most 100 characters."))])
 
 
 @bp.route("/search")

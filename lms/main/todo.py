@@ -3,10 +3,12 @@ link to where it is done. Each count is one query, whatever the size of the data
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+from flask_babel import ngettext
 from sqlalchemy import Select, func, or_, select
 
 from lms import clock
@@ -30,17 +32,18 @@ from lms.schemes.models import Role
 @dataclass(frozen=True)
 class Todo:
     count: int
-    one: str      # "1 record to assess"
-    many: str     # "{n} records to assess"
+    text: str     # "1 record to assess", "3 records to assess": from ngettext
     endpoint: str
-
-    @property
-    def text(self) -> str:
-        return self.one if self.count == 1 else self.many.format(n=self.count)
 
 
 def _count(query: Select[Any]) -> int:
     return db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+
+
+def _todo(count: int, endpoint: str, words: Callable[[int], str]) -> Todo:
+    """The count and its line (`words`, an ngettext: the right plural form in the page's
+    language)."""
+    return Todo(count, words(count), endpoint)
 
 
 def todos_for(user: User) -> list[Todo]:
@@ -54,44 +57,52 @@ def todos_for(user: User) -> list[Todo]:
             PracticeRecord.status == PracticeStatus.AWAITING_SIGN_OFF,
             PracticeRecord.supervisor_id == user.id,
             *([] if user.is_admin else [PracticeRecord.scheme_id.in_(schemes)]))
-        items.append(Todo(_count(waiting), "1 practice record to assess",
-                          "{n} practice records to assess", "practice.assess.queue"))
+        items.append(_todo(_count(waiting), "practice.assess.queue", lambda n: ngettext(
+        "%(num)d practice record to assess",
+        "%(num)d practice records to assess", n)))
     unconfirmed = select(SupervisionSession.id).where(or_(
         (SupervisionSession.practitioner_id == user.id)
         & SupervisionSession.practitioner_confirmed_at.is_(None),
         (SupervisionSession.supervisor_id == user.id)
         & SupervisionSession.supervisor_confirmed_at.is_(None)))
-    items.append(Todo(_count(unconfirmed), "1 supervision session to confirm",
-                      "{n} supervision sessions to confirm", "practice.supervision.index"))
+    items.append(_todo(_count(unconfirmed), "practice.supervision.index", lambda n: ngettext(
+        "%(num)d supervision session to confirm",
+        "%(num)d supervision sessions to confirm", n)))
     if user.is_admin or user.is_assessor:
         applications = select(Application.id).where(
             Application.status == ApplicationStatus.SUBMITTED,
             Application.applicant_id != user.id)
-        items.append(Todo(_count(applications), "1 accreditation application waiting",
-                          "{n} accreditation applications waiting",
-                          "accreditation.decisions.index"))
+        items.append(_todo(_count(applications), "accreditation.decisions.index",
+                           lambda n: ngettext(
+        "%(num)d accreditation application waiting",
+        "%(num)d accreditation applications waiting", n)))
     if user.is_admin or user.has_role(Role.TRAINER):
-        items.append(Todo(_count(cpd.waiting_for(user)), "1 CPD entry to approve",
-                          "{n} CPD entries to approve", "practice.cpd.to_approve"))
+        items.append(_todo(_count(cpd.waiting_for(user)), "practice.cpd.to_approve",
+                           lambda n: ngettext(
+        "%(num)d CPD entry to approve",
+        "%(num)d CPD entries to approve", n)))
         mine = LiveSession.trainer_id == user.id
         this_week = select(LiveSession.id).where(
             mine, LiveSession.starts_at >= now, LiveSession.starts_at < now + timedelta(days=7))
-        items.append(Todo(_count(this_week), "1 live session you run this week",
-                          "{n} live sessions you run this week", "learning.sessions.index"))
+        items.append(_todo(_count(this_week), "learning.sessions.index", lambda n: ngettext(
+        "%(num)d live session you run this week",
+        "%(num)d live sessions you run this week", n)))
         unmarked = (select(LiveSession.id).join(SessionBooking)
                     .where(mine, LiveSession.ends_at < now, SessionBooking.attended.is_(None))
                     .distinct())
-        items.append(Todo(_count(unmarked), "1 past session needs its attendance recorded",
-                          "{n} past sessions need their attendance recorded",
-                          "learning.sessions.index"))
+        items.append(_todo(_count(unmarked), "learning.sessions.index", lambda n: ngettext(
+        "%(num)d past session needs its attendance recorded",
+        "%(num)d past sessions need their attendance recorded", n)))
     returned = select(PracticeRecord.id).where(PracticeRecord.author_id == user.id,
                                                PracticeRecord.status == PracticeStatus.RETURNED)
-    items.append(Todo(_count(returned), "1 practice record returned to you",
-                      "{n} practice records returned to you", "practice.records.index"))
+    items.append(_todo(_count(returned), "practice.records.index", lambda n: ngettext(
+        "%(num)d practice record returned to you",
+        "%(num)d practice records returned to you", n)))
     booked = (select(SessionBooking.id).join(LiveSession)
               .where(SessionBooking.user_id == user.id, LiveSession.starts_at >= now))
-    items.append(Todo(_count(booked), "1 live session booked", "{n} live sessions booked",
-                      "learning.sessions.index"))
+    items.append(_todo(_count(booked), "learning.sessions.index", lambda n: ngettext(
+        "%(num)d live session booked",
+        "%(num)d live sessions booked", n)))
     return [item for item in items if item.count]
 
 

@@ -9,6 +9,9 @@ from email.message import EmailMessage
 from urllib.parse import unquote, urlsplit
 
 from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_babel.speaklater import LazyString
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -19,14 +22,22 @@ from lms.notify.models import Notification, OutboxMessage
 from lms.urls import absolute_path
 
 
-def notify(user, message: str, link: str | None = None, *, dedupe_key: str | None = None,
-           topic: str | None = None) -> Notification | None:
+def notify(user, message: str | LazyString, link: str | None = None, *,
+           dedupe_key: str | None = None, topic: str | None = None) -> Notification | None:
     """Tell `user`. With a dedupe_key, a second call with the same key does nothing. With a
-    topic (something to do), `done(topic)` later marks the notification as done."""
+    topic (something to do), `done(topic)` later marks the notification as done.
+
+    The notification and its email are written in the RECIPIENT's language: pass `message`
+    as a lazy string with its values, `_l("%(name)s signed off your record", name=...)`,
+    and it is rendered here under the recipient's preferred language (a plain string is
+    kept as it is)."""
     if dedupe_key and db.session.scalar(select(Notification.id).where(
             Notification.dedupe_key == dedupe_key)) is not None:
         return None
-    notification = Notification(user_id=user.id, message=message, link=link,
+    with force_locale(getattr(user, "preferred_language", None) or "en"):
+        text = str(message)
+        subject, body = _subject(text), _body(text, link)
+    notification = Notification(user_id=user.id, message=text, link=link,
                                 dedupe_key=dedupe_key, topic=topic)
     try:
         with db.session.begin_nested():
@@ -34,8 +45,7 @@ def notify(user, message: str, link: str | None = None, *, dedupe_key: str | Non
     except IntegrityError:
         return None  # a concurrent run made the same notification
     if user.email:
-        db.session.add(OutboxMessage(to_address=user.email, subject=_subject(message),
-                                     body=_body(message, link)))
+        db.session.add(OutboxMessage(to_address=user.email, subject=subject, body=body))
     db.session.flush()
     return notification
 
@@ -49,12 +59,14 @@ def done(topic: str) -> None:
 
 def _subject(message: str) -> str:
     line = header_safe(message)  # a message may quote a name or text with line breaks
-    return "Restorative LMS: " + (line if len(line) <= 80 else line[:77] + "...")
+    return _("Restorative LMS: %(message)s",
+             message=line if len(line) <= 80 else line[:77] + "...")
 
 
 def _body(message: str, link: str | None) -> str:
-    where = f"\n\nOpen it here: {absolute_path(link)}" if link else ""
-    return f"{message}{where}\n\nYou get this email because you use Restorative LMS.\n"
+    where = "\n\n" + _("Open it here: %(url)s", url=absolute_path(link)) if link else ""
+    return (message + where + "\n\n" + _("You get this email because you use Restorative LMS.")
+            + "\n")
 
 
 def queue_email(to_address: str, subject: str, body: str) -> OutboxMessage:

@@ -1,3 +1,4 @@
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
 from wtforms import EmailField, HiddenField, SelectField, StringField
@@ -15,8 +16,8 @@ def role_choices():
 
 
 class SchemeRoleForm(BaseForm):
-    scheme = SelectField("Scheme", coerce=int)
-    role = SelectField("Role", choices=choices(role_choices()))
+    scheme = SelectField(_l("Scheme"), coerce=int)
+    role = SelectField(_l("Role"), choices=choices(role_choices()))
 
     def __init__(self, schemes, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -25,18 +26,19 @@ class SchemeRoleForm(BaseForm):
 
 class PersonForm(SchemeRoleForm):
     username = StringField(
-        "Username",
-        validators=[DataRequired("Enter a username."), Length(max=64)],
-        description=f"Used to sign in: {USERNAME_RULE}.",
+        _l("Username"),
+        validators=[DataRequired(_l("Enter a username.")), Length(max=64)],
+        description=_l("Used to sign in: %(rule)s.", rule=USERNAME_RULE),
     )
     display_name = StringField(
-        "Full name", validators=[DataRequired("Enter the person's name."), Length(max=120)]
+        _l("Full name"), validators=[DataRequired(_l("Enter the person's name.")),
+                                     Length(max=120)]
     )
     email = EmailField(
-        "Email address",
-        validators=[Optional(), Email("Enter an email address like name@example.org."),
+        _l("Email address"),
+        validators=[Optional(), Email(_l("Enter an email address like name@example.org.")),
                     Length(max=254)],
-        description="Optional: leave empty for people without an email address.",
+        description=_l("Optional: leave empty for people without an email address."),
     )
 
     def validate_username(self, field):
@@ -44,19 +46,19 @@ class PersonForm(SchemeRoleForm):
         if problem:
             raise ValidationError(problem)
         if find_user_by_username(field.data) is not None:
-            raise ValidationError("That username is taken. Choose another.")
+            raise ValidationError(_("That username is taken. Choose another."))
 
     def validate_email(self, field):
         if field.data and email_in_use(field.data):
-            raise ValidationError("Another account already uses this email address.")
+            raise ValidationError(_("Another account already uses this email address."))
 
 
 class ImportUploadForm(BaseForm):
     file = FileField(
-        "CSV file",
-        validators=[FileRequired("Choose a CSV file to upload.")],
-        description="Columns: username, display_name, email (optional), role, scheme, "
-                    "kind (optional).",
+        _l("CSV file"),
+        validators=[FileRequired(_l("Choose a CSV file to upload."))],
+        description=_l("Columns: username, display_name, email (optional), role, scheme, "
+                       "kind (optional)."),
     )
 
 
@@ -69,14 +71,15 @@ class PeopleFilterForm(BaseForm):
     class Meta:
         csrf = False  # a GET search form changes nothing
 
-    q = StringField("Search name, username or email", validators=[Optional(), Length(max=100)])
-    scheme = SelectField("Scheme", validators=[Optional()])
-    role = SelectField("Role", choices=choices([("", "Any role"), *role_choices()]),
+    q = StringField(_l("Search name, username or email"),
+                    validators=[Optional(), Length(max=100)])
+    scheme = SelectField(_l("Scheme"), validators=[Optional()])
+    role = SelectField(_l("Role"), choices=choices([("", _l("Any role")), *role_choices()]),
                        validators=[Optional()])
 
     def __init__(self, schemes, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        options = [("", "All my schemes"), *((s.slug, s.name) for s in schemes)]
+        options = [("", _("All my schemes")), *((s.slug, s.name) for s in schemes)]
         self.scheme.choices = choices(options)
 
 

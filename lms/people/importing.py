@@ -7,6 +7,7 @@ import io
 from dataclasses import dataclass, field
 
 from email_validator import EmailNotValidError, validate_email
+from flask_babel import format_number, ngettext
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -74,20 +75,23 @@ def preview_import(text: str, schemes: list[Scheme], max_rows: int) -> ImportPre
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if missing:
         preview.file_errors.append(
-            "The first row must name the columns "
-            f"{', '.join(COLUMNS)}; missing: {', '.join(missing)}."
+            _("The first row must name the columns %(columns)s; missing: %(missing)s.",
+              columns=", ".join(COLUMNS), missing=", ".join(missing))
         )
         return preview
     reader.fieldnames = header
     for record in reader:
         if len(preview.rows) >= max_rows:
-            preview.file_errors.append(f"The file has more than {max_rows:,} rows; split it.")
+            preview.file_errors.append(ngettext(
+                "The file has more than %(count)s row; split it.",
+                "The file has more than %(count)s rows; split it.", max_rows,
+                count=format_number(max_rows)))
             return preview
         if not any((value or "").strip() for value in record.values() if isinstance(value, str)):
             continue  # blank line
         preview.rows.append(_parse_row(reader.line_num, record))
     if not preview.rows:
-        preview.file_errors.append("The file has a header row but no people in it.")
+        preview.file_errors.append(_("The file has a header row but no people in it."))
         return preview
     _check_rows(preview.rows, schemes)
     return preview
@@ -109,7 +113,7 @@ def _parse_row(line, record) -> ImportRow:
         kind_text=_cell(record, "kind").lower(),
     )
     if record.get(None):
-        row.errors.append("This row has more cells than the header.")
+        row.errors.append(_("This row has more cells than the header."))
     return row
 
 
@@ -123,13 +127,14 @@ def _check_rows(rows: list[ImportRow], schemes: list[Scheme]) -> None:
         _check_username(row, taken_usernames, seen_usernames)
         _check_email(row, taken_emails, seen_emails)
         if not row.display_name:
-            row.errors.append("display_name is empty.")
+            row.errors.append(_("display_name is empty."))
         elif len(row.display_name) > 120:
-            row.errors.append("display_name is longer than 120 characters.")
+            row.errors.append(_("display_name is longer than 120 characters."))
         row.role = next((r for r in Role if r.value == row.role_text.lower()), None)
         if row.role is None:
             row.errors.append(
-                f"Unknown role “{row.role_text}”: use one of {', '.join(r.value for r in Role)}."
+                _("Unknown role “%(role)s”: use one of %(roles)s.", role=row.role_text,
+                  roles=", ".join(r.value for r in Role))
             )
         if row.kind_text and row.kind_text not in PERSON_KINDS:
             row.errors.append(_("Unknown kind of person “%(kind)s”: use one of %(kinds)s, or "
@@ -137,17 +142,20 @@ def _check_rows(rows: list[ImportRow], schemes: list[Scheme]) -> None:
                                 kinds=", ".join(PERSON_KINDS)))
         row.scheme = by_key.get(row.scheme_text.lower())
         if row.scheme is None:
-            row.errors.append(f"Unknown scheme “{row.scheme_text}”, or not one you manage.")
+            row.errors.append(_("Unknown scheme “%(scheme)s”, or not one you manage.",
+                                 scheme=row.scheme_text))
 
 
 def _check_username(row, taken, seen) -> None:
     problem = username_problem(row.username)
     if problem:
-        row.errors.append(f"Username: {problem}")
+        row.errors.append(_("Username: %(problem)s", problem=problem))
     elif row.username in taken:
-        row.errors.append(f"Username “{row.username}” already has an account.")
+        row.errors.append(_("Username “%(username)s” already has an account.",
+                             username=row.username))
     elif row.username in seen:
-        row.errors.append(f"Username “{row.username}” is also on line {seen[row.username]}.")
+        row.errors.append(_("Username “%(username)s” is also on line %(line)d.",
+                             username=row.username, line=seen[row.username]))
     seen.setdefault(row.username, row.line)
 
 
@@ -157,12 +165,14 @@ def _check_email(row, taken, seen) -> None:
     try:
         validate_email(row.email, check_deliverability=False)
     except EmailNotValidError:
-        row.errors.append(f"Email “{row.email}” is not a valid email address.")
+        row.errors.append(_("Email “%(email)s” is not a valid email address.", email=row.email))
         return
     if row.email in taken:
-        row.errors.append(f"Email “{row.email}” is already used by another account.")
+        row.errors.append(_("Email “%(email)s” is already used by another account.",
+                             email=row.email))
     elif row.email in seen:
-        row.errors.append(f"Email “{row.email}” is also on line {seen[row.email]}.")
+        row.errors.append(_("Email “%(email)s” is also on line %(line)d.", email=row.email,
+                             line=seen[row.email]))
     seen.setdefault(row.email, row.line)
 
 

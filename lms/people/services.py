@@ -3,6 +3,8 @@
 import re
 
 from flask import abort
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import selectinload
 
@@ -15,13 +17,13 @@ from lms.practice.models import RecognisedSupervisor
 from lms.schemes.models import Membership, Role, Scheme
 
 USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{1,62}[a-z0-9]$")
-USERNAME_RULE = "3 to 64 letters, digits, dots, hyphens or underscores, starting and ending with " \
-    "a letter or digit"
+USERNAME_RULE = _l("3 to 64 letters, digits, dots, hyphens or underscores, starting and ending "
+                   "with a letter or digit")
 
 
 def username_problem(username: str) -> str | None:
     if not USERNAME_PATTERN.match(auth_services.normalise_username(username)):
-        return f"Use {USERNAME_RULE}."
+        return _("Use %(rule)s.", rule=USERNAME_RULE)
     return None
 
 
@@ -59,22 +61,22 @@ def reset_password_refusal(actor: User, person: User) -> str | None:
     a password can sign in as that person, so a lead may reset only people whose every role
     lies in schemes the lead leads, and never someone with powers beyond a scheme."""
     if actor.id == person.id:
-        return "Change your own password from your account page."
+        return _("Change your own password from your account page.")
     if actor.is_admin:
         return None
     if holds_wide_powers(person):
-        return ("Only an administrator can reset the password of an administrator, assessor, "
-                "scheme lead or recognised supervisor.")
+        return _("Only an administrator can reset the password of an administrator, assessor, "
+                 "scheme lead or recognised supervisor.")
     led = actor.scheme_ids_with(Role.LEAD)
     if not person.memberships or any(m.scheme_id not in led for m in person.memberships):
-        return ("This person also has a role in a scheme you do not lead: ask an administrator "
-                "to reset their password.")
+        return _("This person also has a role in a scheme you do not lead: ask an "
+                 "administrator to reset their password.")
     return None
 
 
 def remove_role_refusal(actor: User, membership: Membership) -> str | None:
     if membership.user_id == actor.id and membership.role == Role.LEAD:
-        return "You cannot remove your own lead role. Ask another lead or an admin."
+        return _("You cannot remove your own lead role. Ask another lead or an admin.")
     return None
 
 
@@ -154,7 +156,7 @@ def reset_password(person: User, *, by: User) -> str:
 def set_assessor(person: User, assessor: bool, *, by: User) -> None:
     """Make `person` an accreditation assessor, or stop them being one (admins only)."""
     if not by.is_admin:
-        raise PermissionError("Only an administrator appoints assessors.")
+        raise PermissionError(_("Only an administrator appoints assessors."))
     person.is_assessor = assessor
     db.session.flush()
     audit.record("user.assessor_role_changed", actor=by, object_type="user",

@@ -1,4 +1,5 @@
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import format_number, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -52,7 +53,7 @@ def create():
         )
         db.session.commit()
         return render_template("people/credentials.html", credentials=[(person, otp)],
-                               title="Account created")
+                               title=_("Account created"))
     return render_template("people/new.html", form=form)
 
 
@@ -104,9 +105,11 @@ def add_role(user_id):
     role = Role(form.role.data)
     if services.add_role(person, scheme, role, by=current_user):
         db.session.commit()
-        flash(f"{person.display_name} is now {role.label.lower()} in {scheme.name}.", "success")
+        flash(_("%(name)s is now %(role)s in %(scheme)s.", name=person.display_name,
+                role=str(role.label).lower(), scheme=scheme.name), "success")
     else:
-        flash(f"{person.display_name} already holds that role in {scheme.name}.", "info")
+        flash(_("%(name)s already holds that role in %(scheme)s.", name=person.display_name,
+                scheme=scheme.name), "info")
     return redirect(url_for("people.show", user_id=person.id))
 
 
@@ -124,7 +127,7 @@ def remove_role(user_id, membership_id):
         else:
             services.remove_role(person, membership, by=current_user)
             db.session.commit()
-            flash(f"Role removed from {person.display_name}.", "success")
+            flash(_("Role removed from %(name)s.", name=person.display_name), "success")
     return redirect(url_for("people.show", user_id=person.id))
 
 
@@ -147,10 +150,11 @@ def _set_active(user_id, active):
     if EmptyForm().validate_on_submit():
         if active:
             services.reactivate(person, by=current_user)
-            message = f"{person.display_name} can sign in again."
+            message = _("%(name)s can sign in again.", name=person.display_name)
         else:
             services.deactivate(person, by=current_user)
-            message = f"{person.display_name} can no longer sign in; their sessions have ended."
+            message = _("%(name)s can no longer sign in; their sessions have ended.",
+                        name=person.display_name)
         db.session.commit()
         flash(message, "success")
     return redirect(url_for("people.show", user_id=person.id))
@@ -169,7 +173,7 @@ def reset_password(user_id):
     otp = services.reset_password(person, by=current_user)
     db.session.commit()
     return render_template("people/credentials.html", credentials=[(person, otp)],
-                           title="New one-time password")
+                           title=_("New one-time password"))
 
 
 @bp.route("/import", methods=["GET", "POST"])
@@ -179,8 +183,8 @@ def import_upload():
     if form.validate_on_submit():
         text = importing.decode_upload(form.file.data.read())
         if text is None:
-            form.file.errors.append("The file is not UTF-8 text. Save it as “CSV UTF-8” and "
-                                    "upload it again.")
+            form.file.errors.append(_("The file is not UTF-8 text. Save it as “CSV UTF-8” and "
+                                      "upload it again."))
         else:
             return _render_preview(text)
     return render_template("people/import.html", form=form)
@@ -199,18 +203,20 @@ def _render_preview(text):
 def import_confirm():
     form = ImportConfirmForm()
     if not form.validate_on_submit():
-        flash("The import could not be confirmed. Upload the file again.", "error")
+        flash(_("The import could not be confirmed. Upload the file again."), "error")
         return redirect(url_for("people.import_upload"))
     preview = importing.preview_import(
         form.content.data, schemes_managed_by(current_user), current_app.config["MAX_IMPORT_ROWS"]
     )
     if not preview.ok:  # something changed since the preview: show it again, save nothing
-        flash("Some rows are no longer valid. Nothing was saved.", "error")
+        flash(_("Some rows are no longer valid. Nothing was saved."), "error")
         return render_template("people/import_preview.html", preview=preview, confirm=form), 409
     created = importing.save_import(preview, by=current_user)
     db.session.commit()
     return render_template(
-        "people/credentials.html", credentials=created, title=f"{len(created):,} accounts created",
+        "people/credentials.html", credentials=created,
+        title=ngettext("%(count)s account created", "%(count)s accounts created",
+                       len(created), count=format_number(len(created))),
         csv_data=_credentials_csv(created),
     )
 
@@ -229,6 +235,8 @@ def toggle_assessor(user_id):
     if EmptyForm().validate_on_submit():
         services.set_assessor(person, not person.is_assessor, by=current_user)
         db.session.commit()
-        flash(f"{person.display_name} {'is now' if person.is_assessor else 'is no longer'} an "
-              "accreditation assessor.", "success")
+        flash(_("%(name)s is now an accreditation assessor.", name=person.display_name)
+              if person.is_assessor else
+              _("%(name)s is no longer an accreditation assessor.", name=person.display_name),
+              "success")
     return redirect(url_for("people.show", user_id=person.id))

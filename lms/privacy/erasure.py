@@ -13,6 +13,7 @@ certificate verifies as revoked rather than vanishing.
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from sqlalchemy import delete, select
 
 from lms.accreditation import lifecycle
@@ -39,13 +40,13 @@ def is_erased(user) -> bool:
 def erasure_refusal(actor, user) -> str | None:
     """Why ``actor`` may not erase ``user``'s account, or None."""
     if not actor.is_admin:
-        return "Only an administrator can erase an account."
+        return _("Only an administrator can erase an account.")
     if actor.id == user.id:
-        return "You cannot erase your own account; ask another administrator."
+        return _("You cannot erase your own account; ask another administrator.")
     if is_erased(user):
-        return "This account has already been erased."
+        return _("This account has already been erased.")
     if user.is_admin:
-        return "Remove the administrator role before erasing this account."
+        return _("Remove the administrator role before erasing this account.")
     return None
 
 

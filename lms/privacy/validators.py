@@ -3,6 +3,7 @@ describe a case or a participant, and the same rule for text read outside a form
 
 import re
 
+from flask_babel import gettext as _
 from wtforms.validators import ValidationError
 
 from lms.practice.privacy import describe, find_identifying_data
@@ -42,8 +43,9 @@ class InitialsOrRole(NoIdentifyingData):
         refusal = identifying_data_refusal(field.data, field.label.text)
         if refusal:
             raise ValidationError(
-                refusal.split(". ", 1)[0] + ". Write their initials or their role (such as"
-                " \u201cprison officer\u201d or \u201cpeer mentor\u201d) instead.")
+                refusal.split(". ", 1)[0] + ". " + _(
+                    "Write their initials or their role (such as “prison officer” or "
+                    "“peer mentor”) instead."))
 
 
 initials_or_role = InitialsOrRole()

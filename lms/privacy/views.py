@@ -2,6 +2,8 @@
 processing for admins, and erasing an account."""
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from lms import access, clock
@@ -56,7 +58,22 @@ def erase_account(user_id):
     if refusal is None and form.validate_on_submit():
         counts = erase(user, actor=current_user)
         db.session.commit()
-        flash("The account was erased: " + ", ".join(f"{n} {what}" for what, n in
-                                                     counts.items()) + ".", "success")
+        flash(_("The account was erased: %(counts)s.", counts=", ".join(
+            _erased(what, n) for what, n in counts.items())), "success")
         return redirect(url_for("privacy.processing"))
     return render_template("privacy/erase.html", user=user, refusal=refusal, form=form)
+
+
+def _erased(what: str, n: int) -> str:
+    """One of erase()'s counts in words, in the page's language."""
+    words = {
+        "accreditations revoked": lambda: ngettext(
+            "%(num)d accreditation revoked", "%(num)d accreditations revoked", n),
+        "practice records redacted": lambda: ngettext(
+            "%(num)d practice record redacted", "%(num)d practice records redacted", n),
+        "supervision notes redacted": lambda: ngettext(
+            "%(num)d supervision note redacted", "%(num)d supervision notes redacted", n),
+        "CPD entries redacted": lambda: ngettext(
+            "%(num)d CPD entry redacted", "%(num)d CPD entries redacted", n),
+    }.get(what)
+    return words() if words else f"{n} {what}"

@@ -1,5 +1,6 @@
 import re
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from wtforms import SelectField, StringField
@@ -14,15 +15,15 @@ SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
 class SchemeForm(BaseForm):
-    name = StringField("Name", validators=[DataRequired("Enter the scheme's name."),
-                                           Length(max=120)])
+    name = StringField(_l("Name"), validators=[DataRequired(_l("Enter the scheme's name.")),
+                                               Length(max=120)])
     slug = StringField(
-        "Short name for addresses",
-        validators=[DataRequired("Enter a short name."), Length(max=64)],
-        description="Lowercase letters, digits and hyphens, e.g. hmp-northfield.",
+        _l("Short name for addresses"),
+        validators=[DataRequired(_l("Enter a short name.")), Length(max=64)],
+        description=_l("Lowercase letters, digits and hyphens, e.g. hmp-northfield."),
     )
-    sector = SelectField("Sector", choices=choices((s.value, s.label) for s in Sector))
-    region = SelectField("Region", choices=choices((r, r) for r in REGIONS))
+    sector = SelectField(_l("Sector"), choices=choices((s.value, s.label) for s in Sector))
+    region = SelectField(_l("Region"), choices=choices((r, r) for r in REGIONS))
     police_force_code = SelectField(  # no Optional(): its validate_ must see it empty
         _l("Police force area"), default="",
         description=_l("The police and crime commissioner's area the scheme serves; its "
@@ -48,14 +49,14 @@ class SchemeForm(BaseForm):
 
     def validate_name(self, field):
         if self._taken(Scheme.name, field.data):
-            raise ValidationError("Another scheme already has this name.")
+            raise ValidationError(_("Another scheme already has this name."))
 
     def validate_slug(self, field):
         field.data = field.data.strip().lower()
         if not SLUG_PATTERN.match(field.data):
-            raise ValidationError("Use only lowercase letters, digits and single hyphens.")
+            raise ValidationError(_("Use only lowercase letters, digits and single hyphens."))
         if self._taken(Scheme.slug, field.data):
-            raise ValidationError("Another scheme already uses this short name.")
+            raise ValidationError(_("Another scheme already uses this short name."))
 
     def validate_police_force_code(self, field):
         # Required for new schemes; schemes made before areas were recorded may lack one.

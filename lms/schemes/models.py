@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Enum, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -28,7 +29,9 @@ class Sector(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return self.value.capitalize()
+        """The sector's name in the page's language (a lazy string: forms build their
+        choices at import time)."""
+        return SECTOR_LABELS[self]
 
 
 class Role(enum.StrEnum):
@@ -39,9 +42,33 @@ class Role(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return {"lead": "Scheme lead", "supervisor": "Case supervisor"}.get(
-            self.value, self.value.capitalize()
-        )
+        """The role's name in the page's language (a lazy string)."""
+        return ROLE_LABELS[self][0]
+
+    @property
+    def plural_label(self) -> str:
+        """The role's name for several people: "Trainees", "Scheme leads"."""
+        return ROLE_LABELS[self][1]
+
+
+SECTOR_LABELS = {
+    Sector.PRISON: _l("Prison"),
+    Sector.PROBATION: _l("Probation"),
+    Sector.YOUTH_JUSTICE: _l("Youth justice"),
+    Sector.POLICE: _l("Police"),
+    Sector.COURTS: _l("Courts"),
+    Sector.SCHOOL: _l("School"),
+    Sector.HOUSING: _l("Housing"),
+    Sector.HEALTH: _l("Health"),
+    Sector.COMMUNITY: _l("Community"),
+    Sector.OTHER: _l("Other"),
+}
+ROLE_LABELS = {
+    Role.TRAINEE: (_l("Trainee"), _l("Trainees")),
+    Role.TRAINER: (_l("Trainer"), _l("Trainers")),
+    Role.SUPERVISOR: (_l("Case supervisor"), _l("Case supervisors")),
+    Role.LEAD: (_l("Scheme lead"), _l("Scheme leads")),
+}
 
 
 REGIONS = (

@@ -1,4 +1,5 @@
 from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from lms import access
@@ -22,7 +23,7 @@ def create():
     if form.validate_on_submit():
         scheme = services.save_scheme(form, by=current_user)
         db.session.commit()
-        flash(f"Scheme “{scheme.name}” created.", "success")
+        flash(_("Scheme “%(name)s” created.", name=scheme.name), "success")
         return redirect(url_for("schemes.show", slug=scheme.slug))
     return render_template("schemes/form.html", form=form, scheme=None)
 
@@ -49,6 +50,6 @@ def edit(slug):
     if form.validate_on_submit():
         services.save_scheme(form, scheme, by=current_user)
         db.session.commit()
-        flash("Scheme saved.", "success")
+        flash(_("Scheme saved."), "success")
         return redirect(url_for("schemes.show", slug=scheme.slug))
     return render_template("schemes/form.html", form=form, scheme=scheme)

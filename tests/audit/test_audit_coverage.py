@@ -65,6 +65,7 @@ WALKED_IN_FEATURE_TESTS = {
     "/courses/<slug>/checks/<module_slug>/paper-results": "learning/test_paper_checks.py",
     "/courses/<slug>/skills-practice": "learning/test_skills_practice.py",
     "/sessions/<int:session_id>/register/enter": "learning/test_registers.py",
+    "/language": "i18n/test_language_switch.py",
 }
 
 
