@@ -108,6 +108,8 @@ PURPOSES: dict[str, tuple[str, str]] = {
                             "number and expiry.", "The trainer; scheme leads; assessors."),
     "cpd_audits": ("Which renewing practitioners were drawn for the yearly CPD audit and "
                    "the assessor's outcome.", "The practitioner; scheme leads; assessors."),
+    "viewer_scopes": ("What a read-only viewer may see (an area, a sector, a scheme or the "
+                      "whole country) and who granted it.", "The viewer; administrators."),
     "audit_events": ("Tamper-evident trail of every change and who made it (by account "
                      "number only, never names or case details).", "Administrators."),
 }
