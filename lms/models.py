@@ -31,6 +31,15 @@ from lms.practice.models import (
     RecognisedSupervisor,
     SupervisionSession,
 )
+from lms.processes.models import (
+    FeedbackCode,
+    FeedbackResponse,
+    ProcessHarm,
+    ProcessOutcome,
+    ProcessParticipant,
+    ProcessTakeUp,
+    RestorativeProcess,
+)
 from lms.schemes.models import Membership, Scheme
 
 __all__ = [
@@ -46,6 +55,8 @@ __all__ = [
     "CourseVersion",
     "CpdEntry",
     "Enrolment",
+    "FeedbackCode",
+    "FeedbackResponse",
     "Lesson",
     "LessonCompletion",
     "LiveSession",
@@ -54,8 +65,13 @@ __all__ = [
     "Notification",
     "OutboxMessage",
     "PracticeRecord",
+    "ProcessHarm",
+    "ProcessOutcome",
+    "ProcessParticipant",
+    "ProcessTakeUp",
     "Question",
     "RecognisedSupervisor",
+    "RestorativeProcess",
     "Scheme",
     "SessionBooking",
     "SigningKey",

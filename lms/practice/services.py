@@ -6,6 +6,7 @@ from __future__ import annotations
 import secrets
 from datetime import date
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from lms import clock, policy
@@ -103,6 +104,9 @@ def submit(record: PracticeRecord, actor: User) -> None:
     refusal = record.edit_refusal(actor)
     if refusal:
         raise PracticeError(refusal)
+    if not record.stages or not record.reflection.strip():
+        raise PracticeError(_("Add the stages this process evidences and your reflection "
+                              "before submitting."))
     record.status = PracticeStatus.SUBMITTED
     record.submitted_at = clock.utcnow()
     db.session.flush()
