@@ -8,7 +8,7 @@ The language of a request: the signed-in person's stored preference; otherwise t
 signed-out visitor made (a cookie); otherwise the browser's Accept-Language; otherwise
 English."""
 
-from flask import Flask, request
+from flask import Flask, has_request_context, request
 from flask_babel import Babel
 from flask_login import current_user
 
@@ -22,6 +22,8 @@ babel = Babel()
 
 
 def select_locale() -> str:
+    if not has_request_context():
+        return DEFAULT_LANGUAGE  # commands, scheduled jobs and services called outside a request
     if current_user and current_user.is_authenticated:
         chosen = getattr(current_user, "preferred_language", None)
         if chosen in LANGUAGES:

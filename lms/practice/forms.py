@@ -89,6 +89,7 @@ class PracticeRecordForm(ReflectionForm):
                                             "violence, very vulnerable participants and "
                                             "similar."))
     harm_category = MultiCheckboxField(_l("Harms"), choices=choices(HARM_CATEGORIES.items()),
+                                       filters=[lambda chosen: [c for c in chosen or () if c]],
                                        validators=[DataRequired(_l("Choose the harm."))],
                                        description=_l("One or more."))
     practitioner_role = SelectField(_l("Your role"), choices=choices(

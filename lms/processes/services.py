@@ -4,10 +4,10 @@ outcomes, take-up and feedback. Functions change objects and flush; the view com
 from __future__ import annotations
 
 import hashlib
-from itertools import pairwise
 import secrets
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import pairwise
 
 from flask_babel import gettext as _
 from sqlalchemy import select, update

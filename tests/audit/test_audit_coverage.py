@@ -96,6 +96,7 @@ def _today(days=0):
 
 PRACTICE = {"occurred_on": _today(-3), "sector": "prison", "process_type": "formal_conference",
             "communication": "direct", "face_to_face": "y", "harm_category": "violence",
+            "involvement": "prisoner_prisoner",
             "practitioner_role": "lead", "stages": ["preparation", "delivery"],
             "reflection": "Preparation took two meetings; the conference ended well."}
 
