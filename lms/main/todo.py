@@ -24,6 +24,7 @@ from lms.extensions import db
 from lms.learning.models import LiveSession, SessionBooking
 from lms.practice import cpd
 from lms.practice.models import PracticeRecord, PracticeStatus, SupervisionSession
+from lms.processes.models import ProcessParticipant
 from lms.schemes.models import Role
 
 
@@ -88,6 +89,11 @@ def todos_for(user: User) -> list[Todo]:
                                                PracticeRecord.status == PracticeStatus.RETURNED)
     items.append(Todo(_count(returned), "1 practice record returned to you",
                       "{n} practice records returned to you", "practice.records.index"))
+    # a colleague named them in a process: they confirm their own part (nobody else can)
+    parts = select(ProcessParticipant.id).where(ProcessParticipant.user_id == user.id,
+                                                ProcessParticipant.confirmed_at.is_(None))
+    items.append(Todo(_count(parts), "1 process to confirm your part in",
+                      "{n} processes to confirm your part in", "practice.records.index"))
     booked = (select(SessionBooking.id).join(LiveSession)
               .where(SessionBooking.user_id == user.id, LiveSession.starts_at >= now))
     items.append(Todo(_count(booked), "1 live session booked", "{n} live sessions booked",
