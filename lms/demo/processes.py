@@ -107,6 +107,7 @@ def _process(users, lead, co, setting, kind, involvement, harms, days_ago, outco
         code = services.make_feedback_code(process, lead_user, max_answers=len(feedback))
         online, *paper = feedback
         found = services.feedback_code(code)
+        assert found is not None  # just made, unused
         services.answer_feedback(found, satisfaction=online[0], recommend=online[1],
                                  comment="")
         for satisfaction, recommend in paper:

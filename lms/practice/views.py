@@ -109,9 +109,9 @@ def _start(record, form):
 
 
 def _invite_named(process, form, role):
-    chosen = form.co_facilitator.data
-    if chosen and process.participant(db.session.get(User, chosen)) is None:
-        process_services.invite(process, db.session.get(User, chosen),
+    chosen = db.session.get(User, form.co_facilitator.data or 0)
+    if chosen is not None and process.participant(chosen) is None:
+        process_services.invite(process, chosen,
                                 role=PARTNER_ROLE.get(role, "co_facilitator"),
                                 by=current_user)
 
@@ -141,7 +141,9 @@ def edit(record_id):
                 _invite_named(started, form, record.practitioner_role)
             else:
                 process_services.update_facts(process, form.facts(), current_user)
-                process.participant(current_user).role = record.practitioner_role
+                mine = process.participant(current_user)
+                if mine is not None:
+                    mine.role = record.practitioner_role
                 _invite_named(process, form, record.practitioner_role)
             services.edited(record, current_user)
 

@@ -100,9 +100,9 @@ def process_figures(scheme_ids: Iterable[int] | None, start: date, end: date) ->
             .join(P, P.id == ProcessOutcome.process_id).where(where)
             .group_by(ProcessOutcome.key, ProcessOutcome.answer)):
         outcomes.setdefault(key, {})[answer] = n
-    items = db.session.execute(select(func.coalesce(func.sum(P.items_agreed), 0),
-                                      func.coalesce(func.sum(P.items_completed), 0))
-                               .where(where)).one()
+    agreed, completed = db.session.execute(
+        select(func.coalesce(func.sum(P.items_agreed), 0),
+               func.coalesce(func.sum(P.items_completed), 0)).where(where)).one()
     stages = list(catalogue.FUNNEL)
     funnel = {party: dict.fromkeys(stages, 0) for party in catalogue.PARTIES}
     for party, *sums in db.session.execute(
@@ -125,7 +125,7 @@ def process_figures(scheme_ids: Iterable[int] | None, start: date, end: date) ->
     return ProcessFigures(
         start=start, end=end, total=sum(by_type.values()), by_type=by_type,
         by_setting=by_setting, by_involvement=by_involvement, by_harm=by_harm,
-        co_facilitated=co_facilitated, outcomes=outcomes, items_agreed=int(items[0]),
-        items_completed=int(items[1]), funnel=funnel,
+        co_facilitated=co_facilitated, outcomes=outcomes, items_agreed=int(agreed or 0),
+        items_completed=int(completed or 0), funnel=funnel,
         responses=sum(n for _s, _r, n in feedback), satisfaction=satisfaction,
         recommend=recommend)

@@ -11,6 +11,7 @@ from lms import access, clock
 from lms.auth.models import User
 from lms.extensions import db
 from lms.forms import EmptyForm
+from lms.practice.models import PracticeRecord
 from lms.processes import catalogue, services
 from lms.processes.forms import (
     FeedbackCodeForm,
@@ -92,7 +93,7 @@ def instant():
         for name, message in refusals.items():
             fields[name].errors.append(message)
         if not refusals:
-            made = {}
+            made: dict[str, RestorativeProcess] = {}
 
             def log():
                 made["process"] = services.start(facts, current_user)
@@ -129,8 +130,8 @@ def show(process_id):
 def invite(process_id):
     process = get_process_or_404(process_id, for_=current_user)
     form = InviteForm(services.scheme_members({process.scheme_id}, excluding=current_user))
-    if form.validate_on_submit() and form.person.data:
-        person = db.session.get(User, form.person.data)
+    person = db.session.get(User, form.person.data or 0) if form.validate_on_submit() else None
+    if person is not None:
         commit_or_flash(lambda: services.invite(process, person, role=form.role.data,
                                                 by=current_user),
                         refused=REFUSED, success=_("%(name)s has been asked to confirm their "
@@ -152,13 +153,14 @@ def _participant_or_404(participant_id) -> ProcessParticipant:
 @access.signed_in
 def confirm(participant_id):
     participant = _participant_or_404(participant_id)
-    made = {}
+    made: dict[str, PracticeRecord | None] = {}
     if EmptyForm().validate_on_submit() and commit_or_flash(
             lambda: made.setdefault("record", services.confirm(participant, current_user)),
             refused=REFUSED, success=_("Confirmed. Add your reflection to your practice "
                                        "record of this process.")):
-        if made.get("record") is not None:
-            return redirect(url_for("practice.records.edit", record_id=made["record"].id))
+        record = made.get("record")
+        if record is not None:
+            return redirect(url_for("practice.records.edit", record_id=record.id))
         return redirect(url_for("processes.process.show", process_id=participant.process_id))
     return redirect(url_for("practice.records.index"))
 
@@ -229,7 +231,7 @@ def feedback(process_id):
 def feedback_code(process_id):
     process = get_process_or_404(process_id, for_=current_user, manage=True)
     form = FeedbackCodeForm()
-    made = {}
+    made: dict[str, str] = {}
     if form.validate_on_submit() and commit_or_flash(
             lambda: made.setdefault("code", services.make_feedback_code(
                 process, current_user, max_answers=form.max_answers.data)),

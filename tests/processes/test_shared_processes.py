@@ -49,7 +49,7 @@ def _conference(team):
 
 
 def test_a_co_facilitator_confirms_their_part_and_gets_their_own_record(app, team):
-    _client, record_id = log_conference(app, team, co_facilitator=team.colleague.id)
+    _client, _record_id = log_conference(app, team, co_facilitator=team.colleague.id)
     assert _count(app, RestorativeProcess) == 1
     part = _part(app, team.colleague)
     assert part.confirmed_at is None
@@ -103,7 +103,7 @@ def test_a_volunteer_without_email_confirms_the_same_way(app, team):
 
 
 def test_nobody_confirms_for_someone_else(app, team):
-    client, _record = log_conference(app, team, co_facilitator=team.colleague.id)
+    _client, _record = log_conference(app, team, co_facilitator=team.colleague.id)
     part = _part(app, team.colleague)
     # not the one who logged it, nor a lead of the scheme, nor a bystander
     for person in (team.lead_practitioner, team.scheme_lead, team.bystander):
