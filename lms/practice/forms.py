@@ -136,8 +136,8 @@ class PracticeRecordForm(ReflectionForm):
 
 
 class RequestSignOffForm(BaseForm):
-    supervisor = SelectField("Supervisor", coerce=int,
-                             validators=[DataRequired("Choose a supervisor.")])
+    supervisor = SelectField(_l("Supervisor"), coerce=int,
+                             validators=[DataRequired(_l("Choose a supervisor."))])
 
     def __init__(self, supervisors, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -147,19 +147,19 @@ class RequestSignOffForm(BaseForm):
 class StageRatingForm(Form):
     """One stage's rating and comment (a part of AssessmentForm, so no CSRF field)."""
 
-    rating = RadioField("Rating", choices=choices(RATINGS.items()),
-                        validators=[InputRequired("Choose a rating for this stage.")])
-    comment = TextAreaField("Comment", validators=[Length(max=2000), no_identifying_data])
+    rating = RadioField(_l("Rating"), choices=choices(RATINGS.items()),
+                        validators=[InputRequired(_l("Choose a rating for this stage."))])
+    comment = TextAreaField(_l("Comment"), validators=[Length(max=2000), no_identifying_data])
 
 
 class AssessmentForm(BaseForm):
     """A supervisor's assessment of one record: a rating per stage it evidences (fields
     named `ratings-<stage>-rating` and `ratings-<stage>-comment`), outcome and feedback."""
 
-    outcome = RadioField("Outcome", choices=choices(
-        [("signed off", "Sign off"), ("returned", "Return for further work")]),
-        validators=[InputRequired("Choose sign off or return.")])
-    feedback = TextAreaField("Feedback to the practitioner",
+    outcome = RadioField(_l("Outcome"), choices=choices(
+        [("signed off", _l("Sign off")), ("returned", _l("Return for further work"))]),
+        validators=[InputRequired(_l("Choose sign off or return."))])
+    feedback = TextAreaField(_l("Feedback to the practitioner"),
                              validators=[Length(max=5000), no_identifying_data])
     #: The record's version when the form was shown (a second guard against stale pages).
     version = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
@@ -173,7 +173,7 @@ class AssessmentForm(BaseForm):
 
     def validate_feedback(self, field):
         if self.outcome.data == "returned" and not (field.data or "").strip():
-            raise ValidationError("Say what further work is needed.")
+            raise ValidationError(_("Say what further work is needed."))
 
     def validate(self, extra_validators=None) -> bool:
         if not super().validate(extra_validators):
@@ -202,31 +202,31 @@ def assessment_form(record, **kwargs) -> AssessmentForm:
 
 
 class SupervisionForm(BaseForm):
-    practitioner = StringField("Practitioner's username",
-                               validators=[DataRequired("Enter the practitioner's username."),
+    practitioner = StringField(_l("Practitioner's username"),
+                               validators=[DataRequired(_l("Enter the practitioner's username.")),
                                            Length(max=64)])
-    held_on = DateField("Date", validators=[DataRequired("Enter the date."), not_in_future])
-    duration_minutes = IntegerField("Length in minutes", validators=[
-        InputRequired("Enter the length in minutes."),
-        NumberRange(5, 600, "Between 5 and 600 minutes.")])
+    held_on = DateField(_l("Date"), validators=[DataRequired(_l("Enter the date.")), not_in_future])
+    duration_minutes = IntegerField(_l("Length in minutes"), validators=[
+        InputRequired(_l("Enter the length in minutes.")),
+        NumberRange(5, 600, _l("Between 5 and 600 minutes."))])
     notes = TextAreaField(
-        "Redacted notes", validators=[Length(max=10_000), no_identifying_data],
-        description="Themes, actions and support agreed. No participant details.")
+        _l("Redacted notes"), validators=[Length(max=10_000), no_identifying_data],
+        description=_l("Themes, actions and support agreed. No participant details."))
 
 
 class CpdForm(BaseForm):
-    done_on = DateField("Date", validators=[DataRequired("Enter the date."), not_in_future])
-    hours = DecimalField("Hours", places=2, validators=[
-        InputRequired("Enter the hours, e.g. 1.5."),
-        NumberRange(0.25, 100, "Between 0.25 and 100 hours.")])
-    activity = StringField("Activity", validators=[DataRequired("Describe the activity."),
+    done_on = DateField(_l("Date"), validators=[DataRequired(_l("Enter the date.")), not_in_future])
+    hours = DecimalField(_l("Hours"), places=2, validators=[
+        InputRequired(_l("Enter the hours, e.g. 1.5.")),
+        NumberRange(0.25, 100, _l("Between 0.25 and 100 hours."))])
+    activity = StringField(_l("Activity"), validators=[DataRequired(_l("Describe the activity.")),
                                                    Length(max=200), no_identifying_data])
-    provider = StringField("Provider", validators=[DataRequired("Who provided it?"),
+    provider = StringField(_l("Provider"), validators=[DataRequired(_l("Who provided it?")),
                                                    Length(max=120)])
 
 
 class RecogniseSupervisorForm(BaseForm):
-    username = StringField("Username", validators=[DataRequired("Enter a username."),
+    username = StringField(_l("Username"), validators=[DataRequired(_l("Enter a username.")),
                                                    Length(max=64)])
-    reason = TextAreaField("Reason", validators=[DataRequired("Give the reason."),
+    reason = TextAreaField(_l("Reason"), validators=[DataRequired(_l("Give the reason.")),
                                                  Length(max=1000), no_identifying_data])

@@ -68,8 +68,8 @@ RATINGS = {"not_yet": _l("Not yet demonstrated"), "demonstrated": _l("Demonstrat
            "strong": _l("Strong")}
 
 
-NOT_COUNTING = ("Sign-off needs every stage this record evidences rated at a level that "
-                "counts. Return the record for further work instead.")
+NOT_COUNTING = _l("Sign-off needs every stage this record evidences rated at a level that "
+                  "counts. Return the record for further work instead.")
 
 
 def counting_ratings() -> list[str]:
@@ -167,15 +167,15 @@ class PracticeRecord(Model):
     def edit_refusal(self, user: User) -> str | None:
         """Why `user` may not change or submit this record; None if they may."""
         if user.id != self.author_id:
-            return "Only the practitioner who logged this record can change it."
+            return _("Only the practitioner who logged this record can change it.")
         if not self.editable:
-            return "This record has been submitted, so it can no longer be changed."
+            return _("This record has been submitted, so it can no longer be changed.")
         return None
 
     def conflict_refusal(self, user: User) -> str | None:
         """Nobody judges a process they delivered."""
         if user.id == self.author_id:
-            return "Nobody can sign off their own practice."
+            return _("Nobody can sign off their own practice.")
         if user.id == self.co_facilitator_id or (
                 self.process is not None and self.process.participant(user) is not None):
             return _("A co-facilitator cannot sign off a process they delivered; another "
@@ -188,10 +188,11 @@ class PracticeRecord(Model):
         if conflict:
             return conflict
         if self.status != PracticeStatus.AWAITING_SIGN_OFF:
-            return f"This record is {self.status}; it is not waiting for an assessment."
+            return _("This record is %(status)s; it is not waiting for an assessment.",
+                     status=self.status)
         if not (user.has_role(Role.SUPERVISOR, scheme=self.scheme)
                 and is_recognised_supervisor(user)):
-            return "Only a recognised supervisor of this scheme can assess this record."
+            return _("Only a recognised supervisor of this scheme can assess this record.")
         return None
 
     def ratings_refusal(self, ratings: dict) -> dict[str, str]:
@@ -202,8 +203,8 @@ class PracticeRecord(Model):
         for stage in self.stages:
             rating = (ratings.get(stage) or {}).get("rating")
             if rating not in counting:
-                label = RATINGS.get(rating or "", "No rating")
-                refusals[stage] = f"{label} does not count towards sign-off."
+                label = RATINGS.get(rating or "", _("No rating"))
+                refusals[stage] = _("%(rating)s does not count towards sign-off.", rating=label)
         return refusals
 
 
@@ -291,11 +292,12 @@ class SupervisionSession(Model):
     def confirm_refusal(self, user: User) -> str | None:
         """Only the practitioner confirms, once; nobody confirms a session they supervised."""
         if user.id == self.supervisor_id:
-            return "You recorded this session as its supervisor; the practitioner confirms it."
+            return _("You recorded this session as its supervisor; the practitioner confirms "
+                     "it.")
         if user.id != self.practitioner_id:
-            return "Only the practitioner who was supervised can confirm this session."
+            return _("Only the practitioner who was supervised can confirm this session.")
         if self.practitioner_confirmed_at is not None:
-            return "You have already confirmed this session."
+            return _("You have already confirmed this session.")
         return None
 
 
@@ -339,10 +341,10 @@ class CpdEntry(Model):
 
     def approval_refusal(self, user: User) -> str | None:
         if user.id == self.user_id:
-            return "You cannot approve your own CPD."
+            return _("You cannot approve your own CPD.")
         if not self.approvable(user):
-            return ("Only an administrator or a trainer of this practitioner's scheme can "
-                    "approve this CPD.")
+            return _("Only an administrator or a trainer of this practitioner's scheme can "
+                     "approve this CPD.")
         if self.approved:
-            return "This CPD entry is already approved."
+            return _("This CPD entry is already approved.")
         return None

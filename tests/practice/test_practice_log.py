@@ -121,7 +121,8 @@ def test_the_fields_that_feed_the_figures_start_unchosen(app, practice_scheme):
         assert "selected" not in select, field
     # harms are checkboxes (one or more), none ticked for the practitioner
     harms = page.split('id="harm_category"')[1].split("</fieldset>")[0]
-    assert 'name="harm_category"' in harms and "checked" not in harms
+    assert 'name="harm_category"' in harms
+    assert "checked" not in harms
     response = client.post("/practice/new", data={
         **GOOD_RECORD, "scheme": practice_scheme.scheme.id, "sector": "",
         "process_type": "", "harm_category": "", "practitioner_role": "", "involvement": ""})
