@@ -73,6 +73,7 @@ def index():
     page = db.paginate(query, per_page=PAGE_SIZE, error_out=False)
     return render_template("practice/index.html", page=page,
                            pending=process_views.pending_for(current_user),
+                           unrecorded=process_views.without_a_record(current_user),
                            button=EmptyForm())
 
 

@@ -4,7 +4,7 @@ practitioners, record outcomes, take-up and feedback."""
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import exists, select
 from sqlalchemy.orm import selectinload
 
 from lms import access, clock
@@ -51,6 +51,19 @@ def pending_for(user: User) -> list[ProcessParticipant]:
         .options(selectinload(ProcessParticipant.process)
                  .selectinload(RestorativeProcess.participants)
                  .selectinload(ProcessParticipant.user))))
+
+
+def without_a_record(user: User, limit: int = 20) -> list[RestorativeProcess]:
+    """Processes `user` confirmed that have no practice record of theirs: instant
+    resolutions and observed processes, newest first."""
+    theirs = exists().where(PracticeRecord.process_id == RestorativeProcess.id,
+                            PracticeRecord.author_id == user.id)
+    return list(db.session.scalars(
+        select(RestorativeProcess).join(ProcessParticipant)
+        .where(ProcessParticipant.user_id == user.id,
+               ProcessParticipant.confirmed_at.is_not(None), ~theirs)
+        .order_by(RestorativeProcess.occurred_on.desc(), RestorativeProcess.id.desc())
+        .limit(limit)))
 
 
 def get_process_or_404(process_id: int, *, for_: User, manage=False) -> RestorativeProcess:

@@ -54,6 +54,9 @@ def test_an_instant_resolution_is_logged_in_one_post(app, team):
         assert process.harm_keys == ["noise"]
         assert process.answers() == {"agreement_reached": "yes"}
         assert [p.user_id for p in process.participants] == [team.lead_practitioner.id]
+        code = process.case_code
+    # it is listed in the practitioner's log, though it has no practice record
+    assert code in client.get("/practice/").get_data(as_text=True)
 
 
 def test_a_choice_the_setting_does_not_offer_is_refused_next_to_its_field(app, team):
