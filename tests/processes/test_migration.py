@@ -31,8 +31,8 @@ def test_existing_records_are_linked_to_processes_without_loss(tmp_path):
                                    sector="school", region="Wales", created_at=now)
             people = [_insert(conn, meta, "users", username=f"u{n}", display_name=f"U {n}",
                               active=True, is_admin=False, preferred_language="en",
-                              created_at=now) for n in range(5)]
-            a, b, c, d, e = people
+                              created_at=now) for n in range(7)]
+            a, b, c, d, e, f, g = people
 
             def record(code, author, co, on, scheme_id=scheme, role="lead", harm="violence"):
                 return _insert(
@@ -58,6 +58,10 @@ def test_existing_records_are_linked_to_processes_without_loss(tmp_path):
                 "x1": record("RJ-2026-XXXXX1", c, e, date(2026, 9, 3)),
                 "x2": record("RJ-2026-XXXXX2", e, c, date(2026, 9, 3),
                              scheme_id=other_scheme),
+                # reciprocal, but F logged two processes that day: which one is unsure
+                "f1": record("RJ-2026-FFFFF1", f, g, date(2026, 9, 5)),
+                "f2": record("RJ-2026-FFFFF2", f, g, date(2026, 9, 5)),
+                "g": record("RJ-2026-GGGGGG", g, f, date(2026, 9, 5)),
             }
         flask_migrate.upgrade()
         meta = MetaData()
@@ -91,3 +95,4 @@ def test_existing_records_are_linked_to_processes_without_loss(tmp_path):
     assert len(parts) == len(ids)
     assert records[ids["one_sided"]].process_id != records[ids["d_alone"]].process_id
     assert records[ids["x1"]].process_id != records[ids["x2"]].process_id
+    assert len({records[ids[k]].process_id for k in ("f1", "f2", "g")}) == 3

@@ -11,6 +11,8 @@ Revises: c7311296a4bb
 Create Date: 2026-11-30 09:00:00
 
 """
+from collections import Counter
+
 from alembic import op
 import sqlalchemy as sa
 
@@ -171,18 +173,20 @@ def upgrade():
 
 def _groups(records):
     """[[record, ...], ...]: reciprocal co-facilitation on the same day in the same scheme
-    joins two records; every other record stands alone."""
+    joins two records, when each author logged only that one record that day there; every
+    other record stands alone. One pass over the records (they may be many)."""
+    logged = Counter((r.scheme_id, r.occurred_on, r.author_id) for r in records)
     by_key = {(r.scheme_id, r.occurred_on, r.author_id): r for r in records}
     joined, groups = set(), []
     for record in sorted(records, key=lambda r: r.id):
         if record.id in joined:
             continue
-        partner = by_key.get((record.scheme_id, record.occurred_on, record.co_facilitator_id))
+        key = (record.scheme_id, record.occurred_on)
+        partner = by_key.get((*key, record.co_facilitator_id))
         if (partner is not None and partner.id != record.id and partner.id not in joined
                 and partner.co_facilitator_id == record.author_id
-                and sum(1 for r in records if r.scheme_id == record.scheme_id
-                        and r.occurred_on == record.occurred_on
-                        and r.author_id in (record.author_id, partner.author_id)) == 2):
+                and logged[(*key, record.author_id)] == 1
+                and logged[(*key, partner.author_id)] == 1):
             joined.update({record.id, partner.id})
             groups.append([record, partner])
         else:
@@ -239,9 +243,9 @@ def _link_existing_records():
         conn.execute(processes_t.insert(), processes)
         conn.execute(harms_t.insert(), harms)
         conn.execute(participants_t.insert(), participants)
-        for record_id, process_id in links:
-            conn.execute(records_t.update().where(records_t.c.id == record_id)
-                         .values(process_id=process_id))
+        conn.execute(records_t.update().where(records_t.c.id == sa.bindparam('record_id'))
+                     .values(process_id=sa.bindparam('linked_process_id')),
+                     [{'record_id': r, 'linked_process_id': p} for r, p in links])
         if conn.dialect.name == 'postgresql':
             conn.execute(sa.text(
                 "SELECT setval(pg_get_serial_sequence('restorative_processes', 'id'), "
