@@ -24,7 +24,7 @@ from lms.practice.models import (
 from lms.processes import services as process_services
 from lms.processes import views as process_views
 from lms.processes.catalogue import INVOLVEMENTS, SETTINGS
-from lms.processes.models import RestorativeProcess
+from lms.processes.models import ProcessParticipant, RestorativeProcess
 from lms.views_helpers import commit_or_flash
 
 REFUSED = (services.PracticeError, process_services.ProcessError)
@@ -48,7 +48,8 @@ def get_practice_record_or_404(record_id: int, *, for_, edit=False) -> PracticeR
                                .options(selectinload(PracticeRecord.assessments),
                                         selectinload(PracticeRecord.scheme),
                                         selectinload(PracticeRecord.process)
-                                        .selectinload(RestorativeProcess.participants)))
+                                        .selectinload(RestorativeProcess.participants)
+                                        .selectinload(ProcessParticipant.user)))
     if record is None:
         abort(404)
     if not record.viewable(for_) or (edit and record.author_id != for_.id):

@@ -224,3 +224,25 @@ def test_the_process_page_costs_a_fixed_number_of_queries(app, team, count_queri
         client.post(f"/processes/{process_id}/invite", data={"person": person.id,
                                                               "role": "observer"})
     assert measure() == small
+
+
+def test_a_practice_record_page_costs_the_same_queries_however_many_took_part(
+        app, team, count_queries):
+    client, record_id = log_conference(app, team, co_facilitator=team.colleague.id)
+
+    def measure():
+        with count_queries() as counter:
+            page = client.get(f"/practice/{record_id}")
+        assert page.status_code == 200
+        return counter.count, page.get_data(as_text=True)
+
+    small, page = measure()
+    assert "not yet confirmed" in page
+    with app.app_context():
+        process_id = db.session.scalar(select(RestorativeProcess.id))
+    for person in (team.volunteer, team.bystander):
+        client.post(f"/processes/{process_id}/invite", data={"person": person.id,
+                                                              "role": "observer"})
+    count, page = measure()
+    assert team.bystander.display_name in page
+    assert count == small
