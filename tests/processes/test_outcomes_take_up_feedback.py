@@ -209,3 +209,27 @@ def test_the_public_feedback_page_is_rate_limited(app, team):
     statuses = [public.post("/feedback/", data={"code": "ABCD-EFGH-JKLM"}).status_code
                 for _n in range(12)]
     assert 429 in statuses
+
+
+def test_feedback_comments_are_removed_after_the_retention_period(app, team, runner):
+    from datetime import timedelta
+
+    from lms import clock
+    from lms.privacy.retention import REMOVED
+
+    client, _record = log_conference(app, team)
+    process_id = _process_id(app)
+    for comment in ("Old comment.", "New comment."):
+        client.post(f"/processes/{process_id}/feedback/paper", data={
+            "consent": "y", "satisfaction": "4", "recommend": "yes", "comment": comment})
+    with app.app_context():
+        old = db.session.scalar(select(FeedbackResponse).where(
+            FeedbackResponse.comment == "Old comment."))
+        old.received_on = clock.today() - timedelta(days=365 * 7)
+        db.session.commit()
+    assert runner.invoke(args=["privacy", "sweep"]).exit_code == 0
+    with app.app_context():
+        rows = db.session.execute(select(FeedbackResponse.comment,
+                                         FeedbackResponse.satisfaction)
+                                  .order_by(FeedbackResponse.id)).all()
+    assert [tuple(r) for r in rows] == [(REMOVED, 4), ("New comment.", 4)]
