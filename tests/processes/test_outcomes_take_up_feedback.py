@@ -233,3 +233,25 @@ def test_feedback_comments_are_removed_after_the_retention_period(app, team, run
                                          FeedbackResponse.satisfaction)
                                   .order_by(FeedbackResponse.id)).all()
     assert [tuple(r) for r in rows] == [(REMOVED, 4), ("New comment.", 4)]
+
+
+def test_the_process_page_shows_its_outcomes_take_up_and_feedback(app, team):
+    client, _record = log_conference(app, team)
+    process_id = _process_id(app)
+    client.post(f"/processes/{process_id}/outcomes", data={"agreement_reached": "yes",
+                                                            "items_agreed": "3",
+                                                            "items_completed": "2"})
+    client.post(f"/processes/{process_id}/take-up", data=_take_up(COUNTS, COUNTS))
+    client.post(f"/processes/{process_id}/feedback/paper", data={"consent": "y",
+                                                                 "satisfaction": "5"})
+    page = client.get(f"/processes/{process_id}").get_data(as_text=True)
+    assert "An outcome agreement was reached</dt><dd>Yes" in page
+    assert "2 of 3" in page
+    assert _row_cells(page, "Offered a restorative process") == ["4", "4"]
+    assert "1 anonymous answer received." in page
+
+
+def _row_cells(html, label):
+    found = re.search(rf'<th scope="row">{re.escape(label)}</th>(.*?)</tr>', html)
+    assert found, html[-3000:]
+    return re.findall(r"<td>(.*?)</td>", found.group(1))
