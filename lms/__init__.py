@@ -76,6 +76,8 @@ def _register_blueprints(app):
     from lms.practice import assess_views, cpd_views, supervision_views
     from lms.practice import views as practice_record_views
     from lms.privacy.views import bp as privacy_bp
+    from lms.processes import feedback_views
+    from lms.processes import views as process_views
     from lms.reports.views import bp as reports_bp
     from lms.schemes.views import bp as schemes_bp
 
@@ -86,6 +88,7 @@ def _register_blueprints(app):
                  cpd_views.bp),
         _feature("accreditation", pathway_views.bp, decision_views.bp, record_views.bp,
                  public_views.bp, observation_views.bp, cpd_audit_views.bp, portfolio_views.bp),
+        _feature("processes", process_views.bp, feedback_views.bp),
     ]
     for blueprint in (main_bp, auth_bp, schemes_bp, people_bp, notify_bp, reports_bp,
                       privacy_bp, ops_bp, areas_bp, i18n_bp, *features):

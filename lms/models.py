@@ -33,6 +33,15 @@ from lms.practice.models import (
     RecognisedSupervisor,
     SupervisionSession,
 )
+from lms.processes.models import (
+    FeedbackCode,
+    FeedbackResponse,
+    ProcessHarm,
+    ProcessOutcome,
+    ProcessParticipant,
+    ProcessTakeUp,
+    RestorativeProcess,
+)
 from lms.schemes.models import Membership, Scheme
 
 __all__ = [
@@ -48,6 +57,8 @@ __all__ = [
     "CourseVersion",
     "CpdEntry",
     "Enrolment",
+    "FeedbackCode",
+    "FeedbackResponse",
     "JobLease",
     "Lesson",
     "LessonCompletion",
@@ -57,8 +68,13 @@ __all__ = [
     "Notification",
     "OutboxMessage",
     "PracticeRecord",
+    "ProcessHarm",
+    "ProcessOutcome",
+    "ProcessParticipant",
+    "ProcessTakeUp",
     "Question",
     "RecognisedSupervisor",
+    "RestorativeProcess",
     "Scheme",
     "SessionBooking",
     "SigningKey",

@@ -11,7 +11,7 @@ from lms.yaml_files import Issue, Rule, YamlDoc, check_mapping, is_int, is_numbe
 
 #: Keys shared with lms.practice.models (PRACTITIONER_ROLES, PROCESS_TYPES).
 ROLES = ("lead", "co_facilitator", "observer")
-PROCESS_TYPES = ("informal_meeting", "formal_conference", "indirect", "circle", "other")
+PROCESS_TYPES = ("instant", "informal_meeting", "formal_conference", "indirect", "circle", "other")
 #: Evidence routes a level may accept (the standard route always).
 ROUTES = ("standard", "portfolio")
 #: Level and attestation keys.

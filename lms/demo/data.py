@@ -22,6 +22,17 @@ SCHEMES = [
     ("prison", "HMP Northfield restorative justice service", "hmp-northfield", Sector.PRISON,
      "North West"),
     ("school", "Riverside Schools Trust", "riverside-schools", Sector.SCHOOL, "Wales"),
+    # one scheme per programme setting, so each setting's published figures can be shown
+    ("housing", "Greenway Homes resolution service", "greenway-homes", Sector.HOUSING,
+     "Yorkshire and the Humber"),
+    ("health", "St Cuthbert's Hospital patient experience team", "st-cuthberts-health",
+     Sector.HEALTH, "North East"),
+    ("courts", "Crown Court pre-sentence restorative justice service", "pre-sentence-rj",
+     Sector.COURTS, "West Midlands"),
+    ("police", "Valeshire Police professional standards", "valeshire-police", Sector.POLICE,
+     "South West"),
+    ("neighbourhood", "Eastgate neighbourhood justice panel", "eastgate-neighbourhood",
+     Sector.COMMUNITY, "East of England"),
 ]
 
 #: (username suffix, display name, roles) for each scheme prefix.
@@ -42,6 +53,21 @@ PEOPLE = {
         ("trainee2", "Owen Davies", [Role.TRAINEE]),
         ("trainee3", "Megan Lloyd", [Role.TRAINEE]),
     ],
+    "housing": [("lead", "Joanne Pryce", [Role.LEAD]),
+                ("officer1", "Marcus Bell (housing officer)", [Role.TRAINEE]),
+                ("officer2", "Aisha Karim (housing officer)", [Role.TRAINEE])],
+    "health": [("lead", "Dr Helen Marsh", [Role.LEAD]),
+               ("nurse1", "Femi Adeyemi (ward manager)", [Role.TRAINEE]),
+               ("nurse2", "Claire Dunn (patient experience)", [Role.TRAINEE])],
+    "courts": [("lead", "Robert Ash", [Role.LEAD]),
+               ("volunteer1", "Lena Novak (volunteer)", [Role.TRAINEE]),
+               ("volunteer2", "George Tran (volunteer)", [Role.TRAINEE])],
+    "police": [("lead", "Inspector Kaur", [Role.LEAD]),
+               ("officer1", "Sgt Dan Hollis", [Role.TRAINEE]),
+               ("officer2", "PC Mia Rowe", [Role.TRAINEE])],
+    "neighbourhood": [("lead", "Pat Osei", [Role.LEAD]),
+                      ("volunteer1", "Iris Fenton (volunteer)", [Role.TRAINEE]),
+                      ("volunteer2", "Sunil Mehta (volunteer)", [Role.TRAINEE])],
 }
 
 

@@ -11,6 +11,7 @@ from lms.extensions import db
 from lms.practice import services, supervision
 from lms.practice.cpd import add, approve
 from lms.practice.models import CpdEntry, PracticeRecord, RecognisedSupervisor
+from lms.processes import services as process_services
 
 REFLECTIONS = [
     "Two preparation meetings with each participant. The person harmed wanted to explain "
@@ -39,6 +40,8 @@ RECORDS = [
     ("prison.trainer", None, "formal_conference", "robbery", "lead", False, 80, "signed off"),
 ]
 SUPERVISORS = {"prison": "prison.supervisor", "school": "school.supervisor"}
+#: Who was involved in the demo's logged processes, by setting.
+INVOLVEMENT = {"prison": "prisoner_prisoner", "school": "pupil_pupil"}
 
 
 def load_practice_demo() -> str:
@@ -71,6 +74,16 @@ def _record(users, n, author, co, process, harm, role, sensitive, days_ago, outc
         else ["engagement", "risk", "preparation"],
         reflection=REFLECTIONS[n % len(REFLECTIONS)])
     services.create(record, author_user)
+    process = process_services.start(process_services.Facts(
+        scheme_id=scheme.id, occurred_on=when, setting=scheme.sector, process_type=process,
+        involvement=INVOLVEMENT[scheme.sector], harms=[harm], direct=record.direct,
+        face_to_face=record.face_to_face, sensitive=sensitive), author_user, role=role,
+        case_code=record.case_code)
+    record.process_id = process.id
+    if co:
+        process_services.confirm(process_services.invite(
+            process, users[co], role="lead" if role == "co_facilitator" else "co_facilitator",
+            by=author_user), users[co])
     if outcome == "draft":
         return
     services.submit(record, author_user)

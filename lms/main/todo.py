@@ -26,6 +26,7 @@ from lms.extensions import db
 from lms.learning.models import LiveSession, SessionBooking
 from lms.practice import cpd
 from lms.practice.models import PracticeRecord, PracticeStatus, SupervisionSession
+from lms.processes.models import ProcessParticipant
 from lms.schemes.models import Role
 
 
@@ -98,6 +99,12 @@ def todos_for(user: User) -> list[Todo]:
     items.append(_todo(_count(returned), "practice.records.index", lambda n: ngettext(
         "%(num)d practice record returned to you",
         "%(num)d practice records returned to you", n)))
+    # a colleague named them in a process: they confirm their own part (nobody else can)
+    parts = select(ProcessParticipant.id).where(ProcessParticipant.user_id == user.id,
+                                                ProcessParticipant.confirmed_at.is_(None))
+    items.append(_todo(_count(parts), "practice.records.index", lambda n: ngettext(
+        "%(num)d process to confirm your part in",
+        "%(num)d processes to confirm your part in", n)))
     booked = (select(SessionBooking.id).join(LiveSession)
               .where(SessionBooking.user_id == user.id, LiveSession.starts_at >= now))
     items.append(_todo(_count(booked), "learning.sessions.index", lambda n: ngettext(

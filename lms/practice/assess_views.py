@@ -13,6 +13,7 @@ from lms.practice import services
 from lms.practice.forms import assessment_form
 from lms.practice.models import PracticeRecord, PracticeStatus
 from lms.practice.views import get_practice_record_or_404
+from lms.processes.models import RestorativeProcess
 from lms.schemes.models import Role
 from lms.views_helpers import commit_or_flash
 
@@ -30,7 +31,9 @@ def queue():
         .where(PracticeRecord.status == PracticeStatus.AWAITING_SIGN_OFF,
                PracticeRecord.scheme_id.in_(scheme_ids))
         .order_by(PracticeRecord.requested_at, PracticeRecord.id)
-        .options(selectinload(PracticeRecord.author), selectinload(PracticeRecord.scheme))
+        .options(selectinload(PracticeRecord.author), selectinload(PracticeRecord.scheme),
+                 selectinload(PracticeRecord.process)
+                 .selectinload(RestorativeProcess.participants))
     ).all()
     # nobody is offered a record they wrote or co-facilitated
     records = [r for r in records if r.conflict_refusal(current_user) is None]

@@ -1,3 +1,5 @@
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     DateField,
@@ -22,7 +24,6 @@ from wtforms.validators import (
 from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
 from lms import clock
-from lms.auth.services import find_user_by_username
 from lms.forms import BaseForm, choices
 from lms.practice.models import (
     HARM_CATEGORIES,
@@ -33,7 +34,8 @@ from lms.practice.models import (
     STAGES,
 )
 from lms.privacy.validators import initials_or_role, no_identifying_data
-from lms.schemes.models import Sector
+from lms.processes.catalogue import INVOLVEMENTS, SETTINGS
+from lms.processes.services import Facts, facts_refusals, is_member
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -43,69 +45,99 @@ class MultiCheckboxField(SelectMultipleField):
 
 def not_in_future(form, field):
     if field.data and field.data > clock.today():
-        raise ValidationError("The date cannot be in the future.")
+        raise ValidationError(_("The date cannot be in the future."))
 
 
-class PracticeRecordForm(BaseForm):
-    scheme = SelectField("Scheme", coerce=int)
-    occurred_on = DateField("Date of the process",
-                            validators=[DataRequired("Enter the date, e.g. 2026-10-14."),
+class ReflectionForm(BaseForm):
+    """A practitioner's own account of a process someone else logged: the facts come from
+    the process, so only the stages and the reflection are theirs to write."""
+
+    stages = MultiCheckboxField(_l("Stages this process evidences"),
+                                choices=choices(STAGES.items()),
+                                validators=[DataRequired(_l("Choose at least one stage."))])
+    reflection = TextAreaField(
+        _l("Reflection"), validators=[DataRequired(_l("Write a short reflection.")),
+                                      Length(max=10_000), no_identifying_data],
+        description=_l("What went well, what you would do differently, what you learned. "
+                       "Refer to people by their role (the person harmed, the person "
+                       "responsible), never by name."))
+
+
+class PracticeRecordForm(ReflectionForm):
+    scheme = SelectField(_l("Scheme"), coerce=int)
+    occurred_on = DateField(_l("Date of the process"),
+                            validators=[DataRequired(_l("Enter the date, e.g. 2026-10-14.")),
                                         not_in_future])
     # The fields that feed the figures start unchosen: a default would be counted as if the
-    # practitioner had said it.
-    sector = SelectField("Sector", choices=choices(
-        [("", "Choose the sector"), *((s.value, s.label) for s in Sector)]),
-        validators=[DataRequired("Choose the sector.")])
-    process_type = SelectField("Type of process", choices=choices(
-        [("", "Choose the type of process"), *PROCESS_TYPES.items()]),
-        validators=[DataRequired("Choose the type of process.")])
-    communication = RadioField("Communication", choices=choices(
-        [("direct", "Direct (the people met or spoke)"),
-         ("indirect", "Indirect (messages carried between them)")]),
-        validators=[InputRequired("Choose direct or indirect.")])
-    face_to_face = BooleanField("Face to face")
-    sensitive = BooleanField("Sensitive or complex case",
-                             description="Domestic abuse, sexual harm, hate crime, serious "
-                             "violence, very vulnerable participants and similar.")
-    harm_category = SelectField("Harm", choices=choices(
-        [("", "Choose the harm"), *HARM_CATEGORIES.items()]),
-        validators=[DataRequired("Choose the harm.")])
-    practitioner_role = SelectField("Your role", choices=choices(
-        [("", "Choose your role"), *PRACTITIONER_ROLES.items()]),
-        validators=[DataRequired("Choose your role in the process.")])
-    co_facilitator_username = StringField(
-        "Co-facilitator's username", validators=[Optional(), Length(max=64)],
-        description="If your co-facilitator uses this platform.")
+    # practitioner had said it. Which each setting offers is policy (courses/processes.yaml).
+    sector = SelectField(_l("Setting"), choices=choices(
+        [("", _l("Choose the setting")), *SETTINGS.items()]),
+        validators=[DataRequired(_l("Choose the setting."))])
+    process_type = SelectField(_l("Type of process"), choices=choices(
+        [("", _l("Choose the type of process")), *PROCESS_TYPES.items()]),
+        validators=[DataRequired(_l("Choose the type of process."))])
+    involvement = SelectField(_l("Who was involved"), choices=choices(
+        [("", _l("Choose who was involved")), *INVOLVEMENTS.items()]),
+        validators=[DataRequired(_l("Choose who was involved."))])
+    communication = RadioField(_l("Communication"), choices=choices(
+        [("direct", _l("Direct (the people met or spoke)")),
+         ("indirect", _l("Indirect (messages carried between them)"))]),
+        validators=[InputRequired(_l("Choose direct or indirect."))])
+    face_to_face = BooleanField(_l("Face to face"))
+    sensitive = BooleanField(_l("Sensitive or complex case"),
+                             description=_l("Domestic abuse, sexual harm, hate crime, serious "
+                                            "violence, very vulnerable participants and "
+                                            "similar."))
+    harm_category = MultiCheckboxField(_l("Harms"), choices=choices(HARM_CATEGORIES.items()),
+                                       filters=[lambda chosen: [c for c in chosen or () if c]],
+                                       validators=[DataRequired(_l("Choose the harm."))],
+                                       description=_l("One or more."))
+    practitioner_role = SelectField(_l("Your role"), choices=choices(
+        [("", _l("Choose your role")), *PRACTITIONER_ROLES.items()]),
+        validators=[DataRequired(_l("Choose your role in the process."))])
+    co_facilitator = SelectField(
+        _l("Co-facilitator"), coerce=int, validators=[Optional()],
+        description=_l("A colleague in the scheme who uses this platform, a trained prisoner "
+                       "or pupil included. They confirm their part themselves."))
     co_facilitator_name = StringField(
-        "Or an external co-facilitator's initials or role",
+        _l("Or an external co-facilitator's initials or role"),
         validators=[Optional(), Length(max=120), initials_or_role],
-        description="A colleague without an account here: initials (J.S.) or role (prison "
-        "officer), never a name. Never a participant.")
-    stages = MultiCheckboxField("Stages this process evidences",
-                                choices=choices(STAGES.items()),
-                                validators=[DataRequired("Choose at least one stage.")])
-    reflection = TextAreaField(
-        "Reflection", validators=[DataRequired("Write a short reflection."),
-                                  Length(max=10_000), no_identifying_data],
-        description="What went well, what you would do differently, what you learned. Refer "
-        "to people by their role (the person harmed, the person responsible), never by name.")
+        description=_l("A colleague without an account here: initials (J.S.) or role (prison "
+                       "officer), never a name. Never a participant."))
 
-    def __init__(self, schemes, *args, **kwargs):
+    def __init__(self, schemes, colleagues=(), *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.scheme.choices = choices((s.id, s.name) for s in schemes)
-        self.co_facilitator = None
+        self.co_facilitator.choices = choices(
+            [(0, _l("No co-facilitator on this platform")),
+             *((u.id, u.display_name) for u in colleagues)])
 
-    def validate_co_facilitator_username(self, field):
-        if not field.data:
-            return
-        self.co_facilitator = find_user_by_username(field.data)
-        if self.co_facilitator is None:
-            raise ValidationError("No account has this username.")
+    def validate_co_facilitator(self, field):
+        if field.data and not is_member(field.data, self.scheme.data):
+            raise ValidationError(_("Choose a colleague from the scheme of this process."))
+
+    def facts(self) -> Facts:
+        return Facts(scheme_id=self.scheme.data, occurred_on=self.occurred_on.data,
+                     setting=self.sector.data, process_type=self.process_type.data,
+                     involvement=self.involvement.data,
+                     harms=[h for h in HARM_CATEGORIES if h in self.harm_category.data],
+                     direct=self.communication.data == "direct",
+                     face_to_face=self.face_to_face.data, sensitive=self.sensitive.data)
+
+    def validate(self, extra_validators=None) -> bool:
+        if not super().validate(extra_validators):
+            return False
+        refusals = facts_refusals(self.facts())
+        fields = {"setting": self.sector, "process_type": self.process_type,
+                  "involvement": self.involvement, "harms": self.harm_category}
+        for name, message in refusals.items():
+            fields[name].errors.append(message)
+        return not refusals
 
 
 class RequestSignOffForm(BaseForm):
-    supervisor = SelectField("Supervisor", coerce=int,
-                             validators=[DataRequired("Choose a supervisor.")])
+    supervisor = SelectField(_l("Supervisor"), coerce=int,
+                             validators=[DataRequired(_l("Choose a supervisor."))])
 
     def __init__(self, supervisors, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -115,19 +147,19 @@ class RequestSignOffForm(BaseForm):
 class StageRatingForm(Form):
     """One stage's rating and comment (a part of AssessmentForm, so no CSRF field)."""
 
-    rating = RadioField("Rating", choices=choices(RATINGS.items()),
-                        validators=[InputRequired("Choose a rating for this stage.")])
-    comment = TextAreaField("Comment", validators=[Length(max=2000), no_identifying_data])
+    rating = RadioField(_l("Rating"), choices=choices(RATINGS.items()),
+                        validators=[InputRequired(_l("Choose a rating for this stage."))])
+    comment = TextAreaField(_l("Comment"), validators=[Length(max=2000), no_identifying_data])
 
 
 class AssessmentForm(BaseForm):
     """A supervisor's assessment of one record: a rating per stage it evidences (fields
     named `ratings-<stage>-rating` and `ratings-<stage>-comment`), outcome and feedback."""
 
-    outcome = RadioField("Outcome", choices=choices(
-        [("signed off", "Sign off"), ("returned", "Return for further work")]),
-        validators=[InputRequired("Choose sign off or return.")])
-    feedback = TextAreaField("Feedback to the practitioner",
+    outcome = RadioField(_l("Outcome"), choices=choices(
+        [("signed off", _l("Sign off")), ("returned", _l("Return for further work"))]),
+        validators=[InputRequired(_l("Choose sign off or return."))])
+    feedback = TextAreaField(_l("Feedback to the practitioner"),
                              validators=[Length(max=5000), no_identifying_data])
     #: The record's version when the form was shown (a second guard against stale pages).
     version = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
@@ -141,7 +173,7 @@ class AssessmentForm(BaseForm):
 
     def validate_feedback(self, field):
         if self.outcome.data == "returned" and not (field.data or "").strip():
-            raise ValidationError("Say what further work is needed.")
+            raise ValidationError(_("Say what further work is needed."))
 
     def validate(self, extra_validators=None) -> bool:
         if not super().validate(extra_validators):
@@ -170,31 +202,31 @@ def assessment_form(record, **kwargs) -> AssessmentForm:
 
 
 class SupervisionForm(BaseForm):
-    practitioner = StringField("Practitioner's username",
-                               validators=[DataRequired("Enter the practitioner's username."),
+    practitioner = StringField(_l("Practitioner's username"),
+                               validators=[DataRequired(_l("Enter the practitioner's username.")),
                                            Length(max=64)])
-    held_on = DateField("Date", validators=[DataRequired("Enter the date."), not_in_future])
-    duration_minutes = IntegerField("Length in minutes", validators=[
-        InputRequired("Enter the length in minutes."),
-        NumberRange(5, 600, "Between 5 and 600 minutes.")])
+    held_on = DateField(_l("Date"), validators=[DataRequired(_l("Enter the date.")), not_in_future])
+    duration_minutes = IntegerField(_l("Length in minutes"), validators=[
+        InputRequired(_l("Enter the length in minutes.")),
+        NumberRange(5, 600, _l("Between 5 and 600 minutes."))])
     notes = TextAreaField(
-        "Redacted notes", validators=[Length(max=10_000), no_identifying_data],
-        description="Themes, actions and support agreed. No participant details.")
+        _l("Redacted notes"), validators=[Length(max=10_000), no_identifying_data],
+        description=_l("Themes, actions and support agreed. No participant details."))
 
 
 class CpdForm(BaseForm):
-    done_on = DateField("Date", validators=[DataRequired("Enter the date."), not_in_future])
-    hours = DecimalField("Hours", places=2, validators=[
-        InputRequired("Enter the hours, e.g. 1.5."),
-        NumberRange(0.25, 100, "Between 0.25 and 100 hours.")])
-    activity = StringField("Activity", validators=[DataRequired("Describe the activity."),
+    done_on = DateField(_l("Date"), validators=[DataRequired(_l("Enter the date.")), not_in_future])
+    hours = DecimalField(_l("Hours"), places=2, validators=[
+        InputRequired(_l("Enter the hours, e.g. 1.5.")),
+        NumberRange(0.25, 100, _l("Between 0.25 and 100 hours."))])
+    activity = StringField(_l("Activity"), validators=[DataRequired(_l("Describe the activity.")),
                                                    Length(max=200), no_identifying_data])
-    provider = StringField("Provider", validators=[DataRequired("Who provided it?"),
+    provider = StringField(_l("Provider"), validators=[DataRequired(_l("Who provided it?")),
                                                    Length(max=120)])
 
 
 class RecogniseSupervisorForm(BaseForm):
-    username = StringField("Username", validators=[DataRequired("Enter a username."),
+    username = StringField(_l("Username"), validators=[DataRequired(_l("Enter a username.")),
                                                    Length(max=64)])
-    reason = TextAreaField("Reason", validators=[DataRequired("Give the reason."),
+    reason = TextAreaField(_l("Reason"), validators=[DataRequired(_l("Give the reason.")),
                                                  Length(max=1000), no_identifying_data])

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     JSON,
     ColumnElement,
@@ -25,40 +28,48 @@ from lms.db_types import UTCDateTime
 from lms.extensions import Model, db
 from lms.schemes.models import Membership, Role, Scheme
 
+if TYPE_CHECKING:
+    from lms.processes.models import RestorativeProcess
+
 #: The seven stages of the facilitator's process (the competency framework).
 STAGES = {
-    "engagement": "Initial engagement and case assessment",
-    "risk": "Risk and safety assessment",
-    "preparation": "Preparing participants",
-    "delivery": "Delivery",
-    "co_working": "Co-working",
-    "outcomes": "Outcomes",
-    "follow_up": "Follow-up and evaluation",
+    "engagement": _l("Initial engagement and case assessment"),
+    "risk": _l("Risk and safety assessment"),
+    "preparation": _l("Preparing participants"),
+    "delivery": _l("Delivery"),
+    "co_working": _l("Co-working"),
+    "outcomes": _l("Outcomes"),
+    "follow_up": _l("Follow-up and evaluation"),
 }
 PROCESS_TYPES = {
-    "informal_meeting": "Informal restorative meeting",
-    "formal_conference": "Formal restorative conference",
-    "indirect": "Indirect process (shuttle, letters, recorded messages)",
-    "circle": "Restorative circle",
-    "other": "Other",
+    "instant": _l("Instant (on-the-spot) resolution"),
+    "informal_meeting": _l("Informal restorative meeting"),
+    "formal_conference": _l("Formal restorative conference"),
+    "indirect": _l("Indirect process (shuttle, letters, recorded messages)"),
+    "circle": _l("Restorative circle"),
+    "other": _l("Other"),
 }
 HARM_CATEGORIES = {
-    "verbal_altercation": "Verbal altercation", "violence": "Violence", "bullying": "Bullying",
-    "debt": "Debt", "neighbour_nuisance": "Neighbour nuisance",
-    "anti_social_behaviour": "Anti-social behaviour", "complaint": "Complaint",
-    "burglary": "Burglary", "robbery": "Robbery", "theft": "Theft",
-    "criminal_damage": "Criminal damage", "hate_incident": "Hate incident",
-    "domestic_abuse": "Domestic abuse", "sexual_harm": "Sexual harm", "other": "Other",
+    "verbal_altercation": _l("Verbal altercation"), "violence": _l("Violence"),
+    "bullying": _l("Bullying"), "debt": _l("Debt"),
+    "neighbour_nuisance": _l("Neighbour nuisance"), "noise": _l("Noise"),
+    "anti_social_behaviour": _l("Anti-social behaviour"), "complaint": _l("Complaint"),
+    "care_concern": _l("Concern about care"), "property": _l("Damage to or loss of property"),
+    "online_harm": _l("Online harm"),
+    "burglary": _l("Burglary"), "robbery": _l("Robbery"), "theft": _l("Theft"),
+    "criminal_damage": _l("Criminal damage"), "hate_incident": _l("Hate incident"),
+    "domestic_abuse": _l("Domestic abuse"), "sexual_harm": _l("Sexual harm"), "other": _l("Other"),
 }
 PRACTITIONER_ROLES = {
-    "lead": "Lead facilitator", "co_facilitator": "Co-facilitator", "observer": "Observer",
+    "lead": _l("Lead facilitator"), "co_facilitator": _l("Co-facilitator"),
+    "observer": _l("Observer"),
 }
-RATINGS = {"not_yet": "Not yet demonstrated", "demonstrated": "Demonstrated",
-           "strong": "Strong"}
+RATINGS = {"not_yet": _l("Not yet demonstrated"), "demonstrated": _l("Demonstrated"),
+           "strong": _l("Strong")}
 
 
-NOT_COUNTING = ("Sign-off needs every stage this record evidences rated at a level that "
-                "counts. Return the record for further work instead.")
+NOT_COUNTING = _l("Sign-off needs every stage this record evidences rated at a level that "
+                  "counts. Return the record for further work instead.")
 
 
 def counting_ratings() -> list[str]:
@@ -107,6 +118,10 @@ class PracticeRecord(Model):
         ForeignKey("users.id", ondelete="SET NULL"))
     #: An external colleague's name, when the co-facilitator has no account here.
     co_facilitator_name: Mapped[str | None] = mapped_column(String(120))
+    #: The process this record is the practitioner's own account of: figures count
+    #: processes, so a co-facilitated process counts once however many records it has.
+    process_id: Mapped[int | None] = mapped_column(
+        ForeignKey("restorative_processes.id", ondelete="SET NULL"), index=True)
     #: Keys of STAGES the record evidences.
     stages: Mapped[list] = mapped_column(JSON, default=list)
     reflection: Mapped[str] = mapped_column(Text, default="")
@@ -127,6 +142,7 @@ class PracticeRecord(Model):
     scheme: Mapped[Scheme] = relationship()
     co_facilitator: Mapped[User | None] = relationship(foreign_keys=[co_facilitator_id])
     supervisor: Mapped[User | None] = relationship(foreign_keys=[supervisor_id])
+    process: Mapped[RestorativeProcess | None] = relationship()
     assessments: Mapped[list[Assessment]] = relationship(
         back_populates="record", order_by="Assessment.id", cascade="all, delete-orphan")
 
@@ -151,18 +167,19 @@ class PracticeRecord(Model):
     def edit_refusal(self, user: User) -> str | None:
         """Why `user` may not change or submit this record; None if they may."""
         if user.id != self.author_id:
-            return "Only the practitioner who logged this record can change it."
+            return _("Only the practitioner who logged this record can change it.")
         if not self.editable:
-            return "This record has been submitted, so it can no longer be changed."
+            return _("This record has been submitted, so it can no longer be changed.")
         return None
 
     def conflict_refusal(self, user: User) -> str | None:
         """Nobody judges a process they delivered."""
         if user.id == self.author_id:
-            return "Nobody can sign off their own practice."
-        if user.id == self.co_facilitator_id:
-            return ("A co-facilitator cannot sign off a process they delivered; another "
-                    "supervisor must assess it.")
+            return _("Nobody can sign off their own practice.")
+        if user.id == self.co_facilitator_id or (
+                self.process is not None and self.process.participant(user) is not None):
+            return _("A co-facilitator cannot sign off a process they delivered; another "
+                     "supervisor must assess it.")
         return None
 
     def sign_off_refusal(self, user: User) -> str | None:
@@ -171,10 +188,11 @@ class PracticeRecord(Model):
         if conflict:
             return conflict
         if self.status != PracticeStatus.AWAITING_SIGN_OFF:
-            return f"This record is {self.status}; it is not waiting for an assessment."
+            return _("This record is %(status)s; it is not waiting for an assessment.",
+                     status=self.status)
         if not (user.has_role(Role.SUPERVISOR, scheme=self.scheme)
                 and is_recognised_supervisor(user)):
-            return "Only a recognised supervisor of this scheme can assess this record."
+            return _("Only a recognised supervisor of this scheme can assess this record.")
         return None
 
     def ratings_refusal(self, ratings: dict) -> dict[str, str]:
@@ -185,8 +203,8 @@ class PracticeRecord(Model):
         for stage in self.stages:
             rating = (ratings.get(stage) or {}).get("rating")
             if rating not in counting:
-                label = RATINGS.get(rating or "", "No rating")
-                refusals[stage] = f"{label} does not count towards sign-off."
+                label = RATINGS.get(rating or "", _("No rating"))
+                refusals[stage] = _("%(rating)s does not count towards sign-off.", rating=label)
         return refusals
 
 
@@ -274,11 +292,12 @@ class SupervisionSession(Model):
     def confirm_refusal(self, user: User) -> str | None:
         """Only the practitioner confirms, once; nobody confirms a session they supervised."""
         if user.id == self.supervisor_id:
-            return "You recorded this session as its supervisor; the practitioner confirms it."
+            return _("You recorded this session as its supervisor; the practitioner confirms "
+                     "it.")
         if user.id != self.practitioner_id:
-            return "Only the practitioner who was supervised can confirm this session."
+            return _("Only the practitioner who was supervised can confirm this session.")
         if self.practitioner_confirmed_at is not None:
-            return "You have already confirmed this session."
+            return _("You have already confirmed this session.")
         return None
 
 
@@ -322,10 +341,10 @@ class CpdEntry(Model):
 
     def approval_refusal(self, user: User) -> str | None:
         if user.id == self.user_id:
-            return "You cannot approve your own CPD."
+            return _("You cannot approve your own CPD.")
         if not self.approvable(user):
-            return ("Only an administrator or a trainer of this practitioner's scheme can "
-                    "approve this CPD.")
+            return _("Only an administrator or a trainer of this practitioner's scheme can "
+                     "approve this CPD.")
         if self.approved:
-            return "This CPD entry is already approved."
+            return _("This CPD entry is already approved.")
         return None

@@ -110,6 +110,9 @@ def submit(record: PracticeRecord, actor: User) -> None:
     refusal = record.edit_refusal(actor)
     if refusal:
         raise PracticeError(refusal)
+    if not record.stages or not record.reflection.strip():
+        raise PracticeError(_("Add the stages this process evidences and your reflection "
+                              "before submitting."))
     record.status = PracticeStatus.SUBMITTED
     record.submitted_at = clock.utcnow()
     db.session.flush()

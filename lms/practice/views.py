@@ -1,15 +1,17 @@
 """A practitioner's practice log: record, edit while a draft, submit, ask for sign-off."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from lms import access
+from lms.auth.models import User
 from lms.extensions import db
 from lms.forms import EmptyForm
 from lms.practice import services
-from lms.practice.forms import PracticeRecordForm, RequestSignOffForm
+from lms.practice.forms import PracticeRecordForm, ReflectionForm, RequestSignOffForm
 from lms.practice.models import (
     HARM_CATEGORIES,
     PRACTITIONER_ROLES,
@@ -19,9 +21,13 @@ from lms.practice.models import (
     PracticeRecord,
     PracticeStatus,
 )
+from lms.processes import services as process_services
+from lms.processes import views as process_views
+from lms.processes.catalogue import INVOLVEMENTS, SETTINGS
+from lms.processes.models import ProcessParticipant, RestorativeProcess
 from lms.views_helpers import commit_or_flash
 
-REFUSED = (services.PracticeError,)
+REFUSED = (services.PracticeError, process_services.ProcessError)
 
 bp = Blueprint("records", __name__, url_prefix="/practice")
 
@@ -31,7 +37,7 @@ def practice_vocabulary():
     """The words practice pages (logging, assessing, showing records) label things with."""
     return {"stages": STAGES, "process_types": PROCESS_TYPES,
             "practitioner_roles": PRACTITIONER_ROLES, "harm_categories": HARM_CATEGORIES,
-            "ratings": RATINGS}
+            "ratings": RATINGS, "settings": SETTINGS, "involvements": INVOLVEMENTS}
 
 
 PAGE_SIZE = 25
@@ -40,7 +46,10 @@ PAGE_SIZE = 25
 def get_practice_record_or_404(record_id: int, *, for_, edit=False) -> PracticeRecord:
     record = db.session.scalar(select(PracticeRecord).where(PracticeRecord.id == record_id)
                                .options(selectinload(PracticeRecord.assessments),
-                                        selectinload(PracticeRecord.scheme)))
+                                        selectinload(PracticeRecord.scheme),
+                                        selectinload(PracticeRecord.process)
+                                        .selectinload(RestorativeProcess.participants)
+                                        .selectinload(ProcessParticipant.user)))
     if record is None:
         abort(404)
     if not record.viewable(for_) or (edit and record.author_id != for_.id):
@@ -49,7 +58,11 @@ def get_practice_record_or_404(record_id: int, *, for_, edit=False) -> PracticeR
 
 
 def _my_schemes():
-    return [m.scheme for m in current_user.memberships]
+    return list({m.scheme_id: m.scheme for m in current_user.memberships}.values())
+
+
+def _colleagues(schemes):
+    return process_services.scheme_members({s.id for s in schemes}, excluding=current_user)
 
 
 @bp.route("/")
@@ -59,7 +72,10 @@ def index():
              .order_by(PracticeRecord.occurred_on.desc(), PracticeRecord.id.desc())
              .options(selectinload(PracticeRecord.supervisor)))
     page = db.paginate(query, per_page=PAGE_SIZE, error_out=False)
-    return render_template("practice/index.html", page=page)
+    return render_template("practice/index.html", page=page,
+                           pending=process_views.pending_for(current_user),
+                           unrecorded=process_views.without_a_record(current_user),
+                           button=EmptyForm())
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -67,17 +83,39 @@ def index():
 def create():
     schemes = _my_schemes()
     if not schemes:
-        flash("You need a role in a scheme before you can log practice.", "info")
+        flash(_("You need a role in a scheme before you can log practice."), "info")
         return redirect(url_for("practice.records.index"))
-    form = PracticeRecordForm({s.id: s for s in schemes}.values())
+    form = PracticeRecordForm(schemes, _colleagues(schemes))
     if form.validate_on_submit():
         record = PracticeRecord()
         _fill(record, form)
-        if commit_or_flash(lambda: services.create(record, current_user), refused=REFUSED,
-                           success=lambda: f"Saved as a draft with case code "
-                           f"{record.case_code}."):
+        if commit_or_flash(lambda: _start(record, form), refused=REFUSED,
+                           success=lambda: _("Saved as a draft with case code %(code)s.",
+                                             code=record.case_code)):
             return redirect(url_for("practice.records.show", record_id=record.id))
     return render_template("practice/form.html", form=form, record=None)
+
+
+#: The role a named co-facilitator is asked to confirm, by the role of who logged it.
+PARTNER_ROLE = {"lead": "co_facilitator", "co_facilitator": "lead", "observer": "lead"}
+
+
+def _start(record, form):
+    """The record, its process (with the practitioner confirmed) and the invitation to a
+    co-facilitator named in the form."""
+    services.create(record, current_user)
+    process = process_services.start(form.facts(), current_user,
+                                     role=record.practitioner_role, case_code=record.case_code)
+    record.process_id = process.id
+    _invite_named(process, form, record.practitioner_role)
+
+
+def _invite_named(process, form, role):
+    chosen = db.session.get(User, form.co_facilitator.data or 0)
+    if chosen is not None and process.participant(chosen) is None:
+        process_services.invite(process, chosen,
+                                role=PARTNER_ROLE.get(role, "co_facilitator"),
+                                by=current_user)
 
 
 @bp.route("/<int:record_id>/edit", methods=["GET", "POST"])
@@ -88,26 +126,57 @@ def edit(record_id):
     if refusal:
         flash(refusal, "error")
         return redirect(url_for("practice.records.show", record_id=record.id))
-    form = PracticeRecordForm({s.id: s for s in _my_schemes()}.values(),
-                              data=_initial(record))
+    process = record.process
+    if process is not None and process.created_by_id != current_user.id:
+        return _edit_reflection(record)
+    schemes = _my_schemes()
+    form = PracticeRecordForm(schemes, _colleagues(schemes), data=_initial(record))
     if form.validate_on_submit():
         _fill(record, form)
-        commit_or_flash(lambda: services.edited(record, current_user), success="Record saved.",
-                        refused=REFUSED)
+
+        def save():
+            if process is None:
+                started = process_services.start(form.facts(), current_user,
+                                                 role=record.practitioner_role,
+                                                 case_code=record.case_code)
+                record.process_id = started.id
+                _invite_named(started, form, record.practitioner_role)
+            else:
+                process_services.update_facts(process, form.facts(), current_user)
+                mine = process.participant(current_user)
+                if mine is not None:
+                    mine.role = record.practitioner_role
+                _invite_named(process, form, record.practitioner_role)
+            services.edited(record, current_user)
+
+        commit_or_flash(save, success=_("Record saved."), refused=REFUSED)
         return redirect(url_for("practice.records.show", record_id=record_id))
     return render_template("practice/form.html", form=form, record=record)
+
+
+def _edit_reflection(record):
+    """A co-facilitator's own account: the facts are the process's, logged once."""
+    form = ReflectionForm(data={"stages": record.stages, "reflection": record.reflection})
+    if form.validate_on_submit():
+        record.stages = [s for s in STAGES if s in form.stages.data]
+        record.reflection = form.reflection.data.strip()
+        commit_or_flash(lambda: services.edited(record, current_user),
+                        success=_("Record saved."), refused=REFUSED)
+        return redirect(url_for("practice.records.show", record_id=record.id))
+    return render_template("practice/reflection_form.html", form=form, record=record)
 
 
 def _initial(record):
     """The record's values for the form (a POST's own values take precedence)."""
     fields = ("occurred_on", "sector", "process_type", "face_to_face", "sensitive",
-              "harm_category", "practitioner_role", "co_facilitator_name", "stages",
-              "reflection")
+              "practitioner_role", "co_facilitator_name", "stages", "reflection")
+    process = record.process
     return {name: getattr(record, name) for name in fields} | {
         "scheme": record.scheme_id,
         "communication": "direct" if record.direct else "indirect",
-        "co_facilitator_username": record.co_facilitator.username
-        if record.co_facilitator else "",
+        "co_facilitator": record.co_facilitator_id or 0,
+        "involvement": process.involvement if process else "",
+        "harm_category": process.harm_keys if process else [record.harm_category],
     }
 
 
@@ -119,9 +188,9 @@ def _fill(record, form):
     record.direct = form.communication.data == "direct"
     record.face_to_face = form.face_to_face.data
     record.sensitive = form.sensitive.data
-    record.harm_category = form.harm_category.data
+    record.harm_category = form.facts().harms[0]
     record.practitioner_role = form.practitioner_role.data
-    record.co_facilitator_id = form.co_facilitator.id if form.co_facilitator else None
+    record.co_facilitator_id = form.co_facilitator.data or record.co_facilitator_id
     record.co_facilitator_name = (form.co_facilitator_name.data or "").strip() or None
     record.stages = [s for s in STAGES if s in form.stages.data]
     record.reflection = form.reflection.data.strip()
@@ -146,8 +215,8 @@ def submit(record_id):
     record = get_practice_record_or_404(record_id, for_=current_user, edit=True)
     if EmptyForm().validate_on_submit():
         commit_or_flash(lambda: services.submit(record, current_user), refused=REFUSED,
-                        success="Submitted. It can no longer be edited. Ask a supervisor to "
-                        "sign it off.")
+                        success=_("Submitted. It can no longer be edited. Ask a supervisor "
+                                  "to sign it off."))
     return redirect(url_for("practice.records.show", record_id=record_id))
 
 
@@ -160,8 +229,8 @@ def request_sign_off(record_id):
     if form.validate_on_submit():
         supervisor = next(u for u in supervisors if u.id == form.supervisor.data)
         commit_or_flash(lambda: services.request_sign_off(record, supervisor, current_user),
-                        success=f"{supervisor.display_name} has been asked to assess this "
-                        "record.", refused=REFUSED)
+                        success=_("%(name)s has been asked to assess this record.",
+                                  name=supervisor.display_name), refused=REFUSED)
     else:
-        flash("Choose one of the supervisors listed.", "error")
+        flash(_("Choose one of the supervisors listed."), "error")
     return redirect(url_for("practice.records.show", record_id=record_id))

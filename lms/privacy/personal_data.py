@@ -16,7 +16,7 @@ from sqlalchemy.orm import Mapper
 from lms.extensions import Model
 
 #: Columns never exported or shown: secrets, not information about the person.
-SECRET_COLUMNS = {"password_hash", "one_time_password_hash", "token_hash"}
+SECRET_COLUMNS = {"password_hash", "one_time_password_hash", "token_hash", "code_hash"}
 
 
 @dataclass(frozen=True)
@@ -70,6 +70,18 @@ PURPOSES: dict[str, tuple[str, str]] = {
                          "them); evidence for accreditation and the scheme's figures.",
                          "The practitioner; the co-facilitator; supervisors and leads of "
                          "the scheme; assessors of an application; administrators."),
+    "restorative_processes": ("A restorative process (a case): its kind, date, setting and "
+                              "harms, outcomes and take-up counts, and who logged it (no "
+                              "participant details); the scheme's figures.",
+                              "Its practitioners; supervisors and leads of the scheme; "
+                              "administrators."),
+    "process_participants": ("Which practitioners took part in a process, in what role, "
+                             "and when they confirmed it; credit and figures.",
+                             "Its practitioners; supervisors and leads of the scheme; "
+                             "administrators."),
+    "feedback_codes": ("Who made a participant feedback code (the code itself is kept only "
+                       "as a hash, and answers are not linked to it).",
+                       "The process's facilitators; administrators."),
     "assessments": ("Supervisors' ratings, comments and feedback on practice records.",
                     "The practitioner; supervisors and leads of the scheme; assessors."),
     "recognised_supervisors": ("Who may sign off practice, and why.",

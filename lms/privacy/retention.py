@@ -26,6 +26,7 @@ from lms.audit import services as audit
 from lms.extensions import db
 from lms.notify.models import Notification, OutboxMessage
 from lms.practice.models import Assessment, PracticeRecord, SupervisionSession
+from lms.processes.models import FeedbackResponse
 
 #: What removed free text is replaced with (figures need the row; nobody needs the text).
 REMOVED = "[removed under the retention policy]"
@@ -109,6 +110,24 @@ def _redact_supervision(today: date) -> int:
     return result.rowcount  # type: ignore[attr-defined]  # DML gives a CursorResult
 
 
+def _feedback_to_redact(today: date):
+    cutoff = _years_ago(today, policy.retention("feedback_comments_years"))
+    return (FeedbackResponse.received_on < cutoff, FeedbackResponse.comment != "",
+            FeedbackResponse.comment != REMOVED)
+
+
+def _count_feedback(today: date) -> int:
+    return db.session.scalar(select(func.count(FeedbackResponse.id))
+                             .where(*_feedback_to_redact(today))) or 0
+
+
+def _redact_feedback(today: date) -> int:
+    result = db.session.execute(update(FeedbackResponse)
+                                .where(*_feedback_to_redact(today)).values(comment=REMOVED)
+                                .execution_options(synchronize_session=False))
+    return result.rowcount  # type: ignore[attr-defined]  # DML gives a CursorResult
+
+
 def _deleting(model, when_column, key: str, *extra) -> tuple[Callable, Callable]:
     def where(today: date):
         cutoff = _start_of(today - timedelta(days=policy.retention(key)))
@@ -159,6 +178,8 @@ RULES = [
          "supervisor comments removed", _count_practice, _redact_practice),
     Rule("supervision_notes_years", "supervision sessions: notes removed",
          _count_supervision, _redact_supervision),
+    Rule("feedback_comments_years", "participant feedback: comments removed",
+         _count_feedback, _redact_feedback),
     Rule("notifications_days", "notifications deleted",
          *_deleting(Notification, Notification.created_at, "notifications_days")),
     Rule("sent_emails_days", "sent emails deleted from the outbox",

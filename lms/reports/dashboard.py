@@ -11,6 +11,7 @@ from sqlalchemy.orm import selectinload
 from lms.accreditation.models import AccreditationRecord, Application, RecordStatus
 from lms.extensions import db
 from lms.practice.models import PracticeRecord
+from lms.processes.figures import process_figures
 from lms.reports import figures
 from lms.reports.charts import Chart, Series, Unit, format_value, plural_number
 from lms.reports.delivery import DeliveryFigures, Period, delivery
@@ -58,6 +59,7 @@ def dashboard(scope: Scope, period: Period) -> dict:
         "sessions": figures.upcoming_sessions(scope),
         "delivery": delivered, "period": period,
         "charts": charts(delivered, period, pipeline),
+        "process_figures": process_figures(scope.scheme_ids, period.start, period.end),
     }
 
 

@@ -190,8 +190,8 @@ KIND_LIST = ", ".join(KINDS)
      [(29, "'role' must be one of lead, co_facilitator, observer, or a list of them")]),
     ("role: lead", "role: lead\n        direct: 'yes'", [(30, "'direct' must be true or false")]),
     ("role: lead", "role: lead\n        process_type: conference",
-     [(30, "'process_type' must be one of informal_meeting, formal_conference, indirect, "
-           "circle, other, or a list of them")]),
+     [(30, "'process_type' must be one of instant, informal_meeting, formal_conference, "
+           "indirect, circle, other, or a list of them")]),
     ("hours: 6", "hours: -1", [(17, "'hours' must be a number greater than 0")]),
     ("hours: 6", "hours: 6\n        min_approved_share: 1.5",
      [(18, "'min_approved_share' must be a number from 0 to 1 (0.5: at least half)")]),

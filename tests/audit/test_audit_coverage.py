@@ -21,6 +21,7 @@ from lms.auth.models import User
 from lms.extensions import db
 from lms.learning.models import Course, LiveSession, Module
 from lms.practice.models import CpdEntry, PracticeRecord, SupervisionSession
+from lms.processes.models import ProcessParticipant, RestorativeProcess
 from lms.schemes.models import Scheme
 from tests.helpers import check_form
 
@@ -42,6 +43,7 @@ NO_STATE_CHANGE = {
     "/people/import": "previews a CSV import; saves nothing",
     "/reports/schemes/<slug>/bulk": "previews a bulk action; saves nothing",
     "/training/enrol": "previews a bulk enrolment; saves nothing",
+    "/feedback/": "checks a participant's feedback code and sends them on; stores nothing",
 }
 
 #: State-changing routes walked end to end by their own feature's tests instead of here. The
@@ -50,6 +52,7 @@ NO_STATE_CHANGE = {
 WALKED_IN_FEATURE_TESTS = {
     "/accreditation/records/<public_id>/legal-name": "accreditation/test_decision_integrity.py",
     "/accreditation/insurance": "accreditation/test_insurance_and_cpd_audit.py",
+    "/feedback/<code>": "processes/test_outcomes_take_up_feedback.py",
     "/accreditation/insurance/<int:insurance_id>/files": "accreditation/test_evidence_files.py",
     "/accreditation/cpd-audits/draw": "accreditation/test_insurance_and_cpd_audit.py",
     "/accreditation/cpd-audits/<int:audit_id>": "accreditation/test_insurance_and_cpd_audit.py",
@@ -99,6 +102,7 @@ def _today(days=0):
 
 PRACTICE = {"occurred_on": _today(-3), "sector": "prison", "process_type": "formal_conference",
             "communication": "direct", "face_to_face": "y", "harm_category": "violence",
+            "involvement": "prisoner_prisoner",
             "practitioner_role": "lead", "stages": ["preparation", "delivery"],
             "reflection": "Preparation took two meetings; the conference ended well."}
 
@@ -193,6 +197,33 @@ def _steps(site):
     yield "prison.trainee2", f"/supervision/{supervision_id}/confirm", {}
     yield "admin", "/admin/supervisors", {
         "username": "prison.trainer", "reason": "Completed the supervision course."}
+
+    # Processes: an instant resolution, a colleague invited (confirms), another (declines),
+    # outcomes, take-up, a feedback code and paper answers.
+    yield "prison.trainee2", "/processes/instant", {
+        "scheme": prison, "occurred_on": _today(), "setting": "prison",
+        "involvement": "prisoner_prisoner", "harm": "verbal_altercation",
+        "agreement_reached": "yes"}
+    process_id = site.one(select(func.max(RestorativeProcess.id)))[0]
+    yield "prison.trainee2", f"/processes/{process_id}/invite", {
+        "person": site.user_id("prison.trainee3"), "role": "co_facilitator"}
+    part = site.one(select(func.max(ProcessParticipant.id)))[0]
+    yield "prison.trainee3", f"/processes/parts/{part}/confirm", {}
+    site.client("prison.trainee2").post(f"/processes/{process_id}/invite", data={
+        "person": site.user_id("prison.trainer"), "role": "observer"})
+    part = site.one(select(func.max(ProcessParticipant.id)))[0]
+    yield "prison.trainer", f"/processes/parts/{part}/decline", {}
+    yield "prison.trainee2", f"/processes/{process_id}/outcomes", {
+        "agreement_reached": "yes", "returned_to_wing": "not_known"}
+    counts = {"offered": "1", "interested": "1", "met": "1", "took_part": "1",
+              "declined_at_offer": "0", "declined_after_interest": "0",
+              "declined_after_meeting": "0"}
+    yield "prison.trainee2", f"/processes/{process_id}/take-up", {
+        **{f"harmed-{k}": v for k, v in counts.items()},
+        **{f"responsible-{k}": v for k, v in counts.items()}}
+    yield "prison.trainee2", f"/processes/{process_id}/feedback/code", {"max_answers": "2"}
+    yield "prison.trainee2", f"/processes/{process_id}/feedback/paper", {
+        "consent": "y", "satisfaction": "5", "recommend": "yes"}
 
     # Accreditation: statements, decisions, applying again, nominating, a record's life.
     yield "prison.trainee2", "/accreditation/attestations", {

@@ -9,6 +9,7 @@ from tests.helpers import login_as
 GOOD_RECORD = {
     "occurred_on": "2026-10-14", "sector": "prison", "process_type": "formal_conference",
     "communication": "direct", "face_to_face": "y", "harm_category": "violence",
+    "involvement": "prisoner_prisoner",
     "practitioner_role": "lead", "stages": ["preparation", "delivery"],
     "reflection": "Preparation with the person harmed took two meetings; the conference "
                   "ended with an outcome agreement.",

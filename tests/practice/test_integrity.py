@@ -64,7 +64,8 @@ def test_every_practice_state_change_writes_an_audit_event(app, practice_scheme,
     trainer = login_as(app, make_user(role="trainer", scheme=people.scheme))
     trainer.post(f"/cpd/{entry_id}/approve")
     assert _actions(app) == [
-        "practice.created", "practice.edited", "practice.submitted",
+        "practice.created", "process.started", "process.edited", "practice.edited",
+        "practice.submitted",
         "practice.sign_off_requested", "practice.returned", "supervision.recorded",
         "supervision.confirmed", "cpd.created", "cpd.approved"]
     with app.app_context():
@@ -145,7 +146,7 @@ def test_the_queue_never_offers_a_supervisor_their_co_facilitated_record(app, pr
     people = practice_scheme
     practitioner = login_as(app, people.practitioner)
     record_id = create_record(practitioner, people.scheme.id,
-                              co_facilitator_username=people.supervisor2.username)
+                              co_facilitator=people.supervisor2.id)
     practitioner.post(f"/practice/{record_id}/submit")
     practitioner.post(f"/practice/{record_id}/request", data={"supervisor": people.supervisor.id})
     with app.app_context():

@@ -1,3 +1,5 @@
+import re
+
 from sqlalchemy import func, select
 
 from lms.audit.models import AuditEvent
@@ -40,7 +42,7 @@ def test_identifying_data_is_refused_with_a_message_and_input_kept(app, practice
     assert 'id="reflection-error"' in page
     assert "07700 900123" in page
     assert "jo.bloggs@example.org" in page
-    assert 'value="violence" selected' in page or 'selected value="violence"' in page
+    assert re.search(r'<input checked[^>]*name="harm_category"[^>]*value="violence"', page)
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(PracticeRecord)) == 0
 
@@ -73,7 +75,8 @@ def test_drafts_can_be_edited_but_submitted_records_cannot(app, practice_scheme)
     assert record.status == "submitted"
     with app.app_context():
         actions = db.session.scalars(select(AuditEvent.action).order_by(AuditEvent.seq)).all()
-        assert actions == ["practice.created", "practice.edited", "practice.submitted"]
+        assert actions == ["practice.created", "process.started", "process.edited",
+                           "practice.edited", "practice.submitted"]
 
 
 def test_others_cannot_see_or_edit_a_record(app, practice_scheme):
@@ -108,18 +111,22 @@ def test_practice_log_query_count_does_not_grow(app, practice_scheme, count_quer
 def test_the_fields_that_feed_the_figures_start_unchosen(app, practice_scheme):
     client = login_as(app, practice_scheme.practitioner)
     page = client.get("/practice/new").get_data(as_text=True)
-    for field, prompt in [("sector", "Choose the sector"),
+    for field, prompt in [("sector", "Choose the setting"),
                           ("process_type", "Choose the type of process"),
-                          ("harm_category", "Choose the harm"),
+                          ("involvement", "Choose who was involved"),
                           ("practitioner_role", "Choose your role")]:
         select = page.split(f'name="{field}"')[1].split("</select>")[0]
         # the prompt comes first and nothing is chosen for the practitioner
         assert select.split("<option", 2)[1].startswith(f' value="">{prompt}</option>'), field
         assert "selected" not in select, field
+    # harms are checkboxes (one or more), none ticked for the practitioner
+    harms = page.split('id="harm_category"')[1].split("</fieldset>")[0]
+    assert 'name="harm_category"' in harms
+    assert "checked" not in harms
     response = client.post("/practice/new", data={
         **GOOD_RECORD, "scheme": practice_scheme.scheme.id, "sector": "",
-        "process_type": "", "harm_category": "", "practitioner_role": ""})
+        "process_type": "", "harm_category": "", "practitioner_role": "", "involvement": ""})
     page = response.get_data(as_text=True)
-    for message in ("Choose the sector.", "Choose the type of process.", "Choose the harm.",
-                    "Choose your role in the process."):
+    for message in ("Choose the setting.", "Choose the type of process.", "Choose the harm.",
+                    "Choose who was involved.", "Choose your role in the process."):
         assert message in page

@@ -37,7 +37,7 @@ def test_sign_off_refusal_names_each_reason(app, practice_scheme):
     people = practice_scheme
     author = login_as(app, people.practitioner)
     record_id = create_record(author, people.scheme.id,
-                              co_facilitator_username=people.supervisor2.username)
+                              co_facilitator=people.supervisor2.id)
     with app.app_context():
         record = db.session.get(PracticeRecord, record_id)
         supervisor = _user(people.supervisor.id)

@@ -51,7 +51,7 @@ def test_full_sign_off_with_audit_and_notifications(app, practice_scheme, runner
     assert outcomes == ["signed off"]
     with app.app_context():
         actions = db.session.scalars(select(AuditEvent.action).order_by(AuditEvent.seq)).all()
-        assert actions == ["practice.created", "practice.submitted",
+        assert actions == ["practice.created", "process.started", "practice.submitted",
                            "practice.sign_off_requested", "practice.signed_off"]
         notified = db.session.scalars(select(Notification.user_id)).all()
         assert sorted(notified) == sorted([sup.supervisor.id, sup.practitioner.id])
@@ -106,7 +106,7 @@ def test_nobody_signs_off_their_own_or_a_co_facilitated_record(app, practice_sch
     sup = practice_scheme
     # a supervisor logging their own practice, with a co-facilitating supervisor
     own = login_as(app, sup.supervisor)
-    record_id = create_record(own, sup.scheme.id, co_facilitator_username=sup.supervisor2.username)
+    record_id = create_record(own, sup.scheme.id, co_facilitator=sup.supervisor2.id)
     own.post(f"/practice/{record_id}/submit")
     page = own.get(f"/practice/{record_id}").get_data(as_text=True)
     assert "There is no recognised supervisor in this scheme who can assess" in page

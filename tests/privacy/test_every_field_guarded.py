@@ -55,7 +55,7 @@ NOT_ABOUT_CASES = {
     "lms.learning.forms.SessionForm.location": "where a training session is held",
     "lms.practice.forms.CpdForm.provider": "the organisation that provided the training",
     # Usernames of colleagues on the platform (looked up, never a participant).
-    "lms.practice.forms.PracticeRecordForm.co_facilitator_username": "a colleague's username",
+    "lms.processes.forms.EnterCodeForm.code": "a feedback code typed from a card; not stored",
     "lms.practice.forms.SupervisionForm.practitioner": "the practitioner's username",
     "lms.practice.forms.RecogniseSupervisorForm.username": "the supervisor's username",
     "lms.areas.forms.GrantViewerForm.username": "the viewer's username",
