@@ -60,9 +60,17 @@ def _register_blueprints(app):
         record_views,
     )
     from lms.accreditation import views as pathway_views
+    from lms.audit.views import bp as audit_bp
     from lms.auth.views import bp as auth_bp
     from lms.errors import handlers
-    from lms.learning import home_views, paper_views, session_views, training_views
+    from lms.learning import (
+        calendar_views,
+        completion_views,
+        home_views,
+        paper_views,
+        session_views,
+        training_views,
+    )
     from lms.learning import views as course_views
     from lms.main.views import bp as main_bp
     from lms.notify.views import bp as notify_bp
@@ -75,14 +83,15 @@ def _register_blueprints(app):
 
     features = [
         _feature("learning", home_views.bp, course_views.bp, session_views.bp,
-                 training_views.bp, paper_views.bp),
+                 training_views.bp, paper_views.bp, calendar_views.bp,
+                 completion_views.bp),
         _feature("practice", practice_record_views.bp, assess_views.bp, supervision_views.bp,
                  cpd_views.bp),
         _feature("accreditation", pathway_views.bp, decision_views.bp, record_views.bp,
                  public_views.bp, observation_views.bp, cpd_audit_views.bp, portfolio_views.bp),
     ]
     for blueprint in (main_bp, auth_bp, schemes_bp, people_bp, notify_bp, reports_bp,
-                      privacy_bp, *features):
+                      privacy_bp, audit_bp, *features):
         app.register_blueprint(blueprint)
     handlers.register(app)
 

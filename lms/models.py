@@ -10,7 +10,7 @@ from lms.accreditation.models import (
 from lms.accreditation.signing_keys import SigningKey
 from lms.accreditation.status_list import StatusListEntry
 from lms.audit.models import AuditChainHead, AuditEvent
-from lms.auth.models import AuthSession, User
+from lms.auth.models import AuthSession, PasswordResetToken, User
 from lms.learning.models import (
     CheckAttempt,
     Course,
@@ -53,6 +53,7 @@ __all__ = [
     "Module",
     "Notification",
     "OutboxMessage",
+    "PasswordResetToken",
     "PracticeRecord",
     "Question",
     "RecognisedSupervisor",

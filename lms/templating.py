@@ -6,6 +6,7 @@ from typing import NamedTuple
 
 from flask import request, url_for
 from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from lms import clock
@@ -88,7 +89,9 @@ def navigation() -> list[NavGroup]:
                ("reports.admin", "All schemes") if admin else None,
                ("schemes.create", "Add a scheme") if admin else None,
                ("practice.supervision.recognised", "Recognised supervisors") if admin else None,
-               ("notify.outbox", "Email outbox") if admin else None),
+               ("notify.outbox", "Email outbox") if admin else None,
+               ("audit.trail", _l("Audit trail")) if admin else None,
+               ("accreditation.pathway.standards", _l("Standards")) if admin else None),
     ]
     return [g for g in groups if g]
 

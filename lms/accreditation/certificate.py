@@ -27,7 +27,13 @@ def _long_date(day: date) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
-def _fitted_line(pdf: FPDF, text: str, *, size: float, bold: bool = False,
+def add_fonts(pdf: FPDF) -> None:
+    """DejaVu Sans, regular and bold, under the name FONT (every certificate uses these)."""
+    pdf.add_font(FONT, "", FONT_DIR / "DejaVuSans.ttf")
+    pdf.add_font(FONT, "B", FONT_DIR / "DejaVuSans-Bold.ttf")
+
+
+def fitted_line(pdf: FPDF, text: str, *, size: float, bold: bool = False,
                  colour: tuple[int, int, int] = INK, min_size: float = 12) -> None:
     """One centred line, its type shrunk (down to min_size) until it fits the width."""
     width = pdf.epw
@@ -56,8 +62,7 @@ def render_certificate(*, holder_name: str, level_name: str, identifier: str,
     pdf.set_compression(compress)
     pdf.set_auto_page_break(False)
     pdf.set_margins(MARGIN + 12, MARGIN + 14, MARGIN + 12)
-    pdf.add_font(FONT, "", FONT_DIR / "DejaVuSans.ttf")
-    pdf.add_font(FONT, "B", FONT_DIR / "DejaVuSans-Bold.ttf")
+    add_fonts(pdf)
     pdf.set_title(f"Certificate of accreditation: {holder_name}")
     pdf.set_author(issuer_name)
     pdf.set_creator(issuer_name)
@@ -70,19 +75,19 @@ def render_certificate(*, holder_name: str, level_name: str, identifier: str,
     pdf.set_line_width(0.3)
     pdf.rect(MARGIN - 3, MARGIN - 3, pdf.w - 2 * (MARGIN - 3), pdf.h - 2 * (MARGIN - 3))
 
-    _fitted_line(pdf, issuer_name, size=15, bold=True, colour=ACCENT)
+    fitted_line(pdf, issuer_name, size=15, bold=True, colour=ACCENT)
     pdf.ln(8)
-    _fitted_line(pdf, "Certificate of accreditation", size=32, bold=True)
+    fitted_line(pdf, "Certificate of accreditation", size=32, bold=True)
     pdf.ln(10)
-    _fitted_line(pdf, "This is to certify that", size=13, colour=MUTED)
+    fitted_line(pdf, "This is to certify that", size=13, colour=MUTED)
     pdf.ln(4)
-    _fitted_line(pdf, holder_name, size=30, bold=True, colour=ACCENT, min_size=14)
+    fitted_line(pdf, holder_name, size=30, bold=True, colour=ACCENT, min_size=14)
     pdf.ln(4)
-    _fitted_line(pdf, "is accredited as", size=13, colour=MUTED)
+    fitted_line(pdf, "is accredited as", size=13, colour=MUTED)
     pdf.ln(3)
-    _fitted_line(pdf, level_name, size=20, bold=True, min_size=11)
+    fitted_line(pdf, level_name, size=20, bold=True, min_size=11)
     pdf.ln(8)
-    _fitted_line(pdf, f"Accredited from {_long_date(issued_on)} until {_long_date(expires_on)}",
+    fitted_line(pdf, f"Accredited from {_long_date(issued_on)} until {_long_date(expires_on)}",
                  size=13)
 
     # Footer: identifier and verification address on the left, the QR code on the right.

@@ -1,3 +1,4 @@
+from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
@@ -72,3 +73,10 @@ class ProfileForm(BaseForm):
     def validate_email(self, field):
         if field.data and email_in_use(field.data, exclude_user_id=self.user.id):
             raise ValidationError("Another account already uses this email address.")
+
+
+class ForgottenPasswordForm(BaseForm):
+    account = StringField(
+        _l("Username or email address"),
+        validators=[DataRequired(_l("Enter your username or email address.")),
+                    Length(max=254)])

@@ -9,10 +9,12 @@ from email.message import EmailMessage
 from urllib.parse import unquote, urlsplit
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from lms import clock
+from lms.branding import product_name
 from lms.extensions import db
 from lms.inputs.text import header_safe
 from lms.notify.models import Notification, OutboxMessage
@@ -38,6 +40,17 @@ def notify(user, message: str, link: str | None = None, *, dedupe_key: str | Non
                                      body=_body(message, link)))
     db.session.flush()
     return notification
+
+
+def send_email(to_address: str, subject: str, body: str) -> OutboxMessage:
+    """An email alone, with no in-app notification (e.g. a link that must not be shown in
+    the app): it waits in the outbox like the others."""
+    message = OutboxMessage(to_address=to_address, subject=_subject(subject),
+                            body=body + "\n\n" + _("You get this email because you use "
+                                                     "%(product)s.", product=product_name()) + "\n")
+    db.session.add(message)
+    db.session.flush()
+    return message
 
 
 def done(topic: str) -> None:

@@ -41,6 +41,7 @@ NO_STATE_CHANGE = {
     "/people/import": "previews a CSV import; saves nothing",
     "/reports/schemes/<slug>/bulk": "previews a bulk action; saves nothing",
     "/training/enrol": "previews a bulk enrolment; saves nothing",
+    "/admin/audit/verify": "checks the audit chain; stores nothing",
 }
 
 #: State-changing routes walked end to end by their own feature's tests instead of here. The
@@ -63,6 +64,9 @@ WALKED_IN_FEATURE_TESTS = {
         "accreditation/test_portfolio_route.py",
     "/courses/<slug>/checks/<module_slug>/paper-results": "learning/test_paper_checks.py",
     "/sessions/<int:session_id>/register/enter": "learning/test_registers.py",
+    "/forgotten-password": "auth/test_password_reset_email.py",
+    "/reset-password/<token>": "auth/test_password_reset_email.py",
+    "/account/calendar": "learning/test_calendar.py",
 }
 
 
