@@ -21,7 +21,7 @@ class BaseConfig:
     LOGIN_RATE_LIMIT = "30 per minute"
     #: Per-address limit on "forgotten your password?" requests (Flask-Limiter syntax); the
     #: per-account limit is policy (password_reset_requests_per_hour).
-    PASSWORD_RESET_RATE_LIMIT = "10 per hour"
+    RESET_LINK_RATE_LIMIT = "10 per hour"
     RATELIMIT_ENABLED = True
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
@@ -89,7 +89,7 @@ class TestConfig(BaseConfig):
     # a test lowers one to see it refuse.
     LOGIN_RATE_LIMIT = "100000 per minute"
     REGISTER_RATE_LIMIT = "100000 per minute"
-    PASSWORD_RESET_RATE_LIMIT = "100000 per minute"
+    RESET_LINK_RATE_LIMIT = "100000 per minute"
     # Cheap hashing keeps the suite fast; production uses the full cost above.
     ARGON2_TIME_COST = 1
     ARGON2_MEMORY_COST = 1024

@@ -123,13 +123,13 @@ def password():
     return render_template("auth/password.html", form=form, first_time=first_time), status
 
 
-def _password_reset_rate_limit():
-    return current_app.config["PASSWORD_RESET_RATE_LIMIT"]
+def _reset_link_rate_limit():
+    return current_app.config["RESET_LINK_RATE_LIMIT"]
 
 
 @bp.route("/forgotten-password", methods=["GET", "POST"])
 @access.public
-@limiter.limit(_password_reset_rate_limit, methods=["POST"])
+@limiter.limit(_reset_link_rate_limit, methods=["POST"])
 def forgotten_password():
     """The same answer whether or not an account matches, so nobody learns which exist."""
     form = ForgottenPasswordForm()
@@ -143,7 +143,7 @@ def forgotten_password():
 
 @bp.route("/reset-password/<token>", methods=["GET", "POST"])
 @access.public
-@limiter.limit(_password_reset_rate_limit, methods=["POST"])
+@limiter.limit(_reset_link_rate_limit, methods=["POST"])
 def reset_password(token):
     link = reset.token_for(token)
     if link is None:

@@ -58,7 +58,8 @@ def test_a_session_downloads_as_an_rfc_5545_event(client, app, catalogue, people
     assert response.mimetype == "text/calendar"
     assert "attachment" in response.headers["Content-Disposition"]
     body = response.data
-    assert b"\r\n" in body and b"\n" not in body.replace(b"\r\n", b"")
+    assert b"\r\n" in body
+    assert b"\n" not in body.replace(b"\r\n", b"")
     assert all(len(line) <= 75 for line in body.split(b"\r\n"))
     assert b"Room 4\\; Block B\\, by the chapel\\nRing the bell" in body.replace(b"\r\n ", b"")
     calendar = Calendar.from_ical(body)
@@ -100,10 +101,12 @@ def test_the_feed_has_booked_and_run_sessions_and_nobody_elses(app, catalogue, p
     trainer_feed = _feed_address(login_as(app, trainer))
     anonymous = app.test_client()
     response = anonymous.get(trainee_feed)
-    assert response.status_code == 200 and response.mimetype == "text/calendar"
+    assert response.status_code == 200
+    assert response.mimetype == "text/calendar"
     uids = {str(e["UID"]).rsplit("/", 1)[1] for e in _events(response.data)}
     assert uids == {str(mine)}
-    assert b"Tessa" not in response.data and trainee.username.encode() not in response.data
+    assert b"Tessa" not in response.data
+    assert trainee.username.encode() not in response.data
     uids = {str(e["UID"]).rsplit("/", 1)[1] for e in _events(anonymous.get(trainer_feed).data)}
     assert uids == {str(mine), str(not_booked), str(others)}
     assert str(elsewhere) not in uids
@@ -122,4 +125,5 @@ def test_resetting_the_address_stops_the_old_one(app, people):
             AuditEvent.action == "user.calendar_feed_reset").order_by(AuditEvent.seq)).all()
     assert [p["replaced"] for p in payloads] == [False, True]
     page = client.get("/account/calendar").get_data(as_text=True)
-    assert "Make a new feed address" in page and ".ics" not in page
+    assert "Make a new feed address" in page
+    assert ".ics" not in page

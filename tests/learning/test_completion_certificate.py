@@ -35,7 +35,8 @@ def test_the_learner_downloads_a_completion_certificate(client, app, catalogue, 
     page = client.get("/courses/basics").get_data(as_text=True)
     assert f'href="/enrolments/{enrolment_id}/certificate.pdf"' in page
     response = client.get(f"/enrolments/{enrolment_id}/certificate.pdf")
-    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    assert response.status_code == 200
+    assert response.mimetype == "application/pdf"
     text = " ".join(_text(response).split())
     assert "Certificate of completion of training" in text
     assert "Gwenllïan Ŵyn" in text
