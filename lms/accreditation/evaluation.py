@@ -264,7 +264,7 @@ def _supervision_caseload(req: Requirement, ev: Evidence, words: _Words) -> Requ
                         f"{_plural(weeks, 'week')}",
                    _plural(have, "practitioner"), _plural(need, "practitioner"),
                    f"Supervise {_plural(short, 'more practitioner')} (sessions confirmed by "
-                   f"both of you) in the last {_plural(weeks, 'week')}" if short > 0 else None)
+                   f"supervisor and practitioner) in the last {_plural(weeks, 'week')}" if short > 0 else None)
 
 
 def _insurance_held(req: Requirement, ev: Evidence, words: _Words) -> RequirementResult:
@@ -274,7 +274,7 @@ def _insurance_held(req: Requirement, ev: Evidence, words: _Words) -> Requiremen
     if not met:
         missing = (f"Record professional indemnity insurance in force (the last expired on "
                    f"{_day(until)})" if until else
-                   "Record your professional indemnity insurance (insurer, policy number, "
+                   "Record professional indemnity insurance (insurer, policy number, "
                    "expiry date)")
     return _result(req, "Professional indemnity insurance in force",
                    f"insured until {_day(until)}" if until else "none recorded",
