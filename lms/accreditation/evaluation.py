@@ -264,7 +264,8 @@ def _supervision_caseload(req: Requirement, ev: Evidence, words: _Words) -> Requ
                         f"{_plural(weeks, 'week')}",
                    _plural(have, "practitioner"), _plural(need, "practitioner"),
                    f"Supervise {_plural(short, 'more practitioner')} (sessions confirmed by "
-                   f"supervisor and practitioner) in the last {_plural(weeks, 'week')}" if short > 0 else None)
+                   f"supervisor and practitioner) in the last {_plural(weeks, 'week')}"
+                   if short > 0 else None)
 
 
 def _insurance_held(req: Requirement, ev: Evidence, words: _Words) -> RequirementResult:
