@@ -62,6 +62,7 @@ def _register_blueprints(app):
     from lms.accreditation import views as pathway_views
     from lms.audit.views import bp as audit_bp
     from lms.auth.views import bp as auth_bp
+    from lms.branding.views import bp as branding_bp
     from lms.errors import handlers
     from lms.learning import (
         calendar_views,
@@ -91,7 +92,7 @@ def _register_blueprints(app):
                  public_views.bp, observation_views.bp, cpd_audit_views.bp, portfolio_views.bp),
     ]
     for blueprint in (main_bp, auth_bp, schemes_bp, people_bp, notify_bp, reports_bp,
-                      privacy_bp, audit_bp, *features):
+                      privacy_bp, audit_bp, branding_bp, *features):
         app.register_blueprint(blueprint)
     handlers.register(app)
 
@@ -106,6 +107,7 @@ def _feature(name: str, *parts: Blueprint) -> Blueprint:
 
 
 def _register_hooks(app):
+    from lms import branding
     from lms.auth.views import require_own_password
     from lms.templating import register_filters, security_headers, template_globals
 
@@ -113,6 +115,7 @@ def _register_hooks(app):
     app.before_request(require_own_password)
     app.after_request(security_headers)
     app.context_processor(template_globals)
+    app.context_processor(branding.template_globals)
     register_filters(app)
 
 

@@ -56,6 +56,10 @@ class BaseConfig:
     AUDIT_ENFORCE = False
     #: The product's name in the header, page titles, emails and certificates.
     PRODUCT_NAME = "Restorative LMS"
+    #: A PNG or SVG logo file shown when no logo has been uploaded (admin: Name and logo).
+    LOGO_PATH = None
+    #: Where an uploaded logo is kept; unset: instance/branding.
+    BRANDING_DIR = None
     #: The organisation named on certificates and as the credential issuer.
     ISSUER_NAME = "Restorative Practice Accreditation Network"
     #: PEM of a private key (RSA, EC P-256 or Ed25519) that signs credentials; unset: keys
@@ -112,6 +116,8 @@ ENV_SETTINGS = {
     "LMS_BASE_URL": "LMS_BASE_URL",
     "LMS_ISSUER_NAME": "ISSUER_NAME",
     "LMS_PRODUCT_NAME": "PRODUCT_NAME",
+    "LMS_LOGO_PATH": "LOGO_PATH",
+    "LMS_BRANDING_DIR": "BRANDING_DIR",
     "LMS_SIGNING_KEY_PEM": "SIGNING_KEY_PEM",
     "LMS_TRUSTED_PROXIES": "TRUSTED_PROXIES",
     "LMS_AUDIT_KEY": "AUDIT_KEY",

@@ -91,6 +91,7 @@ def navigation() -> list[NavGroup]:
                ("practice.supervision.recognised", "Recognised supervisors") if admin else None,
                ("notify.outbox", "Email outbox") if admin else None,
                ("audit.trail", _l("Audit trail")) if admin else None,
+               ("branding.settings", _l("Name and logo")) if admin else None,
                ("accreditation.pathway.standards", _l("Standards")) if admin else None),
     ]
     return [g for g in groups if g]

@@ -33,6 +33,18 @@ def add_fonts(pdf: FPDF) -> None:
     pdf.add_font(FONT, "B", FONT_DIR / "DejaVuSans-Bold.ttf")
 
 
+def draw_logo(pdf: FPDF, logo: Path | None) -> None:
+    """The scheme's or network's logo in the top left corner, if there is one. A logo fpdf2
+    cannot draw (an unusual SVG) is left out rather than spoil the certificate."""
+    if logo is None:
+        return
+    try:
+        pdf.image(str(logo), x=MARGIN, y=MARGIN, h=16, keep_aspect_ratio=True,
+                  alt_text="Logo")
+    except Exception:  # any failure to draw a logo must not stop a certificate
+        return
+
+
 def fitted_line(pdf: FPDF, text: str, *, size: float, bold: bool = False,
                  colour: tuple[int, int, int] = INK, min_size: float = 12) -> None:
     """One centred line, its type shrunk (down to min_size) until it fits the width."""
@@ -55,7 +67,7 @@ def _qr_png(url: str) -> io.BytesIO:
 
 def render_certificate(*, holder_name: str, level_name: str, identifier: str,
                        issued_on: date, expires_on: date, issuer_name: str, verify_url: str,
-                       compress: bool = True) -> bytes:
+                       compress: bool = True, logo: Path | None = None) -> bytes:
     """A4 landscape certificate as PDF bytes. `compress=False` leaves the page content
     readable, for tests."""
     pdf = FPDF(orientation="landscape", unit="mm", format="A4")
@@ -74,6 +86,8 @@ def render_certificate(*, holder_name: str, level_name: str, identifier: str,
     pdf.rect(MARGIN - 6, MARGIN - 6, pdf.w - 2 * (MARGIN - 6), pdf.h - 2 * (MARGIN - 6))
     pdf.set_line_width(0.3)
     pdf.rect(MARGIN - 3, MARGIN - 3, pdf.w - 2 * (MARGIN - 3), pdf.h - 2 * (MARGIN - 3))
+    draw_logo(pdf, logo)
+    pdf.set_xy(pdf.l_margin, pdf.t_margin)
 
     fitted_line(pdf, issuer_name, size=15, bold=True, colour=ACCENT)
     pdf.ln(8)

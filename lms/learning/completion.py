@@ -5,6 +5,7 @@ on practice evidence (see lms/accreditation)."""
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 from flask import abort
 from flask_babel import gettext as _
@@ -13,7 +14,15 @@ from fpdf.enums import Align, XPos, YPos
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from lms.accreditation.certificate import ACCENT, FONT, MARGIN, MUTED, add_fonts, fitted_line
+from lms.accreditation.certificate import (
+    ACCENT,
+    FONT,
+    MARGIN,
+    MUTED,
+    add_fonts,
+    draw_logo,
+    fitted_line,
+)
 from lms.auth.models import User
 from lms.extensions import db
 from lms.learning.models import Enrolment
@@ -51,7 +60,7 @@ def _long_date(day: date) -> str:
 
 
 def render(enrolment: Enrolment, *, issuer_name: str, product: str,
-           compress: bool = True) -> bytes:
+           logo: Path | None = None, compress: bool = True) -> bytes:
     """A4 landscape PDF. `compress=False` leaves the page content readable, for tests."""
     version = enrolment.completed_version or enrolment.course.current_version
     title = version.title if version else enrolment.course.slug
@@ -69,6 +78,8 @@ def render(enrolment: Enrolment, *, issuer_name: str, product: str,
     pdf.set_draw_color(*ACCENT)
     pdf.set_line_width(0.6)
     pdf.rect(MARGIN - 4, MARGIN - 4, pdf.w - 2 * (MARGIN - 4), pdf.h - 2 * (MARGIN - 4))
+    draw_logo(pdf, logo)
+    pdf.set_xy(pdf.l_margin, pdf.t_margin)
 
     fitted_line(pdf, issuer_name, size=15, bold=True, colour=ACCENT)
     pdf.ln(8)

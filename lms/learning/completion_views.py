@@ -4,7 +4,7 @@ from flask import Blueprint, Response, current_app
 from flask_login import current_user
 
 from lms import access
-from lms.branding import product_name
+from lms.branding import logo_file, product_name
 from lms.learning import completion
 
 bp = Blueprint("completion", __name__)
@@ -15,7 +15,7 @@ bp = Blueprint("completion", __name__)
 def certificate(enrolment_id):
     enrolment = completion.get_completed_enrolment_or_404(enrolment_id, for_=current_user)
     pdf = completion.render(enrolment, issuer_name=current_app.config["ISSUER_NAME"],
-                            product=product_name())
+                            product=product_name(), logo=logo_file())
     return Response(pdf, mimetype="application/pdf", headers={
         "Content-Disposition":
             f'inline; filename="completion-{enrolment.course.slug}-{enrolment.id}.pdf"'})

@@ -62,12 +62,12 @@ def done(topic: str) -> None:
 
 def _subject(message: str) -> str:
     line = header_safe(message)  # a message may quote a name or text with line breaks
-    return "Restorative LMS: " + (line if len(line) <= 80 else line[:77] + "...")
+    return f"{header_safe(product_name())}: " + (line if len(line) <= 80 else line[:77] + "...")
 
 
 def _body(message: str, link: str | None) -> str:
     where = f"\n\nOpen it here: {absolute_path(link)}" if link else ""
-    return f"{message}{where}\n\nYou get this email because you use Restorative LMS.\n"
+    return f"{message}{where}\n\nYou get this email because you use {product_name()}.\n"
 
 
 def unread_count(user) -> int:

@@ -67,6 +67,8 @@ WALKED_IN_FEATURE_TESTS = {
     "/forgotten-password": "auth/test_password_reset_email.py",
     "/reset-password/<token>": "auth/test_password_reset_email.py",
     "/account/calendar": "learning/test_calendar.py",
+    "/admin/branding": "branding/test_name_and_logo.py",
+    "/admin/branding/remove": "branding/test_name_and_logo.py",
 }
 
 

@@ -8,6 +8,7 @@ from pypdf import PdfReader
 from lms import clock
 from lms.extensions import db
 from lms.learning.models import Course, Enrolment
+from tests.branding.test_name_and_logo import png
 from tests.helpers import login_as
 
 
@@ -71,3 +72,18 @@ def test_no_certificate_before_the_course_is_completed(client, app, catalogue, m
     login_as(client, learner)
     assert client.get(f"/enrolments/{enrolment_id}/certificate.pdf").status_code == 404
     assert "/certificate.pdf" not in client.get("/courses/basics").get_data(as_text=True)
+
+
+def test_a_configured_logo_is_in_the_header_and_on_the_certificate(
+        client, app, catalogue, make_user, make_scheme, tmp_path, monkeypatch):
+    monkeypatch.setitem(app.config, "BRANDING_DIR", str(tmp_path / "branding"))
+    configured = tmp_path / "network.png"
+    configured.write_bytes(png(40, 20))
+    monkeypatch.setitem(app.config, "LOGO_PATH", str(configured))
+    scheme = make_scheme()
+    learner = make_user(role="trainee", scheme=scheme)
+    enrolment_id = _completed(app, learner, catalogue.ids["basics"], scheme.id)
+    login_as(client, learner)
+    assert 'class="brand-logo"' in client.get("/").get_data(as_text=True)
+    pdf = PdfReader(io.BytesIO(client.get(f"/enrolments/{enrolment_id}/certificate.pdf").data))
+    assert len(pdf.pages[0].images) == 1
