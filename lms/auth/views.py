@@ -160,7 +160,9 @@ def reset_password(token):
             session.clear()
         flash(_("Your new password has been saved. Sign in with it."), "success")
         return redirect(url_for("auth.login"))
-    return render_template("auth/reset_password.html", form=form)
+    # The page's address holds the secret: keep it out of caches.
+    return render_template("auth/reset_password.html", form=form), 200, {
+        "Cache-Control": "no-store"}
 
 
 @bp.route("/account", methods=["GET", "POST"])

@@ -69,7 +69,9 @@ def test_the_link_sets_a_new_password_once(client, app, make_user):
         stored = db.session.scalars(select(PasswordResetToken.token_hash)).all()
     assert stored
     assert token not in stored[0]
-    assert "Choose a new password" in client.get(path).get_data(as_text=True)
+    page = client.get(path)
+    assert "Choose a new password" in page.get_data(as_text=True)
+    assert page.headers["Cache-Control"] == "no-store"
     response = _set(client, path)
     assert response.status_code == 302
     assert response.location.endswith("/login")
