@@ -4,7 +4,7 @@ from pathlib import Path
 
 from flask import Blueprint, Flask
 
-from lms import access, http_security, i18n, inputs
+from lms import access, http_security, i18n, inputs, ops
 from lms.config import load_config
 from lms.extensions import csrf, db, limiter, login_manager, migrate
 
@@ -27,6 +27,7 @@ def create_app(config: dict | None = None) -> Flask:
     _register_hooks(app)
     _register_cli(app)
     http_security.init_app(app)
+    ops.init_app(app)
     return app
 
 
@@ -75,6 +76,7 @@ def _register_blueprints(app):
     from lms.learning import views as course_views
     from lms.main.views import bp as main_bp
     from lms.notify.views import bp as notify_bp
+    from lms.ops.views import bp as ops_bp
     from lms.people.views import bp as people_bp
     from lms.practice import assess_views, cpd_views, supervision_views
     from lms.practice import views as practice_record_views
@@ -92,7 +94,7 @@ def _register_blueprints(app):
                  public_views.bp, observation_views.bp, cpd_audit_views.bp, portfolio_views.bp),
     ]
     for blueprint in (main_bp, auth_bp, schemes_bp, people_bp, notify_bp, reports_bp,
-                      privacy_bp, audit_bp, branding_bp, *features):
+                      privacy_bp, audit_bp, branding_bp, ops_bp, *features):
         app.register_blueprint(blueprint)
     handlers.register(app)
 

@@ -70,6 +70,9 @@ class BaseConfig:
     #: Dashboard periods: the earliest start (ISO date) and the longest span, in days.
     REPORT_PERIOD_EARLIEST = "2000-01-01"
     REPORT_PERIOD_MAX_DAYS = 5 * 366
+    #: "json": one JSON object per log line, with the request id (lms/ops); "text": Flask's.
+    LOG_FORMAT = "text"
+    LOG_LEVEL = "INFO"
 
 
 class DevelopmentConfig(BaseConfig):
@@ -122,6 +125,8 @@ ENV_SETTINGS = {
     "LMS_TRUSTED_PROXIES": "TRUSTED_PROXIES",
     "LMS_AUDIT_KEY": "AUDIT_KEY",
     "LMS_EVIDENCE_DIR": "EVIDENCE_DIR",
+    "LMS_LOG_FORMAT": "LOG_FORMAT",
+    "LMS_LOG_LEVEL": "LOG_LEVEL",
 }
 
 

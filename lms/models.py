@@ -11,6 +11,7 @@ from lms.accreditation.signing_keys import SigningKey
 from lms.accreditation.status_list import StatusListEntry
 from lms.audit.models import AuditChainHead, AuditEvent
 from lms.auth.models import AuthSession, PasswordResetToken, User
+from lms.jobs.models import JobLease
 from lms.learning.models import (
     CheckAttempt,
     Course,
@@ -46,6 +47,7 @@ __all__ = [
     "CourseVersion",
     "CpdEntry",
     "Enrolment",
+    "JobLease",
     "Lesson",
     "LessonCompletion",
     "LiveSession",

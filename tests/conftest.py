@@ -135,3 +135,34 @@ def count_queries(app):
             event.remove(engine, "before_cursor_execute", before)
 
     return counting
+
+
+_REDIS_LEFT_OUT: list[str] = []
+
+
+def _redis_answers(url: str) -> bool:
+    try:
+        import redis
+
+        with redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2) as store:
+            return bool(store.ping())
+    except Exception:  # no server, refused, or a timeout: all mean "not here"
+        return False
+
+
+def pytest_collection_modifyitems(config, items):
+    """The two-node tests need a Redis. Without one they are left out, and the summary says
+    so in capitals (.ci/run always starts one, so CI never leaves them out)."""
+    wanting = [item for item in items if item.get_closest_marker("needs_redis")]
+    url = os.environ.get("LMS_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+    if wanting and not _redis_answers(url):
+        _REDIS_LEFT_OUT.append(url)
+        config.hook.pytest_deselected(items=wanting)
+        items[:] = [item for item in items if item not in wanting]
+
+
+def pytest_terminal_summary(terminalreporter):
+    if _REDIS_LEFT_OUT:
+        terminalreporter.write_line(
+            f"TWO-NODE TESTS LEFT OUT: no Redis answers at {_REDIS_LEFT_OUT[0]} "
+            "(start redis-server, or set LMS_TEST_REDIS_URL)", red=True, bold=True)

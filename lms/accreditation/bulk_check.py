@@ -6,10 +6,12 @@ import io
 import re
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from lms.accreditation.models import AccreditationRecord
+from lms.accreditation.models import AccreditationRecord, status_label
 from lms.accreditation.verification import normalise_identifier, status_words
 from lms.db_types import chunks
 from lms.extensions import db
@@ -18,8 +20,14 @@ from lms.extensions import db
 MAX_ENTRIES = 500
 HEADER_WORDS = {"identifier", "identifiers", "certificate", "certificate number",
                 "certificate_number", "number", "id", "ref", "reference"}
-CSV_HEADER = ["entered", "certificate number", "found", "practitioner", "level", "status",
-              "valid", "valid until", "result", "checked at"]
+CSV_HEADER = [_l("entered"), _l("certificate number"), _l("found"), _l("practitioner"),
+              _l("level"), _l("status"), _l("valid"), _l("valid until"), _l("result"),
+              _l("checked at")]
+
+
+def csv_header() -> list[str]:
+    """The CSV's column names in the reader's language."""
+    return [str(name) for name in CSV_HEADER]
 
 
 @dataclass(frozen=True)
@@ -30,7 +38,7 @@ class Row:
     @property
     def verdict(self) -> str:
         if self.record is None:
-            return "No accreditation has this certificate number."
+            return _("No accreditation has this certificate number.")
         return status_words(self.record)[1]
 
 
@@ -71,10 +79,11 @@ def csv_rows(rows: list[Row], checked_at: str) -> list[list[str]]:
     for row in rows:
         record = row.record
         out.append([row.entered, record.public_id if record else "",
-                    "yes" if record else "no",
+                    _("yes") if record else _("no"),
                     record.holder_name if record else "",
-                    record.level_name if record else "", record.status if record else "",
-                    ("yes" if record.valid else "no") if record else "no",
+                    record.level_name if record else "",
+                    status_label(record.status) if record else "",
+                    (_("yes") if record.valid else _("no")) if record else _("no"),
                     record.expires_on.isoformat() if record else "", row.verdict,
                     checked_at])
     return out

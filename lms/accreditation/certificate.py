@@ -4,6 +4,11 @@ Text is set in DejaVu Sans, shipped in fonts/ (licence in fonts/LICENSE), so nam
 any Latin, Greek or Cyrillic script print as typed: Welsh ŵ and ŷ, Polish ł, and so on.
 The QR code and the printed address lead to the public verification page, which shows
 the record's current status, so a revoked certificate cannot pass for a valid one.
+
+The certificate is bilingual whatever the viewer's language, as Welsh public bodies issue
+them: each passage is printed in Welsh first, then in English directly below it, in the
+same size and weight (Welsh Language Standards: Welsh not treated less favourably, and
+placed to be read first). Each language's wording comes from its gettext catalogue.
 """
 
 import io
@@ -11,6 +16,9 @@ from datetime import date
 from pathlib import Path
 
 import segno
+from babel.dates import format_date
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from fpdf import FPDF
 from fpdf.enums import Align, XPos, YPos
 
@@ -21,10 +29,31 @@ ACCENT = (31, 78, 121)
 MUTED = (90, 98, 106)
 QR_SIZE = 38  # mm, printed
 MARGIN = 18  # mm, inside the page edge
+#: Welsh first, then English.
+LANGUAGES = ("cy", "en")
 
 
-def _long_date(day: date) -> str:
-    return f"{day.day} {day:%B %Y}"
+def _long_date(day: date, language: str) -> str:
+    return format_date(day, "d MMMM y", locale=language)
+
+
+def _wording(language: str, *, holder_name: str, identifier: str, issued_on: date,
+             expires_on: date, verify_url: str) -> dict[str, str]:
+    """The certificate's fixed text in one language, whatever the request's language."""
+    with force_locale(language):
+        return {
+            "title": _("Certificate of accreditation"),
+            "doc_title": _("Certificate of accreditation: %(name)s", name=holder_name),
+            "certify": _("This is to certify that"),
+            "accredited_as": _("is accredited as"),
+            "period": _("Accredited from %(start)s until %(end)s",
+                        start=_long_date(issued_on, language),
+                        end=_long_date(expires_on, language)),
+            "number": _("Certificate number: %(number)s", number=identifier),
+            "check": _("Check this certificate at %(url)s", url=verify_url),
+            "current": _("The page shows whether the accreditation is still current."),
+            "qr": _("QR code linking to %(url)s", url=verify_url),
+        }
 
 
 def add_fonts(pdf: FPDF) -> None:
@@ -67,15 +96,21 @@ def _qr_png(url: str) -> io.BytesIO:
 
 def render_certificate(*, holder_name: str, level_name: str, identifier: str,
                        issued_on: date, expires_on: date, issuer_name: str, verify_url: str,
-                       compress: bool = True, logo: Path | None = None) -> bytes:
-    """A4 landscape certificate as PDF bytes. `compress=False` leaves the page content
-    readable, for tests."""
+                       level_name_cy: str | None = None, compress: bool = True,
+                       logo: Path | None = None) -> bytes:
+    """A4 landscape certificate as PDF bytes, in Welsh and English. `level_name_cy` is the
+    level's Welsh name from the standards (the English name alone if there is none).
+    `logo` is the scheme's or network's logo, drawn in the top left corner if given.
+    `compress=False` leaves the page content readable, for tests."""
+    cy, en = (_wording(language, holder_name=holder_name, identifier=identifier,
+                       issued_on=issued_on, expires_on=expires_on, verify_url=verify_url)
+              for language in LANGUAGES)
     pdf = FPDF(orientation="landscape", unit="mm", format="A4")
     pdf.set_compression(compress)
     pdf.set_auto_page_break(False)
     pdf.set_margins(MARGIN + 12, MARGIN + 14, MARGIN + 12)
     add_fonts(pdf)
-    pdf.set_title(f"Certificate of accreditation: {holder_name}")
+    pdf.set_title(f"{cy['doc_title']} / {en['doc_title']}")
     pdf.set_author(issuer_name)
     pdf.set_creator(issuer_name)
     pdf.add_page()
@@ -90,32 +125,34 @@ def render_certificate(*, holder_name: str, level_name: str, identifier: str,
     pdf.set_xy(pdf.l_margin, pdf.t_margin)
 
     fitted_line(pdf, issuer_name, size=15, bold=True, colour=ACCENT)
-    pdf.ln(8)
-    fitted_line(pdf, "Certificate of accreditation", size=32, bold=True)
-    pdf.ln(10)
-    fitted_line(pdf, "This is to certify that", size=13, colour=MUTED)
-    pdf.ln(4)
-    fitted_line(pdf, holder_name, size=30, bold=True, colour=ACCENT, min_size=14)
-    pdf.ln(4)
-    fitted_line(pdf, "is accredited as", size=13, colour=MUTED)
+    pdf.ln(6)
+    for words in (cy, en):
+        fitted_line(pdf, words["title"], size=26, bold=True)
+    pdf.ln(6)
+    fitted_line(pdf, f"{cy['certify']} / {en['certify']}", size=12, colour=MUTED)
     pdf.ln(3)
-    fitted_line(pdf, level_name, size=20, bold=True, min_size=11)
-    pdf.ln(8)
-    fitted_line(pdf, f"Accredited from {_long_date(issued_on)} until {_long_date(expires_on)}",
-                 size=13)
+    fitted_line(pdf, holder_name, size=28, bold=True, colour=ACCENT, min_size=14)
+    pdf.ln(3)
+    fitted_line(pdf, f"{cy['accredited_as']} / {en['accredited_as']}", size=12,
+                colour=MUTED)
+    pdf.ln(2)
+    for name in dict.fromkeys(filter(None, (level_name_cy, level_name))):
+        fitted_line(pdf, name, size=18, bold=True, min_size=11)
+    pdf.ln(5)
+    for words in (cy, en):
+        fitted_line(pdf, words["period"], size=12)
 
     # Footer: identifier and verification address on the left, the QR code on the right.
     bottom = pdf.h - MARGIN - 6
     qr_x = pdf.w - MARGIN - 6 - QR_SIZE
     pdf.image(_qr_png(verify_url), x=qr_x, y=bottom - QR_SIZE, w=QR_SIZE, h=QR_SIZE,
-              alt_text=f"QR code linking to {verify_url}")
+              alt_text=f"{cy['qr']} / {en['qr']}")
     text_width = qr_x - pdf.l_margin - 6
-    pdf.set_xy(pdf.l_margin, bottom - 24)
-    pdf.set_font(FONT, "", 10)
+    pdf.set_xy(pdf.l_margin, bottom - 27)
+    pdf.set_font(FONT, "", 9)
     pdf.set_text_color(*MUTED)
-    for line in (f"Certificate number: {identifier}",
-                 f"Check this certificate at {verify_url}",
-                 "The page shows whether the accreditation is still current."):
-        pdf.multi_cell(text_width, 5, line, align=Align.L, new_x=XPos.LMARGIN,
+    for line in (cy["number"], en["number"], cy["check"], en["check"], cy["current"],
+                 en["current"]):
+        pdf.multi_cell(text_width, 4.5, line, align=Align.L, new_x=XPos.LMARGIN,
                        new_y=YPos.NEXT)
     return bytes(pdf.output())

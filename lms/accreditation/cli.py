@@ -3,11 +3,13 @@ from flask.cli import AppGroup
 
 from lms.accreditation import lifecycle, signing_keys
 from lms.extensions import db
+from lms.jobs.services import one_at_a_time
 
 accreditation_cli = AppGroup("accreditation", help="Accreditation records and signing keys.")
 
 
 @accreditation_cli.command("sweep")
+@one_at_a_time("accreditation-sweep", minutes=120)
 def sweep():
     """Daily: expiring/lapsed by date, dependent levels, reminders. Safe to run twice."""
     counts = lifecycle.sweep()

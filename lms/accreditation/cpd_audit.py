@@ -9,6 +9,8 @@ from __future__ import annotations
 import math
 import random
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import extract, select
 from sqlalchemy.exc import IntegrityError
 
@@ -20,6 +22,8 @@ from lms.auth.models import User
 from lms.extensions import db
 
 OUTCOMES = ("satisfactory", "not satisfactory")
+#: The outcomes as shown (msgids, so a template can write `_(audit.outcome)`).
+OUTCOME_LABELS = {"satisfactory": _l("satisfactory"), "not satisfactory": _l("not satisfactory")}
 
 
 def renewing(year: int) -> list[int]:
@@ -40,7 +44,8 @@ def choose(year: int, population: list[int], share: float) -> list[int]:
 
 def draw(year: int, *, actor: User | None) -> list[CpdAudit]:
     if db.session.scalar(select(CpdAudit.id).where(CpdAudit.year == year).limit(1)):
-        raise AccreditationError(f"The {year} CPD audit sample has already been drawn.")
+        raise AccreditationError(_("The %(year)s CPD audit sample has already been drawn.",
+                                   year=year))
     population = renewing(year)
     share = policy.accreditation("cpd_audit_sample_share")
     sample = choose(year, population, share)
@@ -49,8 +54,9 @@ def draw(year: int, *, actor: User | None) -> list[CpdAudit]:
     try:
         db.session.flush()
     except IntegrityError as clash:  # drawn twice at once
-        raise AccreditationError(f"The {year} CPD audit sample has already been drawn."
-                                 ) from clash
+        # lazy: worded when shown, once the view has rolled the failed session back
+        raise AccreditationError(_l("The %(year)s CPD audit sample has already been drawn.",
+                                    year=year)) from clash
     audit.record("cpd_audit.drawn", actor=actor, object_type="cpd_audit", object_id=year,
                  payload={"year": year, "share": share, "population": len(population),
                           "sampled": sample})
@@ -59,7 +65,7 @@ def draw(year: int, *, actor: User | None) -> list[CpdAudit]:
 
 def check_refusal(user: User, row: CpdAudit) -> str | None:
     if not (user.is_admin or user.is_assessor):
-        return "Only an assessor or an administrator checks CPD evidence."
+        return _("Only an assessor or an administrator checks CPD evidence.")
     return own_record_refusal(user, row.user_id)
 
 
@@ -67,7 +73,7 @@ def record_outcome(row: CpdAudit, checker: User, *, outcome: str, notes: str) ->
     if refusal := check_refusal(checker, row):
         raise AccreditationError(refusal)
     if outcome not in OUTCOMES:
-        raise AccreditationError("Choose satisfactory or not satisfactory.")
+        raise AccreditationError(_("Choose satisfactory or not satisfactory."))
     row.outcome, row.notes = outcome, notes.strip()
     row.checked_by_id, row.checked_at = checker.id, clock.utcnow()
     db.session.flush()
@@ -83,6 +89,7 @@ def renewal_refusal(user_id: int, years: set[int]) -> str | None:
         (CpdAudit.outcome.is_(None)) | (CpdAudit.outcome != "satisfactory")).limit(1))
     if open_audit is None:
         return None
-    state = "not yet checked" if open_audit.outcome is None else open_audit.outcome
-    return (f"Drawn for the {open_audit.year} CPD audit ({state}): an assessor must find the "
-            "CPD evidence satisfactory before renewal.")
+    state = (_("not yet checked") if open_audit.outcome is None
+             else str(OUTCOME_LABELS.get(open_audit.outcome, open_audit.outcome)))
+    return _("Drawn for the %(year)s CPD audit (%(state)s): an assessor must find the CPD "
+             "evidence satisfactory before renewal.", year=open_audit.year, state=state)

@@ -2,6 +2,8 @@
 assessors and admins for all), drawing the sample (admins) and checking CPD (assessors)."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -53,7 +55,9 @@ def draw():
             flash(str(refusal), "error")
         else:
             db.session.commit()
-            flash(f"{len(audits)} practitioners drawn for the {year} CPD audit.", "success")
+            flash(ngettext("%(num)d practitioner drawn for the %(year)s CPD audit.",
+                           "%(num)d practitioners drawn for the %(year)s CPD audit.",
+                           len(audits), year=year), "success")
     return redirect(url_for("accreditation.cpd_audits.index", year=year))
 
 
@@ -72,7 +76,7 @@ def show(audit_id):
         cpd_audit.record_outcome(row, current_user, outcome=form.outcome.data,
                                  notes=form.notes.data)
         db.session.commit()
-        flash("CPD audit outcome saved.", "success")
+        flash(_("CPD audit outcome saved."), "success")
         return redirect(url_for("accreditation.cpd_audits.index", year=row.year))
     entries = db.session.scalars(select(CpdEntry).where(CpdEntry.user_id == row.user_id)
                                  .order_by(CpdEntry.done_on.desc()).limit(200)).all()

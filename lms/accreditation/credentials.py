@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import jwt
+from flask_babel import gettext as _
 from jwt.types import Options
 
 CONTEXTS = [
@@ -75,7 +76,10 @@ def build_credential(*, credential_id: str, issuer: dict, subject_identifiers: l
         "@context": list(CONTEXTS),
         "id": credential_id,
         "type": list(CREDENTIAL_TYPES),
+        # Strings, as the OB 3.0 schema requires; the Welsh is in the achievement's
+        # `related` Welsh edition (see issuing.achievement).
         "name": achievement["name"],
+        "description": achievement.get("description", achievement["name"]),
         "issuer": issuer,
         # OB 3.0 data model (AchievementCredential.awardedDate): renewal issues a new version (new
         # validFrom); awardedDate keeps the date of the original award.
@@ -139,24 +143,24 @@ def verify_credential(token: str, keys: KeyLookup, *, now: datetime,
     if now.utcoffset() is None:
         raise ValueError("now must be timezone-aware")
     if not isinstance(token, str) or not 0 < len(token) <= MAX_TOKEN_CHARS:
-        raise InvalidCredential("not a credential token")
+        raise InvalidCredential(_("not a credential token"))
     token = token.strip()
     try:
         header = jwt.get_unverified_header(token)
     except (jwt.PyJWTError, ValueError, TypeError):
-        raise InvalidCredential("not a credential token") from None
+        raise InvalidCredential(_("not a credential token")) from None
     if header.get("alg") not in ALGORITHMS:
-        raise InvalidCredential("signed with an unsupported algorithm")
+        raise InvalidCredential(_("signed with an unsupported algorithm"))
     kid = header.get("kid")
     key = _verification_key(keys, kid) if isinstance(kid, str) else None
     if key is None or not isinstance(kid, str):
-        raise InvalidCredential("signed with an unknown key")
+        raise InvalidCredential(_("signed with an unknown key"))
     if key.algorithm != header["alg"]:
-        raise InvalidCredential("signed with an unsupported algorithm")
+        raise InvalidCredential(_("signed with an unsupported algorithm"))
     claims = _decode(token, key)
     credential, valid_from, valid_until = _check_claims(claims, types)
     if valid_from > now:
-        raise InvalidCredential("this credential is not valid yet")
+        raise InvalidCredential(_("this credential is not valid yet"))
     return VerifiedCredential(credential=credential, kid=kid, credential_id=claims["jti"],
                               valid_from=valid_from, valid_until=valid_until,
                               expired=valid_until is not None and valid_until <= now)
@@ -185,15 +189,15 @@ def _decode(token: str, key: Key) -> dict:
     try:
         claims = jwt.decode(token, key.public, algorithms=[key.algorithm], options=options)
     except jwt.InvalidSignatureError:
-        raise InvalidCredential("the signature does not match") from None
+        raise InvalidCredential(_("the signature does not match")) from None
     except jwt.InvalidAlgorithmError:
-        raise InvalidCredential("signed with an unsupported algorithm") from None
+        raise InvalidCredential(_("signed with an unsupported algorithm")) from None
     except jwt.MissingRequiredClaimError:
-        raise InvalidCredential("the token lacks the claims of a credential") from None
+        raise InvalidCredential(_("the token lacks the claims of a credential")) from None
     except (jwt.PyJWTError, ValueError, TypeError):
-        raise InvalidCredential("not a credential token") from None
+        raise InvalidCredential(_("not a credential token")) from None
     if not isinstance(claims, dict):
-        raise InvalidCredential("not a credential token")
+        raise InvalidCredential(_("not a credential token"))
     return claims
 
 
@@ -207,10 +211,10 @@ def _check_claims(claims: dict, types: tuple[str, ...]) -> tuple[dict, datetime,
     else:
         credential = {name: value for name, value in claims.items() if name not in JWT_CLAIMS}
     if not isinstance(credential, dict) or not isinstance(credential.get("type"), list):
-        raise InvalidCredential("not an Open Badges credential")
+        raise InvalidCredential(_("not an Open Badges credential"))
     kinds = credential["type"]
     if "VerifiableCredential" not in kinds or not any(kind in kinds for kind in types):
-        raise InvalidCredential("not an Open Badges credential")
+        raise InvalidCredential(_("not an Open Badges credential"))
     issuer = credential.get("issuer")
     issuer_id = issuer.get("id") if isinstance(issuer, dict) else issuer
     valid_from = _timestamp(claims.get("nbf"))
@@ -228,7 +232,7 @@ def _check_claims(claims: dict, types: tuple[str, ...]) -> tuple[dict, datetime,
         and _parse_iso(credential.get("validUntil")) == valid_until
     )
     if not agrees or valid_from is None:  # agrees implies a valid_from
-        raise InvalidCredential("the credential does not match its signed claims")
+        raise InvalidCredential(_("the credential does not match its signed claims"))
     return credential, valid_from, valid_until
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+from flask_babel import gettext as _
 from pyld import jsonld
 
 CONTEXT_DIR = Path(__file__).parent / "contexts"
@@ -130,22 +131,22 @@ def verify_proof(document: dict, resolve: Callable[[str], Ed25519PublicKey | Non
     proof = next((p for p in proofs if isinstance(p, dict)
                   and p.get("cryptosuite") == CRYPTOSUITE), None)
     if proof is None or proof.get("type") != "DataIntegrityProof":
-        raise ProofError("it has no eddsa-rdfc-2022 proof")
+        raise ProofError(_("it has no eddsa-rdfc-2022 proof"))
     if proof.get("proofPurpose") != "assertionMethod":
-        raise ProofError("the proof is not for assertion")
+        raise ProofError(_("the proof is not for assertion"))
     method, value = proof.get("verificationMethod"), proof.get("proofValue")
     key = resolve(method) if isinstance(method, str) else None
     if key is None:
-        raise ProofError("signed with an unknown key")
+        raise ProofError(_("signed with an unknown key"))
     try:
         signature = base58_decode(value[1:]) if isinstance(value, str) and \
             value.startswith("z") else b""
         hash_data = _hash_data(document, proof, loader)
     except Exception:
-        raise ProofError("the credential cannot be read as JSON-LD with the bundled "
-                         "contexts") from None
+        raise ProofError(_("the credential cannot be read as JSON-LD with the bundled "
+                           "contexts")) from None
     try:
         key.verify(signature, hash_data)
     except InvalidSignature:
-        raise ProofError("the signature does not match") from None
+        raise ProofError(_("the signature does not match")) from None
     return proof

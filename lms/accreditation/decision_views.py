@@ -1,6 +1,7 @@
 """Assessors: applications waiting for a decision, and deciding them."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -9,7 +10,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from lms import access
 from lms.accreditation import services
 from lms.accreditation.forms import DecisionForm, DiscussionForm
-from lms.accreditation.models import Application, ApplicationStatus
+from lms.accreditation.models import Application, ApplicationStatus, status_label
 from lms.extensions import db
 
 bp = Blueprint("decisions", __name__, url_prefix="/accreditation/applications")
@@ -47,7 +48,7 @@ def show(application_id):
             db.session.commit()
         except StaleDataError:
             db.session.rollback()
-            flash("Another assessor decided this application first; their decision stands.",
+            flash(_("Another assessor decided this application first; their decision stands."),
                   "error")
             return redirect(url_for("accreditation.decisions.show", application_id=application_id))
         except services.AccreditationError as problem:
@@ -57,9 +58,11 @@ def show(application_id):
                                    form=form, refusal=refusal, unmet=unmet,
                                    discussion_form=DiscussionForm(formdata=None)), 422
         if record:
-            flash(f"Approved: accreditation {record.public_id} issued.", "success")
+            flash(_("Approved: accreditation %(number)s issued.", number=record.public_id),
+                  "success")
             return redirect(url_for("accreditation.records.show", public_id=record.public_id))
-        flash(f"Decision saved: {form.outcome.data}.", "success")
+        flash(_("Decision saved: %(outcome)s.", outcome=status_label(form.outcome.data)),
+              "success")
         return redirect(url_for("accreditation.decisions.index"))
     return render_template("accreditation/application.html", application=application,
                            form=form, refusal=refusal, unmet=unmet,

@@ -2,7 +2,8 @@
 
 The caller gathers the evidence (lms.accreditation.evidence); here each requirement is
 checked and explained in plain language: what is needed, what the person has, and, when
-not met, one line saying what is still missing.
+not met, one line saying what is still missing. The words are in the reader's language
+(gettext); outside a request they are English.
 """
 
 from __future__ import annotations
@@ -14,21 +15,33 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from babel.dates import format_date
+from flask_babel import get_locale, ngettext
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
 from lms.accreditation.standards import LevelStandard, Requirement
 
-ROLE_WORDS = {"lead": "lead facilitator", "co_facilitator": "co-facilitator",
-              "observer": "observer"}
-#: process type -> (one, many)
-PROCESS_WORDS = {
-    "informal_meeting": ("informal meeting", "informal meetings"),
-    "formal_conference": ("formal conference", "formal conferences"),
-    "indirect": ("indirect process", "indirect processes"),
-    "circle": ("circle", "circles"),
-    "other": ("other process", "other processes"),
-}
+ROLE_WORDS = {"lead": _l("lead facilitator"), "co_facilitator": _l("co-facilitator"),
+              "observer": _l("observer")}
+
+
+def _process_words(kind: str, count: int) -> str:
+    """A process type as a noun for `count` of them (after a number)."""
+    words = {
+        "informal_meeting": ngettext("informal meeting", "informal meetings", count),
+        "formal_conference": ngettext("formal conference", "formal conferences", count),
+        "indirect": ngettext("indirect process", "indirect processes", count),
+        "circle": ngettext("circle", "circles", count),
+        "other": ngettext("other process", "other processes", count),
+    }
+    return words[kind]
+
+
 #: filter -> (words when true, words when false)
-FLAG_WORDS = {"direct": ("direct", "indirect"), "face_to_face": ("face-to-face", "remote"),
-              "sensitive": ("sensitive or complex", "non-sensitive")}
+FLAG_WORDS = {"direct": (_l("direct"), _l("indirect")),
+              "face_to_face": (_l("face-to-face"), _l("remote")),
+              "sensitive": (_l("sensitive or complex"), _l("non-sensitive"))}
 
 
 @dataclass(frozen=True)
@@ -154,15 +167,29 @@ def _result(requirement, description, have, need, missing, details=(), parts=())
                              tuple(details), tuple(parts))
 
 
+def _either(names) -> str:
+    """Alternatives: "A or B or C"."""
+    separator = " " + _("or") + " "
+    return separator.join(str(name) for name in names)
+
+
 def _course_completed(req: Requirement, ev: Evidence, words: _Words) -> RequirementResult:
     slugs, months = req.params["course"], req.params.get("within_months")
-    title = " or ".join(words.course(slug) for slug in slugs)
+    title = _either(words.course(slug) for slug in slugs)
     done = max((ev.completed_courses[slug] for slug in slugs if slug in ev.completed_courses
                 and _within(ev.completed_courses[slug], ev.today, months)), default=None)
-    noun = "course" if len(slugs) == 1 else "course (any one)"
-    return _result(req, f"{title} {noun} completed{_last(months)}",
-                   f"completed on {_day(done)}" if done else "not yet", "completed",
-                   None if done else f"Complete the {title} {noun}{_last(months)}")
+    period = _last(months)
+    if len(slugs) == 1:
+        description = _("%(title)s course completed%(period)s", title=title, period=period)
+        missing = _("Complete the %(title)s course%(period)s", title=title, period=period)
+    else:
+        description = _("%(title)s course (any one) completed%(period)s", title=title,
+                        period=period)
+        missing = _("Complete the %(title)s course (any one)%(period)s", title=title,
+                    period=period)
+    return _result(req, description,
+                   _("completed on %(day)s", day=_day(done)) if done else _("not yet"),
+                   _("completed"), None if done else missing)
 
 
 def _practice_records(req: Requirement, ev: Evidence, words: _Words) -> RequirementResult:
@@ -171,8 +198,13 @@ def _practice_records(req: Requirement, ev: Evidence, words: _Words) -> Requirem
                and _within(record.occurred_on, ev.today, params.get("within_months")))
     short = need - have
     return _result(req, _practice_phrase(params, need), str(have), str(need),
-                   f"{short} more {_practice_phrase(params, short, number=False)}"
+                   _more(short, _practice_phrase(params, short, number=False))
                    if short > 0 else None)
+
+
+def _more(count: int, what: str) -> str:
+    """What is still missing, e.g. "2 more signed-off processes"."""
+    return _("%(count)d more %(what)s", count=count, what=what)
 
 
 def _matches(record: PracticeEvidence, params: Mapping[str, Any]) -> bool:
@@ -185,16 +217,18 @@ def _matches(record: PracticeEvidence, params: Mapping[str, Any]) -> bool:
 def _practice_phrase(params: Mapping[str, Any], count: int, number: bool = True) -> str:
     """E.g. "3 signed-off direct, face-to-face formal conferences as lead facilitator, in
     the last 24 months"."""
-    many = count != 1
-    flags = ", ".join(FLAG_WORDS[flag][0 if params[flag] else 1] for flag in FLAG_WORDS
+    flags = ", ".join(str(FLAG_WORDS[flag][0 if params[flag] else 1]) for flag in FLAG_WORDS
                       if flag in params)
     kinds = params.get("process_type")
-    noun = (" or ".join(PROCESS_WORDS[kind][many] for kind in kinds) if kinds
-            else ("processes" if many else "process"))
+    noun = (_either(_process_words(kind, count) for kind in kinds) if kinds
+            else ngettext("process", "processes", count))
+    if flags:
+        noun = _("%(qualities)s %(processes)s", qualities=flags, processes=noun)
     roles = params.get("role")
-    role = f" as {' or '.join(ROLE_WORDS[r] for r in roles)}" if roles else ""
+    role = " " + _("as %(roles)s", roles=_either(ROLE_WORDS[r] for r in roles)) if roles else ""
     window = _last(params.get("within_months"), comma=bool(role))
-    text = f"signed-off {flags + ' ' if flags else ''}{noun}{role}{window}"
+    text = _("signed-off %(processes)s%(role)s%(window)s", processes=noun, role=role,
+             window=window)
     return f"{count} {text}" if number else text
 
 
@@ -206,11 +240,14 @@ def _observations(req: Requirement, ev: Evidence, words: _Words) -> RequirementR
     short = need - have
 
     def phrase(count: int) -> str:
-        return (f"observed practice{'s' if count != 1 else ''} (watched live or by recording"
-                f" by a supervisor or assessor) meeting the standard{_last(months)}")
+        return ngettext("observed practice (watched live or by recording by a supervisor or "
+                        "assessor) meeting the standard%(period)s",
+                        "observed practices (watched live or by recording by a supervisor or "
+                        "assessor) meeting the standard%(period)s", count,
+                        period=_last(months))
 
     return _result(req, f"{need} {phrase(need)}", str(have), str(need),
-                   f"{short} more {phrase(short)}" if short > 0 else None)
+                   _more(short, phrase(short)) if short > 0 else None)
 
 
 def _supervision_within(req: Requirement, ev: Evidence, words: _Words) -> RequirementResult:
@@ -224,20 +261,26 @@ def _supervision_within(req: Requirement, ev: Evidence, words: _Words) -> Requir
     gaps = supervision_gaps(ev.supervision_dates, start, ev.today, weeks)
     held = sorted(day for day in ev.supervision_dates if start <= day <= ev.today)
     longest = max((b - a).days for a, b in _segments(ev.supervision_dates, start, ev.today))
-    since = ("since practice began" if not words.maintenance and began and
+    since = (_("since practice began") if not words.maintenance and began and
              start > months_before(ev.today, months) else _last(months).strip(", "))
-    details = [f"No session from {_day(a)} to {_day(b)} ({_span((b - a).days)})"
+    details = [_("No session from %(start)s to %(end)s (%(span)s)", start=_day(a),
+                 end=_day(b), span=_span((b - a).days))
                for a, b in gaps]
+    every = _weeks(weeks)
     missing = None
     if gaps:
-        missing = (f"Case supervision at least every {_plural(weeks, 'week')}: "
-                   f"{_plural(len(gaps), 'gap')} longer than that {since}")
+        missing = _("Case supervision at least every %(weeks)s: %(gaps)s longer than that "
+                    "%(since)s", weeks=every, since=since,
+                    gaps=ngettext("%(num)d gap", "%(num)d gaps", len(gaps)))
     elif not held:
-        missing = "A case supervision session (none recorded yet)"
-    return _result(req, f"Case supervision at least every {_plural(weeks, 'week')}, {since}",
-                   f"{_plural(len(held), 'session')}, longest gap {_span(longest)}"
-                   if held else "no sessions yet",
-                   f"no gap over {_plural(weeks, 'week')}", missing, details)
+        missing = _("A case supervision session (none recorded yet)")
+    return _result(req, _("Case supervision at least every %(weeks)s, %(since)s",
+                          weeks=every, since=since),
+                   _("%(sessions)s, longest gap %(span)s",
+                     sessions=ngettext("%(num)d session", "%(num)d sessions", len(held)),
+                     span=_span(longest))
+                   if held else _("no sessions yet"),
+                   _("no gap over %(weeks)s", weeks=every), missing, details)
 
 
 def _segments(days, start: date, end: date) -> list[tuple[date, date]]:
@@ -259,12 +302,14 @@ def _supervision_caseload(req: Requirement, ev: Evidence, words: _Words) -> Requ
     since = ev.today - timedelta(weeks=weeks)
     have = len({who for who, day in ev.supervisees if since <= day <= ev.today})
     short = need - have
-    return _result(req, f"An active supervision caseload: at least "
-                        f"{_plural(need, 'practitioner')} supervised in the last "
-                        f"{_plural(weeks, 'week')}",
-                   _plural(have, "practitioner"), _plural(need, "practitioner"),
-                   f"Supervise {_plural(short, 'more practitioner')} (sessions confirmed by "
-                   f"supervisor and practitioner) in the last {_plural(weeks, 'week')}"
+    return _result(req, _("An active supervision caseload: at least %(practitioners)s "
+                          "supervised in the last %(weeks)s",
+                          practitioners=_practitioners(need), weeks=_weeks(weeks)),
+                   _practitioners(have), _practitioners(need),
+                   _("Supervise %(practitioners)s (sessions confirmed by supervisor and "
+                     "practitioner) in the last %(weeks)s", weeks=_weeks(weeks),
+                     practitioners=ngettext("%(num)d more practitioner",
+                                            "%(num)d more practitioners", short))
                    if short > 0 else None)
 
 
@@ -273,29 +318,35 @@ def _insurance_held(req: Requirement, ev: Evidence, words: _Words) -> Requiremen
     met = until is not None and until >= ev.today
     missing = None
     if not met:
-        missing = (f"Record professional indemnity insurance in force (the last expired on "
-                   f"{_day(until)})" if until else
-                   "Record professional indemnity insurance (insurer, policy number, "
-                   "expiry date)")
-    return _result(req, "Professional indemnity insurance in force",
-                   f"insured until {_day(until)}" if until else "none recorded",
-                   "in force today", missing)
+        missing = (_("Record professional indemnity insurance in force (the last expired on "
+                     "%(day)s)", day=_day(until)) if until else
+                   _("Record professional indemnity insurance (insurer, policy number, "
+                     "expiry date)"))
+    return _result(req, _("Professional indemnity insurance in force"),
+                   _("insured until %(day)s", day=_day(until)) if until else
+                   _("none recorded"),
+                   _("in force today"), missing)
 
 
 def _group(req: Requirement, ev: Evidence, words: _Words) -> RequirementResult:
     """any_of / at_least: enough of the grouped requirements are met."""
     need, parts = req.params["count"], tuple(check(r, ev, words) for r in req.params["of"])
     met = [part for part in parts if part.met]
-    head = "Any one of" if need == 1 else f"At least {need} of"
-    description = f"{head}: " + "; ".join(part.description for part in parts)
+    listed = "; ".join(part.description for part in parts)
+    description = (_("Any one of: %(parts)s", parts=listed) if need == 1 else
+                   _("At least %(count)d of: %(parts)s", count=need, parts=listed))
     short = need - len(met)
     missing = None
     if short > 0:
-        missing = ("One of: " if short == 1 else f"{short} more of: ") + "; or ".join(
-            part.missing or "" for part in parts if not part.met)
+        options = ("; " + _("or") + " ").join(part.missing or "" for part in parts
+                                                  if not part.met)
+        missing = (_("One of: %(options)s", options=options) if short == 1 else
+                   _("%(count)d more of: %(options)s", count=short, options=options))
     return _result(req, description,
-                   "met: " + "; ".join(part.description for part in met) if met else
-                   "none met yet", f"{need} of {len(parts)}", missing, parts=parts)
+                   _("met: %(parts)s", parts="; ".join(part.description for part in met))
+                   if met else _("none met yet"),
+                   _("%(count)d of %(total)d", count=need, total=len(parts)), missing,
+                   parts=parts)
 
 
 def _cpd_hours(req: Requirement, ev: Evidence, words: _Words) -> RequirementResult:
@@ -307,30 +358,39 @@ def _cpd_hours(req: Requirement, ev: Evidence, words: _Words) -> RequirementResu
     need = f"{_hours(params['hours'])}{_share(share)}"
     gaps = []
     if (short := round(params["hours"] - total, 2)) > 0:
-        gaps.append(f"{_number(short)} more CPD {_hours(short, number=False)}{_last(months)}")
+        gaps.append(ngettext("%(amount)s more CPD hour%(period)s",
+                             "%(amount)s more CPD hours%(period)s", _form(short),
+                             amount=_number(short), period=_last(months)))
     if (short := round(params["hours"] * share - approved, 2)) > 0:
-        gaps.append(f"{_number(short)} more approved CPD {_hours(short, number=False)}")
-    return _result(req, f"{_hours(params['hours'])} of CPD{_last(months)}{_share(share)}",
-                   f"{_hours(total)} ({_number(approved)} approved)", need,
+        gaps.append(ngettext("%(amount)s more approved CPD hour",
+                             "%(amount)s more approved CPD hours", _form(short),
+                             amount=_number(short)))
+    return _result(req, _("%(hours)s of CPD%(period)s%(share)s", hours=_hours(params["hours"]),
+                          period=_last(months), share=_share(share)),
+                   _("%(hours)s (%(approved)s approved)", hours=_hours(total),
+                     approved=_number(approved)), need,
                    "; ".join(gaps) or None)
 
 
 def _level_held(req: Requirement, ev: Evidence, words: _Words) -> RequirementResult:
     keys, months = req.params["level"], req.params.get("for_months")
-    label = " or ".join(words.level(key) for key in keys)
+    label = _either(words.level(key) for key in keys)
     held = sorted((start, key) for key, start in ev.levels_held.items()
                   if key in keys and start <= ev.today)
     since, key = held[0] if held else (None, "")  # the longest held (key unused if none)
-    need = f"held for {_plural(months, 'month')}" if months else "held"
+    need = _("held for %(months)s", months=_months(months)) if months else _("held")
     missing = None
     if since is None:
-        missing = f"Hold an active {label} accreditation" + (
-            f" for {_plural(months, 'month')}" if months else "")
+        missing = (_("Hold an active %(level)s accreditation for %(months)s", level=label,
+                     months=_months(months)) if months else
+                   _("Hold an active %(level)s accreditation", level=label))
     elif months and since > months_before(ev.today, months):
         to_go = _months_to_go(since, ev.today, months)
-        missing = f"Hold {words.level(key)} for {_plural(to_go, 'more month')}"
+        missing = _("Hold %(level)s for %(months)s", level=words.level(key),
+                    months=ngettext("%(num)d more month", "%(num)d more months", to_go))
     return _result(req, f"{label} {need}",
-                   f"{words.level(key)} since {_day(since)}" if since else "not held",
+                   _("%(level)s since %(day)s", level=words.level(key), day=_day(since))
+                   if since else _("not held"),
                    need, missing)
 
 
@@ -343,8 +403,10 @@ def _months_to_go(since: date, today: date, months: int) -> int:
 def _attestation(req: Requirement, ev: Evidence, words: _Words) -> RequirementResult:
     label = req.params["name"].replace("_", " ")
     agreed = req.params["name"] in ev.attestations
-    return _result(req, f"Agreed to the {label} statement", "agreed" if agreed else "not yet",
-                   "agreed", None if agreed else f"Agree to the {label} statement")
+    return _result(req, _("Agreed to the %(statement)s statement", statement=label),
+                   _("agreed") if agreed else _("not yet"), _("agreed"),
+                   None if agreed else _("Agree to the %(statement)s statement",
+                                         statement=label))
 
 
 _CHECKS: dict[str, Callable[[Requirement, Evidence, _Words], RequirementResult]] = {
@@ -363,37 +425,53 @@ _CHECKS: dict[str, Callable[[Requirement, Evidence, _Words], RequirementResult]]
 
 
 def _day(day: date) -> str:
-    return f"{day.day} {day:%b %Y}"
+    """E.g. "3 Mar 2025", with the month in the reader's language."""
+    return format_date(day, "d MMM y", locale=get_locale() or "en")
 
 
 def _number(value: float) -> str:
     return f"{value:g}"
 
 
-def _hours(value: float, number: bool = True) -> str:
-    unit = "hour" if value == 1 else "hours"
-    return f"{_number(value)} {unit}" if number else unit
+def _form(value: float) -> int:
+    """The count that picks a plural form for a number of hours: a fraction takes the
+    general form in English and Welsh alike."""
+    return int(value) if float(value).is_integer() else 100
 
 
-def _plural(count: int, unit: str) -> str:
-    return f"{count} {unit}{'' if count == 1 else 's'}"
+def _hours(value: float) -> str:
+    return ngettext("%(amount)s hour", "%(amount)s hours", _form(value),
+                    amount=_number(value))
+
+
+def _weeks(count: int) -> str:
+    return ngettext("%(num)d week", "%(num)d weeks", count)
+
+
+def _months(count: int) -> str:
+    return ngettext("%(num)d month", "%(num)d months", count)
+
+
+def _practitioners(count: int) -> str:
+    return ngettext("%(num)d practitioner", "%(num)d practitioners", count)
 
 
 def _last(months: int | None, comma: bool = False) -> str:
     if months is None:
         return ""
-    period = "month" if months == 1 else _plural(months, "month")
-    return f"{',' if comma else ''} in the last {period}"
+    period = ngettext("in the last month", "in the last %(num)d months", months)
+    return f"{',' if comma else ''} {period}"
 
 
 def _share(share: float) -> str:
     if not share:
         return ""
-    return ", " + {0.5: "at least half", 1: "all"}.get(share, f"at least {share:.0%}") + \
-        " approved"
+    words = {0.5: _("at least half approved"), 1: _("all approved")}.get(share)
+    return ", " + (words or _("at least %(share)s approved", share=f"{share:.0%}"))
 
 
 def _span(days: int) -> str:
     weeks, rest = divmod(days, 7)
-    parts = [_plural(n, unit) for n, unit in ((weeks, "week"), (rest, "day")) if n]
-    return " and ".join(parts) or "0 days"
+    parts = [words for n, words in ((weeks, _weeks(weeks)),
+                                    (rest, ngettext("%(num)d day", "%(num)d days", rest))) if n]
+    return (" " + _("and") + " ").join(parts) or ngettext("%(num)d day", "%(num)d days", 0)

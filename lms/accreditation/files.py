@@ -17,6 +17,7 @@ import zipfile
 from pathlib import Path
 
 from flask import current_app
+from flask_babel import gettext as _
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError
 
@@ -55,16 +56,17 @@ def check(filename: str, data: bytes) -> tuple[str, str | None]:
     extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
     extension = "jpg" if extension == "jpeg" else extension
     if extension not in allowed or extension not in TYPES:
-        raise FileRefused(f"Upload a {', '.join(allowed[:-1])} or {allowed[-1]} file.")
+        raise FileRefused(_("Upload a %(types)s or %(last)s file.", types=", ".join(allowed[:-1]),
+                            last=allowed[-1]))
     limit = policy.evidence_files("max_megabytes") * 1024 * 1024
     if len(data) > limit:
-        raise FileRefused(f"The file is larger than {policy.evidence_files('max_megabytes')} "
-                          "MB.")
+        raise FileRefused(_("The file is larger than %(size)s MB.",
+                            size=policy.evidence_files("max_megabytes")))
     if not data:
-        raise FileRefused("The file is empty.")
+        raise FileRefused(_("The file is empty."))
     content_type, looks_right = TYPES[extension]
     if not looks_right(data[:16]):
-        raise FileRefused(f"This file is not really a {extension.upper()} file.")
+        raise FileRefused(_("This file is not really a %(type)s file.", type=extension.upper()))
     text = extract_text(extension, data)
     if text and (findings := find_identifying_data(text)):
         raise FileRefused(describe(findings, "the file"))
@@ -81,7 +83,8 @@ def extract_text(extension: str, data: bytes) -> str | None:
                 xml = docx.read("word/document.xml").decode("utf-8", "replace")
             return re.sub(r"<[^>]+>", " ", xml.replace("</w:p>", "\n"))
     except (PdfReadError, zipfile.BadZipFile, KeyError, ValueError) as err:
-        raise FileRefused("The file could not be read; save it again and upload it.") from err
+        raise FileRefused(_("The file could not be read; save it again and upload it.")
+                          ) from err
     return None
 
 
@@ -90,13 +93,13 @@ def save(user: User, filename: str, data: bytes, *, redaction_confirmed: bool,
          insurance: IndemnityInsurance | None = None) -> EvidenceFile:
     """Store a file for a portfolio item or an insurance policy of `user`."""
     if item is not None and (item.user_id != user.id or item.application_id is not None):
-        raise FileRefused("Files can be added only to your own items not yet in an "
-                          "application.")
+        raise FileRefused(_("Files can be added only to your own items not yet in an "
+                            "application."))
     if insurance is not None and insurance.user_id != user.id:
-        raise FileRefused("Files can be added only to your own insurance.")
+        raise FileRefused(_("Files can be added only to your own insurance."))
     if not redaction_confirmed:
-        raise FileRefused("Confirm that nothing in the file identifies a participant.")
-    content_type, _ = check(filename, data)
+        raise FileRefused(_("Confirm that nothing in the file identifies a participant."))
+    content_type, _text = check(filename, data)
     key = secrets.token_hex(20)
     (store_root() / key).write_bytes(data)
     record = EvidenceFile(user_id=user.id, portfolio_item_id=item.id if item else None,
@@ -124,7 +127,7 @@ def view_refusal(user: User, record: EvidenceFile) -> str | None:
     if user.id == record.user_id or user.is_admin or user.is_assessor:
         return None
     owner = db.session.get(User, record.user_id)
-    return None if owner is not None and can_manage_person(user, owner) else "Not yours to see."
+    return None if owner is not None and can_manage_person(user, owner) else _("Not yours to see.")
 
 
 def read(record: EvidenceFile) -> bytes:

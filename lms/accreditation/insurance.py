@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from flask_babel import force_locale, format_date
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from lms import policy
@@ -28,7 +30,7 @@ class InsuranceError(Exception):
 def record_insurance(user: User, *, insurer: str, policy_number: str, expires_on: date,
                      today: date) -> IndemnityInsurance:
     if expires_on < today:
-        raise InsuranceError("That policy has already expired: record the one in force.")
+        raise InsuranceError(_("That policy has already expired: record the one in force."))
     insurance = IndemnityInsurance(user_id=user.id, insurer=" ".join(insurer.split()),
                                    policy_number=policy_number.strip(), expires_on=expires_on)
     db.session.add(insurance)
@@ -68,10 +70,11 @@ def remind_expiring(today: date, levels: set[str]) -> int:
     sent = 0
     for user, until in rows:
         window = min(d for d in days if (until - today).days <= d)
-        if notify.notify(user, f"Your professional indemnity insurance expires on "
-                         f"{until:%d %b %Y}. Record the renewed policy on your pathway, or "
-                         "your trainer accreditation cannot be renewed.",
-                         "/accreditation/pathway",
+        with force_locale(user.preferred_language or "en"):
+            message = _("Your professional indemnity insurance expires on %(day)s. Record the "
+                        "renewed policy on your pathway, or your trainer accreditation cannot "
+                        "be renewed.", day=format_date(until, "dd MMM y"))
+        if notify.notify(user, message, "/accreditation/pathway",
                          dedupe_key=f"insurance-reminder:{user.id}:{until.isoformat()}:{window}"):
             sent += 1
     return sent

@@ -11,20 +11,27 @@ from datetime import UTC, datetime, time
 from urllib.parse import urlsplit
 
 from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from lms import clock, urls
 from lms.accreditation import data_integrity, signing_keys, status_list
 from lms.accreditation.certificate import render_certificate
 from lms.accreditation.credentials import build_credential, iso, sign_credential
-from lms.accreditation.models import AccreditationRecord
+from lms.accreditation.models import AccreditationRecord, status_label
 from lms.accreditation.standards import load_standards
 from lms.branding import logo_file
 
 #: OB 3.0 achievementType for an accreditation level: time-limited, renewable, assessed
 #: against published standards (OB 3.0 AchievementType enumeration).
 ACHIEVEMENT_TYPE = "Certification"
-CRITERIA = ("Met the accreditation standards for this level, assessed by an independent "
-            "assessor against evidence of training, observed practice, supervision and CPD.")
+CRITERIA = _l("Met the accreditation standards for this level, assessed by an independent "
+              "assessor against evidence of training, observed practice, supervision and CPD.")
+#: The credential's own language, and the other edition it names (OB 3.0 Achievement
+#: `inLanguage` and `related`).
+CREDENTIAL_LANGUAGE = "en"
+WELSH = "cy"
 
 
 def issuer_id() -> str:
@@ -35,8 +42,8 @@ def credential_refusal(record: AccreditationRecord) -> str | None:
     """Why no certificate or credential can be issued for the record now (None: it can)."""
     if record.valid:
         return None
-    return (f"This accreditation is {record.status}: a certificate or credential is only "
-            "issued while it is valid.")
+    return _("This accreditation is %(status)s: a certificate or credential is only issued "
+             "while it is valid.", status=status_label(record.status))
 
 
 def verify_url(record: AccreditationRecord) -> str:
@@ -46,8 +53,10 @@ def verify_url(record: AccreditationRecord) -> str:
 def certificate_pdf(record: AccreditationRecord) -> bytes:
     if credential_refusal(record):
         raise ValueError(credential_refusal(record))
+    level = load_standards().levels.get(record.level_key)
     return render_certificate(
         holder_name=record.holder_name, level_name=record.level_name,
+        level_name_cy=level.name_cy if level else None,
         identifier=record.public_id, issued_on=record.issued_on, expires_on=record.expires_on,
         issuer_name=current_app.config["ISSUER_NAME"], verify_url=verify_url(record),
         logo=logo_file())
@@ -69,22 +78,41 @@ def did_web() -> str:
 
 
 def achievement(level_key: str, level_name: str) -> dict:
-    """The OB 3.0 Achievement of an accreditation level."""
+    """The OB 3.0 Achievement of an accreditation level, in English whatever the request's
+    language, with its Welsh edition under `related`.
+
+    Bilingual name and description: the OB 3.0 JSON Schema allows only a string for
+    Achievement `name` and `description` (and for the credential's), so these stay English
+    strings and the Welsh is given as a Related achievement (OB 3.0: `related` identifies
+    "alternate language editions"), tagged `inLanguage: cy`, whose `name` and `description`
+    are VC 2.0 language value objects (@value/@language). `name` and `description` are
+    terms of both contexts, so the Welsh is signed and survives JSON-LD expansion."""
     level = load_standards().levels.get(level_key)
-    return {
-        "id": urls.absolute_url("accreditation.public.achievement", level_key=level_key),
+    page = urls.absolute_url("accreditation.public.achievement", level_key=level_key)
+    with force_locale(CREDENTIAL_LANGUAGE):
+        criteria = str(CRITERIA)
+    document: dict[str, object] = {
+        "id": page,
         "type": ["Achievement"],
         "achievementType": ACHIEVEMENT_TYPE,
         "name": level_name,
         "description": level.summary if level else level_name,
-        "criteria": {"id": urls.absolute_url("accreditation.public.achievement",
-                                             level_key=level_key),
-                     "narrative": CRITERIA},
+        "inLanguage": CREDENTIAL_LANGUAGE,
+        "criteria": {"id": page, "narrative": criteria},
         "image": {"id": urls.absolute_url("accreditation.public.achievement_image",
                                           level_key=level_key),
                   "type": "Image", "caption": f"{level_name} badge"},
         "creator": issuer_profile(),
     }
+    if level and level.name_cy:
+        document["related"] = [{
+            "id": urls.absolute_url("accreditation.public.achievement", level_key=level_key,
+                                    lang=WELSH),
+            "type": ["Related"], "inLanguage": WELSH,
+            "name": {"@value": level.name_cy, "@language": WELSH},
+            "description": {"@value": level.summary_cy or level.name_cy, "@language": WELSH},
+        }]
+    return document
 
 
 def renewals(record: AccreditationRecord) -> list[datetime]:

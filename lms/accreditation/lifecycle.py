@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from flask_babel import force_locale, format_date, pgettext
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -17,6 +19,7 @@ from lms.accreditation.models import (
     AccreditationRecord,
     RecordStatus,
     StatusChange,
+    status_label,
 )
 from lms.accreditation.services import AccreditationError, add_months, own_record_refusal
 from lms.accreditation.standards import LevelStandard, Standards, load_standards
@@ -76,10 +79,11 @@ def act(record: AccreditationRecord, action: str, *, actor, reason: str,
             refusal := own_record_refusal(actor, record.holder_id)):
         raise AccreditationError(refusal)
     if action not in allowed_actions(record, actor):
-        raise AccreditationError(f"This record is {record.status}: it cannot be "
-                                 f"{past_tense(action)} now.")
+        raise AccreditationError(_("This record is %(status)s: it cannot be %(done)s now.",
+                                   status=status_label(record.status),
+                                   done=past_tense(action)))
     if not reason.strip():
-        raise AccreditationError("Give a reason; it is kept in the record's history.")
+        raise AccreditationError(_("Give a reason; it is kept in the record's history."))
     standards = standards or load_standards()
     today = clock.today()
     if action == "renew":
@@ -96,18 +100,25 @@ def act(record: AccreditationRecord, action: str, *, actor, reason: str,
 
 
 def past_tense(action: str) -> str:
-    return {"withdraw": "withdrawn", "return": "returned", "suspend": "suspended",
-            "reinstate": "reinstated", "revoke": "revoked", "renew": "renewed"}[action]
+    """The action's past participle, for "it cannot be ... now" (a context of its own:
+    Welsh words it differently from the status of the same name)."""
+    words = {"withdraw": pgettext("it cannot be", "withdrawn"),
+             "return": pgettext("it cannot be", "returned"),
+             "suspend": pgettext("it cannot be", "suspended"),
+             "reinstate": pgettext("it cannot be", "reinstated"),
+             "revoke": pgettext("it cannot be", "revoked"),
+             "renew": pgettext("it cannot be", "renewed")}
+    return words[action]
 
 
 def _renew(record, actor, reason, standards, today) -> str | None:
     """Renew every valid level the holder has, together (see renew_together); says which
     levels were not renewed and why."""
-    _, refused = renew_together(record.holder_id, actor, reason, standards, today)
+    _renewed, refused = renew_together(record.holder_id, actor, reason, standards, today)
     if not refused:
         return None
-    return "Not renewed: " + "; ".join(
-        f"{standards.levels[key].name} ({missing})" for key, missing in refused.items()) + "."
+    return _("Not renewed: %(levels)s.", levels="; ".join(
+        f"{standards.levels[key].name} ({missing})" for key, missing in refused.items()))
 
 
 def renewal_plan(records, standards: Standards) -> list[tuple[LevelStandard, list]]:
@@ -136,7 +147,7 @@ def renew_together(holder_id: int, actor, reason: str, standards: Standards,
         AccreditationRecord.status.in_(VALID_STATUSES))).all()
     records = [r for r in records if r.level_key in standards.levels]
     if not records:
-        raise AccreditationError("There is no valid accreditation to renew.")
+        raise AccreditationError(_("There is no valid accreditation to renew."))
     if refusal := cpd_audit.renewal_refusal(
             holder_id, {today.year} | {r.expires_on.year for r in records}):
         raise AccreditationError(refusal)
@@ -157,8 +168,8 @@ def renew_together(holder_id: int, actor, reason: str, standards: Standards,
                if not standards.levels[r.level_key].depends_on
                or held_after & set(standards.levels[r.level_key].depends_on)]
     if not renewed:
-        raise AccreditationError("The maintenance requirements are not met: "
-                                 + "; ".join(dict.fromkeys(refused.values())) + ".")
+        raise AccreditationError(_("The maintenance requirements are not met: %(missing)s.",
+                                   missing="; ".join(dict.fromkeys(refused.values()))))
     anchor = max(today, min(r.expires_on for r in renewed))
     for record in renewed:
         level = standards.levels[record.level_key]
@@ -231,8 +242,9 @@ def _remind(record, today, standards) -> int:
         return 0
     window = min(due)
     key = f"accreditation-reminder:{record.id}:{record.expires_on.isoformat()}:{window}"
-    sent = notify.notify(record.holder, f"Your {record.level_name} accreditation "
-                         f"({record.public_id}) expires on {record.expires_on:%d %b %Y}. "
-                         "Check your pathway to renew it.", "/accreditation/pathway",
-                         dedupe_key=key)
+    with force_locale(record.holder.preferred_language or "en"):
+        message = _("Your %(level)s accreditation (%(number)s) expires on %(day)s. Check "
+                    "your pathway to renew it.", level=record.level_name,
+                    number=record.public_id, day=format_date(record.expires_on, "dd MMM y"))
+    sent = notify.notify(record.holder, message, "/accreditation/pathway", dedupe_key=key)
     return 1 if sent else 0

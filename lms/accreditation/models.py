@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     JSON,
     Date,
@@ -107,6 +108,27 @@ class RecordStatus(enum.StrEnum):
     REVOKED = "revoked"
 
 
+#: Status words as shown to people: the stored codes stay English, each is a msgid, so a
+#: template can also write `_(record.status)`.
+STATUS_LABELS: dict[str, object] = {
+    ApplicationStatus.SUBMITTED: _l("submitted"),
+    ApplicationStatus.APPROVED: _l("approved"),
+    ApplicationStatus.FURTHER_WORK: _l("further work needed"),
+    ApplicationStatus.NOT_ACCEPTED: _l("not accepted"),
+    RecordStatus.ACTIVE: _l("active"),
+    RecordStatus.EXPIRING: _l("expiring"),
+    RecordStatus.LAPSED: _l("lapsed"),
+    RecordStatus.WITHDRAWN: _l("temporarily withdrawn"),
+    RecordStatus.SUSPENDED: _l("suspended"),
+    RecordStatus.REVOKED: _l("revoked"),
+}
+
+
+def status_label(status: str) -> str:
+    """A status in the reader's language (an unknown code as it is)."""
+    return str(STATUS_LABELS.get(status, status))
+
+
 #: Statuses in which the holder is accredited.
 VALID_STATUSES = (RecordStatus.ACTIVE, RecordStatus.EXPIRING)
 
@@ -116,7 +138,12 @@ class AccreditationRecord(Model):
     __table_args__ = (Index("ix_accreditation_records_holder", "holder_id", "level_key"),
                       Index("ix_accreditation_records_status", "status", "expires_on"),
                       Index("ux_accreditation_records_one_valid", "holder_id", "level_key",
-                            unique=True, sqlite_where=VALID_SQL, postgresql_where=VALID_SQL))
+                            unique=True, sqlite_where=VALID_SQL, postgresql_where=VALID_SQL),
+                      # Register search by part of a name: a trigram index on PostgreSQL
+                      # (serves ILIKE '%part%'); on SQLite a plain index for the name order.
+                      Index("ix_accreditation_records_holder_name", "holder_name",
+                            postgresql_using="gin",
+                            postgresql_ops={"holder_name": "gin_trgm_ops"}))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     #: Random, unguessable identifier printed on certificates, e.g. "K7QD-2MXP-9TRB-W4ZH".
@@ -193,6 +220,15 @@ class ObservationMode(enum.StrEnum):
 class ObservationOutcome(enum.StrEnum):
     MEETS = "meets the standard"
     NOT_YET = "not yet"
+
+
+#: Observation modes and outcomes as shown to people (msgids, as STATUS_LABELS).
+OBSERVATION_LABELS: dict[str, object] = {
+    ObservationMode.LIVE: _l("live"),
+    ObservationMode.RECORDING: _l("recording"),
+    ObservationOutcome.MEETS: _l("meets the standard"),
+    ObservationOutcome.NOT_YET: _l("not yet"),
+}
 
 
 class Observation(Model):

@@ -3,6 +3,7 @@
 from collections.abc import Sequence
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -53,7 +54,8 @@ def new(user_id):
             form.form_errors.append(str(problem))
         else:
             db.session.commit()
-            flash(f"Observation of {practitioner.display_name} recorded.", "success")
+            flash(_("Observation of %(name)s recorded.", name=practitioner.display_name),
+                  "success")
             return redirect(url_for("accreditation.observations.index"))
     return render_template("accreditation/observation_form.html", form=form,
                            practitioner=practitioner)

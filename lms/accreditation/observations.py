@@ -10,10 +10,17 @@ from __future__ import annotations
 
 from datetime import date
 
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from lms.accreditation.models import Observation, ObservationMode, ObservationOutcome
+from lms.accreditation.models import (
+    OBSERVATION_LABELS,
+    Observation,
+    ObservationMode,
+    ObservationOutcome,
+)
 from lms.audit import services as audit
 from lms.auth.models import User
 from lms.extensions import db
@@ -31,16 +38,16 @@ def observer_refusal(observer: User, practitioner: User,
                      record: PracticeRecord | None = None) -> str | None:
     """Why `observer` may not record an observation of `practitioner` (None: they may)."""
     if observer.id == practitioner.id:
-        return "Nobody may observe and assess their own practice."
+        return _("Nobody may observe and assess their own practice.")
     if record is not None and observer.id in (record.author_id, record.co_facilitator_id):
-        return "Someone who delivered the process cannot be its observer."
+        return _("Someone who delivered the process cannot be its observer.")
     if observer.is_assessor:
         return None
     shared = (observer.scheme_ids_with(Role.SUPERVISOR)
               & {m.scheme_id for m in practitioner.memberships})
     if not shared or not is_recognised_supervisor(observer):
-        return ("Only an assessor or a recognised supervisor of the practitioner's scheme "
-                "may record an observation.")
+        return _("Only an assessor or a recognised supervisor of the practitioner's scheme "
+                 "may record an observation.")
     return None
 
 
@@ -50,11 +57,11 @@ def record_observation(practitioner: User, observer: User, *, observed_on: date,
     if refusal := observer_refusal(observer, practitioner, record):
         raise ObservationError(refusal)
     if mode not in set(ObservationMode) or outcome not in set(ObservationOutcome):
-        raise ObservationError("Choose how it was observed and the outcome.")
+        raise ObservationError(_("Choose how it was observed and the outcome."))
     if not stages or not set(stages) <= set(STAGES):
-        raise ObservationError("Choose the stages you assessed.")
+        raise ObservationError(_("Choose the stages you assessed."))
     if record is not None and record.author_id != practitioner.id:
-        raise ObservationError("That process is not in this practitioner's log.")
+        raise ObservationError(_("That process is not in this practitioner's log."))
     scheme_ids = sorted(observer.scheme_ids_with(Role.SUPERVISOR)
                         & {m.scheme_id for m in practitioner.memberships})
     observation = Observation(
@@ -70,8 +77,10 @@ def record_observation(practitioner: User, observer: User, *, observed_on: date,
                  object_id=observation.id,
                  payload={"practitioner_id": practitioner.id, "outcome": outcome,
                           "mode": mode, "stages": observation.stages})
-    notify.notify(practitioner, f"{observer.display_name} recorded an observation of your "
-                  f"practice: {outcome}.", "/accreditation/pathway")
+    with force_locale(practitioner.preferred_language or "en"):
+        message = _("%(name)s recorded an observation of your practice: %(outcome)s.",
+                    name=observer.display_name, outcome=OBSERVATION_LABELS[outcome])
+    notify.notify(practitioner, message, "/accreditation/pathway")
     return observation
 
 

@@ -11,6 +11,8 @@ import secrets
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from lms import clock, policy
@@ -29,7 +31,9 @@ from lms.auth.models import User
 from lms.extensions import db
 from lms.practice.models import STAGES
 
-KINDS = {"case_study": "Case study", "work_product": "Work product", "reference": "Reference"}
+#: Item kinds as shown (the application page writes `_()` of the capitalised key).
+KINDS = {"case_study": _l("Case study"), "work_product": _l("Work product"),
+         "reference": _l("Reference")}
 #: The level's own requirements that apply on the portfolio route too.
 KEPT_KINDS = ("level_held", "attestation")
 
@@ -102,13 +106,13 @@ def add_item(user: User, *, kind: str, title: str, summary: str, stages=(),
              ) -> tuple[PortfolioItem, str | None]:
     """Add an item; for a reference, also the referee's one-time token (shown once)."""
     if kind not in KINDS:
-        raise PortfolioError("Choose a case study, a work product or a reference.")
+        raise PortfolioError(_("Choose a case study, a work product or a reference."))
     if not set(stages) <= set(STAGES):
-        raise PortfolioError("Unknown stage.")
+        raise PortfolioError(_("Unknown stage."))
     if kind == "case_study" and (not stages or occurred_on is None):
-        raise PortfolioError("Map the case study to the stages it shows and give its date.")
+        raise PortfolioError(_("Map the case study to the stages it shows and give its date."))
     if kind == "reference" and not (referee_name or "").strip():
-        raise PortfolioError("Give the referee's name.")
+        raise PortfolioError(_("Give the referee's name."))
     item = PortfolioItem(user_id=user.id, kind=kind, title=" ".join(title.split()),
                          summary=summary.strip(), stages=sorted(stages, key=list(STAGES).index),
                          occurred_on=occurred_on,
@@ -130,7 +134,7 @@ def add_item(user: User, *, kind: str, title: str, summary: str, stages=(),
 
 def remove_item(item: PortfolioItem, user: User) -> None:
     if item.user_id != user.id or item.application_id is not None:
-        raise PortfolioError("Items in an application are frozen with it.")
+        raise PortfolioError(_("Items in an application are frozen with it."))
     audit.record("portfolio.item_removed", actor=user, object_type="portfolio_item",
                  object_id=item.id, payload={"kind": item.kind})
     db.session.delete(item)

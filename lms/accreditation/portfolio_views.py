@@ -2,6 +2,7 @@
 one-time link (no account), and the assessor's professional discussion."""
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -78,7 +79,7 @@ def add_item():
         # an address that leaves the site: built on LMS_BASE_URL, never the Host header
         return _render(new_link=urls.absolute_url("accreditation.portfolio.reference",
                                                   token=token))
-    flash(f"{portfolio.KINDS[item.kind]} added.", "success")
+    flash(_("%(kind)s added.", kind=portfolio.KINDS[item.kind]), "success")
     return redirect(url_for("accreditation.portfolio.index"))
 
 
@@ -89,7 +90,7 @@ def remove_item(item_id):
     if item is None or item.user_id != current_user.id:
         abort(404)
     if EmptyForm().validate_on_submit():
-        commit_or_flash(lambda: portfolio.remove_item(item, current_user), success="Removed.",
+        commit_or_flash(lambda: portfolio.remove_item(item, current_user), success=_("Removed."),
                         refused=(portfolio.PortfolioError,))
     return redirect(url_for("accreditation.portfolio.index"))
 
@@ -101,7 +102,7 @@ def upload(item_id):
     if item is None or item.user_id != current_user.id:
         abort(404)
     if item.application_id is not None:  # not on the page any more: say so at the top
-        flash("Files can be added only to your own items not yet in an application.",
+        flash(_("Files can be added only to your own items not yet in an application."),
               "error")
         return redirect(url_for("accreditation.portfolio.index"))
     form = EvidenceFileForm()
@@ -118,7 +119,7 @@ def upload(item_id):
     if problem:  # shown next to this item's file field
         return _render(status=422, file_errors={item.id: problem})
     db.session.commit()
-    flash("File added.", "success")
+    flash(_("File added."), "success")
     return redirect(url_for("accreditation.portfolio.index"))
 
 
@@ -139,7 +140,7 @@ def upload_insurance(insurance_id):
             flash(str(problem), "error")
         else:
             db.session.commit()
-            flash("Insurance document added.", "success")
+            flash(_("Insurance document added."), "success")
     else:
         flash(next(iter(form.errors.values()))[0], "error")
     return redirect(url_for("accreditation.pathway.pathway", _anchor="insurance"))
@@ -167,8 +168,8 @@ def apply(level_key):
             flash(str(refusal), "error")
         else:
             db.session.commit()
-            flash("Portfolio application sent. An assessor will arrange a professional "
-                  "discussion with you.", "success")
+            flash(_("Portfolio application sent. An assessor will arrange a professional "
+                    "discussion with you."), "success")
     return redirect(url_for("accreditation.portfolio.index"))
 
 
@@ -199,7 +200,7 @@ def discussion(application_id):
         services.record_discussion(application, current_user, held_on=form.held_on.data,
                                    notes=form.notes.data)
         db.session.commit()
-        flash("Professional discussion recorded.", "success")
+        flash(_("Professional discussion recorded."), "success")
     else:
         flash(next(iter(form.errors.values()))[0], "error")
     return redirect(url_for("accreditation.decisions.show", application_id=application_id))

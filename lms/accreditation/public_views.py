@@ -22,6 +22,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from lms import access, clock, urls
@@ -109,20 +110,20 @@ def verify_bulk():
         if form.file.data:
             text = decode_upload(form.file.data.read(current_app.config["MAX_CONTENT_LENGTH"]))
             if text is None:
-                form.file.errors.append("The file is not UTF-8 text. Save it as CSV UTF-8.")
+                form.file.errors.append(_("The file is not UTF-8 text. Save it as CSV UTF-8."))
         values = bulk_check.entries(text) if text is not None else []
         if values is None:
-            form.file.errors.append("The file cannot be read as CSV.")
+            form.file.errors.append(_("The file cannot be read as CSV."))
         elif text is not None and not values:
-            form.numbers.errors.append("Enter at least one certificate number, or choose a "
-                                       "CSV file.")
+            form.numbers.errors.append(_("Enter at least one certificate number, or choose a "
+                                         "CSV file."))
         elif len(values) > bulk_check.MAX_ENTRIES:
-            form.numbers.errors.append(f"Check at most {bulk_check.MAX_ENTRIES:,} certificate "
-                                       "numbers at a time.")
+            form.numbers.errors.append(_("Check at most %(most)s certificate numbers at a time.",
+                                         most=f"{bulk_check.MAX_ENTRIES:,}"))
         elif values:
             rows = bulk_check.check(values)
             if request.form.get("format") == "csv":
-                body = csv_text(bulk_check.CSV_HEADER,
+                body = csv_text(bulk_check.csv_header(),
                                 bulk_check.csv_rows(rows, checked_at.isoformat()))
                 return Response(body, mimetype="text/csv", headers={
                     "Content-Disposition": "attachment; filename=accreditation-check-"
@@ -170,7 +171,7 @@ def api_verify(public_id):
     record = verification.find_record(public_id)
     if record is None:
         return {"identifier": public_id[:60], "found": False,
-                "message": "No accreditation has this identifier.",
+                "message": _("No accreditation has this identifier."),
                 "checked_at": clock.utcnow().replace(microsecond=0).isoformat()}, 404
     return {"found": True, **verification.public_facts(record)}
 
@@ -227,7 +228,7 @@ def achievement(level_key):
                 **issuing.achievement(level_key, level.name)}
     if _wants_html():
         return render_template("accreditation/achievement.html", achievement=document,
-                               level=level)
+                               level=level, criteria=issuing.CRITERIA)
     return _json(document)
 
 

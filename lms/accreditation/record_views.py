@@ -3,6 +3,9 @@
 import json
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -44,6 +47,12 @@ def show(public_id):
                                                                   record.holder) is None)
 
 
+#: What a lifecycle action did, as said to the person who did it.
+DONE = {"withdraw": _l("Record withdrawn."), "return": _l("Record returned."),
+        "suspend": _l("Record suspended."), "reinstate": _l("Record reinstated."),
+        "revoke": _l("Record revoked."), "renew": _l("Record renewed.")}
+
+
 @bp.route("/<public_id>/<action>", methods=["POST"])
 @access.signed_in
 def act(public_id, action):
@@ -52,7 +61,7 @@ def act(public_id, action):
         abort(404)
     form = LifecycleForm()
     if not form.validate_on_submit():
-        flash(form.reason.errors[0] if form.reason.errors else "Try again.", "error")
+        flash(form.reason.errors[0] if form.reason.errors else _("Try again."), "error")
         return redirect(url_for("accreditation.records.show", public_id=public_id))
     try:
         note = lifecycle.act(record, action, actor=current_user, reason=form.reason.data)
@@ -61,7 +70,7 @@ def act(public_id, action):
         flash(str(refusal), "error")
     else:
         db.session.commit()
-        flash(f"Record {lifecycle.past_tense(action)}.", "success")
+        flash(str(DONE[action]), "success")
         if note:
             flash(note, "error")
     return redirect(url_for("accreditation.records.show", public_id=public_id))
@@ -85,8 +94,8 @@ def legal_name(public_id):
             form.form_errors.append(str(problem))
         else:
             db.session.commit()
-            flash(f"Legal name changed on {count} record{'s' if count != 1 else ''}.",
-                  "success")
+            flash(ngettext("Legal name changed on %(num)d record.",
+                           "Legal name changed on %(num)d records.", count), "success")
             return redirect(url_for("accreditation.records.show", public_id=public_id))
     return render_template("accreditation/legal_name.html", record=record, form=form)
 
@@ -151,6 +160,6 @@ def _cannot_sign(public_id: str, problem: Exception):
     """The signing key is unusable (e.g. the secret key changed): say so, log why."""
     db.session.rollback()
     current_app.logger.error("credential signing failed: %s", problem)
-    flash("Credentials cannot be signed at the moment; an administrator needs to rotate the "
-          "signing key. The certificate and the public check still work.", "error")
+    flash(_("Credentials cannot be signed at the moment; an administrator needs to rotate "
+            "the signing key. The certificate and the public check still work."), "error")
     return redirect(url_for("accreditation.records.show", public_id=public_id))

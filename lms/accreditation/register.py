@@ -1,6 +1,6 @@
 """The public register: accredited practitioners who opted in to being listed."""
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import contains_eager
 
 from lms.accreditation.models import AccreditationRecord, RecordStatus
@@ -17,9 +17,10 @@ SECTORS = tuple(str(sector) for sector in Sector)
 MAX_WORDS = 6
 
 
-def _contains(column, word: str):
+def name_contains(column, word: str):
     escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return func.lower(column).like(f"%{escaped.lower()}%", escape="\\")
+    # ILIKE on PostgreSQL, which its trigram indexes serve; lower() LIKE lower() on SQLite.
+    return column.ilike(f"%{escaped}%", escape="\\")
 
 
 def search(*, q="", scheme="", level="", region="", status="", sector=""):
@@ -37,12 +38,12 @@ def search(*, q="", scheme="", level="", region="", status="", sector=""):
     words = q.split()[:MAX_WORDS]
     if words:
         # the name fixed on the record at issue, not the editable display name
-        by_name = and_(*(_contains(AccreditationRecord.holder_name, word) for word in words))
+        by_name = and_(*(name_contains(AccreditationRecord.holder_name, word) for word in words))
         number = normalise_identifier(q)
         query = query.where(or_(by_name, AccreditationRecord.public_id == number)
                             if number else by_name)
     if scheme.strip():
-        query = query.where(_contains(Scheme.name, scheme.strip()))
+        query = query.where(name_contains(Scheme.name, scheme.strip()))
     if level:
         query = query.where(AccreditationRecord.level_key == level)
     if region:

@@ -8,6 +8,9 @@ import secrets
 from collections.abc import Callable
 from datetime import date
 
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import Insert as PgInsert
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -28,6 +31,7 @@ from lms.accreditation.models import (
     RecordStatus,
     StandardVersion,
     StatusChange,
+    status_label,
 )
 from lms.accreditation.standards import Standards, load_standards
 from lms.audit import services as audit
@@ -42,7 +46,11 @@ ID_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 
 #: A record in these statuses still belongs to its holder: no second record of the level.
 PAUSED_STATUSES = (RecordStatus.WITHDRAWN, RecordStatus.SUSPENDED)
-ALREADY_WAITING = "An application for this level is already waiting for a decision."
+#: The language of words kept on records (frozen evaluations, the standards of a version).
+RECORD_LANGUAGE = "en"
+#: Evidence routes as named to people.
+ROUTE_LABELS = {"standard": _l("standard"), "portfolio": _l("portfolio")}
+ALREADY_WAITING = _l("An application for this level is already waiting for a decision.")
 
 
 class AccreditationError(Exception):
@@ -88,7 +96,13 @@ def current_standard_version(standards: Standards) -> StandardVersion:
 
 
 def standards_text(standards: Standards) -> dict:
-    """The standards in words, as kept on each version for the standards page."""
+    """The standards in words, as kept on each version for the standards page: in
+    English, the language the records are kept in, whoever's request first uses it."""
+    with force_locale(RECORD_LANGUAGE):
+        return _standards_text(standards)
+
+
+def _standards_text(standards: Standards) -> dict:
     empty = evidence_store.empty_evidence(clock.today())
     titles = evidence_store.course_titles()
     names = {key: level.name for key, level in standards.levels.items()}
@@ -112,7 +126,7 @@ def own_record_refusal(user: User, holder_id: int) -> str | None:
     """Nobody decides, changes or renews their own accreditation or application, whatever
     their role; the holder's own requests (withdrawal, return) are not decisions."""
     if user.id == holder_id:
-        return "Nobody may decide on their own accreditation or application."
+        return _("Nobody may decide on their own accreditation or application.")
     return None
 
 
@@ -152,27 +166,32 @@ def apply(applicant: User, level_key: str, *, nominated_by: User | None = None,
     standards = load_standards()
     level = standards.levels.get(level_key)
     if level is None:
-        raise AccreditationError("There is no such accreditation level.")
+        raise AccreditationError(_("There is no such accreditation level."))
     if route not in level.routes:
-        raise AccreditationError(f"{level.name} does not accept the {route} route.")
+        raise AccreditationError(_("%(level)s does not accept the %(route)s route.",
+                                   level=level.name, route=ROUTE_LABELS.get(route, route)))
     if valid_record(applicant.id, level_key):
-        raise AccreditationError(f"{applicant.display_name} already holds {level.name}.")
+        raise AccreditationError(_("%(name)s already holds %(level)s.",
+                                   name=applicant.display_name, level=level.name))
     if paused := db.session.scalar(select(AccreditationRecord.status).where(
             AccreditationRecord.holder_id == applicant.id,
             AccreditationRecord.level_key == level_key,
             AccreditationRecord.status.in_(PAUSED_STATUSES)).limit(1)):
-        raise AccreditationError(f"{applicant.display_name} holds {level.name}, {paused}: "
-                                 "it returns or is reinstated, not applied for again.")
+        raise AccreditationError(_("%(name)s holds %(level)s, %(status)s: it returns or is "
+                                   "reinstated, not applied for again.",
+                                   name=applicant.display_name, level=level.name,
+                                   status=status_label(paused)))
     if pending_application(applicant.id, level_key):
         raise AccreditationError(ALREADY_WAITING)
     if nominated_by and (refusal := own_record_refusal(nominated_by, applicant.id)):
         raise AccreditationError(refusal)
     evidence = evidence_store.gather(applicant.id)
     items = portfolio.items_of(applicant.id) if route == "portfolio" else []
-    evaluation = route_evaluation(level, route, evidence, items, standards)
+    with force_locale(RECORD_LANGUAGE):  # the frozen words are kept in English
+        evaluation = route_evaluation(level, route, evidence, items, standards)
+        frozen = evidence_store.snapshot(evaluation, evidence)
     if not evaluation.eligible:
-        raise AccreditationError("Not every requirement is met yet: see the pathway.")
-    frozen = evidence_store.snapshot(evaluation, evidence)
+        raise AccreditationError(_("Not every requirement is met yet: see the pathway."))
     frozen["signed_off_by"] = _practice_assessors(applicant.id)
     application = Application(
         applicant_id=applicant.id, level_key=level_key, snapshot=frozen, route=route,
@@ -216,13 +235,13 @@ def _practice_assessors(user_id: int) -> list[int]:
 def decide_refusal(user: User, application: Application) -> str | None:
     """Why `user` may not decide `application` (None: they may)."""
     if not (user.is_admin or user.is_assessor):
-        return "Only an assessor or an administrator decides applications."
+        return _("Only an assessor or an administrator decides applications.")
     if application.status != ApplicationStatus.SUBMITTED:
-        return "This application has already been decided."
+        return _("This application has already been decided.")
     if refusal := own_record_refusal(user, application.applicant_id):
         return refusal
     if user.id in application.snapshot.get("signed_off_by", []):
-        return "You signed off this applicant's practice, so you cannot decide it."
+        return _("You signed off this applicant's practice, so you cannot decide it.")
     return None
 
 
@@ -238,11 +257,13 @@ def unmet_now(application: Application, standards: Standards | None = None) -> l
     missing = [r["missing"] or r["description"] for r in application.snapshot["results"]
                if not r["met"]]
     if level is None:
-        return [*missing, "This level is no longer in the standards."]
+        return [*missing, _("This level is no longer in the standards.")]
     items = (portfolio.items_of(application.applicant_id, application_id=application.id)
              if application.route == "portfolio" else [])
-    now = route_evaluation(level, application.route,
-                           evidence_store.gather(application.applicant_id), items, standards)
+    with force_locale(RECORD_LANGUAGE):  # worded as the frozen lines, so both compare
+        now = route_evaluation(level, application.route,
+                               evidence_store.gather(application.applicant_id), items,
+                               standards)
     return list(dict.fromkeys(missing + [r.missing for r in now.results if r.missing]))
 
 
@@ -254,18 +275,18 @@ def decide(application: Application, assessor: User, outcome: str, reasons: str,
         raise AccreditationError(refusal)
     if outcome not in (ApplicationStatus.APPROVED, ApplicationStatus.FURTHER_WORK,
                        ApplicationStatus.NOT_ACCEPTED):
-        raise AccreditationError("Choose approve, further work needed or not accepted.")
+        raise AccreditationError(_("Choose approve, further work needed or not accepted."))
     discretion_reason = (discretion_reason or "").strip() or None
     if (outcome == ApplicationStatus.APPROVED and application.route == "portfolio"
             and not application.discussion_notes):
-        raise AccreditationError("Record the professional discussion before approving a "
-                                 "portfolio application.")
+        raise AccreditationError(_("Record the professional discussion before approving a "
+                                   "portfolio application."))
     if outcome == ApplicationStatus.APPROVED:
         unmet = unmet_now(application)
         if unmet and not discretion_reason:
-            raise AccreditationError(
-                "Not every requirement is met (" + "; ".join(unmet) + "). Approve only "
-                "as the assessor's discretion, with a written reason.")
+            raise AccreditationError(_(
+                "Not every requirement is met (%(unmet)s). Approve only as the assessor's "
+                "discretion, with a written reason.", unmet="; ".join(unmet)))
         if not unmet:
             discretion_reason = None
     else:
@@ -279,8 +300,10 @@ def decide(application: Application, assessor: User, outcome: str, reasons: str,
                  object_id=application.id,
                  payload={"outcome": outcome, "record": record.public_id if record else None,
                           "discretion": discretion_reason})
-    notify.notify(application.applicant, f"Your application for {_level_name(application)} "
-                  f"was decided: {outcome}.", "/accreditation/pathway")
+    with force_locale(application.applicant.preferred_language or "en"):
+        message = _("Your application for %(level)s was decided: %(outcome)s.",
+                    level=_level_name(application), outcome=status_label(outcome))
+    notify.notify(application.applicant, message, "/accreditation/pathway")
     return record
 
 
@@ -311,14 +334,14 @@ def _issue(application: Application, assessor: User) -> AccreditationRecord:
     try:
         db.session.flush()
     except IntegrityError as clash:
-        raise AccreditationError("This person already holds a valid record of this level."
-                                 ) from clash
+        raise AccreditationError(_l("This person already holds a valid record of this "
+                                    "level.")) from clash  # lazy, as in set_attestations
     return record
 
 
 def discussion_refusal(user: User, application: Application) -> str | None:
     if application.route != "portfolio":
-        return "A professional discussion belongs to the portfolio route."
+        return _("A professional discussion belongs to the portfolio route.")
     return decide_refusal(user, application)
 
 
@@ -347,8 +370,10 @@ def set_attestations(user: User, chosen: set[str], standards: Standards | None =
     try:
         db.session.flush()
     except IntegrityError as clash:  # the same form posted twice at once
-        raise AccreditationError("Your statements were being saved twice at once; check "
-                                 "them and save again.") from clash
+        # Lazy: the words are chosen when shown, after the view has rolled back (choosing
+        # the language may read the signed-in user, which a failed session cannot).
+        raise AccreditationError(_l("Your statements were being saved twice at once; check "
+                                    "them and save again.")) from clash
     audit.record("attestations.updated", actor=user, object_type="user", object_id=user.id,
                  payload={"agreed": sorted(chosen), "added": added, "removed": removed})
 
@@ -358,7 +383,8 @@ def legal_name_refusal(user: User, holder: User) -> str | None:
     if refusal := own_record_refusal(user, holder.id):
         return refusal
     if not (user.is_admin or can_manage_person(user, holder)):
-        return "Only a lead of the holder's scheme or an administrator changes a legal name."
+        return _("Only a lead of the holder's scheme or an administrator changes a legal "
+                 "name.")
     return None
 
 
@@ -369,7 +395,7 @@ def change_legal_name(holder: User, new_name: str, *, actor: User, reason: str) 
         raise AccreditationError(refusal)
     new_name, reason = " ".join(new_name.split()), reason.strip()
     if not new_name or not reason:
-        raise AccreditationError("Give the new legal name and the evidence seen for it.")
+        raise AccreditationError(_("Give the new legal name and the evidence seen for it."))
     today = clock.today()
     records = db.session.scalars(select(AccreditationRecord).where(
         AccreditationRecord.holder_id == holder.id,

@@ -51,6 +51,8 @@ class LevelStandard:
     routes: tuple[str, ...]  #: evidence routes accepted: "standard", and maybe "portfolio"
     requirements: tuple[Requirement, ...]  #: for first issue
     maintenance: tuple[Requirement, ...]  #: for renewal
+    name_cy: str | None = None  #: the name in Welsh, for bilingual certificates
+    summary_cy: str | None = None  #: the summary in Welsh
 
 
 @dataclass(frozen=True)
@@ -121,7 +123,9 @@ def _level(doc, key: str, level: dict) -> LevelStandard:
         note=" ".join(level["note"].split()) if level.get("note") else None,
         routes=tuple(level.get("routes", ["standard"])),
         requirements=_requirements(doc, key, "requirements", level["requirements"]),
-        maintenance=_requirements(doc, key, "maintenance", level["maintenance"]))
+        maintenance=_requirements(doc, key, "maintenance", level["maintenance"]),
+        name_cy=level["name_cy"].strip() if level.get("name_cy") else None,
+        summary_cy=" ".join(level["summary_cy"].split()) if level.get("summary_cy") else None)
 
 
 def _as_list(value) -> list:
@@ -156,6 +160,8 @@ def _params(item: dict) -> dict[str, object]:
 
 
 def _canonical(fields: dict) -> dict:
+    """What the version hash covers. The Welsh name and summary translate the standard and
+    do not change what it asks, so adding or correcting them makes no new version."""
     def requirements(items):
         return [[r.kind, {k: requirements(v) if k == "of" else v for k, v in r.params.items()}]
                 for r in items]

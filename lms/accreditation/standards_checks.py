@@ -88,7 +88,9 @@ TOP_RULES: dict[str, Rule] = {
 }
 LEVEL_RULES: dict[str, Rule] = {
     "name": TEXT,
+    "name_cy": TEXT,
     "summary": TEXT,
+    "summary_cy": TEXT,
     "validity_months": _whole(1),
     "depends_on": LEVELS_RULE,
     "note": TEXT,
@@ -134,7 +136,8 @@ def check_standards(doc: YamlDoc, course_slugs: set[str]) -> list[Issue]:
 def _check_level(context: Context, key: str, level: object) -> list[Issue]:
     doc = context.doc
     issues = check_mapping(doc, level, LEVEL_RULES, "levels", key,
-                           optional=("depends_on", "note", "routes"), what=f"level '{key}'")
+                           optional=("depends_on", "note", "routes", "name_cy", "summary_cy"),
+                           what=f"level '{key}'")
     if not re.fullmatch(KEY, key):
         issues.append((doc.line("levels", key),
                        f"level key '{key}' must use lowercase letters, digits and _"))

@@ -9,6 +9,8 @@ from datetime import datetime
 from typing import Any
 
 from flask import current_app
+from flask_babel import format_date
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -16,7 +18,7 @@ from lms import clock
 from lms.accreditation import data_integrity, issuing, signing_keys, status_list
 from lms.accreditation.credentials import InvalidCredential, verify_credential
 from lms.accreditation.data_integrity import ProofError
-from lms.accreditation.models import AccreditationRecord, RecordStatus
+from lms.accreditation.models import AccreditationRecord, RecordStatus, status_label
 from lms.extensions import db
 
 IDENTIFIER_MAX = 40
@@ -61,26 +63,43 @@ def _since(record: AccreditationRecord) -> datetime | None:
 
 
 def _day(moment) -> str:
-    return f"{moment.day} {moment:%B %Y}"
+    """A date in the reader's language, e.g. "3 March 2025" or "3 Mawrth 2025"."""
+    day = moment.date() if isinstance(moment, datetime) else moment
+    return format_date(day, "d MMMM y")
 
 
 def status_words(record: AccreditationRecord) -> tuple[bool, str]:
     """(valid, a sentence saying so and why), as shown on the verify page and API."""
     since = _since(record)
-    on = f" on {_day(since)}" if since else ""
-    since_text = f" since {_day(since)}" if since else ""
-    words: dict[str, str] = {
-        RecordStatus.ACTIVE: f"Valid: accredited until {_day(record.expires_on)}.",
-        RecordStatus.EXPIRING: f"Valid: accredited until {_day(record.expires_on)} "
-                               "(renewal due).",
-        RecordStatus.REVOKED: f"Not valid: accreditation revoked{on}.",
-        RecordStatus.SUSPENDED: f"Not valid: accreditation suspended{since_text}.",
-        RecordStatus.WITHDRAWN: f"Not valid at present: temporarily withdrawn{since_text} "
-                                "at the practitioner's request (a break from practice, not "
-                                "a sanction).",
-        RecordStatus.LAPSED: f"Not valid: accreditation lapsed{on} (not renewed in time).",
-    }
-    return record.valid, words.get(record.status, f"Not valid: {record.status}.")
+    status = record.status
+    if status in (RecordStatus.ACTIVE, RecordStatus.EXPIRING):
+        until = _day(record.expires_on)
+        words = (_("Valid: accredited until %(day)s.", day=until)
+                 if status == RecordStatus.ACTIVE else
+                 _("Valid: accredited until %(day)s (renewal due).", day=until))
+    elif since is None:
+        words = {
+            str(RecordStatus.REVOKED): _("Not valid: accreditation revoked."),
+            RecordStatus.SUSPENDED: _("Not valid: accreditation suspended."),
+            RecordStatus.WITHDRAWN: _("Not valid at present: temporarily withdrawn at the "
+                                      "practitioner's request (a break from practice, not a "
+                                      "sanction)."),
+            RecordStatus.LAPSED: _("Not valid: accreditation lapsed (not renewed in time)."),
+        }.get(status, _("Not valid: %(status)s.", status=status_label(status)))
+    else:
+        day = _day(since)
+        words = {
+            str(RecordStatus.REVOKED): _("Not valid: accreditation revoked on %(day)s.",
+                                         day=day),
+            RecordStatus.SUSPENDED: _("Not valid: accreditation suspended since %(day)s.",
+                                      day=day),
+            RecordStatus.WITHDRAWN: _("Not valid at present: temporarily withdrawn since "
+                                      "%(day)s at the practitioner's request (a break from "
+                                      "practice, not a sanction).", day=day),
+            RecordStatus.LAPSED: _("Not valid: accreditation lapsed on %(day)s (not renewed "
+                                   "in time).", day=day),
+        }.get(status, _("Not valid: %(status)s.", status=status_label(status)))
+    return record.valid, words
 
 
 def public_facts(record: AccreditationRecord, checked_at: datetime | None = None) -> dict:
@@ -168,15 +187,15 @@ def check_token(text: str) -> Outcome:
             outcome.credential, outcome.expired = verified.credential, verified.expired
     except (InvalidCredential, ProofError) as problem:
         outcome.error = problem.reason
-        outcome.reasons.append(f"This is not a genuine credential from this issuer: "
-                               f"{problem.reason}.")
+        outcome.reasons.append(_("This is not a genuine credential from this issuer: "
+                                 "%(reason)s.", reason=problem.reason))
         return outcome
     outcome.signature_valid = True
     outcome.record = record_of(str(outcome.credential.get("id", "")))
     if outcome.expired:
-        outcome.reasons.append("The credential has expired.")
+        outcome.reasons.append(_("The credential has expired."))
     if outcome.record is None:
-        outcome.reasons.append("The accreditation is no longer held by this issuer.")
+        outcome.reasons.append(_("The accreditation is no longer held by this issuer."))
     else:
         outcome.reasons.append(status_words(outcome.record)[1])
     return outcome
@@ -184,7 +203,7 @@ def check_token(text: str) -> Outcome:
 
 def _ed25519_key(method: str):
     """The public key of a verification method of our did:web document."""
-    did, _, thumb = method.partition("#")
+    did, _sep, thumb = method.partition("#")
     if did != issuing.did_web() or not thumb:
         return None
     row = signing_keys.find_row(thumb)
@@ -198,17 +217,17 @@ def _check_embedded(document: dict, now: datetime) -> tuple[dict, bool]:
     kinds = document.get("type")
     if not isinstance(kinds, list) or "VerifiableCredential" not in kinds \
             or "OpenBadgeCredential" not in kinds:
-        raise InvalidCredential("not an Open Badges credential")
+        raise InvalidCredential(_("not an Open Badges credential"))
     issuer = document.get("issuer")
     if (issuer.get("id") if isinstance(issuer, dict) else issuer) != issuing.did_web():
-        raise InvalidCredential("it names another issuer")
+        raise InvalidCredential(_("it names another issuer"))
     data_integrity.verify_proof(document, _ed25519_key)
     valid_from = _parse_iso(document.get("validFrom"))
     valid_until = _parse_iso(document.get("validUntil")) if "validUntil" in document else None
     if valid_from is None or ("validUntil" in document and valid_until is None):
-        raise InvalidCredential("the credential's dates cannot be read")
+        raise InvalidCredential(_("the credential's dates cannot be read"))
     if valid_from > now:
-        raise InvalidCredential("this credential is not valid yet")
+        raise InvalidCredential(_("this credential is not valid yet"))
     return document, valid_until is not None and valid_until <= now
 
 

@@ -1,6 +1,7 @@
 """My pathway, attestations, applying and nominating, and the standards page."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import func, select
@@ -94,7 +95,7 @@ def attest():
             flash(str(refusal), "error")
         else:
             db.session.commit()
-            flash("Your statements are saved.", "success")
+            flash(_("Your statements are saved."), "success")
     return redirect(url_for("accreditation.pathway.pathway"))
 
 
@@ -113,7 +114,7 @@ def record_insurance():
             form.expires_on.errors.append(str(problem))
         else:
             db.session.commit()
-            flash("Your insurance is recorded.", "success")
+            flash(_("Your insurance is recorded."), "success")
             return redirect(url_for("accreditation.pathway.pathway"))
     return _render_pathway(current_user, own=True, insurance_form=form), 422
 
@@ -129,7 +130,7 @@ def apply(level_key):
             flash(str(refusal), "error")
         else:
             db.session.commit()
-            flash("Application sent. An assessor will decide it; you will be notified.",
+            flash(_("Application sent. An assessor will decide it; you will be notified."),
                   "success")
     return redirect(url_for("accreditation.pathway.pathway"))
 
@@ -148,7 +149,7 @@ def nominate(user_id, level_key):
             flash(str(refusal), "error")
         else:
             db.session.commit()
-            flash(f"{person.display_name} has been nominated.", "success")
+            flash(_("%(name)s has been nominated.", name=person.display_name), "success")
     return redirect(url_for("accreditation.pathway.pathway_of", user_id=person.id))
 
 

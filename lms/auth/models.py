@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, String, false
+from sqlalchemy import ForeignKey, Index, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms import clock
@@ -22,6 +22,16 @@ LANGUAGES = {"en": "English", "cy": "Cymraeg (Welsh)"}
 
 class User(UserMixin, Model):
     __tablename__ = "users"
+    # People search by part of a name or username: trigram indexes on PostgreSQL (they serve
+    # ILIKE '%part%'); plain indexes on SQLite.
+    __table_args__ = (
+        Index("ix_users_display_name", "display_name", postgresql_using="gin",
+              postgresql_ops={"display_name": "gin_trgm_ops"}),
+        Index("ix_users_username_trgm", "username", postgresql_using="gin",
+              postgresql_ops={"username": "gin_trgm_ops"}),
+        Index("ix_users_email_trgm", "email", postgresql_using="gin",
+              postgresql_ops={"email": "gin_trgm_ops"}),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     #: Stored lower-cased, so uniqueness is case-insensitive.
@@ -48,7 +58,8 @@ class User(UserMixin, Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     #: SHA-256 of the secret in the address of the person's calendar feed (see
     #: learning.calendar); None until they ask for one.
-    calendar_feed_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    calendar_feed_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True,
+                                                                 index=True)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     memberships: Mapped[list[Membership]] = relationship(

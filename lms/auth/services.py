@@ -9,6 +9,7 @@ from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import select, update
+from sqlalchemy.orm import contains_eager, joinedload
 
 from lms import clock, policy
 from lms.auth import passwords, throttle
@@ -121,11 +122,13 @@ def load_session_user(user_id: str, token: str | None) -> User | None:
     """The signed-in user for this cookie, if its server-side session is still valid."""
     if not token or not user_id.isdigit():
         return None
+    # The memberships come in the same query: every signed-in page's navigation reads them.
     row = db.session.execute(
         select(AuthSession, User)
         .join(AuthSession.user)
+        .options(contains_eager(AuthSession.user), joinedload(User.memberships))
         .where(AuthSession.token_hash == _token_hash(token), User.id == int(user_id))
-    ).first()
+    ).unique().first()
     if row is None:
         return None
     auth_session, user = row

@@ -191,7 +191,8 @@ def load_user(user_id):
 
 
 #: Endpoints a person who still has to choose a password may use.
-ALLOWED_BEFORE_PASSWORD_SET = {"auth.password", "auth.logout", "static", "main.healthz"}
+ALLOWED_BEFORE_PASSWORD_SET = {"auth.password", "auth.logout", "static", "main.healthz",
+                                "ops.readyz"}
 
 
 def require_own_password():

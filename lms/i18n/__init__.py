@@ -8,8 +8,8 @@ The language of a request: the signed-in person's stored preference; otherwise t
 signed-out visitor made (a cookie); otherwise the browser's Accept-Language; otherwise
 English."""
 
-from flask import Flask, request
-from flask_babel import Babel
+from flask import Flask, has_request_context, request
+from flask_babel import Babel, get_locale
 from flask_login import current_user
 
 LANGUAGES = {"en": "English", "cy": "Cymraeg"}
@@ -22,6 +22,10 @@ babel = Babel()
 
 
 def select_locale() -> str:
+    if not has_request_context():
+        # Commands, jobs and services called outside a request: English, unless the caller
+        # chose a language with flask_babel.force_locale (as notifications do).
+        return DEFAULT_LANGUAGE
     if current_user and current_user.is_authenticated:
         chosen = getattr(current_user, "preferred_language", None)
         if chosen in LANGUAGES:
@@ -32,7 +36,14 @@ def select_locale() -> str:
     return request.accept_languages.best_match(list(LANGUAGES)) or DEFAULT_LANGUAGE
 
 
+def _settle_locale() -> None:
+    """Choose the request's language before the view runs: Flask-Babel keeps the answer for
+    the request, so a translation after a failed database write never needs the session."""
+    get_locale()
+
+
 def init_app(app: Flask) -> None:
+    app.before_request(_settle_locale)
     babel.init_app(app, locale_selector=select_locale, default_timezone="Europe/London",
                    default_translation_directories="translations",
                    default_domain="messages")

@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 
 from flask import abort
+from flask_babel import format_date
 from flask_babel import gettext as _
 from fpdf import FPDF
 from fpdf.enums import Align, XPos, YPos
@@ -56,7 +57,8 @@ def can_download(user: User, enrolment: Enrolment) -> bool:
 
 
 def _long_date(day: date) -> str:
-    return f"{day.day} {day:%B %Y}"
+    """E.g. 14 March 2027, or 14 Mawrth 2027 in Welsh: in the request's language."""
+    return format_date(day, "d MMMM y")
 
 
 def render(enrolment: Enrolment, *, issuer_name: str, product: str,

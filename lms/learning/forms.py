@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import re
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
@@ -31,21 +33,24 @@ from lms.timezones import to_utc
 
 
 class SessionForm(BaseForm):
-    course = SelectField("Course", coerce=int)
-    scheme = SelectField("Scheme", coerce=int)
-    day = DateField("Date", validators=[DataRequired("Enter the date, e.g. 2027-03-14.")])
-    start = TimeField("Starts at (UK time)", validators=[DataRequired("Enter a start time.")])
-    end = TimeField("Ends at (UK time)", validators=[DataRequired("Enter an end time.")])
-    online = BooleanField("Online session")
+    course = SelectField(_l("Course"), coerce=int)
+    scheme = SelectField(_l("Scheme"), coerce=int)
+    day = DateField(_l("Date"),
+                    validators=[DataRequired(_l("Enter the date, e.g. 2027-03-14."))])
+    start = TimeField(_l("Starts at (UK time)"),
+                      validators=[DataRequired(_l("Enter a start time."))])
+    end = TimeField(_l("Ends at (UK time)"),
+                    validators=[DataRequired(_l("Enter an end time."))])
+    online = BooleanField(_l("Online session"))
     location = StringField(
-        "Place or joining details",
-        validators=[DataRequired("Say where it happens, or how to join online."),
+        _l("Place or joining details"),
+        validators=[DataRequired(_l("Say where it happens, or how to join online.")),
                     Length(max=200)],
-        description="For example: Education block, room 4. Or the online meeting details.",
+        description=_l("For example: Education block, room 4. Or the online meeting details."),
     )
     capacity = IntegerField(
-        "Places", validators=[InputRequired("Enter the number of places."),
-                              NumberRange(1, 500, "Between 1 and 500 places.")])
+        _l("Places"), validators=[InputRequired(_l("Enter the number of places.")),
+                                  NumberRange(1, 500, _l("Between 1 and 500 places."))])
 
     def __init__(self, courses, schemes, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -54,22 +59,22 @@ class SessionForm(BaseForm):
 
     def validate_end(self, field):
         if self.start.data and field.data and field.data <= self.start.data:
-            raise ValidationError("The session must end after it starts.")
+            raise ValidationError(_("The session must end after it starts."))
 
     def validate_day(self, field):
         if field.data and self.start.data and to_utc(field.data, self.start.data) < clock.utcnow():
-            raise ValidationError("Choose a date and time in the future.")
+            raise ValidationError(_("Choose a date and time in the future."))
 
 
 class EnrolForm(BaseForm):
-    course = SelectField("Course", coerce=int)
-    scheme = SelectField("Scheme", coerce=int)
+    course = SelectField(_l("Course"), coerce=int)
+    scheme = SelectField(_l("Scheme"), coerce=int)
     usernames = TextAreaField(
-        "Usernames", validators=[Optional(), Length(max=200_000)],
-        description="One username per line (or separated by commas).",
+        _l("Usernames"), validators=[Optional(), Length(max=200_000)],
+        description=_l("One username per line (or separated by commas)."),
     )
-    file = FileField("Or a CSV file of usernames",
-                     description="A column headed “username”, or one username per line.")
+    file = FileField(_l("Or a CSV file of usernames"),
+                     description=_l("A column headed “username”, or one username per line."))
 
     def __init__(self, courses, schemes, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -87,23 +92,23 @@ class LearnerFilterForm(BaseForm):
     class Meta:
         csrf = False  # a GET filter changes nothing
 
-    q = StringField("Search name or username", validators=[Optional(), Length(max=100)])
-    course = SelectField("Course", validators=[Optional()])
-    scheme = SelectField("Scheme", validators=[Optional()])
-    status = SelectField("Status", validators=[Optional()], choices=choices([
-        ("", "Any status"), ("not started", "Not started"), ("in progress", "In progress"),
-        ("completed", "Completed")]))
+    q = StringField(_l("Search name or username"), validators=[Optional(), Length(max=100)])
+    course = SelectField(_l("Course"), validators=[Optional()])
+    scheme = SelectField(_l("Scheme"), validators=[Optional()])
+    status = SelectField(_l("Status"), validators=[Optional()], choices=choices([
+        ("", _l("Any status")), ("not started", _l("Not started")),
+        ("in progress", _l("In progress")), ("completed", _l("Completed"))]))
 
     def __init__(self, courses, schemes, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.course.choices = choices(
-            [("", "All courses"), *((c.slug, c.current_version.title) for c in courses)])
-        self.scheme.choices = choices([("", "All my schemes"), *((s.slug, s.name)
+            [("", _("All courses")), *((c.slug, c.current_version.title) for c in courses)])
+        self.scheme.choices = choices([("", _("All my schemes")), *((s.slug, s.name)
                                                                   for s in schemes)])
 
 
-NOT_SHOWN = "Choose from the answers shown."
-PAPER_CHANGED = "This check changed after you opened it. Please answer it again."
+NOT_SHOWN = _l("Choose from the answers shown.")
+PAPER_CHANGED = _l("This check changed after you opened it. Please answer it again.")
 
 
 class AnswerField(RadioField):
@@ -158,11 +163,11 @@ class KnowledgeCheckForm(BaseForm):
             if question.kind == "single":
                 fields[f"q{question.id}"] = AnswerField(
                     question.prompt, choices=options, coerce=int,
-                    validators=[InputRequired("Choose one answer.")])
+                    validators=[InputRequired(_("Choose one answer."))])
             else:
                 fields[f"q{question.id}"] = AnswersField(
                     question.prompt, choices=options, coerce=int,
-                    validators=[InputRequired("Choose at least one answer.")])
+                    validators=[InputRequired(_("Choose at least one answer."))])
         return type("PaperForm", (cls,), fields)()
 
     def validate_shown(self, field):
@@ -188,35 +193,35 @@ class KnowledgeCheckForm(BaseForm):
 class PaperResultForm(BaseForm):
     """The result of a knowledge check sat on paper, entered by a trainer."""
 
-    learner = SelectField("Learner", coerce=int,
-                          validators=[InputRequired("Choose the learner.")])
-    taken_on = DateField("Date the paper was sat",
-                         validators=[DataRequired("Enter the date, e.g. 2027-03-14.")])
-    correct = IntegerField("Questions answered correctly",
-                           validators=[InputRequired("Enter the number of correct answers.")])
+    learner = SelectField(_l("Learner"), coerce=int,
+                          validators=[InputRequired(_l("Choose the learner."))])
+    taken_on = DateField(_l("Date the paper was sat"),
+                         validators=[DataRequired(_l("Enter the date, e.g. 2027-03-14."))])
+    correct = IntegerField(_l("Questions answered correctly"),
+                           validators=[InputRequired(_l("Enter the number of correct answers."))])
 
     def __init__(self, enrolments, total: int, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.total = total
         self.learner.choices = choices(
-            [(0, "Choose a learner"),
+            [(0, _("Choose a learner")),
              *((e.id, f"{e.user.display_name} ({e.user.username})") for e in enrolments)])
-        self.correct.description = f"Out of {total}."
+        self.correct.description = _("Out of %(total)d.", total=total)
 
     def validate_learner(self, field):
         if field.data == 0:
-            raise ValidationError("Choose the learner.")
+            raise ValidationError(_("Choose the learner."))
 
     def validate_taken_on(self, field):
         if field.data and field.data > clock.today():
-            raise ValidationError("The date cannot be in the future.")
+            raise ValidationError(_("The date cannot be in the future."))
 
     def validate_correct(self, field):
         if field.data is not None and not 0 <= field.data <= self.total:
-            raise ValidationError(f"Enter a number from 0 to {self.total}.")
+            raise ValidationError(_("Enter a number from 0 to %(total)d.", total=self.total))
 
 
-HOURS_MESSAGE = "Enter hours as a number from 0 to 24, e.g. 6.5."
+HOURS_MESSAGE = _l("Enter hours as a number from 0 to 24, e.g. 6.5.")
 
 
 def hours_or_none(text: str | None) -> float | None:
@@ -241,13 +246,13 @@ class RegisterEntryForm(BaseForm):
     """A signed attendance register, entered after the session."""
 
     usernames = TextAreaField(
-        "Who attended", validators=[DataRequired("Enter the usernames of the people who "
-                                                 "attended."), Length(max=20_000)],
-        description="Usernames from the signed register, one per line. People who had not "
-                    "booked are added to the session.")
-    hours = StringField("Hours attended", validators=[Length(max=10), valid_hours],
-                        description="Leave blank for the whole session.")
-    others_absent = BooleanField("Mark everyone else who booked as not attended")
+        _l("Who attended"), validators=[DataRequired(_l("Enter the usernames of the people who "
+                                                     "attended.")), Length(max=20_000)],
+        description=_l("Usernames from the signed register, one per line. People who had not "
+                       "booked are added to the session."))
+    hours = StringField(_l("Hours attended"), validators=[Length(max=10), valid_hours],
+                        description=_l("Leave blank for the whole session."))
+    others_absent = BooleanField(_l("Mark everyone else who booked as not attended"))
 
     @property
     def hours_value(self) -> float | None:
@@ -263,9 +268,10 @@ class AttendanceForm(BaseForm):
     def for_bookings(cls, bookings) -> AttendanceForm:
         fields: dict[str, object] = {"bookings": bookings}
         for b in bookings:
-            fields[f"attended-{b.id}"] = BooleanField("attended", default=bool(b.attended))
+            fields[f"attended-{b.id}"] = BooleanField(_("attended"), default=bool(b.attended))
             fields[f"hours-{b.id}"] = StringField(
-                f"Hours for {b.user.display_name}", validators=[Length(max=10), valid_hours],
+                _("Hours for %(name)s", name=b.user.display_name),
+                validators=[Length(max=10), valid_hours],
                 default="" if not b.attended or b.hours_attended is None
                 else f"{b.hours_attended:g}")
         return type("BookingsAttendanceForm", (cls,), fields)()

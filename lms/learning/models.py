@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     JSON,
     CheckConstraint,
@@ -24,11 +25,11 @@ from lms.extensions import Model
 from lms.schemes.models import Scheme
 
 LEVEL_LABELS = {
-    "foundation": "Foundation",
-    "facilitator": "Facilitator",
-    "advanced": "Advanced",
-    "supervision": "Case supervision",
-    "trainer": "Trainer",
+    "foundation": _l("Foundation"),
+    "facilitator": _l("Facilitator"),
+    "advanced": _l("Advanced"),
+    "supervision": _l("Case supervision"),
+    "trainer": _l("Trainer"),
 }
 
 
@@ -87,7 +88,7 @@ class CourseVersion(Model):
 
     @property
     def level_label(self) -> str:
-        return LEVEL_LABELS.get(self.level, self.level.capitalize())
+        return str(LEVEL_LABELS.get(self.level, self.level.capitalize()))
 
 
 class Module(Model):

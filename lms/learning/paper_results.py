@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import contains_eager, selectinload
 
@@ -29,12 +31,12 @@ def questions_per_paper(module: Module) -> int:
 def paper_result_refusal(user: User, enrolment: Enrolment) -> str | None:
     """Why `user` may not enter a paper result for `enrolment`, or None."""
     if enrolment.user_id == user.id:
-        return "You cannot enter a result for yourself: another trainer must."
+        return _("You cannot enter a result for yourself: another trainer must.")
     if user.is_admin:
         return None
     if enrolment.scheme_id is None or enrolment.scheme_id not in user.scheme_ids_with(
             *STAFF_ROLES):
-        return "Only a trainer or lead of the learner's scheme can enter their results."
+        return _("Only a trainer or lead of the learner's scheme can enter their results.")
     return None
 
 
@@ -67,7 +69,7 @@ def record_paper_result(enrolment: Enrolment, module: Module, version: CourseVer
         raise LearningError(refusal)
     total = questions_per_paper(module)
     if not 0 <= correct <= total:
-        raise LearningError(f"The score must be from 0 to {total}.")
+        raise LearningError(_("The score must be from 0 to %(total)d.", total=total))
     attempt = CheckAttempt(
         enrolment_id=enrolment.id, module_id=module.id, check_hash=module.check_hash,
         number=services.next_attempt_number(enrolment, module),
@@ -75,9 +77,9 @@ def record_paper_result(enrolment: Enrolment, module: Module, version: CourseVer
         passed=services.is_pass(correct, total, version), answers={}, source="paper",
         taken_on=taken_on, entered_by_id=by.id,
     )
-    services.flush_or_refuse(attempt, "Another result for this learner was entered at the "
-                                      "same moment. Check the list below before entering it "
-                                      "again.")
+    services.flush_or_refuse(attempt, _l("Another result for this learner was entered at the "
+                                         "same moment. Check the list below before entering "
+                                         "it again."))
     services.record_completion_if_done(enrolment)  # before the audit lock, as elsewhere
     audit.record("learning.paper_result_entered", actor=by, object_type="check_attempt",
                  object_id=attempt.id,

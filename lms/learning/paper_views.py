@@ -2,6 +2,7 @@
 answer key, and trainers entering the results."""
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -62,8 +63,13 @@ def paper_results_entry(slug, module_slug):
             form.learner.errors.append(str(refusal))
         else:
             db.session.commit()
-            flash(f"Result saved for {enrolment.user.display_name}: {attempt.correct} out of "
-                  f"{attempt.total}, {'passed' if attempt.passed else 'not passed'}.", "success")
+            message = (_("Result saved for %(name)s: %(correct)d out of %(total)d, passed.",
+                         name=enrolment.user.display_name, correct=attempt.correct,
+                         total=attempt.total) if attempt.passed else
+                       _("Result saved for %(name)s: %(correct)d out of %(total)d, not passed.",
+                         name=enrolment.user.display_name, correct=attempt.correct,
+                         total=attempt.total))
+            flash(message, "success")
             return redirect(url_for("learning.paper_checks.paper_results_entry", slug=slug,
                                     module_slug=module_slug))
     results = paper_results.recent_paper_results(found_module, [e.id for e in learners])

@@ -6,6 +6,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from lms.extensions import db
@@ -20,6 +21,10 @@ from lms.learning.models import (
     Module,
     SessionBooking,
 )
+
+#: What each status (a code, as in the learners filter) is called on pages and in exports.
+STATUS_LABELS = {"not started": _l("Not started"), "in progress": _l("In progress"),
+                 "completed": _l("Completed")}
 
 
 @dataclass
@@ -87,6 +92,10 @@ class CourseProgress:
         if self.enrolment.completed_at is not None:
             return "completed"
         return "in progress" if self.steps_done or self.live_hours else "not started"
+
+    @property
+    def status_label(self) -> str:
+        return str(STATUS_LABELS[self.status])
 
     def next_step(self) -> tuple[str, ModuleProgress, LessonRef | None] | None:
         """("lesson", module, lesson), ("check", module, None), or None when all done."""

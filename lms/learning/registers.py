@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 
 from lms import clock
@@ -29,7 +31,7 @@ class RegisterEntry:
 def register_refusal(session: LiveSession) -> str | None:
     """Attendance is entered once the session has started."""
     if session.starts_at > clock.utcnow():
-        return "Attendance can be entered once the session has started."
+        return _("Attendance can be entered once the session has started.")
     return None
 
 
@@ -37,16 +39,16 @@ def resolve_register(session: LiveSession, text: str, by: User) -> tuple[list[Us
     """The people named on a signed register, or what is wrong with the list."""
     names = list(dict.fromkeys(name for _line, name in parse_usernames(text)))
     if not names:
-        return [], "Enter the usernames of the people who attended."
+        return [], _("Enter the usernames of the people who attended.")
     users = {u.username.lower(): u for u in db.session.scalars(
         select(User).where(func.lower(User.username).in_(
             [n for n in names if could_be_username(n)])))}
     unknown = [n for n in names if n not in users]
     if unknown:
-        return [], f"No account with the username: {', '.join(unknown)}."
+        return [], _("No account with the username: %(usernames)s.", usernames=", ".join(unknown))
     found = [users[n] for n in names]
     if any(u.id == by.id for u in found):
-        return [], "You cannot record your own attendance: remove your username."
+        return [], _("You cannot record your own attendance: remove your username.")
     enrolled = set(db.session.scalars(select(Enrolment.user_id).where(
         Enrolment.course_id == session.course_id, Enrolment.user_id.in_([u.id for u in found]))))
     members = set(db.session.scalars(select(Membership.user_id).where(
@@ -54,8 +56,8 @@ def resolve_register(session: LiveSession, text: str, by: User) -> tuple[list[Us
         Membership.user_id.in_([u.id for u in found]))))
     outside = [u.username for u in found if u.id not in enrolled or u.id not in members]
     if outside:
-        return [], ("Not enrolled on this course in this session's scheme: "
-                    f"{', '.join(outside)}.")
+        return [], _("Not enrolled on this course in this session's scheme: %(usernames)s.",
+                     usernames=", ".join(outside))
     return found, None
 
 
@@ -70,8 +72,9 @@ def enter_register(session: LiveSession, attenders: list[User], hours: float | N
         booking = bookings.get(user.id)
         if booking is None:
             booking = SessionBooking(session_id=session.id, user_id=user.id)
-            flush_or_refuse(booking, f"{user.display_name} was added to this session at the "
-                                     "same moment by someone else. Check and enter again.")
+            flush_or_refuse(booking, _l("%(name)s was added to this session at the same moment by "
+                                        "someone else. Check and enter again.",
+                                        name=user.display_name))
             db.session.execute(update(LiveSession).where(LiveSession.id == session.id)
                                .values(booked_count=LiveSession.booked_count + 1)
                                .execution_options(synchronize_session=False))

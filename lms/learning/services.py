@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
@@ -26,18 +29,20 @@ class LearningError(Exception):
     """A rule refused the action; the message is shown to the person. The view rolls back."""
 
 
-ALREADY_SUBMITTED = ("That attempt had already been submitted (perhaps from another window), "
-                     "so it was not stored again. Here is the check as it stands now.")
+ALREADY_SUBMITTED = _l("That attempt had already been submitted (perhaps from another window), "
+                        "so it was not stored again. Here is the check as it stands now.")
 
 
-def flush_or_refuse(row, message: str) -> None:
+def flush_or_refuse(row, message: str | LazyString) -> None:
     """Add and flush `row`; a unique constraint hit by a simultaneous request becomes a
-    refusal with `message` instead of an error page."""
+    refusal with `message` instead of an error page. The message is put in the person's
+    language before the flush: after a failed flush the session cannot load their preference."""
+    refusal = str(message)
     db.session.add(row)
     try:
         db.session.flush()
     except IntegrityError as err:
-        raise LearningError(message) from err
+        raise LearningError(refusal) from err
 
 
 def completed_course_slugs(user_id: int) -> set[str]:
@@ -71,19 +76,22 @@ def enrol(user: User, course: Course, *, by: User | None = None,
           scheme: Scheme | None = None) -> Enrolment:
     """Enrol `user` once prerequisites are met; `by` is the trainer or lead who did it."""
     if find_enrolment(user.id, course.id) is not None:
-        raise LearningError(f"{user.display_name} is already enrolled on this course.")
+        raise LearningError(_("%(name)s is already enrolled on this course.",
+                              name=user.display_name))
     assert course.current_version is not None  # a course is loaded with its version
     missing = missing_prerequisites(user.id, course.current_version)
     if missing:
-        who = "You" if by is None or by.id == user.id else user.display_name
-        raise LearningError(
-            f"{who} must first complete: {', '.join(missing)}."
-        )
+        if by is None or by.id == user.id:
+            raise LearningError(_("You must first complete: %(courses)s.",
+                                  courses=", ".join(missing)))
+        raise LearningError(_("%(name)s must first complete: %(courses)s.",
+                              name=user.display_name, courses=", ".join(missing)))
     if scheme is None:
         scheme = default_scheme(user)
     enrolment = Enrolment(user_id=user.id, course_id=course.id, enrolled_by_id=by and by.id,
                           scheme_id=scheme and scheme.id)
-    flush_or_refuse(enrolment, f"{user.display_name} is already enrolled on this course.")
+    flush_or_refuse(enrolment, _l("%(name)s is already enrolled on this course.",
+                                  name=user.display_name))
     audit.record("learning.enrolled", actor=by or user, object_type="enrolment",
                  object_id=enrolment.id, payload={"user_id": user.id, "course_id": course.id})
     return enrolment
@@ -106,7 +114,7 @@ def mark_lesson_done(enrolment: Enrolment, lesson) -> None:
     if already is None:
         flush_or_refuse(LessonCompletion(enrolment_id=enrolment.id,
                                          lesson_hash=lesson.content_hash),
-                        "This lesson was already marked as done.")
+                        _l("This lesson was already marked as done."))
         audit.record("learning.lesson_done", actor=enrolment.user_id, object_type="enrolment",
                      object_id=enrolment.id, payload={"lesson_hash": lesson.content_hash})
     record_completion_if_done(enrolment)
@@ -139,7 +147,7 @@ def attempts_left(enrolment: Enrolment, module: Module, version: CourseVersion) 
 def attempt_refusal(enrolment: Enrolment, module: Module, version: CourseVersion) -> str | None:
     """Why `enrolment` may not sit `module`'s check again, or None."""
     if attempts_left(enrolment, module, version) == 0:
-        return "Every attempt at this knowledge check has been used. Speak to your trainer."
+        return _("Every attempt at this knowledge check has been used. Speak to your trainer.")
     return None
 
 
@@ -147,7 +155,7 @@ def submission_refusal(enrolment: Enrolment, module: Module, version: CourseVers
                        number: int | None) -> str | None:
     """Why answers to attempt `number` may not be stored, or None."""
     return attempt_refusal(enrolment, module, version) or (
-        ALREADY_SUBMITTED if number != next_attempt_number(enrolment, module) else None)
+        str(ALREADY_SUBMITTED) if number != next_attempt_number(enrolment, module) else None)
 
 
 def reveals_answers(attempt: CheckAttempt, attempts_left: int | None) -> bool:

@@ -1,6 +1,8 @@
 """Live training sessions: trainers schedule and record attendance, learners book."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -64,7 +66,7 @@ def create():
                      object_id=session.id, payload={"course_id": session.course_id,
                                                     "scheme_id": session.scheme_id})
         db.session.commit()
-        flash("Session scheduled. Learners on the course can now book a place.", "success")
+        flash(_("Session scheduled. Learners on the course can now book a place."), "success")
         return redirect(url_for("learning.sessions.show", session_id=session.id))
     return render_template("learning/session_form.html", form=form)
 
@@ -103,7 +105,7 @@ def book(session_id):
             flash(str(refusal), "error")
         else:
             db.session.commit()
-            flash("Your place is booked.", "success")
+            flash(_("Your place is booked."), "success")
     return redirect(url_for("learning.sessions.show", session_id=session_id))
 
 
@@ -122,7 +124,7 @@ def cancel(session_id):
             flash(str(refusal), "error")
         else:
             db.session.commit()
-            flash("Your booking is cancelled.", "success")
+            flash(_("Your booking is cancelled."), "success")
     return redirect(url_for("learning.sessions.show", session_id=session_id))
 
 
@@ -135,8 +137,12 @@ def attendance(session_id):
         return _render_session(session, form, 400)
     completed = sessions.record_attendance(session, form.marks(), by=current_user)
     db.session.commit()
-    finished = f" {completed} learner(s) completed the course." if completed else ""
-    flash(f"Attendance saved.{finished}", "success")
+    if completed:
+        flash(ngettext("Attendance saved. %(num)d learner completed the course.",
+                       "Attendance saved. %(num)d learners completed the course.", completed),
+              "success")
+    else:
+        flash(_("Attendance saved."), "success")
     return redirect(url_for("learning.sessions.show", session_id=session_id))
 
 
@@ -171,9 +177,10 @@ def enter_register(session_id):
                 form.usernames.errors.append(str(message))
             else:
                 db.session.commit()
-                flash(f"Attendance saved: {entry.attended} attended ({entry.walk_ins} not "
-                      f"booked), {entry.absent} marked absent, {entry.completed} completed "
-                      "the course.", "success")
+                flash(_("Attendance saved: %(attended)d attended (%(walk_ins)d not booked), "
+                        "%(absent)d marked absent, %(completed)d completed the course.",
+                        attended=entry.attended, walk_ins=entry.walk_ins, absent=entry.absent,
+                        completed=entry.completed), "success")
                 return redirect(url_for("learning.sessions.show", session_id=session_id))
     return render_template("learning/register_entry.html", session=session, form=form,
                            refusal=refusal), (400 if form.errors else 200)

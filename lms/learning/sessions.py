@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import selectinload
 
@@ -80,7 +81,7 @@ def book(session: LiveSession, user: User) -> SessionBooking:
     existing = db.session.scalar(select(SessionBooking).where(
         SessionBooking.session_id == session.id, SessionBooking.user_id == user.id))
     if existing is not None:
-        raise LearningError("You already have a place on this session.")
+        raise LearningError(_("You already have a place on this session."))
     taken = db.session.execute(  # type: ignore[attr-defined]  # DML gives a CursorResult
         update(LiveSession)
         .where(LiveSession.id == session.id, LiveSession.booked_count < LiveSession.capacity)
@@ -88,10 +89,10 @@ def book(session: LiveSession, user: User) -> SessionBooking:
         .execution_options(synchronize_session=False)
     ).rowcount
     if taken != 1:
-        raise LearningError("Sorry, this session is full.")
+        raise LearningError(_("Sorry, this session is full."))
     booking = SessionBooking(session_id=session.id, user_id=user.id)
     # a simultaneous second booking by the same person hits the unique constraint
-    flush_or_refuse(booking, "You already have a place on this session.")
+    flush_or_refuse(booking, _l("You already have a place on this session."))
     audit.record("session.booked", actor=user, object_type="live_session",
                  object_id=session.id, payload={"booking_id": booking.id})
     db.session.refresh(session)
@@ -100,8 +101,8 @@ def book(session: LiveSession, user: User) -> SessionBooking:
 
 def cancel(booking: SessionBooking) -> None:
     if booking.attended is not None:
-        raise LearningError("Attendance has been recorded for this booking; it cannot be "
-                            "cancelled.")
+        raise LearningError(_("Attendance has been recorded for this booking; it cannot be "
+                              "cancelled."))
     # Deleted by a conditional DELETE first, so two cancellations at once free one place.
     deleted = db.session.execute(  # type: ignore[attr-defined]  # DML gives a CursorResult
         delete(SessionBooking).where(SessionBooking.id == booking.id,
@@ -109,7 +110,7 @@ def cancel(booking: SessionBooking) -> None:
         .execution_options(synchronize_session=False)
     ).rowcount
     if deleted != 1:
-        raise LearningError("This booking has already been cancelled.")
+        raise LearningError(_("This booking has already been cancelled."))
     db.session.execute(
         update(LiveSession).where(LiveSession.id == booking.session_id)
         .values(booked_count=LiveSession.booked_count - 1)

@@ -7,6 +7,7 @@ import io
 import re
 from dataclasses import dataclass, field
 
+from flask_babel import gettext as _
 from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.orm import contains_eager, selectinload
 
@@ -101,19 +102,20 @@ def preview_enrolments(course: Course, scheme: Scheme, text: str) -> list[EnrolR
     for row in rows:
         row.user = users.get(row.username)
         if row.user is None:
-            row.errors.append("No account with this username.")
+            row.errors.append(_("No account with this username."))
         elif row.username in seen:
-            row.errors.append("Listed more than once.")
+            row.errors.append(_("Listed more than once."))
         elif row.user.id not in members:
-            row.errors.append(f"Not a member of {scheme.name}.")
+            row.errors.append(_("Not a member of %(scheme)s.", scheme=scheme.name))
         elif row.user.id in enrolled:
-            row.errors.append("Already enrolled on this course.")
+            row.errors.append(_("Already enrolled on this course."))
         else:
             assert course.current_version is not None  # a course is loaded with its version
             missing = services.missing_prerequisites(
                 row.user.id, course.current_version, completed.get(row.user.id, set()))
             if missing:
-                row.errors.append(f"Must first complete: {', '.join(missing)}.")
+                row.errors.append(_("Must first complete: %(courses)s.",
+                                     courses=", ".join(missing)))
         seen.add(row.username)
     return rows
 

@@ -11,6 +11,8 @@ from flask import (
     stream_with_context,
     url_for,
 )
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -68,8 +70,10 @@ def learners_csv():
     _form, query = _filtered_query()
 
     def rows():
-        yield csv_text(["name", "username", "course", "scheme", "status", "progress_percent",
-                        "live_hours", "enrolled", "completed"], [])
+        # Column headings in the reader's language (the status column keeps its codes).
+        yield csv_text([_("name"), _("username"), _("course"), _("scheme"), _("status"),
+                        _("progress_percent"), _("live_hours"), _("enrolled"), _("completed")],
+                       [])
         batch = []
         for enrolment in db.session.scalars(query.execution_options(yield_per=EXPORT_BATCH)):
             batch.append(enrolment)
@@ -103,12 +107,12 @@ def enrol():
         if form.file.data:
             text = decode_upload(form.file.data.read())
             if text is None:
-                form.file.errors.append("The file is not UTF-8 text. Save it as CSV UTF-8.")
+                form.file.errors.append(_("The file is not UTF-8 text. Save it as CSV UTF-8."))
         problem = csv_refusal(text) if text is not None else None
         if problem:
             (form.file if form.file.data else form.usernames).errors.append(problem)
         elif text is not None and not training.parse_usernames(text):
-            form.usernames.errors.append("Enter at least one username, or choose a file.")
+            form.usernames.errors.append(_("Enter at least one username, or choose a file."))
         if not form.errors:
             return _preview(form, courses, schemes, text)
     return render_template("learning/enrol.html", form=form)
@@ -133,11 +137,11 @@ def enrol_confirm():
     course = next((c for c in courses if c.id == form.course.data), None)
     scheme = next((s for s in schemes if s.id == form.scheme.data), None)
     if not form.validate_on_submit() or course is None or scheme is None:
-        flash("The enrolment could not be confirmed. Start again.", "error")
+        flash(_("The enrolment could not be confirmed. Start again."), "error")
         return redirect(url_for("learning.training.enrol"))
     rows = training.preview_enrolments(course, scheme, form.usernames.data)
     if not rows or any(r.errors for r in rows):
-        flash("Some rows are no longer valid. Nobody was enrolled.", "error")
+        flash(_("Some rows are no longer valid. Nobody was enrolled."), "error")
         return render_template("learning/enrol_preview.html", rows=rows, course=course,
                                scheme=scheme, confirm=form,
                                error_count=sum(1 for r in rows if r.errors)), 409
@@ -145,5 +149,7 @@ def enrol_confirm():
     db.session.commit()
     current_app.logger.info("%s enrolled %d learners on %s", current_user.username, count,
                             course.slug)
-    flash(f"{count} learner(s) enrolled on {course.current_version.title}.", "success")
+    flash(ngettext("%(num)d learner enrolled on %(course)s.",
+                   "%(num)d learners enrolled on %(course)s.", count,
+                   course=course.current_version.title), "success")
     return redirect(url_for("learning.training.learners", course=course.slug, scheme=scheme.slug))

@@ -3,6 +3,7 @@
 from typing import NamedTuple
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import case, select
 from sqlalchemy.orm import selectinload
@@ -77,7 +78,7 @@ def enrol(slug):
             flash(str(refusal), "error")
         else:
             db.session.commit()
-            flash("You are enrolled. Start with the first lesson below.", "success")
+            flash(_("You are enrolled. Start with the first lesson below."), "success")
     return redirect(url_for("learning.courses.course", slug=slug))
 
 
@@ -95,7 +96,7 @@ def _enrolment_or_redirect(course):
     """The learner's enrolment; None for staff previewing; a redirect for anyone else."""
     enrolment = services.find_enrolment(current_user.id, course.id)
     if enrolment is None and not can_preview(current_user):
-        flash("Enrol on the course to open its lessons.", "info")
+        flash(_("Enrol on the course to open its lessons."), "info")
         return None, redirect(url_for("learning.courses.course", slug=course.slug))
     return enrolment, None
 
@@ -142,7 +143,8 @@ def _sequence(modules) -> list[Step]:
     steps = []
     for m in modules:
         steps += [Step("lesson", m.slug, ref.id, ref.slug, ref.title) for ref in m.lessons]
-        steps.append(Step("check", m.slug, None, None, f"Knowledge check: {m.title}"))
+        steps.append(Step("check", m.slug, None, None,
+                          _("Knowledge check: %(module)s", module=m.title)))
     return steps
 
 
@@ -154,7 +156,7 @@ def lesson_done(slug, module_slug, lesson_slug):
     found_lesson = get_lesson_or_404(found_module, lesson_slug)
     enrolment = services.find_enrolment(current_user.id, course.id)
     if enrolment is None:
-        flash("Enrol on the course to record your progress.", "info")
+        flash(_("Enrol on the course to record your progress."), "info")
         return redirect(url_for("learning.courses.course", slug=slug))
     if EmptyForm().validate_on_submit():
         try:

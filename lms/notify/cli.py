@@ -5,6 +5,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from lms.extensions import db
+from lms.jobs.services import one_at_a_time
 from lms.notify.services import send_pending
 
 notify_cli = AppGroup("notify", help="Notifications and email.")
@@ -14,6 +15,7 @@ DUE_REMINDERS = "lms.due_reminders"
 
 
 @notify_cli.command("due")
+@one_at_a_time("notify-due", minutes=60)
 def due():
     """Daily: send the reminders features have registered (e.g. supervision overdue).
     Running it again the same day sends nothing new."""
@@ -24,6 +26,7 @@ def due():
 
 
 @notify_cli.command("send")
+@one_at_a_time("notify-send", minutes=30)
 def send():
     """Send waiting emails through SMTP (LMS_SMTP_URL); without it they stay in the outbox.
     Each email is recorded as sent (or failed) as soon as it is handed over."""

@@ -1,6 +1,8 @@
 """Supervisors: the queue of records to assess, and the assessment itself."""
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -15,8 +17,8 @@ from lms.schemes.models import Role
 from lms.views_helpers import commit_or_flash
 
 bp = Blueprint("assess", __name__)
-ALREADY_ASSESSED = ("Another supervisor assessed this record while you were working on it. "
-                    "Their outcome has been kept; yours was not saved.")
+ALREADY_ASSESSED = _l("Another supervisor assessed this record while you were working on it. "
+                      "Their outcome has been kept; yours was not saved.")
 
 
 @bp.route("/supervision/queue")
@@ -48,15 +50,17 @@ def assess(record_id):
     form = assessment_form(record, data={"version": record.version})
     if form.validate_on_submit():
         if form.version.data != record.version:
-            flash(ALREADY_ASSESSED, "error")
+            flash(str(ALREADY_ASSESSED), "error")
             return redirect(url_for("practice.records.show", record_id=record.id))
         outcome = form.outcome.data
         done = commit_or_flash(
             lambda: services.assess(record, current_user, outcome=outcome,
                                     ratings=form.stage_ratings(),
                                     feedback=(form.feedback.data or "").strip()),
-            success=f"Record {record.case_code} {outcome}.", refused=(services.PracticeError,),
-            conflict=ALREADY_ASSESSED)
+            success=(_("Record %(code)s signed off.", code=record.case_code)
+                     if outcome == PracticeStatus.SIGNED_OFF else
+                     _("Record %(code)s returned.", code=record.case_code)),
+            refused=(services.PracticeError,), conflict=str(ALREADY_ASSESSED))
         return redirect(url_for("practice.assess.queue") if done
                         else url_for("practice.records.show", record_id=record_id))
     return render_template(

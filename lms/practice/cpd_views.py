@@ -1,6 +1,7 @@
 """A practitioner's CPD log; trainers and admins approve entries."""
 
 from flask import Blueprint, abort, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
@@ -24,7 +25,7 @@ def index():
     if form.validate_on_submit():
         entry = CpdEntry(done_on=form.done_on.data, hours=float(form.hours.data),
                          activity=form.activity.data.strip(), provider=form.provider.data.strip())
-        if commit_or_flash(lambda: cpd.add(entry, current_user), success="CPD entry added."):
+        if commit_or_flash(lambda: cpd.add(entry, current_user), success=_("CPD entry added.")):
             return redirect(url_for("practice.cpd.index"))
     entries = cpd.entries_of(current_user)
     return render_template("practice/cpd.html", form=form, entries=entries,
@@ -48,6 +49,6 @@ def approve(entry_id):
     if entry.user_id != current_user.id and not entry.approvable(current_user):
         abort(404)  # someone else's entry outside the schemes you train in
     if EmptyForm().validate_on_submit():
-        commit_or_flash(lambda: cpd.approve(entry, current_user), success="CPD entry approved.",
+        commit_or_flash(lambda: cpd.approve(entry, current_user), success=_("CPD entry approved."),
                         refused=(cpd.CpdError,))
     return redirect(url_for("practice.cpd.to_approve"))

@@ -23,8 +23,16 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
+
 from lms.privacy import numbers, people, places
 from lms.privacy.text import normalise
+
+
+def N_(message: str) -> str:
+    """Marks `message` for translation (pybabel finds it) where it is defined as data; it is
+    translated where it is shown, in `describe`."""
+    return message
 
 
 @dataclass(frozen=True)
@@ -40,39 +48,39 @@ class Finding:
 #: kind -> label. Ordered from most to least specific: when two findings overlap, the
 #: one whose kind comes first is kept.
 KINDS: dict[str, str] = {
-    "email": "an email address",
-    "nhs_number": "an NHS number",
-    "ni_number": "a National Insurance number",
-    "pupil_number": "a unique pupil number",
-    "prison_number": "a prison number",
-    "date_of_birth": "a date of birth",
-    "uk_phone": "a phone number",
-    "postcode": "a postcode",
-    "street_address": "a street address",
-    "police_reference": "a police crime or reference number",
-    "vehicle_registration": "a vehicle registration",
-    "social_handle": "a social-media handle",
-    "date_and_place": "an exact date with a place",
-    "hospital_location": "a hospital ward or bed",
-    "prison_location": "a cell or landing",
-    "school_class": "a school class or form",
-    "named_place": "a named school, workplace, pub, shop or street",
-    "name": "a name",
+    "email": N_("an email address"),
+    "nhs_number": N_("an NHS number"),
+    "ni_number": N_("a National Insurance number"),
+    "pupil_number": N_("a unique pupil number"),
+    "prison_number": N_("a prison number"),
+    "date_of_birth": N_("a date of birth"),
+    "uk_phone": N_("a phone number"),
+    "postcode": N_("a postcode"),
+    "street_address": N_("a street address"),
+    "police_reference": N_("a police crime or reference number"),
+    "vehicle_registration": N_("a vehicle registration"),
+    "social_handle": N_("a social-media handle"),
+    "date_and_place": N_("an exact date with a place"),
+    "hospital_location": N_("a hospital ward or bed"),
+    "prison_location": N_("a cell or landing"),
+    "school_class": N_("a school class or form"),
+    "named_place": N_("a named school, workplace, pub, shop or street"),
+    "name": N_("a name"),
 }
 
 #: What to write instead, per kind of finding (shown once per message).
-_PLACE_ADVICE = ("Describe places in general terms (\u201ca local shop\u201d, \u201ctheir "
-                 "school\u201d, \u201cthe ward\u201d, \u201ctheir cell\u201d).")
-_NAME_ADVICE = ("Write the person\u2019s role instead of their name, such as \u201cthe "
-                "person harmed\u201d, \u201cthe young person\u201d or \u201ctheir "
-                "parent\u201d.")
+_PLACE_ADVICE = N_("Describe places in general terms (\u201ca local shop\u201d, \u201ctheir "
+                   "school\u201d, \u201cthe ward\u201d, \u201ctheir cell\u201d).")
+_NAME_ADVICE = N_("Write the person\u2019s role instead of their name, such as \u201cthe "
+                  "person harmed\u201d, \u201cthe young person\u201d or \u201ctheir "
+                  "parent\u201d.")
 ADVICE: dict[str, str] = {
     "name": _NAME_ADVICE,
     **{kind: _PLACE_ADVICE for kind in ("date_and_place", "hospital_location",
                                         "prison_location", "school_class", "named_place")},
 }
 
-ANONYMISE_ADVICE = (
+ANONYMISE_ADVICE = N_(
     "Refer to people by their role, such as \u201cthe person harmed\u201d, and never record"
     " contact details, dates of birth or ID numbers."
 )
@@ -330,7 +338,7 @@ def find_identifying_data(text: str) -> list[Finding]:
 def _join(parts: list[str]) -> str:
     if len(parts) <= 1:
         return "".join(parts)
-    return ", ".join(parts[:-1]) + " and " + parts[-1]
+    return _("%(items)s and %(last)s", items=", ".join(parts[:-1]), last=parts[-1])
 
 
 def _quoted(excerpt: str) -> str:
@@ -346,10 +354,12 @@ def describe(findings: list[Finding], field_label: str) -> str:
     several_lines = any(f.line > 1 for f in findings)
     excerpts: dict[str, list[str]] = {}
     for f in findings:
-        shown = _quoted(f.excerpt) + (f" on line {f.line}" if several_lines else "")
+        shown = (_("%(excerpt)s on line %(line)d", excerpt=_quoted(f.excerpt), line=f.line)
+                 if several_lines else _quoted(f.excerpt))
         seen = excerpts.setdefault(f.kind, [])
         if shown not in seen:
             seen.append(shown)
-    parts = [f"{KINDS[kind]} ({', '.join(shown)})" for kind, shown in excerpts.items()]
-    advice = list(dict.fromkeys(ADVICE[k] for k in excerpts if k in ADVICE))
-    return " ".join([f"Remove {_join(parts)} from {field_label}.", *advice, ANONYMISE_ADVICE])
+    parts = [f"{_(KINDS[kind])} ({', '.join(shown)})" for kind, shown in excerpts.items()]
+    advice = [_(text) for text in dict.fromkeys(ADVICE[k] for k in excerpts if k in ADVICE)]
+    return " ".join([_("Remove %(found)s from %(field)s.", found=_join(parts), field=field_label),
+                     *advice, _(ANONYMISE_ADVICE)])

@@ -6,6 +6,8 @@ from __future__ import annotations
 import secrets
 from datetime import date
 
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from lms import clock, policy
@@ -28,6 +30,11 @@ from lms.schemes.models import Membership, Role
 CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 
 
+def language_of(user: User) -> str:
+    """The language a notification to `user` is written in: their preference."""
+    return getattr(user, "preferred_language", None) or "en"
+
+
 class PracticeError(Exception):
     """A rule refused the action; the message is shown to the person."""
 
@@ -43,9 +50,9 @@ def new_case_code(today: date) -> str:
 
 def recognition_refusal(user: User, by: User) -> str | None:
     if user.id == by.id:
-        return "You cannot recognise yourself; another administrator must."
+        return _("You cannot recognise yourself; another administrator must.")
     if is_recognised_supervisor(user):
-        return f"{user.display_name} is already a recognised supervisor."
+        return _("%(name)s is already a recognised supervisor.", name=user.display_name)
     return None
 
 
@@ -124,22 +131,24 @@ def eligible_supervisors(record: PracticeRecord) -> list[User]:
 
 def request_sign_off(record: PracticeRecord, supervisor: User, actor: User) -> None:
     if actor.id != record.author_id:
-        raise PracticeError("Only the practitioner who logged this record can ask for sign-off.")
+        raise PracticeError(_("Only the practitioner who logged this record can ask for sign-off."))
     if record.status != PracticeStatus.SUBMITTED:
-        raise PracticeError("Submit the record before asking for it to be signed off.")
+        raise PracticeError(_("Submit the record before asking for it to be signed off."))
     conflict = record.conflict_refusal(supervisor)
     if conflict:
         raise PracticeError(conflict)
     if supervisor not in eligible_supervisors(record):
-        raise PracticeError("Choose a recognised supervisor of this scheme.")
+        raise PracticeError(_("Choose a recognised supervisor of this scheme."))
     record.status = PracticeStatus.AWAITING_SIGN_OFF
     record.supervisor_id = supervisor.id
     record.requested_at = clock.utcnow()
     db.session.flush()
     audit.record("practice.sign_off_requested", actor=actor, object_type="practice_record",
                  object_id=record.id, payload={"supervisor_id": supervisor.id})
-    notify.notify(supervisor, f"{record.author.display_name} asks you to assess practice "
-                  f"record {record.case_code}.", f"/practice/{record.id}/assess",
+    with force_locale(language_of(supervisor)):
+        message = _("%(name)s asks you to assess practice record %(code)s.",
+                    name=record.author.display_name, code=record.case_code)
+    notify.notify(supervisor, message, f"/practice/{record.id}/assess",
                   topic=assess_topic(record))
 
 
@@ -156,9 +165,9 @@ def assess(record: PracticeRecord, supervisor: User, *, outcome: str, ratings: d
     if refusal:
         raise PracticeError(refusal)
     if set(ratings) - set(STAGES):
-        raise PracticeError("Unknown stage in the ratings.")
+        raise PracticeError(_("Unknown stage in the ratings."))
     if outcome not in (PracticeStatus.SIGNED_OFF, PracticeStatus.RETURNED):
-        raise PracticeError("Choose sign off or return.")
+        raise PracticeError(_("Choose sign off or return."))
     if outcome == PracticeStatus.SIGNED_OFF and record.ratings_refusal(ratings):
         raise PracticeError(NOT_COUNTING)
     assessment = Assessment(record=record, supervisor_id=supervisor.id, outcome=outcome,
@@ -172,7 +181,10 @@ def assess(record: PracticeRecord, supervisor: User, *, outcome: str, ratings: d
                  actor=supervisor, object_type="practice_record", object_id=record.id,
                  payload={"assessment_id": assessment.id})
     notify.done(assess_topic(record))
-    verb = "signed off" if signed_off else "returned for further work"
-    notify.notify(record.author, f"Your practice record {record.case_code} was {verb}.",
-                  f"/practice/{record.id}")
+    with force_locale(language_of(record.author)):
+        message = (_("Your practice record %(code)s was signed off.", code=record.case_code)
+                   if signed_off else
+                   _("Your practice record %(code)s was returned for further work.",
+                     code=record.case_code))
+    notify.notify(record.author, message, f"/practice/{record.id}")
     return assessment

@@ -6,6 +6,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from flask_babel import force_locale, format_date
+from flask_babel import gettext as _
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import selectinload
 
@@ -37,9 +39,9 @@ def shared_scheme(supervisor: User, practitioner: User | None) -> Scheme | None:
 def record_refusal(supervisor: User, practitioner: User | None) -> str | None:
     """Why `supervisor` may not record a session with `practitioner`; None if they may."""
     if practitioner is not None and practitioner.id == supervisor.id:
-        return "You cannot record your own supervision; another supervisor records it."
+        return _("You cannot record your own supervision; another supervisor records it.")
     if shared_scheme(supervisor, practitioner) is None:
-        return "Enter the username of a practitioner in a scheme where you supervise."
+        return _("Enter the username of a practitioner in a scheme where you supervise.")
     return None
 
 
@@ -59,10 +61,17 @@ def record_session(*, supervisor: User, practitioner: User, held_on: date,
     db.session.flush()
     audit.record("supervision.recorded", actor=supervisor, object_type="supervision_session",
                  object_id=session.id, payload={"practitioner_id": practitioner.id})
-    notify.notify(practitioner, f"{supervisor.display_name} recorded a supervision session "
-                  f"on {held_on:%d %b %Y}: please confirm it.", f"/supervision/{session.id}",
+    with force_locale(language_of(practitioner)):
+        message = _("%(name)s recorded a supervision session on %(date)s: please confirm it.",
+                    name=supervisor.display_name, date=format_date(held_on, "dd MMM y"))
+    notify.notify(practitioner, message, f"/supervision/{session.id}",
                   topic=confirm_topic(session))
     return session
+
+
+def language_of(user: User) -> str:
+    """The language a notification to `user` is written in: their preference."""
+    return getattr(user, "preferred_language", None) or "en"
 
 
 def confirm_topic(session: SupervisionSession) -> str:
@@ -148,16 +157,20 @@ def notify_overdue() -> int:
     today = clock.today().isoformat()
     overdue = db.session.execute(
         overdue_query().options(selectinload(User.memberships))).all()
-    supervisors = _supervisors_by_scheme({m.scheme_id for user, _ in overdue
+    supervisors = _supervisors_by_scheme({m.scheme_id for user, _last in overdue
                                           for m in user.memberships})
     sent = 0
     for user, last in overdue:
-        when = f"since {last:%d %b %Y}" if last else "on record"
-        message = f"{user.display_name} has had no case supervision {when}."
         theirs = {s.id: s for m in user.memberships for s in supervisors[m.scheme_id]
                   if s.id != user.id}
         for recipient in [user, *theirs.values()]:
             key = f"supervision-overdue:{user.id}:{recipient.id}:{today}"
+            with force_locale(language_of(recipient)):
+                message = (_("%(name)s has had no case supervision since %(date)s.",
+                             name=user.display_name, date=format_date(last, "dd MMM y"))
+                           if last else
+                           _("%(name)s has had no case supervision on record.",
+                             name=user.display_name))
             if notify.notify(recipient, message, "/supervision/", dedupe_key=key):
                 sent += 1
     return sent

@@ -1,6 +1,7 @@
 """Case supervision sessions, and admins recognising supervisors."""
 
 from flask import Blueprint, abort, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
@@ -49,8 +50,9 @@ def create():
                     supervisor=current_user, practitioner=practitioner,
                     held_on=form.held_on.data, duration_minutes=form.duration_minutes.data,
                     notes=(form.notes.data or "").strip()),
-                success=f"Supervision recorded. {practitioner.display_name} is asked to "
-                "confirm it.", refused=(supervision.SupervisionError,)):
+                success=_("Supervision recorded. %(name)s is asked to confirm it.",
+                          name=practitioner.display_name),
+                refused=(supervision.SupervisionError,)):
             return redirect(url_for("practice.supervision.index"))
     return render_template("practice/supervision_form.html", form=form)
 
@@ -74,7 +76,7 @@ def confirm(session_id):
         abort(404)
     if EmptyForm().validate_on_submit():
         commit_or_flash(lambda: supervision.confirm(session, current_user),
-                        success="Thank you: the supervision session is confirmed.",
+                        success=_("Thank you: the supervision session is confirmed."),
                         refused=(supervision.SupervisionError,))
     return redirect(url_for("practice.supervision.show", session_id=session_id))
 
@@ -86,7 +88,7 @@ def recognised():
     if form.validate_on_submit():
         user = find_user_by_username(form.username.data)
         if user is None:
-            form.username.errors.append("No account has this username.")
+            form.username.errors.append(_("No account has this username."))
         else:
             refusal = services.recognition_refusal(user, current_user)
             if refusal:
@@ -94,7 +96,7 @@ def recognised():
             elif commit_or_flash(
                     lambda: services.recognise_supervisor(user, by=current_user,
                                                           reason=form.reason.data.strip()),
-                    success=f"{user.display_name} is now a recognised supervisor.",
+                    success=_("%(name)s is now a recognised supervisor.", name=user.display_name),
                     refused=(services.PracticeError,)):
                 return redirect(url_for("practice.supervision.recognised"))
     people = db.session.scalars(select(RecognisedSupervisor)

@@ -2,6 +2,7 @@ import click
 from flask.cli import AppGroup
 
 from lms.extensions import db
+from lms.jobs.services import one_at_a_time
 from lms.privacy import retention
 
 privacy_cli = AppGroup("privacy", help="Data protection: retention.")
@@ -9,6 +10,7 @@ privacy_cli = AppGroup("privacy", help="Data protection: retention.")
 
 @privacy_cli.command("sweep")
 @click.option("--dry-run", is_flag=True, help="List what would change; change nothing.")
+@one_at_a_time("privacy-sweep", minutes=120)
 def sweep(dry_run):
     """Apply the retention policy (daily; running it twice changes nothing more)."""
     if dry_run:

@@ -10,6 +10,7 @@ from datetime import date
 
 import pytest
 import segno
+from flask_babel import force_locale
 
 from lms.accreditation.certificate import render_certificate
 
@@ -20,6 +21,13 @@ def clean_database():
     return
 
 
+@pytest.fixture(autouse=True)
+def request_context(app):
+    """The certificate takes each language's wording from the app's catalogues."""
+    with app.test_request_context():
+        yield
+
+
 VERIFY_URL = "https://lms.example.org/verify/RP-2025-00042"
 
 
@@ -27,6 +35,7 @@ def render(**overrides):
     values = {
         "holder_name": "Jordan Ellis",
         "level_name": "Accredited Restorative Facilitator",
+        "level_name_cy": "Hwylusydd Adferol Achrededig",
         "identifier": "RP-2025-00042",
         "issued_on": date(2025, 3, 3),
         "expires_on": date(2028, 3, 2),
@@ -103,6 +112,44 @@ def test_shows_the_certificate_details():
         f"Check this certificate at {VERIFY_URL}",
     ]:
         assert expected in text, expected
+
+
+WELSH = [
+    "Tystysgrif achredu",
+    "Hwylusydd Adferol Achrededig",
+    "Achrededig o 3 Mawrth 2025 hyd at 2 Mawrth 2028",
+    "Rhif y dystysgrif: RP-2025-00042",
+    f"Gwiriwch y dystysgrif hon yn {VERIFY_URL}",
+]
+ENGLISH = [
+    "Certificate of accreditation",
+    "Accredited Restorative Facilitator",
+    "Accredited from 3 March 2025 until 2 March 2028",
+    "Certificate number: RP-2025-00042",
+    f"Check this certificate at {VERIFY_URL}",
+]
+
+
+@pytest.mark.parametrize("viewer", ["en", "cy"])
+def test_is_bilingual_welsh_first_whatever_the_viewers_language(viewer):
+    with force_locale(viewer):
+        text = page_text(render(compress=False))
+
+    for expected in WELSH + ENGLISH:
+        assert expected in text, expected
+    runs = [run for run in text if run in WELSH + ENGLISH]
+    # Welsh first: each Welsh passage comes before its English counterpart.
+    for welsh, english in zip(WELSH, ENGLISH, strict=True):
+        assert runs.index(welsh) < runs.index(english), (welsh, english)
+    assert "Mae hyn i dystio bod / This is to certify that" in text
+
+
+def test_without_a_welsh_level_name_the_english_one_is_printed_once():
+    text = page_text(render(level_name_cy=None, compress=False))
+
+    assert "Tystysgrif achredu" in text
+    assert sum(run.count("Accredited Restorative Facilitator") for run in text
+               if "Accredited from" not in run) == 1
 
 
 @pytest.mark.parametrize("name", [

@@ -394,3 +394,29 @@ def test_maintenance_accepts_a_process_or_relevant_training():
     assert not evaluate(foundation, untrained, maintenance=True).eligible
     assert evaluate(foundation, replace(untrained, practice=(process(),)),
                     maintenance=True).eligible
+
+
+def test_requirements_are_explained_in_welsh_with_welsh_plurals(app):
+    """The same results worded in Welsh: numbers before a singular noun, adjectives after
+    it, Welsh month names; English stays as it was."""
+    from flask_babel import force_locale
+
+    days = [TODAY - timedelta(weeks=20)]
+    with app.test_request_context(), force_locale("cy"):
+        supervision = check("supervision_within", evidence(supervision_dates=days),
+                            maintenance=True, weeks=12)
+        practice = check("practice_records", evidence(), count=3, role=["lead"],
+                         process_type=["formal_conference"], direct=True,
+                         within_months=24)
+        hours = check("cpd_hours", evidence(), hours=1.0)
+
+    assert supervision.description == ("Goruchwyliaeth achosion o leiaf bob 12 wythnos, "
+                                       "yn ystod y 12 mis diwethaf")
+    assert supervision.need == "dim bwlch dros 12 wythnos"
+    assert supervision.missing == ("Goruchwyliaeth achosion o leiaf bob 12 wythnos: "
+                                   "2 bwlch yn hwy na hynny yn ystod y 12 mis diwethaf")
+    assert supervision.details[1] == "Dim sesiwn rhwng 26 Hyd 2025 a 15 Maw 2026 (20 wythnos)"
+    assert practice.description == ("3 cynhadledd ffurfiol uniongyrchol wedi'u cymeradwyo "
+                                    "fel prif hwylusydd, yn ystod y 24 mis diwethaf")
+    assert practice.missing.startswith("3 yn rhagor: cynhadledd ffurfiol uniongyrchol")
+    assert hours.need == "1 awr"

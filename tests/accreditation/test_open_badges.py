@@ -728,3 +728,50 @@ def test_status_lists_are_also_served_as_json_ld_with_an_embedded_proof(
     login_as(app, people.admin).post(f"/accreditation/records/{record.public_id}/revoke",
                                   data={"reason": "x"})
     assert bit() is True
+
+
+def test_achievement_name_and_description_are_given_in_welsh_too(app, people, record, client):
+    """OB 3.0's schema allows only strings in `name`/`description`: they stay English and
+    the Welsh edition is a Related achievement whose name is a language value object
+    tagged cy. Both signed forms carry it; it survives JSON-LD expansion (safe mode)."""
+    from pyld import jsonld
+
+    from lms.accreditation.data_integrity import bundled_loader
+
+    holder = login_as(app, people.practitioner)
+    token = holder.get(f"/accreditation/records/{record.public_id}/credential.jwt")
+    credential = credential_of(open_token(client, token.get_data(as_text=True))[0])
+    document = holder.get(f"/accreditation/records/{record.public_id}/credential.json").json
+    assert_conforms(credential)
+    assert_conforms(document)
+    for signed in (credential, document):
+        assert signed["name"] == record.level_name
+        assert isinstance(signed["description"], str)
+        achievement = signed["credentialSubject"]["achievement"]
+        assert achievement["name"] == record.level_name
+        assert achievement["inLanguage"] == "en"
+        welsh = achievement["related"][0]
+        assert welsh["type"] == ["Related"]
+        assert welsh["inLanguage"] == "cy"
+        assert welsh["name"] == {"@value": "Ymarferydd sylfaen", "@language": "cy"}
+        assert welsh["description"]["@language"] == "cy"
+        assert welsh["description"]["@value"].startswith("Wedi'i hyfforddi'n hwylusydd")
+
+    expanded, = jsonld.expand(document, {"documentLoader": bundled_loader(), "safe": True})
+    ob = "https://purl.imsglobal.org/spec/vc/ob/vocab.html#"
+    subject, = expanded["https://www.w3.org/2018/credentials#credentialSubject"]
+    achievement, = subject[ob + "achievement"]
+    related, = achievement[ob + "related"]
+    assert related["https://schema.org/name"] == [{"@language": "cy",
+                                                   "@value": "Ymarferydd sylfaen"}]
+    assert related["https://schema.org/inLanguage"] == [{"@value": "cy"}]
+    # the Welsh is signed: changing it breaks the embedded proof
+    tampered = json.loads(json.dumps(document))
+    tampered["credentialSubject"]["achievement"]["related"][0]["name"]["@value"] = "Arall"
+    assert client.post("/api/v1/verify", json=tampered).status_code == 422
+
+
+def test_achievement_page_shows_the_welsh_name_marked_as_welsh(client):
+    page = client.get("/accreditation/levels/foundation",
+                      headers={"Accept": "text/html"}).get_data(as_text=True)
+    assert '<p lang="cy" class="meta">Ymarferydd sylfaen</p>' in page

@@ -1,4 +1,5 @@
 import csv
+import html
 import io
 import json
 from datetime import timedelta
@@ -301,3 +302,31 @@ def test_bulk_check_is_rate_limited(app, client, monkeypatch):
                             environ_base={"REMOTE_ADDR": "10.9.9.9"}).status_code
                 for _ in range(3)]
     assert statuses == [200, 200, 429]
+
+
+def test_verification_page_and_bulk_csv_in_welsh(app, people, give_evidence, make_assessor,
+                                                 client):
+    """The public check follows the reader's language (here the browser's); the record's
+    data (name, level) stays as issued."""
+    record = issue(app, people, give_evidence, make_assessor)
+    welsh = {"Accept-Language": "cy"}
+    page = html.unescape(client.get(f"/verify/{record.public_id}",
+                                    headers=welsh).get_data(as_text=True))
+    assert "<h1>Gwirio achrediad</h1>" in page
+    assert "✓ Dilys" in page
+    assert "Dilys: wedi'i achredu tan" in page
+    assert "<dt>Ymarferydd</dt><dd>Ana Practitioner</dd>" in page
+    assert "gweithredol" in page
+    assert "Check an accreditation" not in page
+    missing = html.unescape(client.get("/verify/ZZZZ-ZZZZ-ZZZZ-ZZZZ",
+                                       headers=welsh).get_data(as_text=True))
+    assert "Nid oes achrediad â'r rhif tystysgrif <code>ZZZZ-ZZZZ-ZZZZ-ZZZZ</code>" in missing
+
+    rows = list(csv.reader(io.StringIO(client.post(
+        "/verify/bulk", headers=welsh,
+        data={"numbers": f"{record.public_id}\nNOPE", "format": "csv"}).get_data(
+            as_text=True))))
+    assert rows[0][:3] == ["a roddwyd", "rhif y dystysgrif", "wedi'i ganfod"]
+    assert rows[1][2] == "ie"
+    assert rows[2][2] == "na"
+    assert rows[2][8] == "Nid oes achrediad â'r rhif tystysgrif hwn."

@@ -20,11 +20,14 @@ def upgrade():
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.add_column(sa.Column('calendar_feed_token_hash', sa.String(length=64),
                                       nullable=True))
-        batch_op.create_unique_constraint(batch_op.f('uq_users_calendar_feed_token_hash'),
-                                          ['calendar_feed_token_hash'])
+        # A unique index, not a constraint: SQLite adds both without rebuilding the table
+        # (a rebuild drops users, and with foreign keys on that deletes every row that
+        # cascades from a user: enrolments, bookings, attempts).
+        batch_op.create_index(batch_op.f('ix_users_calendar_feed_token_hash'),
+                              ['calendar_feed_token_hash'], unique=True)
 
 
 def downgrade():
     with op.batch_alter_table('users', schema=None) as batch_op:
-        batch_op.drop_constraint(batch_op.f('uq_users_calendar_feed_token_hash'), type_='unique')
+        batch_op.drop_index(batch_op.f('ix_users_calendar_feed_token_hash'))
         batch_op.drop_column('calendar_feed_token_hash')
