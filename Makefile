@@ -14,7 +14,7 @@ run: setup db courses demo
 	@echo ""
 	@echo "Serving Restorative LMS at http://127.0.0.1:$(PORT)  (Ctrl+C to stop)"
 	@echo "Demo accounts: admin, prison.lead, prison.supervisor, prison.trainer, prison.trainee1-3,"
-	@echo "  school.lead, school.supervisor, school.trainer, school.trainee1-3"
+	@echo "  school.lead, school.supervisor, school.trainer, school.trainee1-3, pcc.viewer"
 	@echo "Password for every demo account: restorative-demo"
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 

@@ -61,6 +61,7 @@ def _register_blueprints(app):
         record_views,
     )
     from lms.accreditation import views as pathway_views
+    from lms.areas.views import bp as areas_bp
     from lms.audit.views import bp as audit_bp
     from lms.auth.views import bp as auth_bp
     from lms.branding.views import bp as branding_bp
@@ -71,6 +72,7 @@ def _register_blueprints(app):
         home_views,
         paper_views,
         session_views,
+        skills_views,
         training_views,
     )
     from lms.learning import views as course_views
@@ -86,7 +88,7 @@ def _register_blueprints(app):
 
     features = [
         _feature("learning", home_views.bp, course_views.bp, session_views.bp,
-                 training_views.bp, paper_views.bp, calendar_views.bp,
+                 training_views.bp, paper_views.bp, skills_views.bp, calendar_views.bp,
                  completion_views.bp),
         _feature("practice", practice_record_views.bp, assess_views.bp, supervision_views.bp,
                  cpd_views.bp),
@@ -94,7 +96,7 @@ def _register_blueprints(app):
                  public_views.bp, observation_views.bp, cpd_audit_views.bp, portfolio_views.bp),
     ]
     for blueprint in (main_bp, auth_bp, schemes_bp, people_bp, notify_bp, reports_bp,
-                      privacy_bp, audit_bp, branding_bp, ops_bp, *features):
+                      privacy_bp, audit_bp, branding_bp, ops_bp, areas_bp, *features):
         app.register_blueprint(blueprint)
     handlers.register(app)
 

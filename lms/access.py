@@ -107,3 +107,19 @@ def lead_or_assessor(view):
             abort(403)
 
     return _declare("lead-or-assessor", check)(view)
+
+
+def viewer(view):
+    """Figures across schemes, read-only: administrators, people granted a viewer scope
+    (lms.areas) and scheme leads (for their own schemes). Never case text."""
+
+    def check():
+        _require_sign_in()
+        if current_user.is_admin or current_user.has_role("lead"):
+            return
+        from lms.areas.services import is_viewer  # late: every feature imports lms.access
+
+        if not is_viewer(current_user):
+            abort(403)
+
+    return _declare("viewer", check)(view)

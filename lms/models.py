@@ -9,6 +9,7 @@ from lms.accreditation.models import (
 )
 from lms.accreditation.signing_keys import SigningKey
 from lms.accreditation.status_list import StatusListEntry
+from lms.areas.models import ViewerScope
 from lms.audit.models import AuditChainHead, AuditEvent
 from lms.auth.models import AuthSession, PasswordResetToken, User
 from lms.jobs.models import JobLease
@@ -67,4 +68,5 @@ __all__ = [
     "StatusListEntry",
     "SupervisionSession",
     "User",
+    "ViewerScope",
 ]

@@ -6,7 +6,7 @@ from typing import NamedTuple
 
 from flask import request, url_for
 from flask_babel import get_locale
-from flask_babel import lazy_gettext as _l
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from lms import clock
@@ -78,6 +78,8 @@ def navigation() -> list[NavGroup]:
                ("practice.cpd.to_approve", "CPD to approve") if trainer else None),
         _group("Scheme",
                ("reports.index", "Dashboards") if lead else None,
+               ("reports.areas.figures", _("Figures across schemes")) if lead and not admin
+               else None,
                ("people.index", "People") if lead else None,
                ("learning.training.learners", "Learners") if trainer or lead else None,
                ("main.search.index", "Search") if trainer or lead else None,
@@ -87,14 +89,29 @@ def navigation() -> list[NavGroup]:
                ("accreditation.decisions.index", "Applications")
                if admin or user.is_assessor else None,
                ("reports.admin", "All schemes") if admin else None,
+               ("reports.areas.figures", _("Figures and coverage")) if admin else None,
+               ("areas.viewers", _("Viewers")) if admin else None,
                ("schemes.create", "Add a scheme") if admin else None,
                ("practice.supervision.recognised", "Recognised supervisors") if admin else None,
                ("notify.outbox", "Email outbox") if admin else None,
-               ("audit.trail", _l("Audit trail")) if admin else None,
-               ("branding.settings", _l("Name and logo")) if admin else None,
-               ("accreditation.pathway.standards", _l("Standards")) if admin else None),
+               ("audit.trail", _("Audit trail")) if admin else None,
+               ("branding.settings", _("Name and logo")) if admin else None,
+               ("accreditation.pathway.standards", _("Standards")) if admin else None),
     ]
+    if not (member or admin or user.is_assessor):
+        groups.append(_viewer_group(user))
     return [g for g in groups if g]
+
+
+def _viewer_group(user) -> NavGroup | None:
+    """Figures for viewers (asked only of people with no role, so others pay no query)."""
+    from lms.areas.services import is_viewer  # late: the areas models import lms.auth
+
+    if not is_viewer(user):
+        return None
+    return _group(_("Figures"), ("reports.areas.figures", _("Figures across schemes")),
+                  ("reports.areas.coverage_map", _("Coverage by area")),
+                  ("reports.areas.accredited", _("Who is accredited")))
 
 
 def current_group(groups: list[NavGroup]) -> NavGroup | None:

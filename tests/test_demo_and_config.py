@@ -19,7 +19,7 @@ def test_demo_load_is_idempotent_and_accounts_work(app, runner, client):
     assert "prison.trainee3" in result.output
     assert "restorative-demo" in result.output
     first = _counts(app)
-    assert first == (13, 2, 12)
+    assert first == (14, 2, 12)  # 13 people in two schemes and pcc.viewer
     assert runner.invoke(args=["demo", "load"]).exit_code == 0
     assert _counts(app) == first
     response = client.post("/login", data={"username": "school.lead",

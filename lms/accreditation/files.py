@@ -4,8 +4,9 @@ A file is accepted only if its kind is allowed by policy (courses/policy.yaml), 
 content matches its kind, it is within the size limit, no identifying details of
 participants are found in its text (PDF and DOCX; images have no text to check) and the
 practitioner confirms it is redacted. Files are stored outside the web root under random
-keys (EVIDENCE_DIR, by default instance/evidence) and served only to those who may see the
-practitioner's application."""
+keys in the evidence store (lms.accreditation.storage: a local folder outside the web root by
+default, or an S3-compatible bucket) and served only to those who may see the practitioner's
+application."""
 
 from __future__ import annotations
 
@@ -16,13 +17,13 @@ import secrets
 import zipfile
 from pathlib import Path
 
-from flask import current_app
 from flask_babel import gettext as _
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError
 
 from lms import policy
 from lms.accreditation.models import EvidenceFile, IndemnityInsurance, PortfolioItem
+from lms.accreditation.storage import discard_after_commit, evidence_store
 from lms.audit import services as audit
 from lms.auth.models import User
 from lms.extensions import db
@@ -41,13 +42,6 @@ TYPES = {
 
 class FileRefused(Exception):
     """The file was refused; the message is shown next to the file field."""
-
-
-def store_root() -> Path:
-    root = Path(current_app.config.get("EVIDENCE_DIR")
-                or Path(current_app.instance_path) / "evidence")
-    root.mkdir(parents=True, exist_ok=True)
-    return root
 
 
 def check(filename: str, data: bytes) -> tuple[str, str | None]:
@@ -101,7 +95,7 @@ def save(user: User, filename: str, data: bytes, *, redaction_confirmed: bool,
         raise FileRefused(_("Confirm that nothing in the file identifies a participant."))
     content_type, _text = check(filename, data)
     key = secrets.token_hex(20)
-    (store_root() / key).write_bytes(data)
+    evidence_store().put(key, data, content_type)
     record = EvidenceFile(user_id=user.id, portfolio_item_id=item.id if item else None,
                           insurance_id=insurance.id if insurance else None,
                           filename=_safe_name(filename), content_type=content_type,
@@ -131,4 +125,12 @@ def view_refusal(user: User, record: EvidenceFile) -> str | None:
 
 
 def read(record: EvidenceFile) -> bytes:
-    return (store_root() / record.storage_key).read_bytes()
+    return evidence_store().get(record.storage_key)
+
+
+def discard(records: list[EvidenceFile]) -> None:
+    """Delete these files' rows now and their bytes once the transaction commits."""
+    for record in records:
+        db.session.delete(record)
+    db.session.flush()
+    discard_after_commit(db.session(), [r.storage_key for r in records])

@@ -8,7 +8,7 @@ from wtforms import (
     TextAreaField,
     ValidationError,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
 
 from lms.accreditation.models import ObservationMode, ObservationOutcome
 from lms.forms import BaseForm, choices
@@ -132,8 +132,12 @@ class PortfolioItemForm(BaseForm):
     is_risk_assessment = BooleanField(_l("This work product is a risk assessment"))
     referee_name = StringField(_l("Referee's name (references)"),
                                validators=[Optional(), Length(max=120)])
-    referee_email = StringField(_l("Referee's email (references)"),
-                                validators=[Optional(), Length(max=254)])
+    referee_email = StringField(
+        _l("Referee's email (references)"),
+        description=_l("The one-time link is emailed to this address, so that only the "
+                       "referee can use it."),
+        validators=[Optional(), Length(max=254),
+                    Email(_l("Enter an email address like name@example.org."))])
 
 
 class ReferenceForm(BaseForm):

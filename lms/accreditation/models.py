@@ -137,6 +137,10 @@ class AccreditationRecord(Model):
     __tablename__ = "accreditation_records"
     __table_args__ = (Index("ix_accreditation_records_holder", "holder_id", "level_key"),
                       Index("ix_accreditation_records_status", "status", "expires_on"),
+                      # Covers the figures across schemes (who is accredited, where, at
+                      # which level) without reading the records themselves.
+                      Index("ix_accreditation_records_figures", "status", "scheme_id",
+                            "level_key", "holder_id"),
                       Index("ux_accreditation_records_one_valid", "holder_id", "level_key",
                             unique=True, sqlite_where=VALID_SQL, postgresql_where=VALID_SQL),
                       # Register search by part of a name: a trigram index on PostgreSQL

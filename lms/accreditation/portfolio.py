@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from lms import clock, policy
+from lms import clock, policy, urls
 from lms.accreditation.evaluation import (
     Evaluation,
     Evidence,
@@ -29,6 +29,7 @@ from lms.accreditation.standards import LevelStandard, Requirement
 from lms.audit import services as audit
 from lms.auth.models import User
 from lms.extensions import db
+from lms.notify import services as notify
 from lms.practice.models import STAGES
 
 #: Item kinds as shown (the application page writes `_()` of the capitalised key).
@@ -127,9 +128,36 @@ def add_item(user: User, *, kind: str, title: str, summary: str, stages=(),
             days=policy.portfolio("reference_link_days"))
     db.session.add(item)
     db.session.flush()
+    payload: dict = {"kind": kind}
+    if token and item.referee_email:
+        email_reference_link(item, token, user)
+        payload["link"] = "emailed"
+    elif token:
+        payload["link"] = "shown"
     audit.record("portfolio.item_added", actor=user, object_type="portfolio_item",
-                 object_id=item.id, payload={"kind": kind})
+                 object_id=item.id, payload=payload)
     return item, token
+
+
+def email_reference_link(item: PortfolioItem, token: str, practitioner: User) -> None:
+    """Send the referee their one-time link through the outbox. The practitioner never
+    sees a link that was emailed, so only the referee can confirm."""
+    assert item.referee_email is not None
+    assert item.token_expires_at is not None
+    link = urls.absolute_url("accreditation.portfolio.reference", token=token)
+    body = _(
+        "%(practitioner)s has asked you to confirm a reference for their accreditation as "
+        "a restorative practitioner (portfolio route): \"%(title)s\".\n\n"
+        "Open the link below to read what they wrote and confirm, in your own words, what "
+        "you saw of their work. You do not need an account. The link works once and "
+        "expires on %(expires)s.\n\n%(link)s\n\n"
+        "If you do not know this person or did not see their work, do not confirm: you can "
+        "ignore this email.",
+        practitioner=practitioner.display_name, title=item.title,
+        expires=item.token_expires_at.date().isoformat(), link=link)
+    notify.queue_email(item.referee_email,
+                       _("Please confirm a reference for %(name)s",
+                         name=practitioner.display_name), body)
 
 
 def remove_item(item: PortfolioItem, user: User) -> None:

@@ -75,7 +75,12 @@ def add_item():
         form.form_errors.append(str(problem))
         return _render(form, status=422)
     db.session.commit()
-    if token:  # shown once: only its hash is kept
+    if token and item.referee_email:  # emailed, never shown: only the referee can use it
+        flash(_("Reference added. We have emailed a one-time link to %(email)s; it is not "
+                "shown here, so only the referee can confirm.", email=item.referee_email),
+              "success")
+        return redirect(url_for("accreditation.portfolio.index"))
+    if token:  # no address: shown once, and only its hash is kept
         # an address that leaves the site: built on LMS_BASE_URL, never the Host header
         return _render(new_link=urls.absolute_url("accreditation.portfolio.reference",
                                                   token=token))

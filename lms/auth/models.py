@@ -23,7 +23,8 @@ LANGUAGES = {"en": "English", "cy": "Cymraeg (Welsh)"}
 class User(UserMixin, Model):
     __tablename__ = "users"
     # People search by part of a name or username: trigram indexes on PostgreSQL (they serve
-    # ILIKE '%part%'); plain indexes on SQLite.
+    # ILIKE '%part%'); plain indexes on SQLite. The figures across schemes read people's
+    # kind from an index without reading their rows.
     __table_args__ = (
         Index("ix_users_display_name", "display_name", postgresql_using="gin",
               postgresql_ops={"display_name": "gin_trgm_ops"}),
@@ -31,6 +32,7 @@ class User(UserMixin, Model):
               postgresql_ops={"username": "gin_trgm_ops"}),
         Index("ix_users_email_trgm", "email", postgresql_using="gin",
               postgresql_ops={"email": "gin_trgm_ops"}),
+        Index("ix_users_id_person_kind", "id", "person_kind"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -55,6 +57,8 @@ class User(UserMixin, Model):
     #: The person chose to appear on the public register.
     listed_publicly: Mapped[bool] = mapped_column(default=False, server_default=false())
     preferred_language: Mapped[str] = mapped_column(String(8), default="en")
+    #: staff, volunteer, prisoner or pupil (lms.people.kinds), for the figures; set by leads.
+    person_kind: Mapped[str | None] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     #: SHA-256 of the secret in the address of the person's calendar feed (see
     #: learning.calendar); None until they ask for one.

@@ -2,12 +2,21 @@
 
 from sqlalchemy import select
 
+from lms.areas.models import ViewerScope
 from lms.auth import services as auth_services
 from lms.auth.models import User
 from lms.extensions import db
 from lms.schemes.models import Membership, Role, Scheme, Sector
 
 DEMO_PASSWORD = "restorative-demo"  # published in the README: demo sites only
+
+#: Police force area (and local authority) of each demo scheme, by slug.
+SCHEME_AREAS = {
+    "hmp-northfield": ("E23000003", None),  # Lancashire
+    "riverside-schools": ("W15000003", "W06000015"),  # South Wales, Cardiff
+}
+#: A police and crime commissioner's office: sees South Wales figures, never case text.
+VIEWER = ("pcc.viewer", "Office of the PCC for South Wales (viewer)", "W15000003")
 
 SCHEMES = [
     ("prison", "HMP Northfield restorative justice service", "hmp-northfield", Sector.PRISON,
@@ -42,6 +51,7 @@ def account_list() -> list[tuple[str, str, str]]:
         for suffix, display_name, roles in PEOPLE[prefix]:
             label = ", ".join(role.label.lower() for role in roles)
             rows.append((f"{prefix}.{suffix}", display_name, f"{label} at {scheme_name}"))
+    rows.append((VIEWER[0], VIEWER[1], "viewer of the South Wales police force area's figures"))
     return rows
 
 
@@ -70,6 +80,7 @@ def load_demo() -> str:
                 if role not in user.roles_in(scheme):
                     user.memberships.append(Membership(scheme=scheme, role=role))
             db.session.flush()
+    _ensure_viewer(ensure_user(*VIEWER[:2]), VIEWER[2])
     return f"Demo data ready ({created} new accounts)."
 
 
@@ -79,4 +90,15 @@ def _ensure_scheme(name, slug, sector, region) -> Scheme:
         scheme = Scheme(name=name, slug=slug, sector=sector, region=region)
         db.session.add(scheme)
         db.session.flush()
+    if scheme.police_force_code is None and slug in SCHEME_AREAS:
+        scheme.police_force_code, scheme.local_authority_code = SCHEME_AREAS[slug]
     return scheme
+
+
+def _ensure_viewer(user: User, force_code: str) -> None:
+    db.session.flush()
+    exists = db.session.scalar(select(ViewerScope.id).where(
+        ViewerScope.user_id == user.id, ViewerScope.kind == "area",
+        ViewerScope.force_code == force_code))
+    if exists is None:
+        db.session.add(ViewerScope(user_id=user.id, kind="area", force_code=force_code))

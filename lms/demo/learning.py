@@ -17,8 +17,9 @@ from lms.learning.models import (
     LiveSession,
     Module,
     SessionBooking,
+    SkillAssessment,
 )
-from lms.schemes.models import Scheme
+from lms.schemes.models import Membership, Role, Scheme
 
 #: username -> [(course slug, how far: "done", a number of lessons, or 0 for not started)]
 #: username: [(course slug, lessons done or "done")], oldest enrolment first
@@ -50,7 +51,47 @@ def load_learning_demo() -> str:
             if username in users and slug in courses:
                 created += _ensure_enrolment(users[username], courses[slug], how_far, days_ago)
     _ensure_sessions(courses, users)
+    _ensure_skills_practice()
     return f"Learning demo ready ({created} new enrolments)."
+
+
+#: Skills practice under way: learner -> {skill key: (result, feedback)}. Completed courses
+#: have every skill passed.
+SKILLS_UNDER_WAY = {
+    "prison.trainee1": {
+        "assessing-suitability-and-risk": ("pass", "Clear questions about what happened and "
+                                           "who was affected; risks named for both sides."),
+        "preparing-a-participant": ("not_yet", "Explain the indirect option as fully as the "
+                                    "meeting, and say that consent can be withdrawn."),
+    },
+}
+
+
+def _ensure_skills_practice() -> None:
+    """Skills results for enrolments on courses that assess them, by a lead of the
+    learner's scheme (never the learner); enrolments already assessed are left alone."""
+    assessed = set(db.session.scalars(select(SkillAssessment.enrolment_id)))
+    for enrolment in db.session.scalars(select(Enrolment).join(Enrolment.course)):
+        version = enrolment.course.current_version
+        if enrolment.id in assessed or version is None or not version.skills:
+            continue
+        lead = db.session.scalar(select(Membership.user_id).where(
+            Membership.scheme_id == enrolment.scheme_id, Membership.role == Role.LEAD,
+            Membership.user_id != enrolment.user_id).limit(1))
+        planned = SKILLS_UNDER_WAY.get(enrolment.user.username, {})
+        if lead is None or not (enrolment.completed_at or planned):
+            continue
+        day = (enrolment.completed_at or clock.utcnow()).date() - timedelta(days=3)
+        for skill in version.skills:
+            result, feedback = (("pass", "Confident and well paced against every stage.")
+                                if enrolment.completed_at else planned.get(skill["key"],
+                                                                           (None, "")))
+            if result:
+                db.session.add(SkillAssessment(
+                    enrolment_id=enrolment.id, skill_key=skill["key"], result=result,
+                    method="role_play", feedback=feedback, assessed_on=day,
+                    assessed_by_id=lead))
+    db.session.flush()
 
 
 def _ensure_enrolment(user, course, how_far, days_ago) -> int:

@@ -9,8 +9,14 @@ from flask.cli import AppGroup
 
 from lms.audit import services as audit
 from lms.extensions import db
-from lms.learning.content import course_folders, default_courses_path, read_catalogue
+from lms.learning.content import (
+    course_folders,
+    default_courses_path,
+    read_catalogue,
+    translation_findings,
+)
 from lms.learning.content_checks import catalogue_quality
+from lms.learning.content_welsh import source_lines
 from lms.learning.loader import load_from
 from lms.learning.occupational_standards import mapping_findings
 from lms.learning.readability import readability_findings
@@ -76,12 +82,28 @@ def load(path):
                f"{len(report.unchanged)} unchanged")
 
 
+@courses_cli.command("fingerprints")
+@click.argument("paths", nargs=-1, required=True,
+                type=click.Path(path_type=Path, exists=True, dir_okay=False))
+def fingerprints(paths):
+    """Print the fingerprints a Welsh translation records of the English it was translated
+    from: for a module file (01-x.md), the `source:` mapping for the front matter of
+    01-x.cy.md; for a knowledge check (01-x.check.yaml), each question's `source`; for a
+    course.yaml, the `source` of its `cy:` block. Record them when a translation is written
+    or brought up to date; `courses check` reports translations whose English has changed."""
+    for path in paths:
+        click.echo(f"# {_relative(path.resolve())}")
+        for line in source_lines(path):
+            click.echo(line)
+
+
 def _warn(root: Path) -> list[tuple[str, int, str]]:
     """Print the catalogue's warnings and knowledge-check figures (before the summary line,
     which stays last); the warnings."""
     findings, figures = catalogue_quality(root)
     readable, reading_ages = readability_findings(root)
-    findings = sorted(findings + mapping_findings(root) + readable)
+    findings = sorted(findings + mapping_findings(root) + readable
+                      + translation_findings(root))
     for path, line, message in findings:
         click.echo(f"{_relative(root.parent / path)}:{line}: warning: {message}")
     for figure in [*figures.lines(), *reading_ages]:

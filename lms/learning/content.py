@@ -18,13 +18,32 @@ from lms.learning.content_markdown import (
     CHECK_FILE,
     MODULE_FILE,
     SLUG,
+    WELSH_FILE,
     ModuleIndex,
     ModuleText,
     link_problem,
     parse_module,
     slugify,
 )
+from lms.learning.content_welsh import (
+    Findings,
+    WelshCourse,
+    WelshLesson,
+    WelshModule,
+    WelshQuestion,
+    declares_welsh,
+    read_course_welsh,
+    read_welsh_module,
+    read_welsh_questions,
+    welsh_file_name,
+)
+from lms.learning.occupational_standards import read_framework
 from lms.learning.question_banks import bank_problem, split_policy
+from lms.learning.skills_content import (
+    SkillsPracticeSpec,
+    check_skills_practice,
+    skills_practice_spec,
+)
 from lms.yaml_files import (
     Issue,
     Problem,
@@ -38,6 +57,7 @@ from lms.yaml_files import (
 __all__ = [
     "LEVELS", "CourseSpec", "LessonSpec", "ModuleSpec", "OptionSpec", "Problem", "QuestionSpec",
     "course_folders", "default_courses_path", "read_catalogue", "slugify",
+    "translation_findings",
 ]
 
 
@@ -53,6 +73,7 @@ class QuestionSpec:
     type: str  #: "single" | "multiple"
     options: tuple[OptionSpec, ...]
     explanation: str
+    cy: WelshQuestion | None = None  #: the question in Welsh, when translated
 
 
 @dataclass(frozen=True)
@@ -61,7 +82,8 @@ class LessonSpec:
     title: str
     order: int  #: 1-based position in the module
     body: str  #: Markdown without the "# " heading line
-    content_hash: str  #: of (course slug, module slug, title, body)
+    content_hash: str  #: of (course slug, module slug, title, body); not of the Welsh
+    cy: WelshLesson | None = None  #: the lesson in Welsh, when translated
 
 
 @dataclass(frozen=True)
@@ -75,6 +97,8 @@ class ModuleSpec:
     questions: tuple[QuestionSpec, ...]
     check_hash: str  #: changes when any question, option or explanation changes
     questions_per_attempt: int | None = None  #: drawn from the bank; None: all of them
+    cy_title: str | None = None  #: the module's Welsh title and outcomes, when translated
+    cy_outcomes: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -90,7 +114,12 @@ class CourseSpec:
     live_required: bool
     live_hours: float
     modules: tuple[ModuleSpec, ...]  #: by order
-    content_hash: str  #: over everything above: same files, same hash
+    content_hash: str  #: over everything above and the Welsh: same files, same hash
+    #: The course declares `languages: [en, cy]`: it is taught in Welsh in full.
+    welsh: bool = False
+    cy: WelshCourse | None = None  #: the Welsh title and summary
+    #: Skills a trainer must mark "pass" before the course is complete; None: no such rule.
+    skills_practice: SkillsPracticeSpec | None = None
 
 
 @dataclass
@@ -106,6 +135,9 @@ class _Course:
     problems: list[Problem] = field(default_factory=list)
     order_lines: dict[str, int] = field(default_factory=dict)  #: file name -> 'order:' line
     per_attempt: int | None = None  #: course.yaml's questions_per_attempt
+    welsh: bool = False  #: course.yaml declares cy: missing Welsh is a problem
+    cy: WelshCourse | None = None
+    translations: Findings = field(default_factory=Findings)  #: problems, outdated Welsh
 
     @property
     def yaml_path(self) -> str:
@@ -129,7 +161,10 @@ def read_catalogue(root: Path) -> tuple[list[CourseSpec], list[Problem]]:
     root = Path(root).resolve()
     if not root.is_dir():
         return [], [Problem(root.name, 1, "course catalogue folder not found")]
-    courses = {folder.name: _read_course(folder, root.parent) for folder in course_folders(root)}
+    framework, _findings = read_framework(root)
+    stages = set(framework.stages) if framework else None
+    courses = {folder.name: _read_course(folder, root.parent, stages)
+               for folder in course_folders(root)}
     stray = [_stray_folder(folder, root.parent) for folder in sorted(root.iterdir())]
     _check_prerequisites(courses)
     _check_links(courses)
@@ -153,7 +188,7 @@ def _shown(path: Path, base: Path) -> str:
     return path.relative_to(base).as_posix()
 
 
-def _read_course(folder: Path, base: Path) -> _Course:
+def _read_course(folder: Path, base: Path, stages: set[str] | None = None) -> _Course:
     course = _Course(folder.name, _shown(folder, base))
     if not re.fullmatch(SLUG, folder.name):
         course.problem(course.yaml_path, 1, "the course folder name must be a slug "
@@ -161,10 +196,14 @@ def _read_course(folder: Path, base: Path) -> _Course:
     doc = _read_yaml(course, folder / "course.yaml", course.yaml_path)
     if doc is not None:
         doc, course.per_attempt, issues = split_policy(doc)
-        issues += check_course(doc)
+        issues += check_course(doc) + check_skills_practice(doc, stages)
         course.problems += [Problem(course.yaml_path, line, msg) for line, msg in issues]
         course.doc = None if issues else doc
+        if course.doc is not None:
+            course.welsh = declares_welsh(doc.data)
+            course.cy = read_course_welsh(doc, course.yaml_path, course.translations)
     _read_modules(course, folder, base)
+    course.problems += [Problem(*found) for found in course.translations.problems]
     return course
 
 
@@ -189,6 +228,9 @@ def _read_modules(course: _Course, folder: Path, base: Path) -> None:
         shown = _shown(path, base)
         if MODULE_FILE.match(path.name):
             _read_module(course, path, checks.get(path.stem), base)
+        elif WELSH_FILE.match(path.name):
+            if not (folder / f"{path.name.removesuffix('.cy.md')}.md").is_file():
+                course.problem(shown, 1, "Welsh module file without an English module file")
         elif path.suffix == ".md":
             course.problem(shown, 1, "a module file name must look like 01-module-slug.md")
         elif path.suffix in (".yaml", ".yml") and path.name != "course.yaml":
@@ -208,6 +250,13 @@ def _read_module(course: _Course, path: Path, check: Path | None, base: Path) ->
     course.lesson_slugs[path.name] = (frozenset(x.slug for x in parsed.lessons)
                                       if text is not None else None)
     course.links += [(shown, link.line, link.href) for link in parsed.links]
+    welsh_path = path.with_name(welsh_file_name(path.name))
+    cy: WelshModule | None = None
+    if not parsed.issues:
+        cy, welsh = read_welsh_module(parsed, shown, welsh_path, _shown(welsh_path, base),
+                                      course.welsh, course.translations)
+        course.links += [(_shown(welsh_path, base), link.line, link.href)
+                         for link in welsh.links]
     order = int(_module_match(path.name)["order"])
     if parsed.front:
         course.order_lines[path.name] = parsed.front.line("order")
@@ -222,6 +271,7 @@ def _read_module(course: _Course, path: Path, check: Path | None, base: Path) ->
     per_attempt: int | None = None
     issues: list[Issue] = []
     questions: list[Question] = []
+    cy_questions: list[WelshQuestion | None] = []
     if doc:
         doc, per_attempt, issues = split_policy(doc)
         questions, more = check_questions(doc)
@@ -231,10 +281,13 @@ def _read_module(course: _Course, path: Path, check: Path | None, base: Path) ->
         problem = bank_problem(per_attempt, len(questions), from_course=from_course) \
             if questions else None
         issues += [(doc.line("questions"), problem)] if problem else []
+        if questions and not issues:
+            cy_questions = read_welsh_questions(doc, _shown(check, base), course.welsh,
+                                                course.translations)
     course.problems += [Problem(_shown(check, base), line, message) for line, message in issues]
     if len(course.problems) == before:
         course.modules.append(_module_spec(course.slug, path.name, parsed, questions,
-                                           per_attempt))
+                                           per_attempt, cy, cy_questions))
 
 
 def _check_module_set(course: _Course) -> None:
@@ -253,21 +306,30 @@ def _check_module_set(course: _Course) -> None:
 
 
 def _module_spec(course_slug: str, filename: str, parsed: ModuleText, questions,
-                 per_attempt: int | None) -> ModuleSpec:
+                 per_attempt: int | None, cy: WelshModule | None,
+                 cy_questions: list[WelshQuestion | None]) -> ModuleSpec:
     assert parsed.front is not None  # only modules without problems get here
     front, slug = parsed.front.data, _module_match(filename)["slug"]
+    cy_lessons = cy.lessons if cy else (None,) * len(parsed.lessons)
     lessons = tuple(
         LessonSpec(lesson.slug, lesson.title, n, lesson.body,
-                   _digest([course_slug, slug, lesson.title, lesson.body]))
-        for n, lesson in enumerate(parsed.lessons, start=1))
-    specs = tuple(QuestionSpec(prompt, kind, tuple(OptionSpec(*o) for o in options), explanation)
-                  for prompt, kind, options, explanation in questions)
+                   _digest([course_slug, slug, lesson.title, lesson.body]), cy=welsh)
+        for n, (lesson, welsh) in enumerate(zip(parsed.lessons, cy_lessons, strict=True),
+                                            start=1))
+    cy_questions = cy_questions or [None] * len(questions)
+    specs = tuple(QuestionSpec(prompt, kind, tuple(OptionSpec(*o) for o in options), explanation,
+                               cy=welsh)
+                  for (prompt, kind, options, explanation), welsh
+                  in zip(questions, cy_questions, strict=True))
     return ModuleSpec(slug=slug, filename=filename, title=front["title"].strip(),
                       order=front["order"], outcomes=tuple(o.strip() for o in front["outcomes"]),
                       lessons=lessons, questions=specs, questions_per_attempt=per_attempt,
                       # drawing from a bank makes another check; without one, hashes stay
+                      # (the Welsh is left out: a translation does not make another check)
                       check_hash=_digest(questions if per_attempt is None
-                                         else [questions, per_attempt]))
+                                         else [questions, per_attempt]),
+                      cy_title=cy.title if cy else None,
+                      cy_outcomes=cy.outcomes if cy else None)
 
 
 def _check_prerequisites(courses: dict[str, _Course]) -> None:
@@ -359,7 +421,40 @@ def _course_spec(course: _Course) -> CourseSpec:
         "live_hours": float(live["hours"]),
         "modules": tuple(sorted(course.modules, key=lambda m: m.order)),
     }
-    return CourseSpec(**fields, content_hash=_digest(_canonical(fields)))
+    canonical = _canonical(fields)
+    welsh = _welsh_canonical(course)
+    if welsh:  # English-only courses keep the hash they had before Welsh was supported
+        canonical["welsh"] = welsh
+    practice = skills_practice_spec(data)
+    if practice is not None:  # only then, so courses without it keep their hashes
+        canonical["skills_practice"] = practice.as_stored()
+    return CourseSpec(**fields, content_hash=_digest(canonical), welsh=course.welsh,
+                      cy=course.cy, skills_practice=practice)
+
+
+def _welsh_canonical(course: _Course) -> list | None:
+    """Everything Welsh in the course (a change makes a new version), None if nothing."""
+    modules = [[m.slug, m.cy_title, list(m.cy_outcomes or ()),
+                [[x.cy.title, x.cy.body] if x.cy else None for x in m.lessons],
+                [[q.cy.prompt, list(q.cy.options), q.cy.explanation] if q.cy else None
+                 for q in m.questions]]
+               for m in sorted(course.modules, key=lambda m: m.order)]
+    has_welsh = course.welsh or course.cy or any(
+        m.cy_title or any(x.cy for x in m.lessons) or any(q.cy for q in m.questions)
+        for m in course.modules)
+    if not has_welsh:
+        return None
+    return [course.welsh, [course.cy.title, course.cy.summary] if course.cy else None, modules]
+
+
+def translation_findings(root: Path) -> list[tuple[str, int, str]]:
+    """Outdated Welsh translations (warnings) in courses that declare Welsh, by file and
+    line. Missing ones are problems, reported by `read_catalogue`."""
+    root = Path(root).resolve()
+    if not root.is_dir():
+        return []
+    return sorted(finding for folder in course_folders(root)
+                  for finding in _read_course(folder, root.parent).translations.warnings)
 
 
 def _canonical(fields: dict) -> dict:

@@ -45,6 +45,14 @@ COURSE_RULES: dict[str, Rule] = {
     # Checked against courses/occupational-standards.yaml by occupational_standards.py.
     "standards_map": (lambda v: isinstance(v, dict),
                       "must map each module slug to its 'units' and 'stages'"),
+    # The course's languages and its Welsh title and summary (see content_welsh.py).
+    "languages": (lambda v: isinstance(v, list) and bool(v) and v[0] == "en"
+                  and set(v) <= {"en", "cy"} and len(set(v)) == len(v),
+                  "must list the course's languages, English first: [en] or [en, cy]"),
+    "cy": (lambda v: isinstance(v, dict), "must be the Welsh 'source', 'title' and 'summary'"),
+    # Checked in detail by skills_content.py.
+    "skills_practice": (lambda v: isinstance(v, dict),
+                        "must be a mapping with 'not_yet' and 'skills'"),
 }
 LIVE_SESSION_RULES: dict[str, Rule] = {
     "required": (lambda v: isinstance(v, bool), "must be true or false"),
@@ -57,7 +65,8 @@ def check_course(doc: YamlDoc) -> list[Issue]:
     later, by the caller)."""
     data = doc.data
     issues = check_mapping(doc, data, COURSE_RULES, what="course.yaml",
-                           optional=("max_attempts", "standards_map", "reading_age"))
+                           optional=("max_attempts", "standards_map", "reading_age",
+                                     "languages", "cy", "skills_practice"))
     if not isinstance(data, dict):
         return issues
     issues += check_text_list(doc, data.get("prerequisites"), "prerequisites",
@@ -80,6 +89,9 @@ QUESTION_RULES: dict[str, Rule] = {
     "type": (lambda v: isinstance(v, str) and v in QUESTION_TYPES, "must be single or multiple"),
     "options": (lambda v: isinstance(v, list) and len(v) >= 2, "must list at least 2 options"),
     "explanation": (is_text, "must be non-empty text"),
+    # The question in Welsh (see content_welsh.py).
+    "cy": (lambda v: isinstance(v, dict),
+           "must be the Welsh 'source', 'prompt', 'options' and 'explanation'"),
 }
 
 #: A valid question as plain data: (prompt, type, ((text, correct), ...), explanation).
@@ -111,7 +123,8 @@ def check_questions(doc: YamlDoc) -> tuple[list[Question], list[Issue]]:
 
 
 def _check_question(doc: YamlDoc, question: object, n: int) -> list[Issue]:
-    issues = check_mapping(doc, question, QUESTION_RULES, "questions", n, what="a question")
+    issues = check_mapping(doc, question, QUESTION_RULES, "questions", n, optional=("cy",),
+                           what="a question")
     options = question.get("options") if isinstance(question, dict) else None
     if not isinstance(question, dict) or not isinstance(options, list):
         return issues

@@ -23,6 +23,8 @@ from lms.learning.content_checks import (
 
 SLUG = r"[a-z0-9]+(?:-[a-z0-9]+)*"
 MODULE_FILE = re.compile(rf"^(?P<order>\d\d)-(?P<slug>{SLUG})\.md$")
+#: A module's Welsh version beside it: 01-module-slug.cy.md (see content_welsh).
+WELSH_FILE = re.compile(rf"^(?P<order>\d\d)-(?P<slug>{SLUG})\.cy\.md$")
 CHECK_FILE = re.compile(rf"^(?P<order>\d\d)-(?P<slug>{SLUG})\.check\.yaml$")
 #: The link forms the renderer turns into lesson addresses (see rendering.MODULE_LINK).
 MODULE_LINK = re.compile(r"^(?:\.\./(?P<course>[^/]+)/)?(?P<file>[^/]+\.md)$")
@@ -69,7 +71,8 @@ class ModuleText:
     issues: list[Issue] = field(default_factory=list)
 
 
-def parse_module(text: str) -> ModuleText:
+def parse_module(text: str, rules: dict[str, Rule] | None = None) -> ModuleText:
+    """A module file (or, with other front-matter `rules`, its Welsh version)."""
     lines = text.split("\n")
     if not lines or lines[0].rstrip() != "---":
         return ModuleText(issues=[(1, "a module file must start with front matter between "
@@ -78,16 +81,17 @@ def parse_module(text: str) -> ModuleText:
     if end is None:
         return ModuleText(issues=[(1, "front matter is not closed with a '---' line")])
     module = ModuleText()
-    module.front, module.issues = _front_matter("\n".join(lines[1:end]))
+    module.front, module.issues = _front_matter("\n".join(lines[1:end]),
+                                                rules or FRONT_MATTER_RULES)
     _read_body(module, lines[end + 1:], offset=end + 1)
     return module
 
 
-def _front_matter(text: str) -> tuple[YamlDoc | None, list[Issue]]:
+def _front_matter(text: str, rules: dict[str, Rule]) -> tuple[YamlDoc | None, list[Issue]]:
     doc, issues = parse_yaml(text, offset=1)
     if doc is None:
         return None, issues
-    issues += check_mapping(doc, doc.data, FRONT_MATTER_RULES, what="front matter")
+    issues += check_mapping(doc, doc.data, rules, what="front matter")
     if isinstance(doc.data, dict):
         issues += check_text_list(doc, doc.data.get("outcomes"), "outcomes", what="outcome")
     return (None if issues else doc), issues

@@ -28,6 +28,7 @@ from wtforms.widgets import HiddenInput
 
 from lms import clock
 from lms.forms import BaseForm, choices
+from lms.learning.languages import shown_option
 from lms.learning.papers import PaperQuestion, fingerprint
 from lms.timezones import to_utc
 
@@ -158,8 +159,8 @@ class KnowledgeCheckForm(BaseForm):
                   "paper": paper}
         for item in paper:
             question = item.question
-            options = choices((position, option["text"]) for position, (_index, option)
-                              in enumerate(item.shown()))
+            options = choices((position, str(shown_option(question, index)))
+                              for position, (index, _option) in enumerate(item.shown()))
             if question.kind == "single":
                 fields[f"q{question.id}"] = AnswerField(
                     question.prompt, choices=options, coerce=int,

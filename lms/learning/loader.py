@@ -67,6 +67,9 @@ def _add_version(course: Course, spec: CourseSpec) -> None:
         prerequisites=list(spec.prerequisites), estimated_hours=spec.estimated_hours,
         pass_mark=spec.pass_mark, max_attempts=spec.max_attempts,
         live_required=spec.live_required, live_hours=spec.live_hours,
+        welsh=spec.welsh, title_cy=spec.cy.title if spec.cy else None,
+        summary_cy=spec.cy.summary if spec.cy else None,
+        skills_practice=spec.skills_practice.as_stored() if spec.skills_practice else None,
         modules=[_module(spec, m) for m in spec.modules],
     )
     db.session.add(version)
@@ -97,15 +100,21 @@ def _module(course: CourseSpec, spec: ModuleSpec) -> Module:
         slug=spec.slug, order=spec.order, title=spec.title, outcomes=list(spec.outcomes),
         check_hash=_scoped(course.slug, spec.slug, spec.check_hash),
         questions_per_attempt=spec.questions_per_attempt,
+        title_cy=spec.cy_title, outcomes_cy=list(spec.cy_outcomes) if spec.cy_outcomes else None,
         lessons=[
             Lesson(slug=lesson.slug, order=lesson.order, title=lesson.title,
                    body_html=render_lesson(lesson.body, resolve),
-                   content_hash=lesson.content_hash)
+                   content_hash=lesson.content_hash,
+                   title_cy=lesson.cy.title if lesson.cy else None,
+                   body_html_cy=render_lesson(lesson.cy.body, resolve) if lesson.cy else None)
             for lesson in spec.lessons
         ],
         questions=[
             Question(order=n, prompt=q.prompt, kind=q.type, explanation=q.explanation,
-                     options=[{"text": o.text, "correct": o.correct} for o in q.options])
+                     options=[{"text": o.text, "correct": o.correct} for o in q.options],
+                     prompt_cy=q.cy.prompt if q.cy else None,
+                     options_cy=list(q.cy.options) if q.cy else None,
+                     explanation_cy=q.cy.explanation if q.cy else None)
             for n, q in enumerate(spec.questions, start=1)
         ],
     )

@@ -15,6 +15,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -79,6 +80,14 @@ class CourseVersion(Model):
     max_attempts: Mapped[int | None]
     live_required: Mapped[bool]
     live_hours: Mapped[float] = mapped_column(Float)
+    #: The course declares Welsh (`languages: [en, cy]`), so it is taught in Welsh in full.
+    welsh: Mapped[bool] = mapped_column(default=False, server_default=false())
+    #: The Welsh title and summary, when translated (here and below: None = English only).
+    title_cy: Mapped[str | None] = mapped_column(String(200))
+    summary_cy: Mapped[str | None] = mapped_column(Text)
+    #: Assessed skills practice required for completion: {"not_yet": text, "skills":
+    #: [{"key", "title", "stages", "looks_for"}]} from course.yaml; None: not required.
+    skills_practice: Mapped[dict | None] = mapped_column(JSON)
     loaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
     course: Mapped[Course] = relationship(foreign_keys=[course_id])
@@ -89,6 +98,11 @@ class CourseVersion(Model):
     @property
     def level_label(self) -> str:
         return str(LEVEL_LABELS.get(self.level, self.level.capitalize()))
+
+    @property
+    def skills(self) -> list[dict]:
+        """The skills a trainer must mark "pass", in the course's order ([] for none)."""
+        return list((self.skills_practice or {}).get("skills", []))
 
 
 class Module(Model):
@@ -107,6 +121,8 @@ class Module(Model):
     check_hash: Mapped[str] = mapped_column(String(64))
     #: Questions drawn from the check's bank for each attempt; None: every question.
     questions_per_attempt: Mapped[int | None]
+    title_cy: Mapped[str | None] = mapped_column(String(200))
+    outcomes_cy: Mapped[list | None] = mapped_column(JSON)
 
     version: Mapped[CourseVersion] = relationship(back_populates="modules")
     lessons: Mapped[list[Lesson]] = relationship(
@@ -131,6 +147,9 @@ class Lesson(Model):
     body_html: Mapped[str] = mapped_column(Text)
     #: sha256 of the lesson; progress on an unchanged lesson survives a new course version.
     content_hash: Mapped[str] = mapped_column(String(64), index=True)
+    #: The Welsh title and sanitised HTML, when the lesson is translated.
+    title_cy: Mapped[str | None] = mapped_column(String(200))
+    body_html_cy: Mapped[str | None] = mapped_column(Text)
 
     module: Mapped[Module] = relationship(back_populates="lessons")
 
@@ -148,6 +167,11 @@ class Question(Model):
     #: [{"text": ..., "correct": bool}, ...] in the order shown.
     options: Mapped[list] = mapped_column(JSON)
     explanation: Mapped[str] = mapped_column(Text)
+    #: The question in Welsh, when translated: the options' texts in the order of `options`
+    #: (whose "correct" flags they share: answers are marked by option index, not text).
+    prompt_cy: Mapped[str | None] = mapped_column(Text)
+    options_cy: Mapped[list | None] = mapped_column(JSON)
+    explanation_cy: Mapped[str | None] = mapped_column(Text)
 
     module: Mapped[Module] = relationship(back_populates="questions")
 
@@ -158,7 +182,11 @@ class Question(Model):
 
 class Enrolment(Model):
     __tablename__ = "enrolments"
-    __table_args__ = (UniqueConstraint("user_id", "course_id"),)
+    __table_args__ = (UniqueConstraint("user_id", "course_id"),
+                      # Covers the figures across schemes: completions in a period, by
+                      # course, scheme and person, without reading the enrolments.
+                      Index("ix_enrolments_completed", "completed_at", "course_id",
+                            "scheme_id", "user_id"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
@@ -292,3 +320,39 @@ class SessionBooking(Model):
 
     session: Mapped[LiveSession] = relationship(back_populates="bookings")
     user: Mapped[User] = relationship()
+
+
+class SkillAssessment(Model):
+    """A trainer's assessment of one skill of a learner's assessed skills practice (a
+    role-play or a live observation), against the stages: "pass" or "not yet". The latest
+    assessment of a skill is the one that counts; earlier ones stay as its history."""
+
+    __tablename__ = "skill_assessments"
+    __table_args__ = (
+        Index("ix_skill_assessments_enrolment_skill", "enrolment_id", "skill_key"),
+        CheckConstraint("result IN ('pass', 'not_yet')", name="result_known"),
+        CheckConstraint("method IN ('role_play', 'observation')", name="method_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enrolment_id: Mapped[int] = mapped_column(ForeignKey("enrolments.id", ondelete="CASCADE"))
+    #: The skill's key in the course's skills_practice (stable across course versions).
+    skill_key: Mapped[str] = mapped_column(String(64))
+    #: "pass" or "not_yet".
+    result: Mapped[str] = mapped_column(String(8))
+    #: "role_play" or "observation" (a live process the trainer watched).
+    method: Mapped[str] = mapped_column(String(16))
+    #: Short feedback for the learner: what went well, what to work on. Run through the
+    #: privacy guard: no participant is ever named.
+    feedback: Mapped[str] = mapped_column(Text)
+    #: The day the practice was assessed.
+    assessed_on: Mapped[date] = mapped_column(Date)
+    assessed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id",
+                                                                  ondelete="SET NULL"))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+
+    assessed_by: Mapped[User | None] = relationship()
+
+    @property
+    def passed(self) -> bool:
+        return self.result == "pass"

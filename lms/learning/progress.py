@@ -20,6 +20,7 @@ from lms.learning.models import (
     LiveSession,
     Module,
     SessionBooking,
+    SkillAssessment,
 )
 
 #: What each status (a code, as in the learners filter) is called on pages and in exports.
@@ -34,6 +35,7 @@ class LessonRef:
     title: str
     content_hash: str
     done: bool = False
+    title_cy: str | None = None  #: the Welsh title, when translated
 
 
 @dataclass
@@ -45,6 +47,7 @@ class ModuleProgress:
     check_hash: str
     lessons: list[LessonRef] = field(default_factory=list)
     check_passed: bool = False
+    title_cy: str | None = None  #: the Welsh title, when translated
 
     @property
     def lessons_done(self) -> int:
@@ -56,20 +59,42 @@ class ModuleProgress:
 
 
 @dataclass
+class SkillProgress:
+    """One skill of the course's assessed skills practice and its latest assessment."""
+
+    key: str
+    title: str
+    stages: list[str]
+    looks_for: str
+    latest: SkillAssessment | None = None
+
+    @property
+    def passed(self) -> bool:
+        return self.latest is not None and self.latest.passed
+
+    @property
+    def status(self) -> str:
+        """"pass", "not_yet" or "not_assessed"."""
+        return self.latest.result if self.latest is not None else "not_assessed"
+
+
+@dataclass
 class CourseProgress:
     enrolment: Enrolment
     version: CourseVersion
     modules: list[ModuleProgress]
     live_hours: float = 0.0
+    skills: list[SkillProgress] = field(default_factory=list)
 
     @property
     def steps_total(self) -> int:
-        # every lesson and every knowledge check is a step
-        return sum(len(m.lessons) + 1 for m in self.modules)
+        # every lesson, every knowledge check and every assessed skill is a step
+        return sum(len(m.lessons) + 1 for m in self.modules) + len(self.skills)
 
     @property
     def steps_done(self) -> int:
-        return sum(m.lessons_done + m.check_passed for m in self.modules)
+        return (sum(m.lessons_done + m.check_passed for m in self.modules)
+                + sum(s.passed for s in self.skills))
 
     @property
     def percent(self) -> int:
@@ -84,14 +109,21 @@ class CourseProgress:
         return all(m.complete for m in self.modules)
 
     @property
+    def skills_requirement_met(self) -> bool:
+        """Every skill of the assessed skills practice passed (its latest assessment)."""
+        return all(s.passed for s in self.skills)
+
+    @property
     def complete(self) -> bool:
-        return self.modules_complete and self.live_requirement_met
+        """The one completion rule: lessons and checks, live hours, and assessed skills."""
+        return self.modules_complete and self.live_requirement_met and self.skills_requirement_met
 
     @property
     def status(self) -> str:
         if self.enrolment.completed_at is not None:
             return "completed"
-        return "in progress" if self.steps_done or self.live_hours else "not started"
+        started = self.steps_done or self.live_hours or any(s.latest for s in self.skills)
+        return "in progress" if started else "not started"
 
     @property
     def status_label(self) -> str:
@@ -111,7 +143,7 @@ class CourseProgress:
 def progress_for(enrolments: Sequence[Enrolment]) -> dict[int, CourseProgress]:
     """Progress of each enrolment (by id) against its course's current version.
 
-    Five queries whatever the number of enrolments, courses, modules or lessons.
+    Six queries whatever the number of enrolments, courses, modules or lessons.
     """
     if not enrolments:
         return {}
@@ -123,15 +155,33 @@ def progress_for(enrolments: Sequence[Enrolment]) -> dict[int, CourseProgress]:
     passed = _pairs(select(CheckAttempt.enrolment_id, CheckAttempt.check_hash).distinct()
                     .where(CheckAttempt.enrolment_id.in_(ids), CheckAttempt.passed.is_(True)))
     hours = _live_hours(enrolments)
+    assessed = _latest_assessments(enrolments, versions)
     result = {}
     for enrolment in enrolments:
         version = versions[enrolment.course_id]
         modules = [_fill(m, done[enrolment.id], passed[enrolment.id])
                    for m in modules_by_version[version.id]]
+        latest = assessed.get(enrolment.id, {})
+        skills = [SkillProgress(s["key"], s["title"], list(s["stages"]), s["looks_for"],
+                                latest.get(s["key"])) for s in version.skills]
         result[enrolment.id] = CourseProgress(
-            enrolment, version, modules, hours.get((enrolment.user_id, enrolment.course_id), 0.0)
+            enrolment, version, modules, hours.get((enrolment.user_id, enrolment.course_id), 0.0),
+            skills,
         )
     return result
+
+
+def _latest_assessments(enrolments, versions) -> dict[int, dict[str, SkillAssessment]]:
+    """{enrolment id: {skill key: latest assessment}}, for courses with skills practice."""
+    ids = [e.id for e in enrolments if versions[e.course_id].skills]
+    found: dict[int, dict[str, SkillAssessment]] = defaultdict(dict)
+    if not ids:
+        return found
+    for assessment in db.session.scalars(
+            select(SkillAssessment).where(SkillAssessment.enrolment_id.in_(ids))
+            .order_by(SkillAssessment.assessed_on, SkillAssessment.id)):
+        found[assessment.enrolment_id][assessment.skill_key] = assessment  # later wins
+    return found
 
 
 def _current_versions(enrolments) -> dict[int, CourseVersion]:
@@ -147,17 +197,20 @@ def _current_versions(enrolments) -> dict[int, CourseVersion]:
 def _modules(versions: dict[int, CourseVersion]) -> dict[int, list[ModuleProgress]]:
     rows = db.session.execute(
         select(Module.id, Module.version_id, Module.slug, Module.title, Module.order,
-               Module.check_hash, Lesson.id, Lesson.slug, Lesson.title, Lesson.content_hash)
+               Module.check_hash, Lesson.id, Lesson.slug, Lesson.title, Lesson.content_hash,
+               Module.title_cy, Lesson.title_cy)
         .join(Lesson, Lesson.module_id == Module.id)
         .where(Module.version_id.in_([v.id for v in versions.values()]))
         .order_by(Module.version_id, Module.order, Lesson.order)
     )
     by_version: dict[int, dict[int, ModuleProgress]] = defaultdict(dict)
     for (module_id, version_id, slug, title, order, check_hash,
-         lesson_id, lesson_slug, lesson_title, lesson_hash) in rows:
+         lesson_id, lesson_slug, lesson_title, lesson_hash, module_cy, lesson_cy) in rows:
         module = by_version[version_id].setdefault(
-            module_id, ModuleProgress(module_id, slug, title, order, check_hash))
-        module.lessons.append(LessonRef(lesson_id, lesson_slug, lesson_title, lesson_hash))
+            module_id, ModuleProgress(module_id, slug, title, order, check_hash,
+                                      title_cy=module_cy))
+        module.lessons.append(LessonRef(lesson_id, lesson_slug, lesson_title, lesson_hash,
+                                        title_cy=lesson_cy))
     return {version_id: list(modules.values()) for version_id, modules in by_version.items()}
 
 
@@ -185,6 +238,7 @@ def _fill(template: ModuleProgress, done_hashes: set[str], passed_hashes: set[st
     return ModuleProgress(
         template.id, template.slug, template.title, template.order, template.check_hash,
         lessons=[LessonRef(ref.id, ref.slug, ref.title, ref.content_hash,
-                           ref.content_hash in done_hashes) for ref in template.lessons],
-        check_passed=template.check_hash in passed_hashes,
+                           ref.content_hash in done_hashes, title_cy=ref.title_cy)
+                 for ref in template.lessons],
+        check_passed=template.check_hash in passed_hashes, title_cy=template.title_cy,
     )

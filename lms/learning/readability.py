@@ -65,7 +65,8 @@ def readability_findings(root: Path) -> tuple[list[Finding], list[str]]:
         if limit is None:
             continue
         highest = 0.0
-        for path in sorted(folder.glob("[0-9][0-9]-*.md")):
+        for path in sorted(p for p in folder.glob("[0-9][0-9]-*.md")
+                           if not p.name.endswith(".cy.md")):  # English reading ages
             shown = path.relative_to(root.parent).as_posix()
             text, _ = read_text(path)
             for lesson in parse_module(text or "").lessons:

@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 from lms import access
 from lms.extensions import db
 from lms.forms import EmptyForm
-from lms.learning import services
+from lms.learning import languages, services
 from lms.learning.access import (
     can_preview,
     can_see_answer_key,
@@ -28,6 +28,7 @@ from lms.learning.services import LearningError
 from lms.learning.sessions import upcoming_sessions_for
 
 bp = Blueprint("courses", __name__)
+languages.register(bp)  # shown(), shown_option(): content in the learner's language
 #: Courses in the order of the training pathway (foundation first, trainer last).
 PATHWAY_ORDER = case({level: n for n, level in enumerate(LEVEL_LABELS)},
                      value=CourseVersion.level, else_=len(LEVEL_LABELS))
@@ -136,15 +137,17 @@ class Step(NamedTuple):
     lesson_id: int | None
     lesson_slug: str | None
     title: str
+    title_cy: str | None = None  # a lesson's Welsh title (see languages.shown)
 
 
 def _sequence(modules) -> list[Step]:
     """Every step of the course in order."""
     steps = []
     for m in modules:
-        steps += [Step("lesson", m.slug, ref.id, ref.slug, ref.title) for ref in m.lessons]
-        steps.append(Step("check", m.slug, None, None,
-                          _("Knowledge check: %(module)s", module=m.title)))
+        steps += [Step("lesson", m.slug, ref.id, ref.slug, ref.title, ref.title_cy)
+                  for ref in m.lessons]
+        steps.append(Step("check", m.slug, None, None, _(
+            "Knowledge check: %(module)s", module=str(languages.shown(m, "title")))))
     return steps
 
 

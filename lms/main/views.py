@@ -1,8 +1,9 @@
-from flask import Blueprint, render_template
+from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import text
 
 from lms import access
+from lms.areas.services import is_viewer
 from lms.extensions import db
 from lms.learning.home_views import my_learning
 from lms.main import search
@@ -21,6 +22,8 @@ bp.register_blueprint(search.bp)  # main.search.*: staff search
 def index():
     if not current_user.is_authenticated:
         return render_template("main/welcome.html")
+    if not (current_user.memberships or current_user.is_admin) and is_viewer(current_user):
+        return redirect(url_for("reports.areas.figures"))  # a viewer's home is their figures
     in_progress, completed = my_learning(current_user)
     lead_schemes = schemes_managed_by(current_user) if current_user.has_role(Role.LEAD) else []
     return render_template(

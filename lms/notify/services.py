@@ -70,6 +70,16 @@ def _body(message: str, link: str | None) -> str:
     return f"{message}{where}\n\nYou get this email because you use {product_name()}.\n"
 
 
+def queue_email(to_address: str, subject: str, body: str) -> OutboxMessage:
+    """An email to someone without an account (a referee): it waits in the outbox like
+    every other and is sent by `flask notify send`."""
+    message = OutboxMessage(to_address=to_address.strip(), subject=_subject(subject),
+                            body=body)
+    db.session.add(message)
+    db.session.flush()
+    return message
+
+
 def unread_count(user) -> int:
     return db.session.scalar(select(func.count()).select_from(Notification).where(
         Notification.user_id == user.id, Notification.read_at.is_(None))) or 0

@@ -1,9 +1,11 @@
+from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
 from wtforms import EmailField, HiddenField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
 from lms.auth.services import email_in_use, find_user_by_username
 from lms.forms import BaseForm, choices
+from lms.people.kinds import PERSON_KINDS
 from lms.people.services import USERNAME_RULE, username_problem
 from lms.schemes.models import Role
 
@@ -53,7 +55,8 @@ class ImportUploadForm(BaseForm):
     file = FileField(
         "CSV file",
         validators=[FileRequired("Choose a CSV file to upload.")],
-        description="Columns: username, display_name, email (optional), role, scheme.",
+        description="Columns: username, display_name, email (optional), role, scheme, "
+                    "kind (optional).",
     )
 
 
@@ -75,3 +78,10 @@ class PeopleFilterForm(BaseForm):
         super().__init__(*args, **kwargs)
         options = [("", "All my schemes"), *((s.slug, s.name) for s in schemes)]
         self.scheme.choices = choices(options)
+
+
+class PersonKindForm(BaseForm):
+    """Staff, volunteer, prisoner or pupil: counted apart in the training figures."""
+
+    kind = SelectField(_l("Kind of person"), validators=[Optional()],
+                       choices=choices([("", _l("Not recorded")), *PERSON_KINDS.items()]))

@@ -7,6 +7,7 @@ import io
 from dataclasses import dataclass, field
 
 from email_validator import EmailNotValidError, validate_email
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from lms.audit import services as audit
@@ -15,10 +16,11 @@ from lms.auth.models import User
 from lms.db_types import chunks
 from lms.extensions import db
 from lms.inputs.csv_files import csv_refusal
+from lms.people.kinds import PERSON_KINDS
 from lms.people.services import username_problem
 from lms.schemes.models import Membership, Role, Scheme
 
-COLUMNS = ("username", "display_name", "email", "role", "scheme")
+COLUMNS = ("username", "display_name", "email", "role", "scheme", "kind")
 REQUIRED_COLUMNS = ("username", "display_name", "role", "scheme")
 
 
@@ -30,6 +32,8 @@ class ImportRow:
     email: str | None
     role_text: str
     scheme_text: str
+    #: staff, volunteer, prisoner or pupil (optional column).
+    kind_text: str = ""
     role: Role | None = None
     scheme: Scheme | None = None
     errors: list[str] = field(default_factory=list)
@@ -102,6 +106,7 @@ def _parse_row(line, record) -> ImportRow:
         email=auth_services.normalise_email(_cell(record, "email")),
         role_text=_cell(record, "role"),
         scheme_text=_cell(record, "scheme"),
+        kind_text=_cell(record, "kind").lower(),
     )
     if record.get(None):
         row.errors.append("This row has more cells than the header.")
@@ -126,6 +131,10 @@ def _check_rows(rows: list[ImportRow], schemes: list[Scheme]) -> None:
             row.errors.append(
                 f"Unknown role “{row.role_text}”: use one of {', '.join(r.value for r in Role)}."
             )
+        if row.kind_text and row.kind_text not in PERSON_KINDS:
+            row.errors.append(_("Unknown kind of person “%(kind)s”: use one of %(kinds)s, or "
+                                "leave it empty.", kind=row.kind_text,
+                                kinds=", ".join(PERSON_KINDS)))
         row.scheme = by_key.get(row.scheme_text.lower())
         if row.scheme is None:
             row.errors.append(f"Unknown scheme “{row.scheme_text}”, or not one you manage.")
@@ -169,7 +178,8 @@ def save_import(preview: ImportPreview, *, by: User) -> list[tuple[User, str]]:
     assert preview.ok, "only a preview without errors can be saved"
     created = []
     for row in preview.rows:
-        user = User(username=row.username, display_name=row.display_name, email=row.email)
+        user = User(username=row.username, display_name=row.display_name, email=row.email,
+                    person_kind=row.kind_text or None)
         otp = auth_services.issue_one_time_password(user)
         user.memberships.append(Membership(scheme=row.scheme, role=row.role))
         created.append((user, otp))

@@ -10,6 +10,7 @@ from lms.audit import services as audit
 from lms.auth import services as auth_services
 from lms.auth.models import User
 from lms.extensions import db
+from lms.people.kinds import PERSON_KINDS
 from lms.practice.models import RecognisedSupervisor
 from lms.schemes.models import Membership, Role, Scheme
 
@@ -181,3 +182,17 @@ def people_query(actor: User, *, search: str = "", scheme_id: int | None = None,
             | User.email.like(pattern)
         )
     return query.options(selectinload(User.memberships).selectinload(Membership.scheme))
+
+
+def set_person_kind(person: User, kind: str | None, *, by: User) -> bool:
+    """Record whether `person` is staff, a volunteer, a prisoner or a pupil (None: not
+    recorded). False if nothing changed."""
+    if kind is not None and kind not in PERSON_KINDS:
+        raise ValueError(f"unknown kind of person {kind!r}")
+    if person.person_kind == kind:
+        return False
+    person.person_kind = kind
+    db.session.flush()
+    audit.record("user.kind_set", actor=by, object_type="user", object_id=person.id,
+                 payload={"kind": kind})
+    return True

@@ -1,4 +1,5 @@
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from lms import access
@@ -11,8 +12,10 @@ from lms.people.forms import (
     ImportUploadForm,
     PeopleFilterForm,
     PersonForm,
+    PersonKindForm,
     SchemeRoleForm,
 )
+from lms.people.kinds import kind_label
 from lms.schemes.models import Role
 from lms.schemes.services import schemes_managed_by
 
@@ -72,7 +75,21 @@ def _render_person(person, role_form=None):
         reset_refusal=services.reset_password_refusal(current_user, person),
         remove_role_refusal=lambda m: services.remove_role_refusal(current_user, m),
         button=EmptyForm(),
+        kind_form=PersonKindForm(data={"kind": person.person_kind or ""}),
+        kind_label=kind_label,
     )
+
+
+@bp.route("/<int:user_id>/kind", methods=["POST"])
+@access.role(Role.LEAD)
+def set_kind(user_id):
+    person = services.get_person_or_404(user_id, for_=current_user)
+    form = PersonKindForm()
+    if form.validate_on_submit() and services.set_person_kind(
+            person, form.kind.data or None, by=current_user):
+        db.session.commit()
+        flash(_("Kind of person saved for %(name)s.", name=person.display_name), "success")
+    return redirect(url_for("people.show", user_id=person.id))
 
 
 @bp.route("/<int:user_id>/roles", methods=["POST"])

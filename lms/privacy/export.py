@@ -1,7 +1,9 @@
 """Subject access: everything the platform holds about one person, as a zip of JSON.
 
-Built from `personal_tables()`, so it follows the models. One query per personal
-column, whatever the amount of data."""
+Built from `personal_tables()`, so it follows the models, plus every table that hangs off the
+person's course enrolments (lessons done, knowledge-check attempts, skills practice results),
+found the same way; and the person's uploaded evidence files themselves. One query per
+personal column and per enrolment table, whatever the amount of data."""
 
 from __future__ import annotations
 
@@ -10,11 +12,14 @@ import json
 import zipfile
 from datetime import date, datetime
 
-from sqlalchemy import or_, select
+from sqlalchemy import Table, or_, select
 
 from lms import clock
-from lms.extensions import db
-from lms.privacy.personal_data import personal_tables
+from lms.accreditation import files as evidence_files
+from lms.accreditation.models import EvidenceFile
+from lms.accreditation.storage import StoreError
+from lms.extensions import Model, db
+from lms.privacy.personal_data import SECRET_COLUMNS, personal_tables
 
 README = """This archive holds every record the platform keeps about you, one JSON list
 per table in data.json, with the columns that point at you named in "about_you_via".
@@ -22,6 +27,9 @@ Records that are yours (your account, your practice records, CPD, applications..
 given in full; records of other people in which you only had a part (as supervisor,
 co-facilitator or assessor) are listed by number with your part.
 Fields about other people (their account numbers) are shown as numbers only.
+Your learning (lessons done, knowledge-check attempts, skills practice results) is given in
+full, found through your course enrolments ("about_you_via": "enrolment_id").
+Files you uploaded (work products, insurance documents) are in the folder files/.
 Passwords and session tokens are never included (only their one-way hashes exist).
 Made on {made} (UTC).
 """
@@ -63,10 +71,50 @@ def subject_data(user) -> dict:
     return data
 
 
+def _enrolment_tables() -> list[tuple[Table, str]]:
+    """(table, column) for every table with a column pointing at an enrolment."""
+    found = []
+    for mapper in sorted(Model.registry.mappers, key=lambda m: str(m.local_table)):
+        table = mapper.local_table
+        if not isinstance(table, Table):
+            continue
+        found += [(table, c.name) for c in table.columns
+                  if any(fk.column.table.name == "enrolments" for fk in c.foreign_keys)]
+    return found
+
+
+def _add_learning(data: dict, user) -> None:
+    """Rows hanging off the person's enrolments, in full (they are the person's own)."""
+    enrolments = db.metadata.tables["enrolments"]
+    mine = select(enrolments.c.id).where(enrolments.c.user_id == user.id)
+    for table, column in _enrolment_tables():
+        columns = [c for c in table.columns if c.name not in SECRET_COLUMNS]
+        rows = db.session.execute(select(*columns).where(table.c[column].in_(mine))
+                                  .order_by(table.c.id)).mappings().all()
+        if not rows:
+            continue
+        entry = data.setdefault(table.name, {"about_you_via": [], "rows": []})
+        entry["about_you_via"].append(column)
+        full = {row["id"]: {k: _plain(v) for k, v in row.items()} for row in rows}
+        # a row listed only as "your part" (a paper result one entered) is now given whole
+        kept = [r for r in entry["rows"] if r["id"] not in full]
+        entry["rows"] = sorted([*kept, *full.values()], key=lambda r: r["id"])
+
+
 def subject_access_zip(user) -> bytes:
     buffer = io.BytesIO()
+    data = subject_data(user)
+    _add_learning(data, user)
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("README.txt", README.format(made=clock.utcnow().isoformat()))
-        archive.writestr("data.json", json.dumps(subject_data(user), indent=2,
-                                                 ensure_ascii=False, sort_keys=True))
+        archive.writestr("data.json", json.dumps(data, indent=2, ensure_ascii=False,
+                                                 sort_keys=True))
+        for record in db.session.scalars(select(EvidenceFile).where(
+                EvidenceFile.user_id == user.id).order_by(EvidenceFile.id)):
+            name = f"files/{record.id}-{record.filename}"
+            try:
+                archive.writestr(name, evidence_files.read(record))
+            except (OSError, StoreError):
+                archive.writestr(name + ".missing.txt", "This file could not be read from "
+                                 "the store; ask the platform's administrators for it.")
     return buffer.getvalue()

@@ -93,6 +93,9 @@ PURPOSES: dict[str, tuple[str, str]] = {
     "attestations": ("Declarations a practitioner has agreed to (e.g. insurance).",
                      "The person; assessors; administrators."),
     "notifications": ("In-app messages to a person.", "The person."),
+    "skill_assessments": ("A trainer's pass or not yet, with short feedback, for each skill "
+                          "of a learner's assessed skills practice; for completing a course.",
+                          "The learner; their trainers and scheme leads."),
     "check_attempts": ("Knowledge-check attempts (online, or entered from paper by a trainer, "
                        "who is recorded); for completing a course.",
                        "The learner; their trainers and scheme leads."),

@@ -23,6 +23,9 @@ def _retention(table: str) -> str:
         "supervision_sessions": (f"Notes removed {r('supervision_notes_years')} years after "
                                  "the session; date and length kept."),
         "notifications": f"Deleted after {r('notifications_days')} days.",
+        "evidence_files": (f"Deleted {r('evidence_files_years')} years after the decision on "
+                           "the application they were sent with (after upload if never "
+                           "sent; after expiry for insurance documents)."),
         "auth_sessions": "Until the session ends (sign-out, expiry or password change).",
         "audit_events": "Kept for good (the chain must not break); refers to people by "
                         "account number only.",

@@ -15,6 +15,13 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import and_, delete, func, or_, select, update
 
 from lms import clock, policy
+from lms.accreditation import files as evidence_files
+from lms.accreditation.models import (
+    Application,
+    EvidenceFile,
+    IndemnityInsurance,
+    PortfolioItem,
+)
 from lms.audit import services as audit
 from lms.extensions import db
 from lms.notify.models import Notification, OutboxMessage
@@ -119,6 +126,34 @@ def _deleting(model, when_column, key: str, *extra) -> tuple[Callable, Callable]
     return count, apply
 
 
+def _evidence_files_due(today: date):
+    """Files past retention: after the decision on their application, after upload for
+    items never sent, after expiry for insurance documents."""
+    day = _years_ago(today, policy.retention("evidence_files_years"))
+    cutoff = _start_of(day)
+    decided = (select(PortfolioItem.id)
+               .join(Application, PortfolioItem.application_id == Application.id)
+               .where(Application.decided_at < cutoff))
+    never_sent = select(PortfolioItem.id).where(PortfolioItem.application_id.is_(None))
+    expired = select(IndemnityInsurance.id).where(IndemnityInsurance.expires_on < day)
+    return select(EvidenceFile).where(or_(
+        EvidenceFile.portfolio_item_id.in_(decided),
+        and_(EvidenceFile.portfolio_item_id.in_(never_sent), EvidenceFile.created_at < cutoff),
+        EvidenceFile.insurance_id.in_(expired)))
+
+
+def _count_evidence_files(today: date) -> int:
+    return db.session.scalar(select(func.count()).select_from(
+        _evidence_files_due(today).subquery())) or 0
+
+
+def _delete_evidence_files(today: date) -> int:
+    """The rows go now; the bytes leave the store when the sweep's transaction commits."""
+    due = list(db.session.scalars(_evidence_files_due(today)))
+    evidence_files.discard(due)
+    return len(due)
+
+
 RULES = [
     Rule("practice_free_text_years", "practice records: reflection, co-facilitator and "
          "supervisor comments removed", _count_practice, _redact_practice),
@@ -129,6 +164,8 @@ RULES = [
     Rule("sent_emails_days", "sent emails deleted from the outbox",
          *_deleting(OutboxMessage, OutboxMessage.sent_at, "sent_emails_days",
                     OutboxMessage.sent_at.is_not(None))),
+    Rule("evidence_files_years", "evidence files deleted (work products, insurance "
+         "documents)", _count_evidence_files, _delete_evidence_files),
 ]
 
 

@@ -1,6 +1,7 @@
 """Bulk actions on selected practitioners: a preview of who is affected, then the action."""
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -13,11 +14,12 @@ from lms.inputs.converters import database_id
 from lms.learning import training
 from lms.learning.models import Course
 from lms.notify import services as notify
+from lms.reports.forms import BulkReminderForm
 from lms.schemes.models import Membership, Role
 from lms.schemes.services import get_scheme_or_404
 
-DEFAULT_REMINDER = ("A reminder from your scheme lead: please check your accreditation "
-                    "pathway and keep your practice log, supervision and CPD up to date.")
+DEFAULT_REMINDER = _l("A reminder from your scheme lead: please check your accreditation "
+                      "pathway and keep your practice log, supervision and CPD up to date.")
 MAX_SELECTED = 1000
 
 #: Nested under the reports blueprint, so its URLs start /reports and its endpoints reports.bulk.
@@ -51,9 +53,11 @@ def preview(slug):
     course = next((c for c in courses if str(c.id) == request.form.get("course")), None)
     checks = (training.preview_enrolments(course, scheme, "\n".join(p.username for p in people))
               if action == "enrol" and course else None)
+    form = BulkReminderForm()
+    form.validate()  # a message carried back from a refused confirm shows its problem
+    form.message.data = form.message.data or str(DEFAULT_REMINDER)
     return render_template("reports/bulk.html", scheme=scheme, people=people, action=action,
-                           courses=courses, course=course, checks=checks,
-                           message=request.form.get("message") or DEFAULT_REMINDER)
+                           courses=courses, course=course, checks=checks, form=form)
 
 
 @bp.route("/schemes/<slug>/bulk/confirm", methods=["POST"])
@@ -66,7 +70,12 @@ def confirm(slug):
         flash("Nothing was done: select people and an action.", "error")
         return redirect(url_for("reports.practitioners", slug=slug))
     if action == "remind":
-        message = (request.form.get("message") or DEFAULT_REMINDER).strip()[:300]
+        form = BulkReminderForm()
+        if not form.validate_on_submit():  # nothing is sent: the lead sees why
+            return render_template("reports/bulk.html", scheme=scheme, people=people,
+                                   action=action, courses=[], course=None, checks=None,
+                                   form=form), 422
+        message = (form.message.data or str(DEFAULT_REMINDER)).strip()
         for person in people:
             notify.notify(person, message, "/accreditation/pathway")
         audit.record("reminders.sent", actor=current_user, object_type="scheme",

@@ -1,13 +1,27 @@
 from datetime import date, timedelta
 
 from flask import current_app
-from wtforms import DateField, SelectField, StringField
+from flask_babel import lazy_gettext as _l
+from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
 from lms import clock
+from lms.areas.reference import force_areas
 from lms.forms import BaseForm, choices
+from lms.privacy.validators import no_identifying_data
+from lms.reports.area_figures import GROUPINGS
 from lms.reports.delivery import Period
 from lms.reports.practitioners import STATUS_FILTERS
+from lms.schemes.models import Sector
+
+
+class BulkReminderForm(BaseForm):
+    """The message of a reminder a lead sends to selected practitioners (in the app and by
+    email). It goes to many people at once, so it must name nobody: the privacy guard."""
+
+    message = TextAreaField(_l("Message"), validators=[
+        Optional(), Length(max=300, message=_l("Keep the message to 300 characters.")),
+        no_identifying_data])
 
 
 class PeriodForm(BaseForm):
@@ -71,3 +85,19 @@ class PractitionerFilterForm(BaseForm):
     def __init__(self, level_names, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.level.choices = choices([("", "Any level"), *level_names.items()])
+
+
+class FiguresForm(PeriodForm):
+    """The period, how to group schemes, and an optional area and sector to narrow to."""
+
+    group = SelectField(_l("Group schemes by"), validators=[Optional()])
+    area = SelectField(_l("Police force area"), validators=[Optional()])
+    sector = SelectField(_l("Sector"), validators=[Optional()])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.group.choices = choices(GROUPINGS.items())
+        self.area.choices = choices([("", _l("Every area")), *(
+            (a.code, a.local_name()) for a in force_areas().values())])
+        self.sector.choices = choices([("", _l("Every sector")),
+                                       *((s.value, s.label) for s in Sector)])

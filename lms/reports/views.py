@@ -14,7 +14,7 @@ from flask_login import current_user
 
 from lms import access
 from lms.extensions import db
-from lms.reports import bulk_views, exports, figures, overview
+from lms.reports import area_views, bulk_views, exports, figures, overview
 from lms.reports.charts import bar_chart_svg
 from lms.reports.dashboard import dashboard
 from lms.reports.figures import Scope
@@ -25,6 +25,7 @@ from lms.schemes.services import get_scheme_or_404, schemes_managed_by
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 bp.register_blueprint(bulk_views.bp)  # reports.bulk.*: bulk actions on chosen practitioners
+bp.register_blueprint(area_views.bp)  # reports.areas.*: figures across schemes, coverage map
 # A true global (not a context variable), so imported macros can call it too.
 bp.add_app_template_global(bar_chart_svg, "bar_chart_svg")
 PAGE_SIZE = 50

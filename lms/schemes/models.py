@@ -79,6 +79,11 @@ class Scheme(Model):
     slug: Mapped[str] = mapped_column(String(64), unique=True)
     sector: Mapped[Sector] = mapped_column(_enum(Sector, 16))
     region: Mapped[str] = mapped_column(String(64))
+    #: ONS code of the police force (PCC) area the scheme serves (lms/areas/data); optional
+    #: for schemes created before areas were recorded.
+    police_force_code: Mapped[str | None] = mapped_column(String(9), index=True)
+    #: ONS code of the local authority, if the scheme serves one (optional).
+    local_authority_code: Mapped[str | None] = mapped_column(String(9))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
     memberships: Mapped[list[Membership]] = relationship(

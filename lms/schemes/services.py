@@ -73,7 +73,10 @@ def save_scheme(form, scheme: Scheme | None = None, *, by: User | None = None) -
     scheme.slug = form.slug.data
     scheme.sector = form.sector.data
     scheme.region = form.region.data
+    scheme.police_force_code = form.police_force_code.data or None
+    scheme.local_authority_code = form.local_authority_code.data or None
     db.session.flush()
     audit.record(action, actor=by, object_type="scheme", object_id=scheme.id,
-                 payload={"slug": scheme.slug})
+                 payload={"slug": scheme.slug, "police_force_code": scheme.police_force_code,
+                          "local_authority_code": scheme.local_authority_code})
     return scheme

@@ -12,6 +12,7 @@ from lms.audit.models import AuditEvent
 from lms.auth.models import User
 from lms.extensions import db
 from lms.practice.models import SupervisionSession
+from lms.schemes.models import Membership, Role
 from tests.accreditation.test_accreditation_flow import _count, _record, issue
 from tests.helpers import login_as
 
@@ -121,13 +122,54 @@ def test_an_admin_cannot_act_on_their_own_record(app, people, give_evidence, mak
         assert _record(app, id=record.id).status == "suspended"
 
 
-def test_nobody_nominates_or_renames_themselves(app, people, give_evidence):
+def _events(app, action):
+    with app.app_context():
+        return db.session.scalars(select(AuditEvent).where(AuditEvent.action == action)).all()
+
+
+def test_nobody_nominates_themselves(app, people, give_evidence):
+    # The lead has the evidence and leads their own scheme, so only the rule stops them.
     give_evidence(people.lead, people.supervisor)
+    give_evidence(people.practitioner, people.supervisor)
     lead = login_as(app, people.lead)
     response = lead.post(f"/accreditation/nominate/{people.lead.id}/foundation",
                          follow_redirects=True)
-    assert response.status_code in (200, 404)
+    assert response.status_code == 200
+    assert "Nobody may decide on their own accreditation or application." in \
+        response.get_data(as_text=True)
     assert _count(app, Application) == 0
+    assert _events(app, "accreditation.applied") == []
+    # the same lead nominating someone else in the scheme is accepted
+    response = lead.post(f"/accreditation/nominate/{people.practitioner.id}/foundation",
+                         follow_redirects=True)
+    assert "has been nominated" in response.get_data(as_text=True)
+    with app.app_context():
+        application = db.session.scalar(select(Application))
+        assert (application.applicant_id, application.nominated_by_id) == (
+            people.practitioner.id, people.lead.id)
+
+
+def test_nobody_renames_themselves(app, people, give_evidence, make_assessor):
+    record = issue(app, people, give_evidence, make_assessor)
+    url = f"/accreditation/records/{record.public_id}/legal-name"
+    # the holder becomes a lead of their own scheme and an administrator
+    with app.app_context():
+        holder = db.session.get(User, people.practitioner.id)
+        holder.is_admin = True
+        holder.memberships.append(Membership(scheme_id=people.scheme.id, role=Role.LEAD))
+        db.session.commit()
+    own = login_as(app, people.practitioner)
+    assert own.get(url).status_code == 403
+    response = own.post(url, data={"legal_name": "Ana Renamed", "reason": "Deed poll."})
+    assert response.status_code == 403
+    assert _record(app, id=record.id).holder_name == "Ana Practitioner"
+    assert _events(app, "accreditation.legal_name_changed") == []
+    # the scheme's lead may rename the holder on evidence
+    response = login_as(app, people.lead).post(
+        url, data={"legal_name": "Ana Renamed", "reason": "Deed poll seen."})
+    assert response.status_code == 302
+    assert _record(app, id=record.id).holder_name == "Ana Renamed"
+    assert len(_events(app, "accreditation.legal_name_changed")) == 1
 
 
 def test_simultaneous_applications_leave_one_pending(app, people, give_evidence):

@@ -15,6 +15,7 @@ from lms import clock
 from lms.accreditation import services as accreditation_services
 from lms.accreditation.evaluation import Evaluation
 from lms.accreditation.models import AccreditationRecord, Application
+from lms.areas.models import ViewerScope
 from lms.audit.models import AuditEvent
 from lms.auth.models import User
 from lms.extensions import db
@@ -63,6 +64,7 @@ WALKED_IN_FEATURE_TESTS = {
     "/accreditation/applications/<int:application_id>/discussion":
         "accreditation/test_portfolio_route.py",
     "/courses/<slug>/checks/<module_slug>/paper-results": "learning/test_paper_checks.py",
+    "/courses/<slug>/skills-practice": "learning/test_skills_practice.py",
     "/sessions/<int:session_id>/register/enter": "learning/test_registers.py",
     "/forgotten-password": "auth/test_password_reset_email.py",
     "/reset-password/<token>": "auth/test_password_reset_email.py",
@@ -111,10 +113,11 @@ def _steps(site):
     prison = site.scheme_id("northfield")
     trainee = site.user_id("prison.trainee2")
     yield "admin", "/schemes/new", {
-        "name": "Walk scheme", "slug": "walk-scheme", "sector": "school", "region": "Wales"}
+        "name": "Walk scheme", "slug": "walk-scheme", "sector": "school", "region": "Wales",
+        "police_force_code": "W15000002"}
     yield "admin", "/schemes/walk-scheme/edit", {
         "name": "Walk scheme renamed", "slug": "walk-scheme", "sector": "school",
-        "region": "Wales"}
+        "region": "Wales", "police_force_code": "W15000002", "local_authority_code": "W06000022"}
     yield "prison.lead", "/people/new", {
         "username": "walk.person", "display_name": "Walk Person", "scheme": prison,
         "role": "trainee"}
@@ -128,6 +131,11 @@ def _steps(site):
     yield "prison.lead", f"/people/{walker}/reactivate", {}
     yield "prison.lead", f"/people/{walker}/reset-password", {}
     yield "admin", f"/people/{walker}/assessor", {}
+    yield "prison.lead", f"/people/{walker}/kind", {"kind": "volunteer"}
+    yield "admin", "/areas/viewers/grant", {"username": "walk.person", "kind": "area",
+                                            "force_code": "W15000002"}
+    scope_id = site.one(select(ViewerScope.id).where(ViewerScope.user_id == walker))[0]
+    yield "admin", f"/areas/viewers/{scope_id}/revoke", {}
     prison_slug = site.one(select(Scheme.slug).where(Scheme.id == prison))[0]
     yield "prison.lead", "/people/import/confirm", {
         "content": f"username,display_name,email,role,scheme\nwalk.imported,Walk Imported,,"

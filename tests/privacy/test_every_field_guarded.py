@@ -63,6 +63,7 @@ NOT_ABOUT_CASES = {
     "lms.practice.forms.PracticeRecordForm.co_facilitator_username": "a colleague's username",
     "lms.practice.forms.SupervisionForm.practitioner": "the practitioner's username",
     "lms.practice.forms.RecogniseSupervisorForm.username": "the supervisor's username",
+    "lms.areas.forms.GrantViewerForm.username": "the viewer's username",
 }
 
 NOT_FREE_TEXT = (PasswordField, EmailField, HiddenField)

@@ -5,7 +5,7 @@ from lms.schemes.models import Scheme, Sector
 from tests.helpers import login_as
 
 VALID = {"name": "Eastgate Housing", "slug": "eastgate-housing", "sector": "housing",
-         "region": "London"}
+         "region": "London", "police_force_code": "E23000001"}
 
 
 def test_admin_creates_and_edits_a_scheme(client, app, make_user):

@@ -1,7 +1,7 @@
 """password reset links emailed to people who forgot their password
 
 Revision ID: 5e1a7c0d2b91
-Revises: 5b1c9e2d7a40
+Revises: 5a7e3c1d9b20
 Create Date: 2026-11-30 08:50:00
 
 """
@@ -13,7 +13,7 @@ import lms.db_types
 
 # revision identifiers, used by Alembic.
 revision = '5e1a7c0d2b91'
-down_revision = '5b1c9e2d7a40'
+down_revision = '5a7e3c1d9b20'
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,100 @@
+"""The postcode lottery: how much restorative capacity each police force area has, per
+100,000 people (population from lms/areas/data). Generic over the metric, so processes
+delivered per area slot in beside accredited practitioners."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from lms.accreditation.models import VALID_STATUSES, AccreditationRecord
+from lms.areas.reference import ForceArea, force_areas, population_year
+from lms.extensions import db
+from lms.reports.delivery import Period
+from lms.reports.figures import Scope
+from lms.schemes.models import Scheme
+
+PER = 100_000
+
+
+def per_100k(count: int, population: int) -> float:
+    """`count` per 100,000 people, unrounded (pages show two decimals: one practitioner
+    in 8.9 million people is 0.01, not zero)."""
+    return count * PER / population
+
+
+def rate_text(rate: float) -> str:
+    return f"{rate:,.2f}"
+
+
+@dataclass(frozen=True)
+class AreaMetric:
+    """One figure counted per police force area."""
+
+    key: str
+    label: str
+    #: What is counted and over which dates, shown next to the figure.
+    definition: str
+    counts: dict[str, int]  # force area code -> count
+
+
+@dataclass(frozen=True)
+class AreaRow:
+    area: ForceArea
+    counts: dict[str, int]  # metric key -> count
+
+    def rate(self, key: str) -> float:
+        return per_100k(self.counts.get(key, 0), self.area.population)
+
+
+@dataclass(frozen=True)
+class Coverage:
+    metrics: list[AreaMetric]
+    rows: list[AreaRow]
+    population_year: int
+
+    def metric(self, key: str) -> AreaMetric:
+        return next((m for m in self.metrics if m.key == key), self.metrics[0])
+
+    def without(self, key: str) -> list[AreaRow]:
+        """Areas where the figure is zero: no accredited practitioner, no process."""
+        return [row for row in self.rows if not row.counts.get(key)]
+
+
+def accredited_metric(scope: Scope) -> AreaMetric:
+    rows = db.session.execute(
+        select(Scheme.police_force_code,
+               func.count(func.distinct(AccreditationRecord.holder_id)))
+        .join(AccreditationRecord, AccreditationRecord.scheme_id == Scheme.id)
+        .where(scope.where(Scheme.id), Scheme.police_force_code.is_not(None),
+               AccreditationRecord.status.in_(VALID_STATUSES))
+        .group_by(Scheme.police_force_code))
+    return AreaMetric(
+        "accredited", _("Accredited practitioners"),
+        _("People who hold a current (active or expiring) accreditation today with a scheme "
+          "in the area, counted once per area whatever their level; the rate divides by "
+          "the area's population (ONS mid-%(year)d estimate).", year=population_year()),
+        {code: count for code, count in rows if code})
+
+
+def process_metric(scope: Scope, period: Period) -> AreaMetric | None:
+    """PROCESSES SLOT (issue 14, "processes" session): processes delivered per area in the
+    period, from `process_figures(scheme_ids, start, end)` grouped by the schemes' police
+    force area. Returns None until that function is merged, and the pages then show only
+    accredited practitioners. At merge: build
+    AreaMetric("processes", _("Processes delivered"), <definition with the dates>, counts)."""
+    return None
+
+
+def coverage(scope: Scope, period: Period, codes: set[str] | None = None) -> Coverage:
+    """Every police force area (or those in `codes`), with each metric's count."""
+    metrics = [accredited_metric(scope)]
+    processes = process_metric(scope, period)
+    if processes is not None:
+        metrics.append(processes)
+    areas = [a for a in force_areas().values() if codes is None or a.code in codes]
+    rows = [AreaRow(area, {m.key: m.counts.get(area.code, 0) for m in metrics})
+            for area in areas]
+    return Coverage(metrics, rows, population_year())
