@@ -1,7 +1,9 @@
 """Bulk actions on selected practitioners: a preview of who is affected, then the action."""
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -46,7 +48,7 @@ def preview(slug):
     scheme = get_scheme_or_404(slug, for_=current_user, manage=True)
     people = _selected(scheme)
     if not people:
-        flash("Select at least one person first.", "error")
+        flash(_("Select at least one person first."), "error")
         return redirect(url_for("reports.practitioners", slug=slug))
     action = request.form.get("action", "remind")
     courses = _courses()
@@ -67,7 +69,7 @@ def confirm(slug):
     people = _selected(scheme)
     action = request.form.get("action")
     if not people or action not in ("remind", "enrol"):
-        flash("Nothing was done: select people and an action.", "error")
+        flash(_("Nothing was done: select people and an action."), "error")
         return redirect(url_for("reports.practitioners", slug=slug))
     if action == "remind":
         form = BulkReminderForm()
@@ -81,7 +83,8 @@ def confirm(slug):
         audit.record("reminders.sent", actor=current_user, object_type="scheme",
                      object_id=scheme.id, payload={"user_ids": [p.id for p in people]})
         db.session.commit()
-        flash(f"Reminder sent to {len(people)} people.", "success")
+        flash(ngettext("Reminder sent to %(num)d person.", "Reminder sent to %(num)d people.",
+                       len(people)), "success")
         return redirect(url_for("reports.practitioners", slug=slug))
     course = next((c for c in _courses() if str(c.id) == request.form.get("course")), None)
     rows = training.preview_enrolments(course, scheme, "\n".join(p.username for p in people)) \
@@ -90,6 +93,7 @@ def confirm(slug):
     if ready:
         training.save_enrolments(course, scheme, ready, current_user)
         db.session.commit()
-    flash(f"{len(ready)} enrolled; {len(rows) - len(ready)} skipped (see the preview).",
-          "success" if ready else "error")
+    flash(ngettext("%(num)d person enrolled; %(skipped)d skipped (see the preview).",
+                   "%(num)d people enrolled; %(skipped)d skipped (see the preview).",
+                   len(ready), skipped=len(rows) - len(ready)), "success" if ready else "error")
     return redirect(url_for("reports.practitioners", slug=slug))

@@ -1,12 +1,17 @@
 """Bar charts drawn on the server as SVG: no JavaScript, no chart library, nothing from a
 CDN. Each chart is an image to screen readers (role="img" with a title and a one-sentence
 description) and templates/reports/_chart.html sets the same figures out as a table.
-Output is deterministic (same chart, same string) and all text from data is escaped."""
+Output is deterministic (same chart, same string) and all text from data is escaped.
+Words are in the request's language; a figure with its unit in words comes from the chart's
+Unit, so each language gets its own plural forms ("1 process", "2 processes")."""
 
 import hashlib
 import math
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from markupsafe import Markup, escape
 
 #: Okabe-Ito colours, ordered so that neighbours differ in lightness (CIE L* 46, 71, 58,
@@ -29,6 +34,24 @@ MAX_BAR = 72  # so one category is not drawn as a 600px slab
 BAR_THICKNESS = 18  # horizontal bars
 LEGEND_ROW = 20
 ELLIPSIS = "\u2026"
+#: A number that takes the general plural form ("other") in English and Welsh: the form a
+#: fraction takes ("2.5 hours", "2.5 awr").
+FRACTION_PLURAL = 10
+
+
+def plural_number(value: float) -> int:
+    """The number ngettext chooses a plural form by: the value if whole, else one that
+    takes the general plural form."""
+    return int(value) if float(value).is_integer() else FRACTION_PLURAL
+
+
+@dataclass(frozen=True)
+class Unit:
+    """What a chart's figures count. `label` stands beside the value axis ("processes");
+    `amount` gives a figure with its unit in words ("1 process", "48 processes"), through
+    ngettext, so that each language gets its plural forms right."""
+    label: str
+    amount: Callable[[float], str] = field(repr=False, compare=False)
 
 
 @dataclass(frozen=True)
@@ -51,7 +74,7 @@ class Chart:
     title: str
     categories: tuple[str, ...]
     series: tuple[Series, ...]
-    unit: str = ""
+    unit: Unit | None = None
     stacked: bool = False
     horizontal: bool = False
 
@@ -97,26 +120,33 @@ class Chart:
             figures.append(format_value(self.total))
         return tuple(figures)
 
+    def amount(self, value: float) -> str:
+        """A figure with its unit in words ("48 processes"), or the bare figure."""
+        return self.unit.amount(value) if self.unit else format_value(value)
+
     def summary(self) -> str:
         """One sentence on the data, e.g. "Highest: Violence, 42 processes. Total 120
         processes." """
         if not self.has_data:
-            return "No data to show."
-        unit = f" {self.unit}" if self.unit else ""
+            return _("No data to show.")
         if self.total == 0:
-            return f"All values are 0{unit}."
+            return _("All values are %(amount)s.", amount=self.amount(0))
         if len(self.series) == 1 or self.stacked:
             totals = self.category_totals()
             peak = max(totals)
             names = [c for c, v in zip(self.categories, totals, strict=True) if v == peak]
-            lead = "Highest total" if len(self.series) > 1 else "Highest"
+            if len(self.series) > 1:
+                return _("Highest total: %(names)s, %(amount)s. Total %(total)s.",
+                         names=_name_list(names), amount=self.amount(peak),
+                         total=self.amount(self.total))
         else:
             peak = max(max(s.values) for s in self.series)
-            names = [f"{category} ({s.label})" for i, category in enumerate(self.categories)
+            names = [_("%(category)s (%(series)s)", category=category, series=s.label)
+                     for i, category in enumerate(self.categories)
                      for s in self.series if s.values[i] == peak]
-            lead = "Highest"
-        return (f"{lead}: {_name_list(names)}, {format_value(peak)}{unit}. "
-                f"Total {format_value(self.total)}{unit}.")
+        return _("Highest: %(names)s, %(amount)s. Total %(total)s.",
+                 names=_name_list(names), amount=self.amount(peak),
+                 total=self.amount(self.total))
 
 
 def format_value(value: float) -> str:
@@ -164,7 +194,7 @@ def bar_chart_svg(chart: Chart, *, width: int = 640) -> Markup:
         height = draw(chart, fills, width, top, drawing)
     else:
         height = 80
-        drawing.add("text", "No data to show", x=width / 2, y=44, text_anchor="middle",
+        drawing.add("text", _("No data to show"), x=width / 2, y=44, text_anchor="middle",
                     fill=MUTED)
     title_id, desc_id = f"{base_id}-title", f"{base_id}-desc"
     root = _attributes(
@@ -217,8 +247,12 @@ def _label(drawing: _Drawing, text: str, max_chars: int, **attributes):
 
 def _name_list(names: list[str]) -> str:
     if len(names) > 3:
-        return f"{', '.join(names[:3])} and {len(names) - 3} more"
-    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+        more = len(names) - 3
+        return ngettext("%(names)s and %(num)d more", "%(names)s and %(num)d more", more,
+                        names=", ".join(names[:3]))
+    if len(names) == 1:
+        return names[0]
+    return _("%(names)s and %(last)s", names=", ".join(names[:-1]), last=names[-1])
 
 
 def _pattern(pattern_id: str, kind: str, colour: str) -> Markup:
@@ -294,11 +328,11 @@ def _ticks(chart: Chart, count: int = 5) -> tuple[float, ...]:
 
 
 def _bar_title(chart: Chart, i: int, j: int, value: float) -> str:
-    unit = f" {chart.unit}" if chart.unit else ""
-    name = chart.categories[i]
     if len(chart.series) > 1:
-        name += f", {chart.series[j].label}"
-    return f"{name}: {format_value(value)}{unit}"
+        return _("%(category)s, %(series)s: %(amount)s", category=chart.categories[i],
+                 series=chart.series[j].label, amount=chart.amount(value))
+    return _("%(category)s: %(amount)s", category=chart.categories[i],
+             amount=chart.amount(value))
 
 
 def _vertical(chart: Chart, fills: list[str], width: int, top: float,
@@ -314,7 +348,7 @@ def _vertical(chart: Chart, fills: list[str], width: int, top: float,
     labels = _value_labels(chart)
     rotate = any(len(text) * SMALL_CHAR > bar + 2 for *_, text in labels)
     if chart.unit:
-        drawing.add("text", chart.unit, class_="unit", x=PAD, y=top + 12, fill=MUTED)
+        drawing.add("text", chart.unit.label, class_="unit", x=PAD, y=top + 12, fill=MUTED)
         top += 18
     plot_top = top + (max(len(text) for *_, text in labels) * SMALL_CHAR + 8 if rotate else 18)
     plot_bottom = plot_top + PLOT_HEIGHT
@@ -394,7 +428,7 @@ def _horizontal(chart: Chart, fills: list[str], width: int, top: float,
         _label(drawing, category, max_chars, class_="category", x=left - 8,
                y=plot_top + (i + 0.5) * band + 4, text_anchor="end")
     if chart.unit:
-        drawing.add("text", chart.unit, class_="unit", x=width - PAD,
+        drawing.add("text", chart.unit.label, class_="unit", x=width - PAD,
                     y=plot_bottom + 34, text_anchor="end", fill=MUTED)
         return plot_bottom + 42
     return plot_bottom + 26

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from datetime import date
 
+from flask_babel import format_date, ngettext
+from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
 from lms.accreditation.models import AccreditationRecord, Application, RecordStatus
 from lms.extensions import db
 from lms.practice.models import PracticeRecord
 from lms.reports import figures
-from lms.reports.charts import Chart, Series
+from lms.reports.charts import Chart, Series, Unit, format_value, plural_number
 from lms.reports.delivery import DeliveryFigures, Period, delivery
 from lms.reports.figures import LIST_LIMIT, Scope
 
@@ -60,30 +62,42 @@ def dashboard(scope: Scope, period: Period) -> dict:
 
 
 def month_label(year: int, month: int) -> str:
-    return date(year, month, 1).strftime("%b %Y")
+    """'Mar 2027' in English, 'Maw 2027' in Welsh."""
+    return format_date(date(year, month, 1), "MMM y")
+
+
+def amount_of_processes(value: float) -> str:
+    return ngettext("%(figure)s process", "%(figure)s processes", plural_number(value),
+                    figure=format_value(value))
+
+
+def amount_of_learners(value: float) -> str:
+    return ngettext("%(figure)s learner", "%(figure)s learners", plural_number(value),
+                    figure=format_value(value))
 
 
 def charts(delivered: DeliveryFigures, period: Period, pipeline) -> dict[str, Chart]:
     months = period.months()
     type_rows = delivered.type_rows()
+    processes = Unit(_("processes"), amount_of_processes)
     return {
         "by_month": Chart(
-            "Processes delivered by month", tuple(month_label(*m) for m in months),
-            (Series("Processes", tuple(delivered.by_month.get(m, 0) for m in months)),),
-            unit="processes"),
+            _("Processes delivered by month"), tuple(month_label(*m) for m in months),
+            (Series(_("Processes"), tuple(delivered.by_month.get(m, 0) for m in months)),),
+            unit=processes),
         "by_type": Chart(
-            "Processes by type", tuple(label for label, _d, _i in type_rows),
-            (Series("Direct", tuple(d for _l, d, _i in type_rows)),
-             Series("Indirect", tuple(i for _l, _d, i in type_rows))),
-            unit="processes", stacked=True, horizontal=True),
+            _("Processes by type"), tuple(str(label) for label, _d, _i in type_rows),
+            (Series(_("Direct"), tuple(d for _l, d, _i in type_rows)),
+             Series(_("Indirect"), tuple(i for _l, _d, i in type_rows))),
+            unit=processes, stacked=True, horizontal=True),
         "by_harm": Chart(
-            "Processes by harm", tuple(label for label, _n in delivered.harm_rows()),
-            (Series("Processes", tuple(n for _l, n in delivered.harm_rows())),),
-            unit="processes", horizontal=True),
+            _("Processes by harm"), tuple(str(label) for label, _n in delivered.harm_rows()),
+            (Series(_("Processes"), tuple(n for _l, n in delivered.harm_rows())),),
+            unit=processes, horizontal=True),
         "pipeline": Chart(
-            "Training pipeline", tuple(row.course for row in pipeline),
-            (Series("Not started", tuple(r.not_started for r in pipeline)),
-             Series("In progress", tuple(r.in_progress for r in pipeline)),
-             Series("Completed", tuple(r.completed for r in pipeline))),
-            unit="learners", stacked=True, horizontal=True),
+            _("Training pipeline"), tuple(row.course for row in pipeline),
+            (Series(_("Not started"), tuple(r.not_started for r in pipeline)),
+             Series(_("In progress"), tuple(r.in_progress for r in pipeline)),
+             Series(_("Completed"), tuple(r.completed for r in pipeline))),
+            unit=Unit(_("learners"), amount_of_learners), stacked=True, horizontal=True),
     }

@@ -42,11 +42,11 @@ class DeliveryFigures:
 
     def type_rows(self) -> list[tuple[str, int, int]]:
         """(process type label, direct, indirect) for every type, in the log's order."""
-        return [(label, self.by_type.get((key, True), 0), self.by_type.get((key, False), 0))
+        return [(str(label), self.by_type.get((key, True), 0), self.by_type.get((key, False), 0))
                 for key, label in PROCESS_TYPES.items()]
 
     def harm_rows(self) -> list[tuple[str, int]]:
-        rows = [(HARM_CATEGORIES.get(key, key), count) for key, count in self.by_harm.items()]
+        rows = [(str(HARM_CATEGORIES.get(key, key)), count) for key, count in self.by_harm.items()]
         return sorted(rows, key=lambda row: (-row[1], row[0]))
 
 

@@ -1,9 +1,12 @@
-"""Every dashboard table as CSV, streamed in batches so a large export stays small in memory."""
+"""Every dashboard table as CSV, streamed in batches so a large export stays small in memory.
+Column headings are in the reader's language; cells keep their codes ("expiring", "harm"),
+so a spreadsheet built on an export reads the same in either language."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
+from flask_babel import pgettext
 from sqlalchemy.orm import selectinload
 
 from lms.accreditation.models import AccreditationRecord, Application
@@ -42,21 +45,32 @@ def accredited(scope: Scope, **filters) -> Iterator[str]:
                    f"{row.met}/{row.total}" if row.total else "")
 
     return _stream(practitioners_query(scope, **filters),
-                   ["name", "username", "level", "status", "expires", "next_level",
-                    "requirements_met"], rows)
+                   [pgettext("CSV column heading", "name"),
+                    pgettext("CSV column heading", "username"),
+                    pgettext("CSV column heading", "level"),
+                    pgettext("CSV column heading", "status"),
+                    pgettext("CSV column heading", "expires"),
+                    pgettext("CSV column heading", "next_level"),
+                    pgettext("CSV column heading", "requirements_met")], rows)
 
 
 def expiring(scope: Scope) -> Iterator[str]:
     return _stream(figures.expiring_query(scope).options(
         selectinload(AccreditationRecord.holder)),
-                   ["identifier", "name", "level", "status", "expires"],
+                   [pgettext("CSV column heading", "identifier"),
+                    pgettext("CSV column heading", "name"),
+                    pgettext("CSV column heading", "level"),
+                    pgettext("CSV column heading", "status"),
+                    pgettext("CSV column heading", "expires")],
                    lambda batch: ((r.public_id, r.holder.display_name, r.level_name, r.status,
                                    _date(r.expires_on)) for (r,) in batch))
 
 
 def supervision_overdue(scope: Scope) -> Iterator[str]:
     return _stream(figures.supervision_overdue_query(scope),
-                   ["name", "username", "last_supervision"],
+                   [pgettext("CSV column heading", "name"),
+                    pgettext("CSV column heading", "username"),
+                    pgettext("CSV column heading", "last_supervision")],
                    lambda batch: ((u.display_name, u.username, _date(last))
                                   for u, last in batch))
 
@@ -64,7 +78,10 @@ def supervision_overdue(scope: Scope) -> Iterator[str]:
 def awaiting_sign_off(scope: Scope) -> Iterator[str]:
     return _stream(figures.awaiting_sign_off_query(scope).options(
         selectinload(PracticeRecord.author), selectinload(PracticeRecord.supervisor)),
-                   ["case_code", "practitioner", "requested", "supervisor"],
+                   [pgettext("CSV column heading", "case_code"),
+                    pgettext("CSV column heading", "practitioner"),
+                    pgettext("CSV column heading", "requested"),
+                    pgettext("CSV column heading", "supervisor")],
                    lambda batch: ((r.case_code, r.author.display_name,
                                    _date(r.requested_at and r.requested_at.date()),
                                    r.supervisor.display_name if r.supervisor else "")
@@ -74,7 +91,10 @@ def awaiting_sign_off(scope: Scope) -> Iterator[str]:
 def applications(scope: Scope) -> Iterator[str]:
     return _stream(figures.applications_query(scope).options(
         selectinload(Application.applicant), selectinload(Application.nominated_by)),
-                   ["applicant", "level", "submitted", "nominated_by"],
+                   [pgettext("CSV column heading", "applicant"),
+                    pgettext("CSV column heading", "level"),
+                    pgettext("CSV column heading", "submitted"),
+                    pgettext("CSV column heading", "nominated_by")],
                    lambda batch: ((a.applicant.display_name, a.level_key,
                                    _date(a.submitted_at.date()),
                                    a.nominated_by.display_name if a.nominated_by else "")
@@ -83,7 +103,11 @@ def applications(scope: Scope) -> Iterator[str]:
 
 def pipeline(scope: Scope) -> Iterator[str]:
     rows = figures.training_pipeline(scope)
-    yield csv_text(["course", "enrolled", "not_started", "in_progress", "completed"],
+    yield csv_text([pgettext("CSV column heading", "course"),
+                    pgettext("CSV column heading", "enrolled"),
+                    pgettext("CSV column heading", "not_started"),
+                    pgettext("CSV column heading", "in_progress"),
+                    pgettext("CSV column heading", "completed")],
                    [(r.course, r.enrolled, r.not_started, r.in_progress, r.completed)
                     for r in rows])
 
@@ -95,7 +119,10 @@ def delivery_figures(scope: Scope, period: Period) -> Iterator[str]:
     rows += [("harm", label, count, "") for label, count in figures_.harm_rows()]
     rows += [("month", f"{y}-{m:02d}", figures_.by_month.get((y, m), 0), "")
              for y, m in period.months()]
-    yield csv_text(["figure", "category", "count", "indirect"], rows)
+    yield csv_text([pgettext("CSV column heading", "figure"),
+                    pgettext("CSV column heading", "category"),
+                    pgettext("CSV column heading", "count"),
+                    pgettext("CSV column heading", "indirect")], rows)
 
 
 TABLES = {

@@ -1,6 +1,8 @@
 from datetime import date, timedelta
 
 from flask import current_app
+from flask_babel import format_date, ngettext
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import Length, Optional
@@ -31,8 +33,8 @@ class PeriodForm(BaseForm):
     class Meta:
         csrf = False  # a GET filter changes nothing
 
-    start = DateField("From", validators=[Optional()])
-    end = DateField("To", validators=[Optional()])
+    start = DateField(_l("From"), validators=[Optional()])
+    end = DateField(_l("To"), validators=[Optional()])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -57,14 +59,17 @@ class PeriodForm(BaseForm):
     def period_problem(self, start, end):
         """(field, message) for a period the dashboards refuse, else (None, None)."""
         if start < self.earliest:
-            return self.start, f"Choose a start on or after {self.earliest:%d %B %Y}."
+            return self.start, _("Choose a start on or after %(date)s.",
+                                 date=format_date(self.earliest, "dd MMMM y"))
         if end > self.latest:
-            return self.end, f"Choose an end on or before {self.latest:%d %B %Y}."
+            return self.end, _("Choose an end on or before %(date)s.",
+                               date=format_date(self.latest, "dd MMMM y"))
         if end < start:
-            return self.end, "The end of the period must be after its start."
+            return self.end, _("The end of the period must be after its start.")
         if (end - start).days > self.max_days:
             years = self.max_days // 366
-            return self.end, f"Choose a period of at most {years} years."
+            return self.end, ngettext("Choose a period of at most %(num)d year.",
+                                      "Choose a period of at most %(num)d years.", years)
         return None, None
 
     def period(self) -> Period:
@@ -77,14 +82,14 @@ class PractitionerFilterForm(BaseForm):
     class Meta:
         csrf = False
 
-    q = StringField("Name or username", validators=[Optional(), Length(max=100)])
-    level = SelectField("Holds level", validators=[Optional()])
-    status = SelectField("Accreditation", validators=[Optional()],
-                         choices=choices([("", "Anyone"), *STATUS_FILTERS.items()]))
+    q = StringField(_l("Name or username"), validators=[Optional(), Length(max=100)])
+    level = SelectField(_l("Holds level"), validators=[Optional()])
+    status = SelectField(_l("Accreditation"), validators=[Optional()],
+                         choices=choices([("", _l("Anyone")), *STATUS_FILTERS.items()]))
 
     def __init__(self, level_names, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.level.choices = choices([("", "Any level"), *level_names.items()])
+        self.level.choices = choices([("", _("Any level")), *level_names.items()])
 
 
 class FiguresForm(PeriodForm):

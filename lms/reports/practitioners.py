@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, or_, select
 
 from lms.accreditation.evaluation import evaluate
@@ -17,10 +18,10 @@ from lms.reports.figures import Scope
 from lms.schemes.models import Membership
 
 STATUS_FILTERS = {
-    "accredited": "Accredited now",
-    "expiring": "Expiring (within the notice period)",
-    "lapsed": "Lapsed",
-    "none": "Not accredited",
+    "accredited": _l("Accredited now"),
+    "expiring": _l("Expiring (within the notice period)"),
+    "lapsed": _l("Lapsed"),
+    "none": _l("Not accredited"),
 }
 
 

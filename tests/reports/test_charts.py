@@ -17,11 +17,13 @@ from lms.reports.charts import (
     PALETTE,
     Chart,
     Series,
+    Unit,
     bar_chart_svg,
     format_value,
     nice_step,
     nice_ticks,
 )
+from lms.reports.dashboard import amount_of_learners, amount_of_processes
 
 SVG = "{http://www.w3.org/2000/svg}"
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
@@ -35,15 +37,20 @@ def clean_database():
     return
 
 
+PROCESSES = Unit("processes", amount_of_processes)
+LEARNERS = Unit("learners", amount_of_learners)
+HOURS = Unit("hours", lambda value: f"{format_value(value)} hours")
+
+
 def harm_chart(**options):
     return Chart("Processes by harm", ("Violence", "Bullying", "Theft"),
-                 (Series("Processes", (42, 30, 48)),), unit="processes", **options)
+                 (Series("Processes", (42, 30, 48)),), unit=PROCESSES, **options)
 
 
 def by_type_chart(**options):
     return Chart("Processes by type", ("Formal conference", "Mediation"),
                  (Series("Direct", (10, 4)), Series("Indirect", (6, 0)),
-                  Series("Shuttle", (2, 3))), unit="processes", **options)
+                  Series("Shuttle", (2, 3))), unit=PROCESSES, **options)
 
 
 def xml(text):
@@ -116,12 +123,16 @@ def test_output_is_markup_and_deterministic_with_ids_unique_per_chart():
     (by_type_chart(), "Highest: Formal conference (Direct), 10 processes. Total 25 processes."),
     (by_type_chart(stacked=True),
      "Highest total: Formal conference, 18 processes. Total 25 processes."),
-    (Chart("Zeros", ("A", "B"), (Series("n", (0, 0)),), unit="learners"),
+    (Chart("Zeros", ("A", "B"), (Series("n", (0, 0)),), unit=LEARNERS),
      "All values are 0 learners."),
     (Chart("Nothing", (), (Series("n", ()),)), "No data to show."),
     (Chart("No series", ("A",), ()), "No data to show."),
-    (Chart("Fractions", ("A", "B"), (Series("Hours", (1.5, 2.25)),), unit="hours"),
+    (Chart("Fractions", ("A", "B"), (Series("Hours", (1.5, 2.25)),), unit=HOURS),
      "Highest: B, 2.25 hours. Total 3.75 hours."),
+    (Chart("One", ("A", "B"), (Series("n", (1, 0)),), unit=PROCESSES),
+     "Highest: A, 1 process. Total 1 process."),
+    (Chart("One learner", ("A",), (Series("n", (1,)),), unit=LEARNERS),
+     "Highest: A, 1 learner. Total 1 learner."),
 ])
 def test_description_summarises_the_data(chart, expected):
     assert chart.summary() == expected
@@ -290,7 +301,7 @@ def test_nice_step(raw, step):
 
 def test_hostile_text_comes_out_inert_and_intact():
     chart = Chart(HOSTILE, (HOSTILE, "Fine"), (Series(HOSTILE, (1, 2)), Series("Other", (3, 4))),
-                  unit=HOSTILE)
+                  unit=Unit(HOSTILE, lambda value: f"{value} {HOSTILE}"))
     for drawn in (chart, replace(chart, horizontal=True), replace(chart, stacked=True)):
         svg = str(bar_chart_svg(drawn))
         assert "<script" not in svg
@@ -320,7 +331,7 @@ def test_thirty_six_months_thin_out_their_labels_without_overlap():
                    enumerate(["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep",
                               "Oct", "Nov", "Dec"] * 3))
     chart = Chart("Processes delivered by month", months,
-                  (Series("Processes", tuple(i % 7 for i in range(36))),), unit="processes")
+                  (Series("Processes", tuple(i % 7 for i in range(36))),), unit=PROCESSES)
     root = parse(chart)
     assert len(bars(root)) == 36
     labels = elements(root, "text", "category")
@@ -409,7 +420,8 @@ def test_lists_are_accepted_and_kept_as_tuples():
 @pytest.fixture
 def render():
     env = Environment(loader=FileSystemLoader(TEMPLATES), undefined=StrictUndefined,
-                      autoescape=select_autoescape())
+                      autoescape=select_autoescape(), extensions=["jinja2.ext.i18n"])
+    env.install_null_translations(newstyle=True)  # English, as the app's gettext gives it
     env.globals["bar_chart_svg"] = bar_chart_svg
     template = env.from_string(
         '{% import "reports/_chart.html" as charts %}{{ charts.chart(c, **options) }}')

@@ -137,3 +137,21 @@ def test_bulk_reminder_and_enrolment_preview_then_act(app, known_scheme):
               data={**chosen, "action": "enrol", "course": k.course_id})
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Enrolment)) == before
+
+
+def test_counts_of_one_read_in_the_singular(app, known_scheme):
+    """Every count goes through ngettext: one person, one practice record, one learner."""
+    k = known_scheme
+    lead = login_as(app, k.lead)
+    page = lead.get("/reports/schemes/scheme-a").get_data(as_text=True)
+    assert ('<span class="tile-count">1</span> '
+            '<span class="tile-text">practice record waiting for sign-off') in page
+    assert "practice records waiting" not in page
+    page = lead.post("/reports/schemes/scheme-a/bulk",
+                     data={"user": [str(k.p1.id)], "action": "remind"}).get_data(as_text=True)
+    assert "1 person selected in Scheme A." in page
+    assert "Send to 1 person</button>" in page
+    page = lead.post("/reports/schemes/scheme-a/bulk/confirm",
+                     data={"user": [str(k.p1.id)], "action": "remind"},
+                     follow_redirects=True).get_data(as_text=True)
+    assert "Reminder sent to 1 person." in page
