@@ -64,10 +64,20 @@ def _register_blueprints(app):
     )
     from lms.accreditation import views as pathway_views
     from lms.areas.views import bp as areas_bp
+    from lms.audit.views import bp as audit_bp
     from lms.auth.views import bp as auth_bp
+    from lms.branding.views import bp as branding_bp
     from lms.errors import handlers
     from lms.i18n.views import bp as i18n_bp
-    from lms.learning import home_views, paper_views, session_views, skills_views, training_views
+    from lms.learning import (
+        calendar_views,
+        completion_views,
+        home_views,
+        paper_views,
+        session_views,
+        skills_views,
+        training_views,
+    )
     from lms.learning import views as course_views
     from lms.main.views import bp as main_bp
     from lms.notify.views import bp as notify_bp
@@ -83,7 +93,8 @@ def _register_blueprints(app):
 
     features = [
         _feature("learning", home_views.bp, course_views.bp, session_views.bp,
-                 training_views.bp, paper_views.bp, skills_views.bp),
+                 training_views.bp, paper_views.bp, skills_views.bp, calendar_views.bp,
+                 completion_views.bp),
         _feature("practice", practice_record_views.bp, assess_views.bp, supervision_views.bp,
                  cpd_views.bp),
         _feature("accreditation", pathway_views.bp, decision_views.bp, record_views.bp,
@@ -91,7 +102,8 @@ def _register_blueprints(app):
         _feature("processes", process_views.bp, feedback_views.bp),
     ]
     for blueprint in (main_bp, auth_bp, schemes_bp, people_bp, notify_bp, reports_bp,
-                      privacy_bp, ops_bp, areas_bp, i18n_bp, *features):
+                      privacy_bp, audit_bp, branding_bp, ops_bp, areas_bp, i18n_bp,
+                      *features):
         app.register_blueprint(blueprint)
     handlers.register(app)
 
@@ -106,6 +118,7 @@ def _feature(name: str, *parts: Blueprint) -> Blueprint:
 
 
 def _register_hooks(app):
+    from lms import branding
     from lms.auth.views import require_own_password
     from lms.templating import register_filters, security_headers, template_globals
 
@@ -113,6 +126,7 @@ def _register_hooks(app):
     app.before_request(require_own_password)
     app.after_request(security_headers)
     app.context_processor(template_globals)
+    app.context_processor(branding.template_globals)
     register_filters(app)
 
 

@@ -19,6 +19,9 @@ class BaseConfig:
     LOGIN_WINDOW_MINUTES = 15
     #: Per-address limit on sign-in posts (Flask-Limiter syntax).
     LOGIN_RATE_LIMIT = "30 per minute"
+    #: Per-address limit on "forgotten your password?" requests (Flask-Limiter syntax); the
+    #: per-account limit is policy (password_reset_requests_per_hour).
+    RESET_LINK_RATE_LIMIT = "10 per hour"
     RATELIMIT_ENABLED = True
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
@@ -51,6 +54,12 @@ class BaseConfig:
     #: True: a request that changes data without writing an audit event fails (tests);
     #: False: it is logged as an error.
     AUDIT_ENFORCE = False
+    #: The product's name in the header, page titles, emails and certificates.
+    PRODUCT_NAME = "Restorative LMS"
+    #: A PNG or SVG logo file shown when no logo has been uploaded (admin: Name and logo).
+    LOGO_PATH = None
+    #: Where an uploaded logo is kept; unset: instance/branding.
+    BRANDING_DIR = None
     #: The organisation named on certificates and as the credential issuer.
     ISSUER_NAME = "Restorative Practice Accreditation Network"
     #: PEM of a private key (RSA, EC P-256 or Ed25519) that signs credentials; unset: keys
@@ -87,6 +96,7 @@ class TestConfig(BaseConfig):
     # a test lowers one to see it refuse.
     LOGIN_RATE_LIMIT = "100000 per minute"
     REGISTER_RATE_LIMIT = "100000 per minute"
+    RESET_LINK_RATE_LIMIT = "100000 per minute"
     # Cheap hashing keeps the suite fast; production uses the full cost above.
     ARGON2_TIME_COST = 1
     ARGON2_MEMORY_COST = 1024
@@ -108,6 +118,9 @@ ENV_SETTINGS = {
     "LMS_MAIL_FROM": "MAIL_FROM",
     "LMS_BASE_URL": "LMS_BASE_URL",
     "LMS_ISSUER_NAME": "ISSUER_NAME",
+    "LMS_PRODUCT_NAME": "PRODUCT_NAME",
+    "LMS_LOGO_PATH": "LOGO_PATH",
+    "LMS_BRANDING_DIR": "BRANDING_DIR",
     "LMS_SIGNING_KEY_PEM": "SIGNING_KEY_PEM",
     "LMS_TRUSTED_PROXIES": "TRUSTED_PROXIES",
     "LMS_AUDIT_KEY": "AUDIT_KEY",

@@ -11,7 +11,7 @@ from lms.accreditation.signing_keys import SigningKey
 from lms.accreditation.status_list import StatusListEntry
 from lms.areas.models import ViewerScope
 from lms.audit.models import AuditChainHead, AuditEvent
-from lms.auth.models import AuthSession, User
+from lms.auth.models import AuthSession, PasswordResetToken, User
 from lms.jobs.models import JobLease
 from lms.learning.models import (
     CheckAttempt,
@@ -67,6 +67,7 @@ __all__ = [
     "Module",
     "Notification",
     "OutboxMessage",
+    "PasswordResetToken",
     "PracticeRecord",
     "ProcessHarm",
     "ProcessOutcome",

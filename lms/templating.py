@@ -92,7 +92,10 @@ def navigation() -> list[NavGroup]:
                ("areas.viewers", _("Viewers")) if admin else None,
                ("schemes.create", _("Add a scheme")) if admin else None,
                ("practice.supervision.recognised", _("Recognised supervisors")) if admin else None,
-               ("notify.outbox", _("Email outbox")) if admin else None),
+               ("notify.outbox", _("Email outbox")) if admin else None,
+               ("audit.trail", _("Audit trail")) if admin else None,
+               ("branding.settings", _("Name and logo")) if admin else None,
+               ("accreditation.pathway.standards", _("Standards")) if admin else None),
     ]
     if not (member or admin or user.is_assessor):
         groups.append(_viewer_group(user))

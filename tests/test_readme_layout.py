@@ -13,7 +13,7 @@ def _layout_block() -> str:
 
 
 def test_every_feature_package_is_in_the_layout_and_every_listed_one_exists():
-    listed = set(re.findall(r"^  ([a-z_]+)/", _layout_block(), flags=re.M))
+    listed = set(re.findall(r"^  ([a-z0-9_]+)/", _layout_block(), flags=re.M))
     folders = {p.name for p in (ROOT / "lms").iterdir()
                if p.is_dir() and not p.name.startswith((".", "__"))}
     assert folders - listed == set(), "folders of lms/ missing from README's layout"

@@ -56,7 +56,25 @@ def _wording(language: str, *, holder_name: str, identifier: str, issued_on: dat
         }
 
 
-def _fitted_line(pdf: FPDF, text: str, *, size: float, bold: bool = False,
+def add_fonts(pdf: FPDF) -> None:
+    """DejaVu Sans, regular and bold, under the name FONT (every certificate uses these)."""
+    pdf.add_font(FONT, "", FONT_DIR / "DejaVuSans.ttf")
+    pdf.add_font(FONT, "B", FONT_DIR / "DejaVuSans-Bold.ttf")
+
+
+def draw_logo(pdf: FPDF, logo: Path | None) -> None:
+    """The scheme's or network's logo in the top left corner, if there is one. A logo fpdf2
+    cannot draw (an unusual SVG) is left out rather than spoil the certificate."""
+    if logo is None:
+        return
+    try:
+        pdf.image(str(logo), x=MARGIN, y=MARGIN, h=16, keep_aspect_ratio=True,
+                  alt_text="Logo")
+    except Exception:  # any failure to draw a logo must not stop a certificate
+        return
+
+
+def fitted_line(pdf: FPDF, text: str, *, size: float, bold: bool = False,
                  colour: tuple[int, int, int] = INK, min_size: float = 12) -> None:
     """One centred line, its type shrunk (down to min_size) until it fits the width."""
     width = pdf.epw
@@ -78,9 +96,11 @@ def _qr_png(url: str) -> io.BytesIO:
 
 def render_certificate(*, holder_name: str, level_name: str, identifier: str,
                        issued_on: date, expires_on: date, issuer_name: str, verify_url: str,
-                       level_name_cy: str | None = None, compress: bool = True) -> bytes:
+                       level_name_cy: str | None = None, compress: bool = True,
+                       logo: Path | None = None) -> bytes:
     """A4 landscape certificate as PDF bytes, in Welsh and English. `level_name_cy` is the
     level's Welsh name from the standards (the English name alone if there is none).
+    `logo` is the scheme's or network's logo, drawn in the top left corner if given.
     `compress=False` leaves the page content readable, for tests."""
     cy, en = (_wording(language, holder_name=holder_name, identifier=identifier,
                        issued_on=issued_on, expires_on=expires_on, verify_url=verify_url)
@@ -89,8 +109,7 @@ def render_certificate(*, holder_name: str, level_name: str, identifier: str,
     pdf.set_compression(compress)
     pdf.set_auto_page_break(False)
     pdf.set_margins(MARGIN + 12, MARGIN + 14, MARGIN + 12)
-    pdf.add_font(FONT, "", FONT_DIR / "DejaVuSans.ttf")
-    pdf.add_font(FONT, "B", FONT_DIR / "DejaVuSans-Bold.ttf")
+    add_fonts(pdf)
     pdf.set_title(f"{cy['doc_title']} / {en['doc_title']}")
     pdf.set_author(issuer_name)
     pdf.set_creator(issuer_name)
@@ -102,24 +121,26 @@ def render_certificate(*, holder_name: str, level_name: str, identifier: str,
     pdf.rect(MARGIN - 6, MARGIN - 6, pdf.w - 2 * (MARGIN - 6), pdf.h - 2 * (MARGIN - 6))
     pdf.set_line_width(0.3)
     pdf.rect(MARGIN - 3, MARGIN - 3, pdf.w - 2 * (MARGIN - 3), pdf.h - 2 * (MARGIN - 3))
+    draw_logo(pdf, logo)
+    pdf.set_xy(pdf.l_margin, pdf.t_margin)
 
-    _fitted_line(pdf, issuer_name, size=15, bold=True, colour=ACCENT)
+    fitted_line(pdf, issuer_name, size=15, bold=True, colour=ACCENT)
     pdf.ln(6)
     for words in (cy, en):
-        _fitted_line(pdf, words["title"], size=26, bold=True)
+        fitted_line(pdf, words["title"], size=26, bold=True)
     pdf.ln(6)
-    _fitted_line(pdf, f"{cy['certify']} / {en['certify']}", size=12, colour=MUTED)
+    fitted_line(pdf, f"{cy['certify']} / {en['certify']}", size=12, colour=MUTED)
     pdf.ln(3)
-    _fitted_line(pdf, holder_name, size=28, bold=True, colour=ACCENT, min_size=14)
+    fitted_line(pdf, holder_name, size=28, bold=True, colour=ACCENT, min_size=14)
     pdf.ln(3)
-    _fitted_line(pdf, f"{cy['accredited_as']} / {en['accredited_as']}", size=12,
-                 colour=MUTED)
+    fitted_line(pdf, f"{cy['accredited_as']} / {en['accredited_as']}", size=12,
+                colour=MUTED)
     pdf.ln(2)
     for name in dict.fromkeys(filter(None, (level_name_cy, level_name))):
-        _fitted_line(pdf, name, size=18, bold=True, min_size=11)
+        fitted_line(pdf, name, size=18, bold=True, min_size=11)
     pdf.ln(5)
     for words in (cy, en):
-        _fitted_line(pdf, words["period"], size=12)
+        fitted_line(pdf, words["period"], size=12)
 
     # Footer: identifier and verification address on the left, the QR code on the right.
     bottom = pdf.h - MARGIN - 6

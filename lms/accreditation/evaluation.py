@@ -306,9 +306,10 @@ def _supervision_caseload(req: Requirement, ev: Evidence, words: _Words) -> Requ
                           "supervised in the last %(weeks)s",
                           practitioners=_practitioners(need), weeks=_weeks(weeks)),
                    _practitioners(have), _practitioners(need),
-                   _("Supervise %(practitioners)s (sessions confirmed by both of you) in the "
-                     "last %(weeks)s", weeks=_weeks(weeks), practitioners=ngettext(
-                         "%(num)d more practitioner", "%(num)d more practitioners", short))
+                   _("Supervise %(practitioners)s (sessions confirmed by supervisor and "
+                     "practitioner) in the last %(weeks)s", weeks=_weeks(weeks),
+                     practitioners=ngettext("%(num)d more practitioner",
+                                            "%(num)d more practitioners", short))
                    if short > 0 else None)
 
 
@@ -319,7 +320,7 @@ def _insurance_held(req: Requirement, ev: Evidence, words: _Words) -> Requiremen
     if not met:
         missing = (_("Record professional indemnity insurance in force (the last expired on "
                      "%(day)s)", day=_day(until)) if until else
-                   _("Record your professional indemnity insurance (insurer, policy number, "
+                   _("Record professional indemnity insurance (insurer, policy number, "
                      "expiry date)"))
     return _result(req, _("Professional indemnity insurance in force"),
                    _("insured until %(day)s", day=_day(until)) if until else

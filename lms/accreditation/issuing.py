@@ -21,6 +21,7 @@ from lms.accreditation.certificate import render_certificate
 from lms.accreditation.credentials import build_credential, iso, sign_credential
 from lms.accreditation.models import AccreditationRecord, status_label
 from lms.accreditation.standards import load_standards
+from lms.branding import logo_file
 
 #: OB 3.0 achievementType for an accreditation level: time-limited, renewable, assessed
 #: against published standards (OB 3.0 AchievementType enumeration).
@@ -57,7 +58,8 @@ def certificate_pdf(record: AccreditationRecord) -> bytes:
         holder_name=record.holder_name, level_name=record.level_name,
         level_name_cy=level.name_cy if level else None,
         identifier=record.public_id, issued_on=record.issued_on, expires_on=record.expires_on,
-        issuer_name=current_app.config["ISSUER_NAME"], verify_url=verify_url(record))
+        issuer_name=current_app.config["ISSUER_NAME"], verify_url=verify_url(record),
+        logo=logo_file())
 
 
 def issuer_profile(profile_id: str | None = None) -> dict:

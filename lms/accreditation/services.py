@@ -21,7 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from lms import clock
 from lms.accreditation import evidence as evidence_store
 from lms.accreditation import portfolio
-from lms.accreditation.evaluation import Evaluation, evaluate
+from lms.accreditation.evaluation import Evaluation, RequirementResult, evaluate
 from lms.accreditation.models import (
     VALID_STATUSES,
     AccreditationRecord,
@@ -138,6 +138,13 @@ def pathway(user: User, standards: Standards | None = None) -> list[Evaluation]:
     names = {key: level.name for key, level in standards.levels.items()}
     return [evaluate(level, evidence, course_titles=titles, level_names=names)
             for level in standards.levels.values()]
+
+
+def cpd_standing(user: User) -> list[tuple[str, RequirementResult]]:
+    """(level name, result) of each CPD requirement of each level, worded by the same
+    evaluation as the pathway, so the CPD log and the pathway never disagree."""
+    return [(ev.level.name, result) for ev in pathway(user) for top in ev.results
+            for result in (top, *top.parts) if result.requirement.kind == "cpd_hours"]
 
 
 def valid_record(user_id: int, level_key: str) -> AccreditationRecord | None:

@@ -45,16 +45,23 @@ def _render_pathway(person, *, own: bool, insurance_form=None):
         held={r.level_key for r in records if r.valid})
 
 
-#: Requirement kind -> (endpoint, words) where the person acts on it.
+#: Requirement kind -> (endpoint, words for the person, words for their lead or assessor):
+#: where the person acts on it. The lead's view speaks of "them", never "you".
 WHERE_TO_ACT = {
-    "course_completed": ("learning.courses.catalogue", _l("Courses")),
-    "practice_records": ("practice.records.index", _l("Practice log")),
-    "observations": (None, _l("Ask your supervisor or an assessor to observe you")),
-    "supervision_within": ("practice.supervision.index", _l("Supervision")),
-    "supervision_caseload": ("practice.supervision.index", _l("Supervision")),
-    "cpd_hours": ("practice.cpd.index", _l("CPD log")),
-    "attestation": ("accreditation.pathway.pathway", _l("Statements below")),
-    "insurance_held": ("accreditation.pathway.pathway", _l("Insurance below")),
+    "course_completed": ("learning.courses.catalogue", _l("Courses"), _l("Courses")),
+    "practice_records": ("practice.records.index", _l("Practice log"),
+                         _l("Their practice log")),
+    "observations": (None, _l("Ask your supervisor or an assessor to observe you"),
+                     _l("A supervisor or an assessor observes them")),
+    "supervision_within": ("practice.supervision.index", _l("Supervision"),
+                           _l("Their supervision sessions")),
+    "supervision_caseload": ("practice.supervision.index", _l("Supervision"),
+                             _l("Their supervision sessions")),
+    "cpd_hours": ("practice.cpd.index", _l("CPD log"), _l("Their CPD log")),
+    "attestation": ("accreditation.pathway.pathway", _l("Statements below"),
+                    _l("They agree to the statements on their own pathway page")),
+    "insurance_held": ("accreditation.pathway.pathway", _l("Insurance below"),
+                       _l("Insurance below")),
 }
 
 

@@ -80,3 +80,10 @@ class ProfileForm(BaseForm):
     def validate_email(self, field):
         if field.data and email_in_use(field.data, exclude_user_id=self.user.id):
             raise ValidationError(_("Another account already uses this email address."))
+
+
+class ForgottenPasswordForm(BaseForm):
+    account = StringField(
+        _l("Username or email address"),
+        validators=[DataRequired(_l("Enter your username or email address.")),
+                    Length(max=254)])

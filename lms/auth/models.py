@@ -60,6 +60,10 @@ class User(UserMixin, Model):
     #: staff, volunteer, prisoner or pupil (lms.people.kinds), for the figures; set by leads.
     person_kind: Mapped[str | None] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    #: SHA-256 of the secret in the address of the person's calendar feed (see
+    #: learning.calendar); None until they ask for one.
+    calendar_feed_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True,
+                                                                 index=True)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     memberships: Mapped[list[Membership]] = relationship(
@@ -115,3 +119,21 @@ class AuthSession(Model):
 
     def is_valid(self, now: datetime) -> bool:
         return self.revoked_at is None and now < self.expires_at
+
+
+class PasswordResetToken(Model):
+    """A link emailed to someone who forgot their password: random, stored hashed, usable
+    once before it expires (policy: password_reset_link_hours)."""
+
+    __tablename__ = "password_reset_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    #: SHA-256 of the random token in the emailed link.
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    #: Set when the link was used, or made void by a later reset or password change.
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship()

@@ -13,7 +13,7 @@ from sqlalchemy.orm import contains_eager, joinedload
 
 from lms import clock, policy
 from lms.auth import passwords, throttle
-from lms.auth.models import AuthSession, User
+from lms.auth.models import AuthSession, PasswordResetToken, User
 from lms.extensions import db
 
 
@@ -156,7 +156,16 @@ def end_other_sessions(user: User, keep_token: str | None = None) -> None:
     db.session.execute(query.values(revoked_at=clock.utcnow()))
 
 
+def void_reset_links(user: User) -> None:
+    """Any emailed reset link still outstanding stops working (a password was set)."""
+    if user.id is not None:
+        db.session.execute(update(PasswordResetToken).where(
+            PasswordResetToken.user_id == user.id, PasswordResetToken.used_at.is_(None))
+            .values(used_at=clock.utcnow()))
+
+
 def set_password(user: User, new_password: str) -> None:
+    void_reset_links(user)
     user.password_hash = passwords.hash_password(new_password)
     user.one_time_password_hash = None
     user.one_time_password_expires_at = user.one_time_password_used_at = None
@@ -167,6 +176,7 @@ def issue_one_time_password(user: User) -> str:
     password stops working: they must set a new one at their next sign-in. It works for one
     sign-in within the policy's one_time_password_hours."""
     otp = passwords.new_one_time_password()
+    void_reset_links(user)
     user.one_time_password_hash = passwords.hash_one_time_password(otp)
     user.one_time_password_expires_at = clock.utcnow() + timedelta(
         hours=policy.accounts("one_time_password_hours"))

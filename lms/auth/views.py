@@ -15,10 +15,10 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 
-from lms import access
+from lms import access, policy
 from lms.audit import services as audit
-from lms.auth import services
-from lms.auth.forms import LoginForm, NewPasswordForm, ProfileForm
+from lms.auth import reset, services
+from lms.auth.forms import ForgottenPasswordForm, LoginForm, NewPasswordForm, ProfileForm
 from lms.extensions import db, limiter
 from lms.i18n import remember_language
 
@@ -125,6 +125,48 @@ def password():
             flash(_("Your password has been saved. Other devices have been signed out."), "success")
             return redirect(url_for("main.index"))
     return render_template("auth/password.html", form=form, first_time=first_time), status
+
+
+def _reset_link_rate_limit():
+    return current_app.config["RESET_LINK_RATE_LIMIT"]
+
+
+@bp.route("/forgotten-password", methods=["GET", "POST"])
+@access.public
+@limiter.limit(_reset_link_rate_limit, methods=["POST"])
+def forgotten_password():
+    """The same answer whether or not an account matches, so nobody learns which exist."""
+    form = ForgottenPasswordForm()
+    if form.validate_on_submit():
+        reset.request_reset(form.account.data)
+        db.session.commit()
+        return render_template("auth/reset_sent.html",
+                               reset_link_hours=policy.accounts("password_reset_link_hours"))
+    return render_template("auth/forgotten_password.html", form=form)
+
+
+@bp.route("/reset-password/<token>", methods=["GET", "POST"])
+@access.public
+@limiter.limit(_reset_link_rate_limit, methods=["POST"])
+def reset_password(token):
+    link = reset.token_for(token)
+    if link is None:
+        return render_template("auth/reset_link_invalid.html"), 404
+    form = NewPasswordForm(link.user)
+    del form.current_password
+    if form.validate_on_submit():
+        if not reset.reset_password(link, form.new_password.data):
+            db.session.rollback()
+            return render_template("auth/reset_link_invalid.html"), 404
+        db.session.commit()
+        if current_user.is_authenticated:
+            logout_user()
+            session.clear()
+        flash(_("Your new password has been saved. Sign in with it."), "success")
+        return redirect(url_for("auth.login"))
+    # The page's address holds the secret: keep it out of caches.
+    return render_template("auth/reset_password.html", form=form), 200, {
+        "Cache-Control": "no-store"}
 
 
 @bp.route("/account", methods=["GET", "POST"])

@@ -81,9 +81,10 @@ def _render_session(session, attendance=None, status=200):
     can_run = sessions.can_run(current_user, session)
     booking = next((b for b in session.bookings if b.user_id == current_user.id), None)
     bookings = sorted(session.bookings, key=lambda b: b.user.display_name) if can_run else []
+    refusal = sessions.booking_refusal(current_user, session)
     return render_template(
         "learning/session.html", session=session, can_run=can_run, booking=booking,
-        can_book=booking is None and sessions.can_book(current_user, session),
+        can_book=refusal is None, refusal=refusal,
         button=EmptyForm(), bookings=bookings,
         attendance=attendance or AttendanceForm.for_bookings(bookings),
     ), status
@@ -93,8 +94,9 @@ def _render_session(session, attendance=None, status=200):
 @access.signed_in
 def book(session_id):
     session = get_session_or_404(session_id, for_=current_user)
-    if not sessions.can_book(current_user, session):
-        flash(_("Enrol on the course before booking a session."), "error")
+    refusal = sessions.booking_refusal(current_user, session)
+    if refusal is not None:
+        flash(refusal.message, "error")
     elif EmptyForm().validate_on_submit():
         try:
             sessions.book(session, current_user)

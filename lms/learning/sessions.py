@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select, update
@@ -48,9 +50,29 @@ def can_run(user: User, session: LiveSession) -> bool:
     return user.is_admin or user.has_role(*STAFF_ROLES, scheme=session.scheme)
 
 
-def can_book(user: User, session: LiveSession) -> bool:
-    return bool(user.roles_in(session.scheme)) and find_enrolment(
-        user.id, session.course_id) is not None
+class BookingRefusal(NamedTuple):
+    #: already_booked, past, not_member, not_enrolled or full: the page says what to do.
+    reason: str
+    message: str
+
+
+def booking_refusal(user: User, session: LiveSession) -> BookingRefusal | None:
+    """Why `user` cannot book `session` now, or None if they can. The session page and the
+    booking itself both use it, so they never disagree."""
+    if any(b.user_id == user.id for b in session.bookings):
+        return BookingRefusal("already_booked", _("You already have a place on this session."))
+    if session.starts_at <= clock.utcnow():
+        return BookingRefusal("past", _("This session has already started, so it can no "
+                                        "longer be booked."))
+    if not user.roles_in(session.scheme):
+        return BookingRefusal("not_member", _("Only members of %(scheme)s can book this "
+                                              "session.", scheme=session.scheme.name))
+    if find_enrolment(user.id, session.course_id) is None:
+        return BookingRefusal("not_enrolled", _("Enrol on the course before booking a "
+                                                "session."))
+    if session.places_left <= 0:
+        return BookingRefusal("full", _("Sorry, this session is full."))
+    return None
 
 
 def book(session: LiveSession, user: User) -> SessionBooking:

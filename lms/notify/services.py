@@ -16,6 +16,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from lms import clock
+from lms.branding import product_name
 from lms.extensions import db
 from lms.inputs.text import header_safe
 from lms.notify.models import Notification, OutboxMessage
@@ -50,6 +51,17 @@ def notify(user, message: str | LazyString, link: str | None = None, *,
     return notification
 
 
+def send_email(to_address: str, subject: str, body: str) -> OutboxMessage:
+    """An email alone, with no in-app notification (e.g. a link that must not be shown in
+    the app): it waits in the outbox like the others."""
+    message = OutboxMessage(to_address=to_address, subject=_subject(subject),
+                            body=body + "\n\n" + _("You get this email because you use "
+                                                     "%(product)s.", product=product_name()) + "\n")
+    db.session.add(message)
+    db.session.flush()
+    return message
+
+
 def done(topic: str) -> None:
     """The thing notifications on `topic` asked for has been done: say so on each."""
     db.session.execute(update(Notification).where(
@@ -59,13 +71,14 @@ def done(topic: str) -> None:
 
 def _subject(message: str) -> str:
     line = header_safe(message)  # a message may quote a name or text with line breaks
-    return _("Restorative LMS: %(message)s",
+    return _("%(product)s: %(message)s", product=header_safe(product_name()),
              message=line if len(line) <= 80 else line[:77] + "...")
 
 
 def _body(message: str, link: str | None) -> str:
     where = "\n\n" + _("Open it here: %(url)s", url=absolute_path(link)) if link else ""
-    return (message + where + "\n\n" + _("You get this email because you use Restorative LMS.")
+    return (message + where + "\n\n"
+            + _("You get this email because you use %(product)s.", product=product_name())
             + "\n")
 
 

@@ -5,7 +5,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
-from lms import access, policy
+from lms import access
+from lms.accreditation import services as accreditation
 from lms.extensions import db
 from lms.forms import EmptyForm
 from lms.practice import cpd
@@ -29,7 +30,7 @@ def index():
     entries = cpd.entries_of(current_user)
     return render_template("practice/cpd.html", form=form, entries=entries,
                            totals=cpd.yearly_totals(entries),
-                           min_share=policy.practice("approved_cpd_min_share"))
+                           standing=accreditation.cpd_standing(current_user))
 
 
 @bp.route("/to-approve")

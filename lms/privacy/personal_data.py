@@ -16,7 +16,8 @@ from sqlalchemy.orm import Mapper
 from lms.extensions import Model
 
 #: Columns never exported or shown: secrets, not information about the person.
-SECRET_COLUMNS = {"password_hash", "one_time_password_hash", "token_hash", "code_hash"}
+SECRET_COLUMNS = {"password_hash", "one_time_password_hash", "token_hash", "code_hash",
+                  "calendar_feed_token_hash"}
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,9 @@ PURPOSES: dict[str, tuple[str, str]] = {
               "The person; their scheme leads; administrators."),
     "auth_sessions": ("Signed-in sessions; to keep a person signed in and end sessions "
                       "safely.", "Nobody through the app (security only)."),
+    "password_reset_tokens": ("Password reset links emailed on request (kept hashed); to "
+                              "let a person who forgot their password choose a new one.",
+                              "Nobody through the app (security only)."),
     "memberships": ("Roles in schemes; to decide what each person may see and do.",
                     "The person; their scheme leads; administrators."),
     "enrolments": ("Courses taken and completed; training records for accreditation.",

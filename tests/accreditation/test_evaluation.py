@@ -204,8 +204,8 @@ def test_supervision_caseload_counts_different_supervisees_recently():
     ev = evidence(supervisees=((7, recent), (7, TODAY), (8, old)))
     result = check("supervision_caseload", ev, supervisees=2, within_weeks=12)
     assert (result.met, result.have) == (False, "1 practitioner")
-    assert result.missing == ("Supervise 1 more practitioner (sessions confirmed by both of "
-                              "you) in the last 12 weeks")
+    assert result.missing == ("Supervise 1 more practitioner (sessions confirmed by "
+                              "supervisor and practitioner) in the last 12 weeks")
     ev = replace(ev, supervisees=(*ev.supervisees, (9, recent)))
     assert check("supervision_caseload", ev, supervisees=2, within_weeks=12).met
 

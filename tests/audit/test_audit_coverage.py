@@ -44,6 +44,7 @@ NO_STATE_CHANGE = {
     "/reports/schemes/<slug>/bulk": "previews a bulk action; saves nothing",
     "/training/enrol": "previews a bulk enrolment; saves nothing",
     "/feedback/": "checks a participant's feedback code and sends them on; stores nothing",
+    "/admin/audit/verify": "checks the audit chain; stores nothing",
 }
 
 #: State-changing routes walked end to end by their own feature's tests instead of here. The
@@ -69,6 +70,11 @@ WALKED_IN_FEATURE_TESTS = {
     "/courses/<slug>/skills-practice": "learning/test_skills_practice.py",
     "/sessions/<int:session_id>/register/enter": "learning/test_registers.py",
     "/language": "i18n/test_language_switch.py",
+    "/forgotten-password": "auth/test_password_reset_email.py",
+    "/reset-password/<token>": "auth/test_password_reset_email.py",
+    "/account/calendar": "learning/test_calendar.py",
+    "/admin/branding": "branding/test_name_and_logo.py",
+    "/admin/branding/remove": "branding/test_name_and_logo.py",
 }
 
 

@@ -19,6 +19,7 @@ from lms.privacy.validators import NoIdentifyingData
 NOT_ABOUT_CASES = {
     # Accounts: the practitioner's own name and username, not a participant's.
     "lms.auth.forms.LoginForm.username": "sign-in username",
+    "lms.auth.forms.ForgottenPasswordForm.account": "one's own username or email, not stored",
     "lms.auth.forms.ProfileForm.display_name": "the account holder's own name",
     "lms.people.forms.PersonForm.username": "a staff account's username",
     "lms.people.forms.PersonForm.display_name": "a staff account holder's name",
@@ -27,6 +28,10 @@ NOT_ABOUT_CASES = {
     "lms.main.search.SearchForm.q": "staff search box, not stored",
     "lms.reports.forms.PractitionerFilterForm.q": "search box, not stored",
     "lms.learning.forms.LearnerFilterForm.q": "search box, not stored",
+    "lms.audit.forms.TrailFilterForm.person": "audit trail filter, not stored",
+    "lms.audit.forms.TrailFilterForm.action": "audit trail filter, not stored",
+    "lms.audit.forms.TrailFilterForm.object_type": "audit trail filter, not stored",
+    "lms.audit.forms.TrailFilterForm.object_id": "audit trail filter, not stored",
     "lms.accreditation.forms.RegisterSearchForm.q": "public register search, not stored",
     "lms.accreditation.forms.RegisterSearchForm.scheme": "public register filter",
     "lms.accreditation.forms.RegisterSearchForm.level": "public register filter",

@@ -1,0 +1,58 @@
+"""The product's name and the scheme's or network's logo, configurable in one place.
+
+The name is configuration (LMS_PRODUCT_NAME). The logo is a PNG or SVG that an
+administrator uploads (kept in BRANDING_DIR, by default instance/branding) or, failing
+that, a file named by LMS_LOGO_PATH. Finding it is a look at the disk, never a query, so
+showing it in every page's header costs no SQL.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import current_app, url_for
+
+#: Logo kinds accepted: extension -> content type.
+LOGO_TYPES = {"png": "image/png", "svg": "image/svg+xml"}
+
+
+def product_name() -> str:
+    """The name shown in the header, page titles, emails and certificates."""
+    return current_app.config["PRODUCT_NAME"]
+
+
+def branding_dir() -> Path:
+    return Path(current_app.config.get("BRANDING_DIR")
+                or Path(current_app.instance_path) / "branding")
+
+
+def uploaded_logo() -> Path | None:
+    for extension in LOGO_TYPES:
+        path = branding_dir() / f"logo.{extension}"
+        if path.is_file():
+            return path
+    return None
+
+
+def logo_file() -> Path | None:
+    """The logo to show: the uploaded one, else the configured file, else none."""
+    uploaded = uploaded_logo()
+    if uploaded is not None:
+        return uploaded
+    configured = current_app.config.get("LOGO_PATH")
+    if configured and Path(configured).suffix.lstrip(".").lower() in LOGO_TYPES \
+            and Path(configured).is_file():
+        return Path(configured)
+    return None
+
+
+def logo_url() -> str | None:
+    path = logo_file()
+    if path is None:
+        return None
+    # The file's change time in the address: a new logo is fetched at once despite caching.
+    return url_for("branding.logo_image", v=int(path.stat().st_mtime))
+
+
+def template_globals() -> dict:
+    return {"product_name": product_name, "logo_url": logo_url}
