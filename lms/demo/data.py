@@ -14,6 +14,11 @@ DEMO_PASSWORD = "restorative-demo"  # published in the README: demo sites only
 SCHEME_AREAS = {
     "hmp-northfield": ("E23000003", None),  # Lancashire
     "riverside-schools": ("W15000003", "W06000015"),  # South Wales, Cardiff
+    "greenway-homes": ("E23000009", "E06000014"),  # North Yorkshire, York
+    "st-cuthberts-health": ("E23000013", "E06000002"),  # Cleveland, Middlesbrough
+    "pre-sentence-rj": ("E23000016", "E06000020"),  # West Mercia, Telford and Wrekin
+    "valeshire-police": ("E23000036", "E06000023"),  # Avon and Somerset, Bristol
+    "eastgate-neighbourhood": ("E23000023", "E06000031"),  # Cambridgeshire, Peterborough
 }
 #: A police and crime commissioner's office: sees South Wales figures, never case text.
 VIEWER = ("pcc.viewer", "Office of the PCC for South Wales (viewer)", "W15000003")

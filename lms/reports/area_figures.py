@@ -17,6 +17,7 @@ from lms.auth.models import User
 from lms.extensions import db
 from lms.learning.models import Course, CourseVersion, Enrolment
 from lms.people.kinds import PERSON_KINDS
+from lms.processes.models import RestorativeProcess
 from lms.reports.delivery import Period
 from lms.reports.figures import Scope, level_names
 from lms.schemes.models import Scheme, Sector
@@ -92,7 +93,7 @@ def accredited_people(scope: Scope) -> int:
 @dataclass(frozen=True)
 class GroupRow:
     name: str
-    #: figure key -> count; "processes" is added by the processes figures (see coverage).
+    #: figure key ("trained", "accredited", "processes") -> count
     figures: dict[str, int]
 
 
@@ -111,10 +112,11 @@ def _group_name(grouping: str, value) -> str:
 
 
 def by_group(scope: Scope, period: Period, grouping: str) -> list[GroupRow]:
-    """Trained in the period and accredited now, per scheme, area or sector in scope."""
+    """Trained and processes delivered in the period, and accredited now, per scheme, area
+    or sector in scope (each process once, however many practitioners took part)."""
     key = _group_key(grouping)
     groups: dict[object, dict[str, int]] = {
-        value: {"trained": 0, "accredited": 0} for value in db.session.scalars(
+        value: {"trained": 0, "accredited": 0, "processes": 0} for value in db.session.scalars(
             select(key).where(scope.where(Scheme.id)).distinct())}
     for value, count in db.session.execute(
             select(key, func.count(Enrolment.id)).join(Enrolment, Enrolment.scheme_id == Scheme.id)
@@ -126,6 +128,13 @@ def by_group(scope: Scope, period: Period, grouping: str) -> list[GroupRow]:
             .where(scope.where(Scheme.id), AccreditationRecord.status.in_(VALID_STATUSES))
             .group_by(key)):
         groups.setdefault(value, {})["accredited"] = count
+    for value, count in db.session.execute(
+            select(key, func.count(RestorativeProcess.id))
+            .join(RestorativeProcess, RestorativeProcess.scheme_id == Scheme.id)
+            .where(scope.where(Scheme.id), RestorativeProcess.occurred_on >= period.start,
+                   RestorativeProcess.occurred_on <= period.end)
+            .group_by(key)):
+        groups.setdefault(value, {})["processes"] = count
     rows = [GroupRow(_group_name(grouping, value), figures) for value, figures in groups.items()]
     return sorted(rows, key=lambda row: row.name)
 

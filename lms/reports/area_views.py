@@ -16,6 +16,7 @@ from lms.areas.services import figures_scheme_ids, scope_areas, scopes_of
 from lms.csv_export import csv_text
 from lms.extensions import db
 from lms.people.kinds import kind_label
+from lms.processes.figures import process_figures
 from lms.reports import area_figures
 from lms.reports.coverage import coverage, rate_text
 from lms.reports.figures import Scope
@@ -61,6 +62,7 @@ def figures():
         by_level=area_figures.accredited_by_level(scope),
         accredited=area_figures.accredited_people(scope),
         group_rows=area_figures.by_group(scope, period, grouping),
+        pf=process_figures(scope.scheme_ids, period.start, period.end),
         groupings=area_figures.GROUPINGS, kind_columns=area_figures.KIND_COLUMNS,
         kind_label=kind_label)
 

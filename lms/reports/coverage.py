@@ -1,17 +1,19 @@
 """The postcode lottery: how much restorative capacity each police force area has, per
-100,000 people (population from lms/areas/data). Generic over the metric, so processes
-delivered per area slot in beside accredited practitioners."""
+100,000 people (population from lms/areas/data): accredited practitioners today, and
+restorative processes delivered in a period."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from lms.accreditation.models import VALID_STATUSES, AccreditationRecord
 from lms.areas.reference import ForceArea, force_areas, population_year
 from lms.extensions import db
+from lms.processes.models import RestorativeProcess
 from lms.reports.delivery import Period
 from lms.reports.figures import Scope
 from lms.schemes.models import Scheme
@@ -79,21 +81,30 @@ def accredited_metric(scope: Scope) -> AreaMetric:
         {code: count for code, count in rows if code})
 
 
-def process_metric(scope: Scope, period: Period) -> AreaMetric | None:
-    """PROCESSES SLOT (issue 14, "processes" session): processes delivered per area in the
-    period, from `process_figures(scheme_ids, start, end)` grouped by the schemes' police
-    force area. Returns None until that function is merged, and the pages then show only
-    accredited practitioners. At merge: build
-    AreaMetric("processes", _("Processes delivered"), <definition with the dates>, counts)."""
-    return None
+def process_metric(scope: Scope, period: Period) -> AreaMetric:
+    """Restorative processes that took place in the period with a scheme in the area: each
+    process once, however many practitioners took part (one query)."""
+    rows = db.session.execute(
+        select(Scheme.police_force_code, func.count(RestorativeProcess.id))
+        .join(RestorativeProcess, RestorativeProcess.scheme_id == Scheme.id)
+        .where(scope.where(Scheme.id), Scheme.police_force_code.is_not(None),
+               RestorativeProcess.occurred_on >= period.start,
+               RestorativeProcess.occurred_on <= period.end)
+        .group_by(Scheme.police_force_code))
+    return AreaMetric(
+        "processes", _("Processes delivered"),
+        _("Restorative processes (instant resolutions, meetings, conferences, indirect "
+          "processes and circles) that took place from %(start)s to %(end)s with a scheme in "
+          "the area, each counted once however many practitioners took part; the rate "
+          "divides by the area's population (ONS mid-%(year)d estimate).",
+          start=format_date(period.start), end=format_date(period.end),
+          year=population_year()),
+        {code: count for code, count in rows if code})
 
 
 def coverage(scope: Scope, period: Period, codes: set[str] | None = None) -> Coverage:
     """Every police force area (or those in `codes`), with each metric's count."""
-    metrics = [accredited_metric(scope)]
-    processes = process_metric(scope, period)
-    if processes is not None:
-        metrics.append(processes)
+    metrics = [accredited_metric(scope), process_metric(scope, period)]
     areas = [a for a in force_areas().values() if codes is None or a.code in codes]
     rows = [AreaRow(area, {m.key: m.counts.get(area.code, 0) for m in metrics})
             for area in areas]

@@ -182,7 +182,10 @@ def test_the_demo_places_its_schemes_and_has_a_pcc_viewer(app, runner):
     with app.app_context():
         areas = dict(db.session.execute(select(Scheme.slug, Scheme.police_force_code)).all())
         scopes = db.session.execute(select(ViewerScope.kind, ViewerScope.force_code)).all()
-    assert areas == {"hmp-northfield": "E23000003", "riverside-schools": "W15000003"}
+    assert areas == {"hmp-northfield": "E23000003", "riverside-schools": "W15000003",
+                     "greenway-homes": "E23000009", "st-cuthberts-health": "E23000013",
+                     "pre-sentence-rj": "E23000016", "valeshire-police": "E23000036",
+                     "eastgate-neighbourhood": "E23000023"}
     assert scopes == [("area", "W15000003")]
     client = app.test_client()
     client.post("/login", data={"username": "pcc.viewer", "password": "restorative-demo"})
