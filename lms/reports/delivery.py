@@ -27,7 +27,9 @@ class Period:
 
 
 def _delivered(scope: Scope, period: Period):
-    """Records of processes that took place in the period (drafts are not yet delivered)."""
+    """Records of processes that took place in the period (drafts are not yet delivered).
+    Counted by their process, so a co-facilitated process (a record per practitioner)
+    counts once."""
     return (PracticeRecord.status != PracticeStatus.DRAFT,
             scope.where(PracticeRecord.scheme_id),
             PracticeRecord.occurred_on >= period.start, PracticeRecord.occurred_on <= period.end)
@@ -53,12 +55,16 @@ class DeliveryFigures:
 
 
 def delivery(scope: Scope, period: Period) -> DeliveryFigures:
-    """One grouped scan of the practice log, folded three ways in Python."""
+    """One grouped scan of the practice log, folded three ways in Python. The records of
+    one process share its type, harm and date (copied from the process), so each process
+    falls in one group and is counted there once."""
     year = extract("year", PracticeRecord.occurred_on)
     month = extract("month", PracticeRecord.occurred_on)
     rows = db.session.execute(
         select(PracticeRecord.process_type, PracticeRecord.direct, PracticeRecord.harm_category,
-               year, month, func.count())
+               year, month, func.count(func.distinct(
+                   # a record made without a process (before processes existed) is its own
+                   func.coalesce(PracticeRecord.process_id, -PracticeRecord.id))))
         .where(*_delivered(scope, period))
         .group_by(PracticeRecord.process_type, PracticeRecord.direct,
                   PracticeRecord.harm_category, year, month))

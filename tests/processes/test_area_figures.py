@@ -3,6 +3,7 @@ process counts once in its area, per 100,000 people."""
 
 import csv
 import io
+from datetime import date
 
 from lms.areas.reference import force_areas
 from lms.reports.coverage import per_100k
@@ -51,3 +52,23 @@ def test_the_figures_page_shows_processes_by_scheme_and_by_type(app, team, make_
     # trained, processes, accredited: the co-facilitated conference once
     assert row.count('<td class="num">') == 3
     assert row.split('<td class="num">')[2].startswith("1<")
+
+
+def test_the_delivery_charts_count_a_co_facilitated_process_once(app, team):
+    from lms.extensions import db
+    from lms.practice.models import PracticeRecord, PracticeStatus
+    from lms.reports.delivery import Period, delivery
+    from lms.reports.figures import Scope
+
+    _co_facilitated_in_south_wales(app, team)
+    with app.app_context():
+        records = db.session.scalars(db.select(PracticeRecord)).all()
+        assert len(records) == 2  # one record per practitioner, one process
+        for record in records:
+            record.status = PracticeStatus.SIGNED_OFF
+        db.session.commit()
+    with app.test_request_context():
+        figures = delivery(Scope(frozenset({team.scheme.id})),
+                           Period(date(2026, 10, 1), date(2026, 10, 31)))
+    assert figures.total == 1
+    assert figures.by_type == {("formal_conference", True): 1}
