@@ -62,7 +62,7 @@ translations: $(PO_FILES:.po=.mo)
 translations-update: setup-dev
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_ngettext:1,2 -k lazy_pgettext:1c,2 --add-location=file \
 	  --sort-by-file --no-wrap --project=restorative-lms -o lms/translations/messages.pot .
-	$(BIN)/pybabel update -i lms/translations/messages.pot -d lms/translations --no-wrap \
+	$(BIN)/pybabel update -i lms/translations/messages.pot -d lms/translations --no-wrap --no-fuzzy-matching \
 	  --ignore-obsolete
 
 $(VENV)/bin/python:

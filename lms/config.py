@@ -56,6 +56,8 @@ class BaseConfig:
     AUDIT_ENFORCE = False
     #: The product's name in the header, page titles, emails and certificates.
     PRODUCT_NAME = "Restorative LMS"
+    #: Its Welsh form, for Welsh pages, emails and certificates ("" shows PRODUCT_NAME).
+    PRODUCT_NAME_CY = "LMS Adferol"
     #: A PNG or SVG logo file shown when no logo has been uploaded (admin: Name and logo).
     LOGO_PATH = None
     #: Where an uploaded logo is kept; unset: instance/branding.
@@ -119,6 +121,7 @@ ENV_SETTINGS = {
     "LMS_BASE_URL": "LMS_BASE_URL",
     "LMS_ISSUER_NAME": "ISSUER_NAME",
     "LMS_PRODUCT_NAME": "PRODUCT_NAME",
+    "LMS_PRODUCT_NAME_CY": "PRODUCT_NAME_CY",
     "LMS_LOGO_PATH": "LOGO_PATH",
     "LMS_BRANDING_DIR": "BRANDING_DIR",
     "LMS_SIGNING_KEY_PEM": "SIGNING_KEY_PEM",

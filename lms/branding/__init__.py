@@ -11,13 +11,18 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import current_app, url_for
+from flask_babel import get_locale
 
 #: Logo kinds accepted: extension -> content type.
 LOGO_TYPES = {"png": "image/png", "svg": "image/svg+xml"}
 
 
 def product_name() -> str:
-    """The name shown in the header, page titles, emails and certificates."""
+    """The name shown in the header, page titles, emails and certificates: its Welsh form
+    (LMS_PRODUCT_NAME_CY) on Welsh pages and in Welsh emails, when there is one."""
+    welsh = current_app.config.get("PRODUCT_NAME_CY")
+    if welsh and str(get_locale()) == "cy":
+        return welsh
     return current_app.config["PRODUCT_NAME"]
 
 
