@@ -64,7 +64,7 @@ class PageText(HTMLParser):
             self._foreign = (tag, 0)
         if self._foreign and self._foreign[0] == tag:
             self._foreign = (tag, self._foreign[1] + 1)
-        if tag in ("script", "style"):
+        if tag in ("script", "style", "code"):  # code: literal names (CSV columns, codes)
             self._skip += 1
         if tag == "a" and a.get("href"):
             self.links.append(a["href"])
@@ -74,7 +74,7 @@ class PageText(HTMLParser):
                 self.texts.append(value)
 
     def handle_endtag(self, tag):
-        if tag in ("script", "style") and self._skip:
+        if tag in ("script", "style", "code") and self._skip:
             self._skip -= 1
         if self._foreign and self._foreign[0] == tag:
             depth = self._foreign[1] - 1
