@@ -4,7 +4,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from lms import access
@@ -13,11 +13,12 @@ from lms.practice import services
 from lms.practice.forms import assessment_form
 from lms.practice.models import PracticeRecord, PracticeStatus
 from lms.practice.views import get_practice_record_or_404
-from lms.processes.models import RestorativeProcess
 from lms.schemes.models import Role
 from lms.views_helpers import commit_or_flash
 
 bp = Blueprint("assess", __name__)
+#: Records per page of "waiting for other supervisors".
+QUEUE_PAGE_SIZE = 50
 ALREADY_ASSESSED = _l("Another supervisor assessed this record while you were working on it. "
                       "Their outcome has been kept; yours was not saved.")
 
@@ -25,21 +26,24 @@ ALREADY_ASSESSED = _l("Another supervisor assessed this record while you were wo
 @bp.route("/supervision/queue")
 @access.role(Role.SUPERVISOR)
 def queue():
-    scheme_ids = current_user.scheme_ids_with(Role.SUPERVISOR)
-    records = db.session.scalars(
-        select(PracticeRecord)
-        .where(PracticeRecord.status == PracticeStatus.AWAITING_SIGN_OFF,
-               PracticeRecord.scheme_id.in_(scheme_ids))
-        .order_by(PracticeRecord.requested_at, PracticeRecord.id)
-        .options(selectinload(PracticeRecord.author), selectinload(PracticeRecord.scheme),
-                 selectinload(PracticeRecord.process)
-                 .selectinload(RestorativeProcess.participants))
-    ).all()
-    # nobody is offered a record they wrote or co-facilitated
-    records = [r for r in records if r.conflict_refusal(current_user) is None]
-    mine = [r for r in records if r.supervisor_id == current_user.id]
-    others = [r for r in records if r.supervisor_id != current_user.id]
-    return render_template("practice/queue.html", mine=mine, others=others)
+    """Records waiting in the supervisor's schemes: those asked of them in full, the rest a
+    page at a time (that list grows with the scheme). Nobody is offered a record they
+    wrote or took part in: the same rule as PracticeRecord.conflict_refusal, in SQL, so the
+    counts and pages are right."""
+    waiting = (select(PracticeRecord)
+               .where(PracticeRecord.status == PracticeStatus.AWAITING_SIGN_OFF,
+                      PracticeRecord.scheme_id.in_(
+                          current_user.scheme_ids_with(Role.SUPERVISOR)),
+                      PracticeRecord.not_in_conflict(current_user))
+               .order_by(PracticeRecord.requested_at, PracticeRecord.id)
+               .options(selectinload(PracticeRecord.author),
+                        selectinload(PracticeRecord.scheme)))
+    mine = db.session.scalars(
+        waiting.where(PracticeRecord.supervisor_id == current_user.id)).all()
+    others = db.paginate(waiting.where(or_(PracticeRecord.supervisor_id.is_(None),
+                                           PracticeRecord.supervisor_id != current_user.id)),
+                         per_page=QUEUE_PAGE_SIZE, error_out=False)
+    return render_template("practice/queue.html", mine=mine, page=others)
 
 
 @bp.route("/practice/<int:record_id>/assess", methods=["GET", "POST"])

@@ -17,7 +17,9 @@ from sqlalchemy import (
     Index,
     String,
     Text,
+    and_,
     literal,
+    or_,
     select,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -181,6 +183,20 @@ class PracticeRecord(Model):
             return _("A co-facilitator cannot sign off a process they delivered; another "
                      "supervisor must assess it.")
         return None
+
+    @staticmethod
+    def not_in_conflict(user: User) -> ColumnElement[bool]:
+        """conflict_refusal(user) is None, as SQL (for lists that page and count): not
+        written by `user`, and `user` took no part in its process."""
+        from lms.processes.models import ProcessParticipant
+
+        took_part = select(ProcessParticipant.id).where(
+            ProcessParticipant.process_id == PracticeRecord.process_id,
+            ProcessParticipant.user_id == user.id)
+        return and_(PracticeRecord.author_id != user.id,
+                    or_(PracticeRecord.co_facilitator_id.is_(None),
+                        PracticeRecord.co_facilitator_id != user.id),
+                    ~took_part.exists())
 
     def sign_off_refusal(self, user: User) -> str | None:
         """Why `user` may not assess (sign off or return) this record now; None if they may."""

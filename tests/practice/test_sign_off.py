@@ -228,3 +228,29 @@ def test_supervisor_queue_query_count_does_not_grow(app, practice_scheme, count_
     small = measure()
     add_requests(8)
     assert measure() == small
+
+
+def test_the_queue_pages_what_waits_for_other_supervisors(app, practice_scheme):
+    """The list that grows with the scheme comes a page at a time, counted in full."""
+    practitioner, record_id = submitted_record(app, practice_scheme)
+    practitioner.post(f"/practice/{record_id}/request",
+                      data={"supervisor": practice_scheme.supervisor2.id})
+    with app.app_context():
+        base = db.session.get(PracticeRecord, record_id)
+        columns = [c.key for c in PracticeRecord.__table__.columns
+                   if c.key not in ("id", "case_code")]
+        for n in range(54):
+            db.session.add(PracticeRecord(case_code=f"QX-{n:04d}",
+                                          **{key: getattr(base, key) for key in columns}))
+        db.session.commit()
+    supervisor = login_as(app, practice_scheme.supervisor)
+    first = supervisor.get("/supervision/queue").get_data(as_text=True)
+    assert "Waiting for other supervisors in your schemes (55)" in first
+    assert "Asked of you (0)" in first
+    assert first.count("/assess\">") == 50
+    assert "Page 1 of 2" in first
+    second = supervisor.get("/supervision/queue?page=2").get_data(as_text=True)
+    assert second.count("/assess\">") == 5
+    # the supervisor it was asked of sees them as theirs, all at once
+    asked = login_as(app, practice_scheme.supervisor2).get("/supervision/queue")
+    assert asked.get_data(as_text=True).count("/assess\">") == 55
