@@ -3,11 +3,12 @@ reinstatement, revocation, renewal, and the daily sweep by date."""
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Iterator
+from datetime import date, timedelta
 
 from flask_babel import force_locale, format_date, pgettext
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from lms import clock
@@ -211,12 +212,8 @@ def sweep(today: date | None = None, standards: Standards | None = None) -> dict
     standards = standards or load_standards()
     today = today or clock.today()
     counts = {"expiring": 0, "lapsed": 0, "cascaded": 0, "reminders": 0}
-    records = db.session.scalars(select(AccreditationRecord).where(
-        AccreditationRecord.status.in_(VALID_STATUSES))
-        .options(selectinload(AccreditationRecord.holder),
-                 selectinload(AccreditationRecord.history))).all()
     touched = set()
-    for record in records:
+    for record in _records_to_sweep(today, standards):
         target = date_status(record, today, standards.expiring_notice_days)
         if target != record.status:
             change(record, target, actor=None,
@@ -231,6 +228,30 @@ def sweep(today: date | None = None, standards: Standards | None = None) -> dict
         key for key, level in standards.levels.items()
         if any(r.kind == "insurance_held" for r in level.maintenance)})
     return counts
+
+
+#: Records read per query by the sweep.
+SWEEP_BATCH = 500
+
+
+def _records_to_sweep(today: date, standards: Standards) -> Iterator[AccreditationRecord]:
+    """Valid records the sweep may act on, a batch at a time in id order: those whose
+    expiry is within the notice or reminder periods (or past), and expiring ones (back to
+    active if the notice period was shortened). The others, most records on a national
+    register, can need nothing today and are never loaded."""
+    horizon = today + timedelta(days=max([standards.expiring_notice_days,
+                                          *standards.reminder_days]))
+    query = (select(AccreditationRecord)
+             .where(AccreditationRecord.status.in_(VALID_STATUSES),
+                    or_(AccreditationRecord.expires_on <= horizon,
+                        AccreditationRecord.status == S.EXPIRING))
+             .order_by(AccreditationRecord.id).limit(SWEEP_BATCH)
+             .options(selectinload(AccreditationRecord.holder),
+                      selectinload(AccreditationRecord.history)))
+    last_id = 0
+    while batch := db.session.scalars(query.where(AccreditationRecord.id > last_id)).all():
+        yield from batch
+        last_id = batch[-1].id
 
 
 def _remind(record, today, standards) -> int:

@@ -271,3 +271,24 @@ def test_standards_page_shows_current_and_earlier_versions(app, people, give_evi
         as_text=True)
     assert "Records issued under it" in admin_page
     assert "<td>1</td>" in admin_page
+
+
+def test_the_sweep_reads_only_records_that_can_need_something_a_batch_at_a_time(
+        app, people, monkeypatch):
+    """A record years from expiry is never loaded; near ones and expiring ones are, in
+    batches (SWEEP_BATCH per query)."""
+    user = people.practitioner
+    lapsing = hold(app, user, "intermediate", expires_in_days=-1)
+    near = hold(app, user, "foundation", expires_in_days=20)
+    expiring = hold(app, user, "advanced", expires_in_days=30, status="expiring")
+    far = hold(app, user, "trainer", expires_in_days=900)
+    monkeypatch.setattr(lifecycle, "SWEEP_BATCH", 1)
+    with app.app_context():
+        standards = load_standards()
+        read = [r.id for r in lifecycle._records_to_sweep(clock.today(), standards)]
+        assert far not in read
+        assert read == sorted([lapsing, near, expiring])
+        counts = lifecycle.sweep()
+        db.session.commit()
+    assert counts["lapsed"] == 1
+    assert _record(app, id=far).status == "active"
