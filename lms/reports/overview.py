@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from lms.accreditation.models import VALID_STATUSES, AccreditationRecord
 from lms.extensions import db
 from lms.learning.models import Enrolment
-from lms.practice.models import PracticeRecord, PracticeStatus
+from lms.processes.models import RestorativeProcess
 from lms.reports.delivery import Period
 from lms.schemes.models import Membership, Scheme
 
@@ -49,11 +49,11 @@ def _rows(key, period: Period) -> list[OverviewRow]:
     add("completed", db.session.execute(
         select(key, func.count()).join(Enrolment, Enrolment.scheme_id == Scheme.id)
         .where(Enrolment.completed_at.is_not(None)).group_by(key)))
-    add("processes", db.session.execute(
-        select(key, func.count()).join(PracticeRecord, PracticeRecord.scheme_id == Scheme.id)
-        .where(PracticeRecord.status != PracticeStatus.DRAFT,
-               PracticeRecord.occurred_on >= period.start,
-               PracticeRecord.occurred_on <= period.end).group_by(key)))
+    add("processes", db.session.execute(  # each process once, however many took part
+        select(key, func.count(RestorativeProcess.id))
+        .join(RestorativeProcess, RestorativeProcess.scheme_id == Scheme.id)
+        .where(RestorativeProcess.occurred_on >= period.start,
+               RestorativeProcess.occurred_on <= period.end).group_by(key)))
     names = db.session.scalars(select(key).distinct())
     return [OverviewRow(str(name), **groups.get(str(name), {})) for name in sorted(
         {str(n) for n in names})]
