@@ -16,6 +16,8 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from flask_babel import get_locale
+
 from lms.accreditation.standards_checks import (
     DEFAULTS,
     GROUP_KINDS,
@@ -54,6 +56,15 @@ class LevelStandard:
     name_cy: str | None = None  #: the name in Welsh, for bilingual certificates
     summary_cy: str | None = None  #: the summary in Welsh
 
+    @property
+    def local_name(self) -> str:
+        """The name in the page's language (the English name where there is no Welsh)."""
+        return self.name_cy if self.name_cy and _welsh_page() else self.name
+
+    @property
+    def local_summary(self) -> str:
+        return self.summary_cy if self.summary_cy and _welsh_page() else self.summary
+
 
 @dataclass(frozen=True)
 class Standards:
@@ -62,6 +73,21 @@ class Standards:
     expiring_notice_days: int
     reminder_days: tuple[int, ...]
     content_hash: str  #: same content, same hash (comments and layout do not count)
+
+
+def _welsh_page() -> bool:
+    """Whether the request (or forced locale) is Welsh; False outside a request."""
+    return str(get_locale() or "en") == "cy"
+
+
+def local_level_name(level_key: str, stored_name: str) -> str:
+    """A level's name as a page in the reader's language shows it: on a Welsh page the
+    Welsh name of the level in the standards now in force, otherwise (and for a level no
+    longer in the standards, or without a Welsh name) the name kept on the record."""
+    if not _welsh_page():
+        return stored_name
+    level = load_standards().levels.get(level_key)
+    return level.name_cy if level and level.name_cy else stored_name
 
 
 def default_standards_path() -> Path:
