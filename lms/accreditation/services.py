@@ -120,7 +120,7 @@ def _standards_text(standards: Standards) -> dict:
 
     return {"levels": [{"key": level.key, "name": level.local_name,
                         "summary": level.local_summary,
-                        "note": level.note, "validity_months": level.validity_months,
+                        "note": level.local_note, "validity_months": level.validity_months,
                         "depends_on": [names.get(k, k) for k in level.depends_on],
                         "requirements": described(level, False),
                         "maintenance": described(level, True)}

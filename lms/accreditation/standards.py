@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
@@ -55,6 +55,7 @@ class LevelStandard:
     maintenance: tuple[Requirement, ...]  #: for renewal
     name_cy: str | None = None  #: the name in Welsh, for bilingual certificates
     summary_cy: str | None = None  #: the summary in Welsh
+    note_cy: str | None = None  #: the note in Welsh
 
     @property
     def local_name(self) -> str:
@@ -65,6 +66,10 @@ class LevelStandard:
     def local_summary(self) -> str:
         return self.summary_cy if self.summary_cy and _welsh_page() else self.summary
 
+    @property
+    def local_note(self) -> str | None:
+        return self.note_cy if self.note and self.note_cy and _welsh_page() else self.note
+
 
 @dataclass(frozen=True)
 class Standards:
@@ -73,6 +78,13 @@ class Standards:
     expiring_notice_days: int
     reminder_days: tuple[int, ...]
     content_hash: str  #: same content, same hash (comments and layout do not count)
+    #: key -> the sentence in Welsh, where translated (not part of the hash, as name_cy)
+    attestations_cy: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+
+    def local_attestations(self) -> dict[str, str]:
+        """key -> the sentence agreed to, in the page's language where translated."""
+        welsh = self.attestations_cy if _welsh_page() else {}
+        return {key: welsh.get(key) or sentence for key, sentence in self.attestations.items()}
 
 
 def _welsh_page() -> bool:
@@ -138,7 +150,9 @@ def _standards(doc) -> Standards:
         "expiring_notice_days": data["expiring_notice_days"],
         "reminder_days": tuple(data["reminder_days"]),
     }
-    return Standards(**fields, content_hash=_digest(_canonical(fields)))
+    welsh = {k: " ".join(v.split()) for k, v in (data.get("attestations_cy") or {}).items()}
+    return Standards(**fields, content_hash=_digest(_canonical(fields)),
+                     attestations_cy=MappingProxyType(welsh))
 
 
 def _level(doc, key: str, level: dict) -> LevelStandard:
@@ -151,7 +165,8 @@ def _level(doc, key: str, level: dict) -> LevelStandard:
         requirements=_requirements(doc, key, "requirements", level["requirements"]),
         maintenance=_requirements(doc, key, "maintenance", level["maintenance"]),
         name_cy=level["name_cy"].strip() if level.get("name_cy") else None,
-        summary_cy=" ".join(level["summary_cy"].split()) if level.get("summary_cy") else None)
+        summary_cy=" ".join(level["summary_cy"].split()) if level.get("summary_cy") else None,
+        note_cy=" ".join(level["note_cy"].split()) if level.get("note_cy") else None)
 
 
 def _as_list(value) -> list:
@@ -186,8 +201,9 @@ def _params(item: dict) -> dict[str, object]:
 
 
 def _canonical(fields: dict) -> dict:
-    """What the version hash covers. The Welsh name and summary translate the standard and
-    do not change what it asks, so adding or correcting them makes no new version."""
+    """What the version hash covers. The Welsh name, summary and note translate the
+    standard and do not change what it asks, so adding or correcting them makes no new
+    version."""
     def requirements(items):
         return [[r.kind, {k: requirements(v) if k == "of" else v for k, v in r.params.items()}]
                 for r in items]
