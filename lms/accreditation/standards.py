@@ -1,6 +1,7 @@
 """The accreditation standards (courses/standards.yaml) read into plain, frozen specs.
 
-Pure: no database and no application. The levels, their requirements and the renewal
+No database, and no application needed (only the names in the page's language ask
+Flask-Babel which language that is). The levels, their requirements and the renewal
 policy are data a scheme network edits, never constants in code; the vocabulary and its
 checks live in standards_checks.
 """
@@ -16,6 +17,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from flask import g, has_request_context
 from flask_babel import get_locale
 
 from lms.accreditation.standards_checks import (
@@ -98,8 +100,18 @@ def local_level_name(level_key: str, stored_name: str) -> str:
     longer in the standards, or without a Welsh name) the name kept on the record."""
     if not _welsh_page():
         return stored_name
-    level = load_standards().levels.get(level_key)
-    return level.name_cy if level and level.name_cy else stored_name
+    return _welsh_level_names().get(level_key) or stored_name
+
+
+def _welsh_level_names() -> dict[str, str]:
+    """key -> Welsh name, read once per request (a page may list many records)."""
+    if has_request_context() and "welsh_level_names" in g:
+        return g.welsh_level_names
+    names = {key: level.name_cy for key, level in load_standards().levels.items()
+             if level.name_cy}
+    if has_request_context():
+        g.welsh_level_names = names
+    return names
 
 
 def default_standards_path() -> Path:
