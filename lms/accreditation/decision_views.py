@@ -10,7 +10,12 @@ from sqlalchemy.orm.exc import StaleDataError
 from lms import access
 from lms.accreditation import services
 from lms.accreditation.forms import DecisionForm, DiscussionForm
-from lms.accreditation.models import Application, ApplicationStatus, status_label
+from lms.accreditation.models import (
+    Application,
+    ApplicationStatus,
+    evidence_word,
+    status_label,
+)
 from lms.extensions import db
 
 bp = Blueprint("decisions", __name__, url_prefix="/accreditation/applications")
@@ -56,7 +61,8 @@ def show(application_id):
             form.form_errors.append(str(problem))
             return render_template("accreditation/application.html", application=application,
                                    form=form, refusal=refusal, unmet=unmet,
-                                   discussion_form=DiscussionForm(formdata=None)), 422
+                                   discussion_form=DiscussionForm(formdata=None),
+                           evidence_word=evidence_word), 422
         if record:
             flash(_("Approved: accreditation %(number)s issued.", number=record.public_id),
                   "success")
@@ -66,4 +72,5 @@ def show(application_id):
         return redirect(url_for("accreditation.decisions.index"))
     return render_template("accreditation/application.html", application=application,
                            form=form, refusal=refusal, unmet=unmet,
-                           discussion_form=DiscussionForm(formdata=None))
+                           discussion_form=DiscussionForm(formdata=None),
+                           evidence_word=evidence_word)

@@ -18,7 +18,7 @@ from lms.accreditation.models import (
     ObservationOutcome,
 )
 from lms.extensions import db
-from lms.learning.models import Course, CourseVersion, Enrolment
+from lms.learning.models import Course, CourseVersion, Enrolment, local_title_column
 from lms.practice.models import CpdEntry, PracticeRecord, PracticeStatus, SupervisionSession
 from lms.timezones import local
 
@@ -128,8 +128,9 @@ def _earliest(pairs) -> dict[str, date]:
 
 
 def course_titles() -> dict[str, str]:
+    """Course slug -> title in the page's language (requirement wording names courses)."""
     return dict(db.session.execute(
-        select(Course.slug, CourseVersion.title)
+        select(Course.slug, local_title_column())
         .join(CourseVersion, Course.current_version_id == CourseVersion.id)).all())
 
 

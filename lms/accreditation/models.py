@@ -21,6 +21,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms import clock
+from lms.accreditation.standards import local_level_name
 from lms.auth.models import User
 from lms.db_types import UTCDateTime
 from lms.extensions import Model
@@ -98,6 +99,12 @@ class Application(Model):
     assessor: Mapped[User | None] = relationship(foreign_keys=[assessor_id])
     standard_version: Mapped[StandardVersion] = relationship()
 
+    @property
+    def local_level_name(self) -> str:
+        """The level's name in the page's language (the version's name on English pages)."""
+        return local_level_name(self.level_key,
+                                self.standard_version.levels[self.level_key]["name"])
+
 
 class RecordStatus(enum.StrEnum):
     ACTIVE = "active"
@@ -127,6 +134,22 @@ STATUS_LABELS: dict[str, object] = {
 def status_label(status: str) -> str:
     """A status in the reader's language (an unknown code as it is)."""
     return str(STATUS_LABELS.get(status, status))
+
+
+#: Words an evaluation writes into an application's frozen evidence (the snapshot keeps
+#: them in English, the language of the records), as shown to people.
+EVIDENCE_WORDS: dict[str, object] = {
+    "agreed": _l("agreed"),
+    "completed": _l("completed"),
+    "not yet": _l("not yet"),
+}
+
+
+def evidence_word(value: object) -> object:
+    """A frozen evidence value in the reader's language where it is one of the evaluation's
+    fixed words; anything else (counts, dates, titles) as it is."""
+    return str(EVIDENCE_WORDS[value]) if isinstance(value, str) and value in EVIDENCE_WORDS \
+        else value
 
 
 #: Statuses in which the holder is accredited.
@@ -185,6 +208,12 @@ class AccreditationRecord(Model):
     @property
     def valid(self) -> bool:
         return self.status in VALID_STATUSES
+
+    @property
+    def local_level_name(self) -> str:
+        """The level's name in the page's language: kept in English at issue, shown in
+        Welsh on Welsh pages from the standards in force (the kept name if none)."""
+        return local_level_name(self.level_key, self.level_name)
 
 
 class StatusChange(Model):

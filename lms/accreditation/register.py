@@ -4,6 +4,7 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import contains_eager
 
 from lms.accreditation.models import AccreditationRecord, RecordStatus
+from lms.accreditation.standards import local_level_name
 from lms.accreditation.verification import normalise_identifier
 from lms.auth.models import User
 from lms.extensions import db
@@ -56,5 +57,6 @@ def search(*, q="", scheme="", level="", region="", status="", sector=""):
 
 
 def level_names() -> dict[str, str]:
-    return dict(db.session.execute(select(AccreditationRecord.level_key,
-                                          AccreditationRecord.level_name).distinct()).all())
+    """The levels on the register (key -> name in the page's language)."""
+    return {key: local_level_name(key, name) for key, name in db.session.execute(
+        select(AccreditationRecord.level_key, AccreditationRecord.level_name).distinct())}

@@ -102,18 +102,25 @@ def standards_text(standards: Standards) -> dict:
         return _standards_text(standards)
 
 
+def standards_text_shown(standards: Standards) -> dict:
+    """The standards in words in the page's language, for the version in force (earlier
+    versions are shown as kept, in English)."""
+    return _standards_text(standards)
+
+
 def _standards_text(standards: Standards) -> dict:
     empty = evidence_store.empty_evidence(clock.today())
     titles = evidence_store.course_titles()
-    names = {key: level.name for key, level in standards.levels.items()}
+    names = {key: level.local_name for key, level in standards.levels.items()}
 
     def described(level, maintenance):
         return [r.description for r in evaluate(level, empty, course_titles=titles,
                                                  level_names=names,
                                                  maintenance=maintenance).results]
 
-    return {"levels": [{"key": level.key, "name": level.name, "summary": level.summary,
-                        "note": level.note, "validity_months": level.validity_months,
+    return {"levels": [{"key": level.key, "name": level.local_name,
+                        "summary": level.local_summary,
+                        "note": level.local_note, "validity_months": level.validity_months,
                         "depends_on": [names.get(k, k) for k in level.depends_on],
                         "requirements": described(level, False),
                         "maintenance": described(level, True)}
@@ -135,7 +142,7 @@ def pathway(user: User, standards: Standards | None = None) -> list[Evaluation]:
     standards = standards or load_standards()
     evidence = evidence_store.gather(user.id)
     titles = evidence_store.course_titles()
-    names = {key: level.name for key, level in standards.levels.items()}
+    names = {key: level.local_name for key, level in standards.levels.items()}
     return [evaluate(level, evidence, course_titles=titles, level_names=names)
             for level in standards.levels.values()]
 
@@ -143,7 +150,7 @@ def pathway(user: User, standards: Standards | None = None) -> list[Evaluation]:
 def cpd_standing(user: User) -> list[tuple[str, RequirementResult]]:
     """(level name, result) of each CPD requirement of each level, worded by the same
     evaluation as the pathway, so the CPD log and the pathway never disagree."""
-    return [(ev.level.name, result) for ev in pathway(user) for top in ev.results
+    return [(ev.level.local_name, result) for ev in pathway(user) for top in ev.results
             for result in (top, *top.parts) if result.requirement.kind == "cpd_hours"]
 
 

@@ -1,6 +1,7 @@
 """The accreditation standards (courses/standards.yaml) read into plain, frozen specs.
 
-Pure: no database and no application. The levels, their requirements and the renewal
+No database, and no application needed (only the names in the page's language ask
+Flask-Babel which language that is). The levels, their requirements and the renewal
 policy are data a scheme network edits, never constants in code; the vocabulary and its
 checks live in standards_checks.
 """
@@ -10,11 +11,14 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
+
+from flask import g, has_request_context
+from flask_babel import get_locale
 
 from lms.accreditation.standards_checks import (
     DEFAULTS,
@@ -53,6 +57,20 @@ class LevelStandard:
     maintenance: tuple[Requirement, ...]  #: for renewal
     name_cy: str | None = None  #: the name in Welsh, for bilingual certificates
     summary_cy: str | None = None  #: the summary in Welsh
+    note_cy: str | None = None  #: the note in Welsh
+
+    @property
+    def local_name(self) -> str:
+        """The name in the page's language (the English name where there is no Welsh)."""
+        return self.name_cy if self.name_cy and _welsh_page() else self.name
+
+    @property
+    def local_summary(self) -> str:
+        return self.summary_cy if self.summary_cy and _welsh_page() else self.summary
+
+    @property
+    def local_note(self) -> str | None:
+        return self.note_cy if self.note and self.note_cy and _welsh_page() else self.note
 
 
 @dataclass(frozen=True)
@@ -62,6 +80,38 @@ class Standards:
     expiring_notice_days: int
     reminder_days: tuple[int, ...]
     content_hash: str  #: same content, same hash (comments and layout do not count)
+    #: key -> the sentence in Welsh, where translated (not part of the hash, as name_cy)
+    attestations_cy: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+
+    def local_attestations(self) -> dict[str, str]:
+        """key -> the sentence agreed to, in the page's language where translated."""
+        welsh = self.attestations_cy if _welsh_page() else {}
+        return {key: welsh.get(key) or sentence for key, sentence in self.attestations.items()}
+
+
+def _welsh_page() -> bool:
+    """Whether the request (or forced locale) is Welsh; False outside a request."""
+    return str(get_locale() or "en") == "cy"
+
+
+def local_level_name(level_key: str, stored_name: str) -> str:
+    """A level's name as a page in the reader's language shows it: on a Welsh page the
+    Welsh name of the level in the standards now in force, otherwise (and for a level no
+    longer in the standards, or without a Welsh name) the name kept on the record."""
+    if not _welsh_page():
+        return stored_name
+    return _welsh_level_names().get(level_key) or stored_name
+
+
+def _welsh_level_names() -> dict[str, str]:
+    """key -> Welsh name, read once per request (a page may list many records)."""
+    if has_request_context() and "welsh_level_names" in g:
+        return g.welsh_level_names
+    names = {key: level.name_cy for key, level in load_standards().levels.items()
+             if level.name_cy}
+    if has_request_context():
+        g.welsh_level_names = names
+    return names
 
 
 def default_standards_path() -> Path:
@@ -112,7 +162,9 @@ def _standards(doc) -> Standards:
         "expiring_notice_days": data["expiring_notice_days"],
         "reminder_days": tuple(data["reminder_days"]),
     }
-    return Standards(**fields, content_hash=_digest(_canonical(fields)))
+    welsh = {k: " ".join(v.split()) for k, v in (data.get("attestations_cy") or {}).items()}
+    return Standards(**fields, content_hash=_digest(_canonical(fields)),
+                     attestations_cy=MappingProxyType(welsh))
 
 
 def _level(doc, key: str, level: dict) -> LevelStandard:
@@ -125,7 +177,8 @@ def _level(doc, key: str, level: dict) -> LevelStandard:
         requirements=_requirements(doc, key, "requirements", level["requirements"]),
         maintenance=_requirements(doc, key, "maintenance", level["maintenance"]),
         name_cy=level["name_cy"].strip() if level.get("name_cy") else None,
-        summary_cy=" ".join(level["summary_cy"].split()) if level.get("summary_cy") else None)
+        summary_cy=" ".join(level["summary_cy"].split()) if level.get("summary_cy") else None,
+        note_cy=" ".join(level["note_cy"].split()) if level.get("note_cy") else None)
 
 
 def _as_list(value) -> list:
@@ -160,8 +213,9 @@ def _params(item: dict) -> dict[str, object]:
 
 
 def _canonical(fields: dict) -> dict:
-    """What the version hash covers. The Welsh name and summary translate the standard and
-    do not change what it asks, so adding or correcting them makes no new version."""
+    """What the version hash covers. The Welsh name, summary and note translate the
+    standard and do not change what it asks, so adding or correcting them makes no new
+    version."""
     def requirements(items):
         return [[r.kind, {k: requirements(v) if k == "of" else v for k, v in r.params.items()}]
                 for r in items]

@@ -83,6 +83,8 @@ TOP_RULES: dict[str, Rule] = {
                       "must be a list of different whole numbers of days, each at least 1"),
     "attestations": (lambda v: isinstance(v, dict) and bool(v),
                      "must map each attestation key to the sentence agreed to"),
+    "attestations_cy": (lambda v: isinstance(v, dict),
+                        "must map attestation keys to the sentences in Welsh"),
     "levels": (lambda v: isinstance(v, dict) and bool(v),
                "must map each level key to its standard"),
 }
@@ -94,6 +96,7 @@ LEVEL_RULES: dict[str, Rule] = {
     "validity_months": _whole(1),
     "depends_on": LEVELS_RULE,
     "note": TEXT,
+    "note_cy": TEXT,
     "routes": (lambda v: isinstance(v, list) and bool(v) and len(set(map(str, v))) == len(v)
                and all(x in ROUTES for x in v) and "standard" in v,
                "must be a list of routes including standard (standard, portfolio)"),
@@ -119,7 +122,8 @@ def _mapping(value: object) -> dict:
 
 def check_standards(doc: YamlDoc, course_slugs: set[str]) -> list[Issue]:
     """Every problem in a parsed standards.yaml."""
-    issues = check_mapping(doc, doc.data, TOP_RULES, what="standards.yaml")
+    issues = check_mapping(doc, doc.data, TOP_RULES, optional=("attestations_cy",),
+                           what="standards.yaml")
     if not isinstance(doc.data, dict):
         return issues
     levels, attestations = (_mapping(doc.data.get(key)) for key in ("levels", "attestations"))
@@ -128,6 +132,10 @@ def check_standards(doc: YamlDoc, course_slugs: set[str]) -> list[Issue]:
         if not re.fullmatch(KEY, str(key)) or not is_text(sentence):
             issues.append((doc.line("attestations", key), f"attestation '{key}' needs a key "
                            "in lowercase letters, digits and _ and a sentence to agree to"))
+    for key, sentence in _mapping(doc.data.get("attestations_cy")).items():
+        if key not in attestations or not is_text(sentence):
+            issues.append((doc.line("attestations_cy", key), f"attestation '{key}' in Welsh "
+                           "needs the key of an attestation above and a sentence"))
     for key, level in levels.items():
         issues += _check_level(context, str(key), level)
     return issues + _check_names(doc, levels) + _cycle_issues(doc, levels)
@@ -136,7 +144,8 @@ def check_standards(doc: YamlDoc, course_slugs: set[str]) -> list[Issue]:
 def _check_level(context: Context, key: str, level: object) -> list[Issue]:
     doc = context.doc
     issues = check_mapping(doc, level, LEVEL_RULES, "levels", key,
-                           optional=("depends_on", "note", "routes", "name_cy", "summary_cy"),
+                           optional=("depends_on", "note", "routes", "name_cy", "summary_cy",
+                                     "note_cy"),
                            what=f"level '{key}'")
     if not re.fullmatch(KEY, key):
         issues.append((doc.line("levels", key),

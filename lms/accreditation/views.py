@@ -15,7 +15,7 @@ from lms.accreditation.models import (
     Attestation,
     StandardVersion,
 )
-from lms.accreditation.standards import load_standards
+from lms.accreditation.standards import load_standards, local_level_name
 from lms.auth.models import User
 from lms.extensions import db
 from lms.forms import EmptyForm
@@ -168,4 +168,5 @@ def standards():
             .group_by(AccreditationRecord.standard_version_id)).all())
     return render_template("accreditation/standards.html", versions=versions,
                            current_hash=current.content_hash,
-                           current=services.standards_text(current), decisions=decisions)
+                           current=services.standards_text_shown(current), decisions=decisions,
+                           local_level_name=local_level_name)

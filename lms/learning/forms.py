@@ -55,7 +55,7 @@ class SessionForm(BaseForm):
 
     def __init__(self, courses, schemes, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.course.choices = choices((c.id, c.current_version.title) for c in courses)
+        self.course.choices = choices((c.id, str(c.current_version.local_title)) for c in courses)
         self.scheme.choices = choices((s.id, s.name) for s in schemes)
 
     def validate_end(self, field):
@@ -79,7 +79,7 @@ class EnrolForm(BaseForm):
 
     def __init__(self, courses, schemes, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.course.choices = choices((c.id, c.current_version.title) for c in courses)
+        self.course.choices = choices((c.id, str(c.current_version.local_title)) for c in courses)
         self.scheme.choices = choices((s.id, s.name) for s in schemes)
 
 
@@ -103,7 +103,8 @@ class LearnerFilterForm(BaseForm):
     def __init__(self, courses, schemes, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.course.choices = choices(
-            [("", _("All courses")), *((c.slug, c.current_version.title) for c in courses)])
+            [("", _("All courses")),
+             *((c.slug, str(c.current_version.local_title)) for c in courses)])
         self.scheme.choices = choices([("", _("All my schemes")), *((s.slug, s.name)
                                                                   for s in schemes)])
 

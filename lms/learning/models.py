@@ -16,6 +16,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     false,
+    func,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -23,6 +24,7 @@ from lms import clock
 from lms.auth.models import User
 from lms.db_types import UTCDateTime
 from lms.extensions import Model
+from lms.learning.languages import WELSH, Shown, page_language, shown
 from lms.schemes.models import Scheme
 
 LEVEL_LABELS = {
@@ -100,9 +102,23 @@ class CourseVersion(Model):
         return str(LEVEL_LABELS.get(self.level, self.level.capitalize()))
 
     @property
+    def local_title(self) -> Shown:
+        """The title in the page's language where it exists (prints as text; `.inline`
+        tags English on a Welsh page with its language)."""
+        return shown(self, "title")
+
+    @property
     def skills(self) -> list[dict]:
         """The skills a trainer must mark "pass", in the course's order ([] for none)."""
         return list((self.skills_practice or {}).get("skills", []))
+
+
+def local_title_column():
+    """A course version's title in the page's language, as a column expression (the
+    English where there is no Welsh)."""
+    if page_language() == WELSH:
+        return func.coalesce(CourseVersion.title_cy, CourseVersion.title)
+    return CourseVersion.title
 
 
 class Module(Model):

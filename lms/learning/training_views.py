@@ -151,5 +151,5 @@ def enrol_confirm():
                             course.slug)
     flash(ngettext("%(num)d learner enrolled on %(course)s.",
                    "%(num)d learners enrolled on %(course)s.", count,
-                   course=course.current_version.title), "success")
+                   course=str(course.current_version.local_title)), "success")
     return redirect(url_for("learning.training.learners", course=course.slug, scheme=scheme.slug))

@@ -143,4 +143,4 @@ def next_accreditation_step(user: User) -> NextStep | None:
         return None
     evaluation = evaluate(upcoming, gather(user.id))
     missing = next((r.missing for r in evaluation.results if not r.met), None)
-    return NextStep(upcoming.name, evaluation.met_count, len(evaluation.results), missing)
+    return NextStep(upcoming.local_name, evaluation.met_count, len(evaluation.results), missing)

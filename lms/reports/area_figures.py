@@ -15,7 +15,7 @@ from lms.accreditation.models import VALID_STATUSES, AccreditationRecord
 from lms.areas.reference import force_area
 from lms.auth.models import User
 from lms.extensions import db
-from lms.learning.models import Course, CourseVersion, Enrolment
+from lms.learning.models import Course, CourseVersion, Enrolment, local_title_column
 from lms.people.kinds import PERSON_KINDS
 from lms.processes.models import RestorativeProcess
 from lms.reports.delivery import Period
@@ -58,7 +58,7 @@ def trained_by_course_and_kind(scope: Scope, period: Period) -> list[TrainedRow]
         .where(scope.where(Enrolment.scheme_id), *_completed_in(period))
         .group_by(Enrolment.course_id, User.person_kind).subquery())
     rows = db.session.execute(
-        select(Course.id, CourseVersion.title, counted.c.kind, counted.c.people)
+        select(Course.id, local_title_column(), counted.c.kind, counted.c.people)
         .join(counted, counted.c.course_id == Course.id)
         .join(CourseVersion, Course.current_version_id == CourseVersion.id)
         .order_by(Course.id))

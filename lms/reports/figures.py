@@ -26,6 +26,7 @@ from lms.learning.models import (
     Enrolment,
     LessonCompletion,
     LiveSession,
+    local_title_column,
 )
 from lms.practice import supervision
 from lms.practice.models import PracticeRecord, PracticeStatus
@@ -111,17 +112,18 @@ class PipelineRow:
 
 
 def training_pipeline(scope: Scope) -> list[PipelineRow]:
+    title_column = local_title_column()
     started = or_(exists().where(LessonCompletion.enrolment_id == Enrolment.id),
                   exists().where(CheckAttempt.enrolment_id == Enrolment.id))
     done = Enrolment.completed_at.is_not(None)
     rows = db.session.execute(
-        select(CourseVersion.title, func.count(Enrolment.id),
+        select(title_column, func.count(Enrolment.id),
                func.sum(case((done, 1), else_=0)),
                func.sum(case((and_(~done, started), 1), else_=0)))
         .select_from(Enrolment).join(Course, Enrolment.course_id == Course.id)
         .join(CourseVersion, Course.current_version_id == CourseVersion.id)
         .where(scope.where(Enrolment.scheme_id))
-        .group_by(CourseVersion.title, Course.id).order_by(Course.id))
+        .group_by(title_column, Course.id).order_by(Course.id))
     return [PipelineRow(title, total, total - (completed or 0) - (progressing or 0),
                         progressing or 0, completed or 0)
             for title, total, completed, progressing in rows]
@@ -136,4 +138,5 @@ def upcoming_sessions(scope: Scope) -> list[LiveSession]:
 
 
 def level_names() -> dict[str, str]:
-    return {key: level.name for key, level in load_standards().levels.items()}
+    """Each level's name in the page's language, in the standards' order."""
+    return {key: level.local_name for key, level in load_standards().levels.items()}
