@@ -4,6 +4,7 @@ import json
 import logging
 
 from lms import create_app
+from lms.extensions import db
 from lms.ops.request_log import RequestIdFilter
 
 
@@ -40,6 +41,8 @@ def test_json_log_format_writes_one_object_per_line_with_the_request_id(app, cap
         lines = [json.loads(x) for x in capsys.readouterr().err.splitlines() if x.startswith("{")]
     finally:
         root.handlers[:], _ = saved[0], root.setLevel(saved[1])
+        with json_app.app_context():  # its own connection pool, not the suite's
+            db.engine.dispose()
     [entry] = [x for x in lines if x.get("logger") == "lms.requests"]
     assert entry["request_id"] == "trace-0000002"
     assert entry["path"] == "/healthz"
