@@ -160,8 +160,13 @@ def test_trainee_records_a_process_and_submits_it_after_confirming(open_page):
     page = open_page("desktop")
     sign_in(page, "prison.trainee2")
     visit(page, "/practice/new")
-    for select in ("#sector", "#process_type", "#harm_category", "#practitioner_role"):
-        page.select_option(select, index=1)
+    # what the setting offers (courses/processes.yaml): a prison conference between two
+    # prisoners about violence
+    page.select_option("#sector", "prison")
+    page.select_option("#process_type", "formal_conference")
+    page.select_option("#involvement", "prisoner_prisoner")
+    page.check("#harm_category input[value=violence]")
+    page.select_option("#practitioner_role", index=1)
     page.fill("#occurred_on", "2026-10-14")
     page.locator("#communication input").first.check()
     page.locator("#stages input").first.check()
