@@ -11,6 +11,7 @@ from wtforms import (
     HiddenField,
     IntegerField,
     PasswordField,
+    SelectField,
     StringField,
     TextAreaField,
 )
@@ -39,8 +40,10 @@ def finite_number(_form, field):
 
 
 def storable_integer(_form, field):
-    """Every integer we keep goes in an INTEGER column."""
-    if isinstance(field.data, int) and not -MAX_ID <= field.data <= MAX_ID:
+    """Every integer we keep, or look up (an id chosen from a list), fits an INTEGER
+    column: PostgreSQL refuses a larger one in a query, not only in a table."""
+    values = field.data if isinstance(field.data, list) else [field.data]
+    if any(isinstance(v, int) and not -MAX_ID <= v <= MAX_ID for v in values):
         raise StopValidation(_("That number is too large."))
 
 
@@ -59,7 +62,8 @@ class BaseForm(FlaskForm):
                 field.filters = (*field.filters, _one_line)
             elif isinstance(field, DecimalField | FloatField):
                 field.validators = [finite_number, *field.validators]
-            elif isinstance(field, IntegerField):
+            elif isinstance(field, IntegerField) or (
+                    isinstance(field, SelectField) and field.coerce is int):
                 field.validators = [storable_integer, *field.validators]
             return field
 

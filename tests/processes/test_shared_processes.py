@@ -246,3 +246,15 @@ def test_a_practice_record_page_costs_the_same_queries_however_many_took_part(
     count, page = measure()
     assert team.bystander.display_name in page
     assert count == small
+
+
+def test_a_co_facilitator_id_too_large_for_the_database_is_told_not_looked_up(app, team):
+    """PostgreSQL refuses an integer over 2**31 - 1 in a query: the form stops it first."""
+    from tests.processes.conftest import CONFERENCE
+
+    client = login_as(app, team.lead_practitioner)
+    response = client.post("/practice/new", data={**CONFERENCE, "scheme": team.scheme.id,
+                                                  "co_facilitator": "99999999999999999999"})
+    assert response.status_code == 200
+    assert "That number is too large." in response.get_data(as_text=True)
+    assert _count(app, RestorativeProcess) == 0
