@@ -5,7 +5,19 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import (
+    Date,
+    Float,
+    Integer,
+    String,
+    case,
+    cast,
+    func,
+    literal,
+    null,
+    select,
+    union_all,
+)
 
 from lms import clock
 from lms.accreditation.evaluation import CpdEvidence, Evidence, PracticeEvidence
@@ -17,6 +29,7 @@ from lms.accreditation.models import (
     Observation,
     ObservationOutcome,
 )
+from lms.db_types import UTCDateTime
 from lms.extensions import db
 from lms.learning.models import Course, CourseVersion, Enrolment, local_title_column
 from lms.practice.models import CpdEntry, PracticeRecord, PracticeStatus, SupervisionSession
@@ -28,7 +41,7 @@ def _day(moment) -> date:
 
 
 def gather(user_id: int, today: date | None = None) -> Evidence:
-    """Nine queries, whatever the amount of evidence."""
+    """One query, whatever the amount of evidence."""
     return gather_many([user_id], today)[user_id]
 
 
@@ -39,84 +52,96 @@ def empty_evidence(today: date) -> Evidence:
 
 
 def gather_many(user_ids, today: date | None = None) -> dict[int, Evidence]:
-    """Evidence for several people in the same nine queries (a page of a report)."""
+    """Evidence for several people (a page of a report) in the same one query."""
     ids = list(user_ids)
     today = today or clock.today()
-    courses, practice, supervised = _by_user(), _by_user(), _by_user()
-    cpd, levels, attested = _by_user(), _by_user(), _by_user()
-    observed, caseload = _by_user(), _by_user()
-    for uid, slug, completed_at in db.session.execute(
-            select(Enrolment.user_id, Course.slug, Enrolment.completed_at)
-            .join(Enrolment.course)
-            .where(Enrolment.user_id.in_(ids), Enrolment.completed_at.is_not(None))):
-        courses[uid].append((slug, _day(completed_at)))
-    for uid, *fields in db.session.execute(_practice_query(ids)):
-        occurred, signed, role, direct, f2f, sensitive, kind = fields
-        # records signed off before sign-off dates were kept count from their process date
-        signed_on = _day(signed) if signed else occurred
-        practice[uid].append(PracticeEvidence(occurred, signed_on, role, direct, f2f,
-                                              sensitive, kind))
-    for uid, held_on in db.session.execute(_supervision_query(ids)):
-        supervised[uid].append(held_on)
-    for uid, done_on, hours, approved in db.session.execute(
-            select(CpdEntry.user_id, CpdEntry.done_on, CpdEntry.hours, CpdEntry.approved)
-            .where(CpdEntry.user_id.in_(ids))):
-        cpd[uid].append(CpdEvidence(done_on, hours, approved))
-    for uid, level, issued in db.session.execute(
-            select(AccreditationRecord.holder_id, AccreditationRecord.level_key,
-                   AccreditationRecord.issued_on)
-            .where(AccreditationRecord.holder_id.in_(ids),
-                   AccreditationRecord.status.in_(VALID_STATUSES))):
-        levels[uid].append((level, issued))
-    for uid, key in db.session.execute(select(Attestation.user_id, Attestation.key)
-                                       .where(Attestation.user_id.in_(ids))):
-        attested[uid].append(key)
-    for uid, observed_on in db.session.execute(
-            select(Observation.practitioner_id, Observation.observed_on)
-            .where(Observation.practitioner_id.in_(ids),
-                   Observation.outcome == ObservationOutcome.MEETS)):
-        observed[uid].append(observed_on)
-    for uid, supervisee, held_on in db.session.execute(_caseload_query(ids)):
-        caseload[uid].append((supervisee, held_on))
-    insured = dict(db.session.execute(
-        select(IndemnityInsurance.user_id, func.max(IndemnityInsurance.expires_on))
-        .where(IndemnityInsurance.user_id.in_(ids)).group_by(IndemnityInsurance.user_id)).all())
-    return {uid: Evidence(today=today, completed_courses=dict(courses[uid]),
-                          practice=tuple(practice[uid]), supervision_dates=tuple(supervised[uid]),
-                          cpd=tuple(cpd[uid]), levels_held=_earliest(levels[uid]),
-                          attestations=frozenset(attested[uid]),
-                          observations=tuple(observed[uid]), supervisees=tuple(caseload[uid]),
-                          insurance_until=insured.get(uid))
-            for uid in ids}
+    found: dict[str, defaultdict[int, list]] = {kind: defaultdict(list) for kind in _KINDS}
+    for kind, uid, day, moment, word, other, amount, number in db.session.execute(
+            _evidence_query(ids)):
+        found[kind][uid].append((day, moment, word, other, amount, number))
+    return {uid: Evidence(
+        today=today,
+        completed_courses={word: _day(moment) for _, moment, word, *_ in found["course"][uid]},
+        practice=tuple(_practice(*row) for row in found["practice"][uid]),
+        supervision_dates=tuple(day for day, *_ in found["supervised"][uid]),
+        cpd=tuple(CpdEvidence(day, float(amount), bool(number))
+                  for day, _, _, _, amount, number in found["cpd"][uid]),
+        levels_held=_earliest((word, day) for day, _, word, *_ in found["level"][uid]),
+        attestations=frozenset(word for _, _, word, *_ in found["attested"][uid]),
+        observations=tuple(day for day, *_ in found["observed"][uid]),
+        supervisees=tuple((number, day) for day, *_, number in found["caseload"][uid]),
+        insurance_until=next((day for day, *_ in found["insured"][uid]), None))
+        for uid in ids}
 
 
-def _by_user():
-    return defaultdict(list)
+# Practice records carry their three yes/no facts as bits of one number in the union.
+_DIRECT, _FACE_TO_FACE, _SENSITIVE = 1, 2, 4
 
 
-def _practice_query(ids):
-    return (select(PracticeRecord.author_id, PracticeRecord.occurred_on,
-                   PracticeRecord.signed_off_at, PracticeRecord.practitioner_role,
-                   PracticeRecord.direct, PracticeRecord.face_to_face, PracticeRecord.sensitive,
-                   PracticeRecord.process_type)
-            .where(PracticeRecord.author_id.in_(ids),
-                   PracticeRecord.status == PracticeStatus.SIGNED_OFF))
+def _practice(occurred, signed, role, kind, _amount, flags) -> PracticeEvidence:
+    # records signed off before sign-off dates were kept count from their process date
+    signed_on = _day(signed) if signed else occurred
+    return PracticeEvidence(occurred, signed_on, role, bool(flags & _DIRECT),
+                            bool(flags & _FACE_TO_FACE), bool(flags & _SENSITIVE), kind)
 
 
-def _confirmed_by_both():
-    """Only sessions both people confirmed count, as supervisee and as supervisor."""
-    return SupervisionSession.confirmed_by_both()
+_KINDS = ("course", "practice", "supervised", "cpd", "level", "attested", "observed",
+          "caseload", "insured")
 
 
-def _supervision_query(ids):
-    return (select(SupervisionSession.practitioner_id, SupervisionSession.held_on)
-            .where(SupervisionSession.practitioner_id.in_(ids), _confirmed_by_both()))
+def _row(kind, user, *, day=None, moment=None, word=None, other=None, amount=None,
+         number=None):
+    """One kind of evidence as the union's common row: (kind, user id, day, moment, word,
+    other word, amount, number); what a kind lacks is a typed NULL, so the first branch
+    gives the union its column types on every database."""
+    def column(value, type_):
+        return cast(null(), type_) if value is None else value
+    return (literal(kind, String(16)).label("kind"), user.label("user_id"),
+            column(day, Date).label("day"), column(moment, UTCDateTime).label("moment"),
+            column(word, String).label("word"), column(other, String).label("other"),
+            column(amount, Float).label("amount"), column(number, Integer).label("number"))
 
 
-def _caseload_query(ids):
-    return (select(SupervisionSession.supervisor_id, SupervisionSession.practitioner_id,
-                   SupervisionSession.held_on)
-            .where(SupervisionSession.supervisor_id.in_(ids), _confirmed_by_both()))
+def _evidence_query(ids):
+    """Every kind of evidence for `ids` in one UNION ALL: one round trip for a page."""
+    both = SupervisionSession.confirmed_by_both()
+    flags = (_bit(PracticeRecord.direct, _DIRECT) + _bit(PracticeRecord.face_to_face, _FACE_TO_FACE)
+             + _bit(PracticeRecord.sensitive, _SENSITIVE))
+    return union_all(
+        select(*_row("course", Enrolment.user_id, moment=Enrolment.completed_at,
+                     word=Course.slug))
+        .join(Enrolment.course)
+        .where(Enrolment.user_id.in_(ids), Enrolment.completed_at.is_not(None)),
+        select(*_row("practice", PracticeRecord.author_id, day=PracticeRecord.occurred_on,
+                     moment=PracticeRecord.signed_off_at, word=PracticeRecord.practitioner_role,
+                     other=PracticeRecord.process_type, number=flags))
+        .where(PracticeRecord.author_id.in_(ids),
+               PracticeRecord.status == PracticeStatus.SIGNED_OFF),
+        select(*_row("supervised", SupervisionSession.practitioner_id,
+                     day=SupervisionSession.held_on))
+        .where(SupervisionSession.practitioner_id.in_(ids), both),
+        select(*_row("cpd", CpdEntry.user_id, day=CpdEntry.done_on, amount=CpdEntry.hours,
+                     number=_bit(CpdEntry.approved, 1)))
+        .where(CpdEntry.user_id.in_(ids)),
+        select(*_row("level", AccreditationRecord.holder_id, day=AccreditationRecord.issued_on,
+                     word=AccreditationRecord.level_key))
+        .where(AccreditationRecord.holder_id.in_(ids),
+               AccreditationRecord.status.in_(VALID_STATUSES)),
+        select(*_row("attested", Attestation.user_id, word=Attestation.key))
+        .where(Attestation.user_id.in_(ids)),
+        select(*_row("observed", Observation.practitioner_id, day=Observation.observed_on))
+        .where(Observation.practitioner_id.in_(ids),
+               Observation.outcome == ObservationOutcome.MEETS),
+        select(*_row("caseload", SupervisionSession.supervisor_id,
+                     day=SupervisionSession.held_on, number=SupervisionSession.practitioner_id))
+        .where(SupervisionSession.supervisor_id.in_(ids), both),
+        select(*_row("insured", IndemnityInsurance.user_id,
+                     day=func.max(IndemnityInsurance.expires_on)))
+        .where(IndemnityInsurance.user_id.in_(ids)).group_by(IndemnityInsurance.user_id))
+
+
+def _bit(flag, value):
+    return case((flag, value), else_=0)
 
 
 def _earliest(pairs) -> dict[str, date]:

@@ -15,6 +15,7 @@ from lms import clock, policy
 from lms.auth import passwords, throttle
 from lms.auth.models import AuthSession, PasswordResetToken, User
 from lms.extensions import db
+from lms.schemes.models import Membership
 
 
 def normalise_username(username: str) -> str:
@@ -122,11 +123,13 @@ def load_session_user(user_id: str, token: str | None) -> User | None:
     """The signed-in user for this cookie, if its server-side session is still valid."""
     if not token or not user_id.isdigit():
         return None
-    # The memberships come in the same query: every signed-in page's navigation reads them.
+    # The memberships and their schemes come in the same query: every signed-in page's
+    # navigation and home page read them.
     row = db.session.execute(
         select(AuthSession, User)
         .join(AuthSession.user)
-        .options(contains_eager(AuthSession.user), joinedload(User.memberships))
+        .options(contains_eager(AuthSession.user),
+                 joinedload(User.memberships).joinedload(Membership.scheme))
         .where(AuthSession.token_hash == _token_hash(token), User.id == int(user_id))
     ).unique().first()
     if row is None:

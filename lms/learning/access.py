@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import abort
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from lms.extensions import db
 from lms.learning.models import Course, CourseVersion, Lesson, Module
@@ -13,7 +13,7 @@ from lms.schemes.models import Role
 
 def get_course_or_404(slug: str) -> tuple[Course, CourseVersion]:
     course = db.session.scalar(
-        select(Course).where(Course.slug == slug).options(selectinload(Course.current_version))
+        select(Course).where(Course.slug == slug).options(joinedload(Course.current_version))
     )
     if course is None or course.current_version is None:
         abort(404)

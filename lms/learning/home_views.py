@@ -6,13 +6,13 @@ from typing import cast
 from flask import Blueprint, render_template
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from lms import access
 from lms.extensions import db
 from lms.learning.models import Enrolment
 from lms.learning.progress import progress_for
-from lms.learning.sessions import bookings_of, upcoming_sessions_for
+from lms.learning.sessions import booked_sessions_of
 
 bp = Blueprint("home", __name__)
 
@@ -21,7 +21,7 @@ def my_learning(user):
     """(courses in progress, completed courses newest first), each a CourseProgress."""
     enrolments = db.session.scalars(
         select(Enrolment).where(Enrolment.user_id == user.id)
-        .options(selectinload(Enrolment.course))
+        .options(joinedload(Enrolment.course))
         .order_by(Enrolment.enrolled_at)
     ).all()
     progress = progress_for(enrolments)
@@ -35,7 +35,5 @@ def my_learning(user):
 @access.signed_in
 def index():
     current, done = my_learning(current_user)
-    bookings = bookings_of(current_user)
-    sessions = [s for s in upcoming_sessions_for(current_user) if s.id in bookings]
     return render_template("learning/dashboard.html", current=current, done=done,
-                           sessions=sessions)
+                           sessions=booked_sessions_of(current_user))

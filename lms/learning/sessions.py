@@ -7,7 +7,7 @@ from typing import NamedTuple
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select, update
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from lms import clock
 from lms.audit import services as audit
@@ -25,18 +25,29 @@ from lms.schemes.models import Role
 STAFF_ROLES = (Role.TRAINER, Role.LEAD)
 
 
+def _shown_with():
+    """What a list of sessions shows with each one, loaded in the same query (one row each)."""
+    return (joinedload(LiveSession.course).joinedload(Course.current_version),
+            joinedload(LiveSession.scheme), joinedload(LiveSession.trainer))
+
+
 def upcoming_sessions_for(user: User, course_id: int | None = None) -> list[LiveSession]:
     """Sessions yet to start in the schemes `user` belongs to (all schemes for admins)."""
     query = (select(LiveSession).where(LiveSession.ends_at > clock.utcnow())
-             .order_by(LiveSession.starts_at)
-             .options(selectinload(LiveSession.course).selectinload(Course.current_version),
-                      selectinload(LiveSession.scheme),
-                      selectinload(LiveSession.trainer)))
+             .order_by(LiveSession.starts_at).options(*_shown_with()))
     if not user.is_admin:
         query = query.where(LiveSession.scheme_id.in_({m.scheme_id for m in user.memberships}))
     if course_id is not None:
         query = query.where(LiveSession.course_id == course_id)
     return list(db.session.scalars(query.limit(100)))
+
+
+def booked_sessions_of(user: User) -> list[LiveSession]:
+    """Sessions `user` has a place on that have not ended yet, soonest first."""
+    return list(db.session.scalars(
+        select(LiveSession).join(SessionBooking)
+        .where(SessionBooking.user_id == user.id, LiveSession.ends_at > clock.utcnow())
+        .order_by(LiveSession.starts_at).options(*_shown_with())))
 
 
 def bookings_of(user: User) -> dict[int, SessionBooking]:

@@ -15,8 +15,6 @@ from lms import clock
 from lms.accreditation.evaluation import evaluate
 from lms.accreditation.evidence import gather
 from lms.accreditation.models import (
-    VALID_STATUSES,
-    AccreditationRecord,
     Application,
     ApplicationStatus,
 )
@@ -135,12 +133,11 @@ class NextStep:
 def next_accreditation_step(user: User) -> NextStep | None:
     """The next level on the person's pathway and the first thing it still needs."""
     standards = load_standards()
-    held = set(db.session.scalars(select(AccreditationRecord.level_key).where(
-        AccreditationRecord.holder_id == user.id,
-        AccreditationRecord.status.in_(VALID_STATUSES))))
-    upcoming = next((level for key, level in standards.levels.items() if key not in held), None)
+    evidence = gather(user.id)  # the levels held come with it: no query of their own
+    upcoming = next((level for key, level in standards.levels.items()
+                     if key not in evidence.levels_held), None)
     if upcoming is None:
         return None
-    evaluation = evaluate(upcoming, gather(user.id))
+    evaluation = evaluate(upcoming, evidence)
     missing = next((r.missing for r in evaluation.results if not r.met), None)
     return NextStep(upcoming.local_name, evaluation.met_count, len(evaluation.results), missing)
