@@ -1,0 +1,59 @@
+"""Learner and practitioner pages issue at most 12 SQL statements, and the same number
+however much the person has done (issue: national scale)."""
+
+from datetime import date, timedelta
+
+import pytest
+
+from lms.extensions import db
+from lms.notify.models import Notification
+from lms.practice.models import CpdEntry
+from tests.helpers import login_as
+from tests.learning.conftest import right_answers
+
+BUDGET = 12
+PAGES = ["/", "/learning/", "/courses/", "/courses/basics",
+         "/courses/basics/lessons/listening/why-listening-matters",
+         "/courses/basics/checks/listening", "/accreditation/pathway", "/practice/", "/cpd/",
+         "/supervision/", "/sessions/", "/notifications"]
+
+
+def _grow(app, user_id, n):
+    """More of everything the pages read: CPD entries and notifications."""
+    with app.app_context():
+        db.session.add_all(CpdEntry(user_id=user_id, done_on=date(2026, 1, 1) + timedelta(i),
+                                    hours=1.5, activity=f"Reading {i}", provider="Library")
+                           for i in range(n))
+        db.session.add_all(Notification(user_id=user_id, message=f"Note {i}") for i in range(n))
+        db.session.commit()
+
+
+@pytest.fixture
+def trainee_client(app, client, catalogue, make_scheme, make_user):
+    trainee = make_user(role="trainee", scheme=make_scheme())
+    login_as(client, trainee)
+    client.post("/courses/basics/enrol")
+    client.post("/courses/basics/lessons/listening/why-listening-matters/done")
+    client.post("/courses/basics/checks/listening",
+                data=right_answers(client, "/courses/basics/checks/listening"))
+    client.trainee_id = trainee.id
+    return client
+
+
+def _counts(client, count_queries):
+    counts = {}
+    for url in PAGES:
+        client.get(url)  # first view may fill per-process caches (standards, content)
+        with count_queries() as counter:
+            response = client.get(url)
+        assert response.status_code == 200, url
+        counts[url] = counter.count
+    return counts
+
+
+def test_learner_pages_stay_within_budget_at_two_sizes(app, trainee_client, count_queries):
+    small = _counts(trainee_client, count_queries)
+    over = {url: n for url, n in small.items() if n > BUDGET}
+    assert over == {}
+    _grow(app, trainee_client.trainee_id, 30)
+    assert _counts(trainee_client, count_queries) == small
