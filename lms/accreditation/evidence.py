@@ -8,7 +8,7 @@ from datetime import date
 from sqlalchemy import func, select
 
 from lms import clock
-from lms.accreditation.evaluation import CpdEvidence, Evidence, PracticeEvidence
+from lms.accreditation.evaluation_types import CpdEvidence, Evidence, PracticeEvidence
 from lms.accreditation.models import (
     VALID_STATUSES,
     AccreditationRecord,
