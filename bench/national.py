@@ -21,8 +21,8 @@ import flask_migrate
 from sqlalchemy import insert, select
 
 from lms import clock, create_app
+from lms.accreditation.decisions import ID_ALPHABET
 from lms.accreditation.models import AccreditationRecord, StandardVersion
-from lms.accreditation.services import ID_ALPHABET
 from lms.auth import services as auth_services
 from lms.auth.models import User
 from lms.extensions import db

@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 
 from lms import clock, policy
 from lms.accreditation.models import VALID_STATUSES, AccreditationRecord, CpdAudit
-from lms.accreditation.services import AccreditationError, own_record_refusal
+from lms.accreditation.refusals import AccreditationError, own_record_refusal
 from lms.audit import services as audit
 from lms.auth.models import User
 from lms.extensions import db

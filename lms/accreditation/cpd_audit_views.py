@@ -12,7 +12,7 @@ from lms import access, clock
 from lms.accreditation import cpd_audit
 from lms.accreditation.forms import CpdAuditForm
 from lms.accreditation.models import CpdAudit
-from lms.accreditation.services import AccreditationError
+from lms.accreditation.refusals import AccreditationError
 from lms.extensions import db
 from lms.forms import EmptyForm
 from lms.people.services import can_manage_person

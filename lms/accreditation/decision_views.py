@@ -8,7 +8,7 @@ from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from lms import access
-from lms.accreditation import services
+from lms.accreditation.decisions import decide, decide_refusal, unmet_now
 from lms.accreditation.forms import DecisionForm, DiscussionForm
 from lms.accreditation.models import (
     Application,
@@ -16,6 +16,7 @@ from lms.accreditation.models import (
     evidence_word,
     status_label,
 )
+from lms.accreditation.refusals import AccreditationError
 from lms.extensions import db
 
 bp = Blueprint("decisions", __name__, url_prefix="/accreditation/applications")
@@ -40,13 +41,13 @@ def show(application_id):
     if application is None:
         abort(404)
     form = DecisionForm()
-    refusal = services.decide_refusal(current_user, application)
-    unmet = services.unmet_now(application) if refusal is None else []
+    refusal = decide_refusal(current_user, application)
+    unmet = unmet_now(application) if refusal is None else []
     if form.validate_on_submit():
         if refusal:
             abort(403)
         try:
-            record = services.decide(
+            record = decide(
                 application, current_user, form.outcome.data, form.reasons.data.strip(),
                 discretion_reason=form.discretion_reason.data if form.discretion.data
                 else None)
@@ -56,7 +57,7 @@ def show(application_id):
             flash(_("Another assessor decided this application first; their decision stands."),
                   "error")
             return redirect(url_for("accreditation.decisions.show", application_id=application_id))
-        except services.AccreditationError as problem:
+        except AccreditationError as problem:
             db.session.rollback()
             form.form_errors.append(str(problem))
             return render_template("accreditation/application.html", application=application,

@@ -20,7 +20,7 @@ from sqlalchemy import (
 )
 
 from lms import clock
-from lms.accreditation.evaluation import CpdEvidence, Evidence, PracticeEvidence
+from lms.accreditation.evaluation_types import CpdEvidence, Evidence, PracticeEvidence
 from lms.accreditation.models import (
     VALID_STATUSES,
     AccreditationRecord,

@@ -22,7 +22,8 @@ from lms.accreditation.models import (
     StatusChange,
     status_label,
 )
-from lms.accreditation.services import AccreditationError, add_months, own_record_refusal
+from lms.accreditation.periods import add_months
+from lms.accreditation.refusals import AccreditationError, own_record_refusal
 from lms.accreditation.standards import LevelStandard, Standards, load_standards
 from lms.audit import services as audit
 from lms.extensions import db

@@ -16,15 +16,11 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from lms import clock, policy, urls
-from lms.accreditation.evaluation import (
-    Evaluation,
-    Evidence,
-    RequirementResult,
-    check,
-    months_before,
-    wording,
-)
+from lms.accreditation.evaluation import check
+from lms.accreditation.evaluation_types import Evaluation, Evidence, RequirementResult
+from lms.accreditation.evaluation_words import wording
 from lms.accreditation.models import Application, EvidenceFile, PortfolioItem
+from lms.accreditation.periods import months_before
 from lms.accreditation.standards import LevelStandard, Requirement
 from lms.audit import services as audit
 from lms.auth.models import User

@@ -7,8 +7,9 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from lms import access, policy, urls
+from lms.accreditation import applications, files, portfolio
 from lms.accreditation import evidence as evidence_store
-from lms.accreditation import files, portfolio, services
+from lms.accreditation.decisions import discussion_refusal, record_discussion
 from lms.accreditation.forms import (
     DiscussionForm,
     EvidenceFileForm,
@@ -22,6 +23,7 @@ from lms.accreditation.models import (
     IndemnityInsurance,
     PortfolioItem,
 )
+from lms.accreditation.refusals import AccreditationError
 from lms.accreditation.standards import load_standards
 from lms.extensions import db
 from lms.forms import EmptyForm
@@ -37,7 +39,7 @@ def _render(form=None, new_link=None, status=200, file_errors=None):
     held = set(db.session.scalars(select(AccreditationRecord.level_key).where(
         AccreditationRecord.holder_id == current_user.id,
         AccreditationRecord.status.in_(("active", "expiring")))))
-    evaluations = [services.route_evaluation(level, "portfolio", evidence, items, standards)
+    evaluations = [applications.route_evaluation(level, "portfolio", evidence, items, standards)
                    for level in standards.levels.values()
                    if "portfolio" in level.routes and level.key not in held]
     uploaded: dict[int | None, list] = {}
@@ -167,8 +169,8 @@ def download(file_id):
 def apply(level_key):
     if EmptyForm().validate_on_submit():
         try:
-            services.apply(current_user, level_key, route="portfolio")
-        except services.AccreditationError as refusal:
+            applications.apply(current_user, level_key, route="portfolio")
+        except AccreditationError as refusal:
             db.session.rollback()
             flash(str(refusal), "error")
         else:
@@ -198,11 +200,11 @@ def reference(token):
 @access.assessor
 def discussion(application_id):
     application = db.get_or_404(Application, application_id)
-    if services.discussion_refusal(current_user, application):
+    if discussion_refusal(current_user, application):
         abort(403)
     form = DiscussionForm()
     if form.validate_on_submit():
-        services.record_discussion(application, current_user, held_on=form.held_on.data,
+        record_discussion(application, current_user, held_on=form.held_on.data,
                                    notes=form.notes.data)
         db.session.commit()
         flash(_("Professional discussion recorded."), "success")

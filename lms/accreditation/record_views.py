@@ -11,9 +11,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from lms import access
-from lms.accreditation import issuing, lifecycle, services
+from lms.accreditation import issuing, lifecycle
 from lms.accreditation.forms import LegalNameForm, LifecycleForm
+from lms.accreditation.legal_names import change_legal_name, legal_name_refusal
 from lms.accreditation.models import AccreditationRecord, StatusChange
+from lms.accreditation.refusals import AccreditationError
 from lms.accreditation.signing_keys import SigningKeyError
 from lms.extensions import db
 from lms.people.services import can_manage_person
@@ -43,7 +45,7 @@ def show(public_id):
                            actions=lifecycle.allowed_actions(record, current_user),
                            verify_url=issuing.verify_url(record),
                            credential_refusal=issuing.credential_refusal(record),
-                           may_rename=services.legal_name_refusal(current_user,
+                           may_rename=legal_name_refusal(current_user,
                                                                   record.holder) is None)
 
 
@@ -65,7 +67,7 @@ def act(public_id, action):
         return redirect(url_for("accreditation.records.show", public_id=public_id))
     try:
         note = lifecycle.act(record, action, actor=current_user, reason=form.reason.data)
-    except services.AccreditationError as refusal:
+    except AccreditationError as refusal:
         db.session.rollback()
         flash(str(refusal), "error")
     else:
@@ -82,14 +84,14 @@ def legal_name(public_id):
     """A legal name change, made by a lead or an administrator on evidence: every record
     of the holder shows the new name and valid ones are reissued."""
     record = get_record_or_404(public_id, for_=current_user)
-    if refusal := services.legal_name_refusal(current_user, record.holder):
+    if refusal := legal_name_refusal(current_user, record.holder):
         abort(403, refusal)
     form = LegalNameForm()
     if form.validate_on_submit():
         try:
-            count = services.change_legal_name(record.holder, form.legal_name.data,
+            count = change_legal_name(record.holder, form.legal_name.data,
                                                actor=current_user, reason=form.reason.data)
-        except services.AccreditationError as problem:
+        except AccreditationError as problem:
             db.session.rollback()
             form.form_errors.append(str(problem))
         else:

@@ -7,7 +7,8 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from lms import access, clock
-from lms.accreditation import insurance, observations, services
+from lms.accreditation import applications, insurance, observations, standing
+from lms.accreditation.attestations import set_attestations
 from lms.accreditation.forms import EvidenceFileForm, InsuranceForm
 from lms.accreditation.models import (
     AccreditationRecord,
@@ -15,6 +16,8 @@ from lms.accreditation.models import (
     Attestation,
     StandardVersion,
 )
+from lms.accreditation.refusals import AccreditationError
+from lms.accreditation.standard_versions import standards_text_shown
 from lms.accreditation.standards import load_standards, local_level_name
 from lms.auth.models import User
 from lms.extensions import db
@@ -29,19 +32,19 @@ def _render_pathway(person, *, own: bool, insurance_form=None):
     records = db.session.scalars(select(AccreditationRecord).where(
         AccreditationRecord.holder_id == person.id)
         .order_by(AccreditationRecord.issued_on.desc())).all()
-    applications = db.session.scalars(select(Application).where(
+    applied = db.session.scalars(select(Application).where(
         Application.applicant_id == person.id).order_by(Application.submitted_at.desc())).all()
     agreed = set(db.session.scalars(select(Attestation.key).where(
         Attestation.user_id == person.id)))
     return render_template(
         "accreditation/pathway.html", person=person, own=own, records=records,
-        evaluations=services.pathway(person, standards), standards=standards,
-        applications=applications, agreed=agreed, button=EmptyForm(),
+        evaluations=standing.pathway(person, standards), standards=standards,
+        applications=applied, agreed=agreed, button=EmptyForm(),
         observed=observations.observations_of(person.id), where_to_act=WHERE_TO_ACT,
         insured=(insured := insurance.current_policy(person.id)),
         insurance_files=insurance.documents(insured), file_form=EvidenceFileForm(formdata=None),
         insurance_form=insurance_form or InsuranceForm(formdata=None),
-        pending={a.level_key for a in applications if a.status == "submitted"},
+        pending={a.level_key for a in applied if a.status == "submitted"},
         held={r.level_key for r in records if r.valid})
 
 
@@ -89,8 +92,8 @@ def _person_for_staff(user_id):
 def attest():
     if EmptyForm().validate_on_submit():
         try:
-            services.set_attestations(current_user, set(request.form.getlist("attestation")))
-        except services.AccreditationError as refusal:
+            set_attestations(current_user, set(request.form.getlist("attestation")))
+        except AccreditationError as refusal:
             db.session.rollback()
             flash(str(refusal), "error")
         else:
@@ -124,8 +127,8 @@ def record_insurance():
 def apply(level_key):
     if EmptyForm().validate_on_submit():
         try:
-            services.apply(current_user, level_key)
-        except services.AccreditationError as refusal:
+            applications.apply(current_user, level_key)
+        except AccreditationError as refusal:
             db.session.rollback()
             flash(str(refusal), "error")
         else:
@@ -143,8 +146,8 @@ def nominate(user_id, level_key):
         abort(404)
     if EmptyForm().validate_on_submit():
         try:
-            services.apply(person, level_key, nominated_by=current_user)
-        except services.AccreditationError as refusal:
+            applications.apply(person, level_key, nominated_by=current_user)
+        except AccreditationError as refusal:
             db.session.rollback()
             flash(str(refusal), "error")
         else:
@@ -168,5 +171,5 @@ def standards():
             .group_by(AccreditationRecord.standard_version_id)).all())
     return render_template("accreditation/standards.html", versions=versions,
                            current_hash=current.content_hash,
-                           current=services.standards_text_shown(current), decisions=decisions,
+                           current=standards_text_shown(current), decisions=decisions,
                            local_level_name=local_level_name)

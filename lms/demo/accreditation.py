@@ -5,8 +5,9 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from lms import clock
-from lms.accreditation import cpd_audit, issuing, lifecycle, portfolio, services
+from lms.accreditation import cpd_audit, issuing, lifecycle, portfolio
 from lms.accreditation import evidence as evidence_store
+from lms.accreditation.decisions import decide, unmet_now
 from lms.accreditation.evaluation import evaluate
 from lms.accreditation.models import (
     AccreditationRecord,
@@ -15,6 +16,8 @@ from lms.accreditation.models import (
     Observation,
     RecordStatus,
 )
+from lms.accreditation.periods import add_months
+from lms.accreditation.standard_versions import current_standard_version
 from lms.accreditation.standards import load_standards
 from lms.auth.models import User
 from lms.extensions import db
@@ -66,9 +69,9 @@ def load_accreditation_demo() -> str:
         record = _approve(users[holder], level, admin, standards)
         record.issued_on = today - timedelta(days=days)
         validity = standards.levels[level].validity_months
-        record.expires_on = services.add_months(record.issued_on, validity)
+        record.expires_on = add_months(record.issued_on, validity)
         while status != "lapsed" and record.expires_on < today:  # renewed each year since
-            record.expires_on = services.add_months(record.expires_on, validity)
+            record.expires_on = add_months(record.expires_on, validity)
         users[holder].listed_publicly = listed
         if status == "lapsed":
             record.expires_on = today - timedelta(days=20)
@@ -94,13 +97,13 @@ def _approve(user, level_key, admin, standards) -> AccreditationRecord:
     evaluation = evaluate(standards.levels[level_key], evidence)
     application = Application(
         applicant_id=user.id, level_key=level_key,
-        standard_version_id=services.current_standard_version(standards).id,
+        standard_version_id=current_standard_version(standards).id,
         scheme_id=user.memberships[0].scheme_id if user.memberships else None,
         snapshot={**evidence_store.snapshot(evaluation, evidence), "signed_off_by": []})
     db.session.add(application)
     db.session.flush()
-    unmet = services.unmet_now(application, standards)
-    record = services.decide(application, admin, "approved",
+    unmet = unmet_now(application, standards)
+    record = decide(application, admin, "approved",
                              "Evidence reviewed at the accreditation panel (demo).",
                              discretion_reason=DEMO_DISCRETION if unmet else None)
     assert record is not None  # approval issues a record
@@ -162,6 +165,6 @@ def _waiting_application(users, standards):
     evaluation = evaluate(standards.levels["foundation"], evidence)
     db.session.add(Application(
         applicant_id=applicant.id, level_key="foundation", nominated_by_id=lead.id,
-        standard_version_id=services.current_standard_version(standards).id,
+        standard_version_id=current_standard_version(standards).id,
         scheme_id=applicant.memberships[0].scheme_id,
         snapshot={**evidence_store.snapshot(evaluation, evidence), "signed_off_by": []}))

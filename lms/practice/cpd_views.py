@@ -6,7 +6,7 @@ from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
 from lms import access
-from lms.accreditation import services as accreditation
+from lms.accreditation.standing import cpd_standing
 from lms.extensions import db
 from lms.forms import EmptyForm
 from lms.practice import cpd
@@ -30,7 +30,7 @@ def index():
     entries = cpd.entries_of(current_user)
     return render_template("practice/cpd.html", form=form, entries=entries,
                            totals=cpd.yearly_totals(entries),
-                           standing=accreditation.cpd_standing(current_user))
+                           standing=cpd_standing(current_user))
 
 
 @bp.route("/to-approve")

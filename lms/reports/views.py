@@ -15,7 +15,7 @@ from flask_login import current_user
 from lms import access
 from lms.extensions import db
 from lms.reports import area_views, bulk_views, exports, figures, overview
-from lms.reports.charts import bar_chart_svg
+from lms.reports.chart_svg import bar_chart_svg
 from lms.reports.dashboard import dashboard
 from lms.reports.figures import Scope
 from lms.reports.forms import PeriodForm, PractitionerFilterForm

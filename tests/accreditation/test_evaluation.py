@@ -5,13 +5,9 @@ from datetime import date, timedelta
 
 import pytest
 
-from lms.accreditation.evaluation import (
-    CpdEvidence,
-    Evidence,
-    PracticeEvidence,
-    evaluate,
-    months_before,
-)
+from lms.accreditation.evaluation import evaluate
+from lms.accreditation.evaluation_types import CpdEvidence, Evidence, PracticeEvidence
+from lms.accreditation.periods import months_before
 from lms.accreditation.standards import LevelStandard, Requirement, load_standards
 from lms.accreditation.standards_checks import DEFAULTS, TUPLE_FIELDS
 

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from lms import clock
 from lms.accreditation import cpd_audit, lifecycle
 from lms.accreditation.models import CpdAudit, IndemnityInsurance
-from lms.accreditation.services import AccreditationError
+from lms.accreditation.refusals import AccreditationError
 from lms.audit.models import AuditEvent
 from lms.extensions import db
 from lms.notify.models import Notification

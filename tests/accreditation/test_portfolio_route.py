@@ -138,7 +138,7 @@ def test_only_an_independent_assessor_records_the_discussion(app, people, make_a
 
 
 def _version():
-    from lms.accreditation.services import current_standard_version
+    from lms.accreditation.standard_versions import current_standard_version
     from lms.accreditation.standards import load_standards
     return current_standard_version(load_standards()).id
 

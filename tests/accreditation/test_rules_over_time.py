@@ -37,7 +37,7 @@ def hold(app, user, level, *, awarded_days_ago=200, expires_in_days=160, status=
 
 
 def _version_id():
-    from lms.accreditation.services import current_standard_version
+    from lms.accreditation.standard_versions import current_standard_version
     return current_standard_version(load_standards()).id
 
 

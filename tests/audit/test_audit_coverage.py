@@ -12,8 +12,8 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from lms import clock
-from lms.accreditation import services as accreditation_services
-from lms.accreditation.evaluation import Evaluation
+from lms.accreditation import applications
+from lms.accreditation.evaluation_types import Evaluation
 from lms.accreditation.models import AccreditationRecord, Application
 from lms.areas.models import ViewerScope
 from lms.audit.models import AuditEvent
@@ -264,7 +264,7 @@ def _event_count(app):
 def test_every_state_changing_endpoint_writes_an_audit_event(app, runner, monkeypatch):
     # Whether the demo people meet the standards is not what this walk checks: let anyone
     # apply, so that applying and nominating change something.
-    monkeypatch.setattr(accreditation_services, "evaluate",
+    monkeypatch.setattr(applications, "evaluate",
                         lambda level, *args, **kwargs: Evaluation(level, ()))
     assert runner.invoke(args=["courses", "load"]).exit_code == 0
     assert runner.invoke(args=["demo", "load"]).exit_code == 0

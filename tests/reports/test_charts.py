@@ -1,4 +1,5 @@
-"""Server-drawn SVG bar charts and their table (lms.reports.charts, reports/_chart.html)."""
+"""Server-drawn SVG bar charts and their table (lms.reports.charts, lms.reports.chart_svg,
+reports/_chart.html)."""
 
 import itertools
 import math
@@ -13,16 +14,8 @@ from hypothesis import strategies as st
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from lms.reports.charts import (
-    PALETTE,
-    Chart,
-    Series,
-    Unit,
-    bar_chart_svg,
-    format_value,
-    nice_step,
-    nice_ticks,
-)
+from lms.reports.chart_svg import PALETTE, bar_chart_svg
+from lms.reports.charts import Chart, Series, Unit, format_value, nice_step, nice_ticks
 from lms.reports.dashboard import amount_of_learners, amount_of_processes
 
 SVG = "{http://www.w3.org/2000/svg}"

@@ -1,0 +1,140 @@
+"""The plain-language pieces a requirement's result is worded with: days, hours, weeks,
+months and people with their plural forms, periods ("in the last 12 months") and practice
+described by its kind, qualities and role, and the names shown for courses and levels. In
+the reader's language (gettext); outside a request, English."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from babel.dates import format_date
+from flask_babel import get_locale, ngettext
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+ROLE_WORDS = {"lead": _l("lead facilitator"), "co_facilitator": _l("co-facilitator"),
+              "observer": _l("observer")}
+
+#: filter -> (words when true, words when false)
+FLAG_WORDS = {"direct": (_l("direct"), _l("indirect")),
+              "face_to_face": (_l("face-to-face"), _l("remote")),
+              "sensitive": (_l("sensitive or complex"), _l("non-sensitive"))}
+
+
+@dataclass(frozen=True)
+class Wording:
+    """Names to show for course slugs and level keys (the key itself when unknown), and
+    whether renewal (not first issue) is being assessed."""
+
+    courses: Mapping[str, str]
+    levels: Mapping[str, str]
+    maintenance: bool = False
+
+    def course(self, slug: str) -> str:
+        return self.courses.get(slug, slug)
+
+    def level(self, key: str) -> str:
+        return self.levels.get(key, key)
+
+
+def wording(course_titles: Mapping[str, str] | None = None,
+            level_names: Mapping[str, str] | None = None, maintenance: bool = False) -> Wording:
+    """What `lms.accreditation.evaluation.check` needs to word a result."""
+    return Wording(course_titles or {}, level_names or {}, maintenance)
+
+
+def _process_words(kind: str, count: int) -> str:
+    """A process type as a noun for `count` of them (after a number)."""
+    words = {
+        "informal_meeting": ngettext("informal meeting", "informal meetings", count),
+        "formal_conference": ngettext("formal conference", "formal conferences", count),
+        "indirect": ngettext("indirect process", "indirect processes", count),
+        "circle": ngettext("circle", "circles", count),
+        "other": ngettext("other process", "other processes", count),
+    }
+    return words[kind]
+
+
+def either(names) -> str:
+    """Alternatives: "A or B or C"."""
+    separator = " " + _("or") + " "
+    return separator.join(str(name) for name in names)
+
+
+def more(count: int, what: str) -> str:
+    """What is still missing, e.g. "2 more signed-off processes"."""
+    return _("%(count)d more %(what)s", count=count, what=what)
+
+
+def practice_phrase(params: Mapping[str, Any], count: int, number: bool = True) -> str:
+    """E.g. "3 signed-off direct, face-to-face formal conferences as lead facilitator, in
+    the last 24 months"."""
+    flags = ", ".join(str(FLAG_WORDS[flag][0 if params[flag] else 1]) for flag in FLAG_WORDS
+                      if flag in params)
+    kinds = params.get("process_type")
+    noun = (either(_process_words(kind, count) for kind in kinds) if kinds
+            else ngettext("process", "processes", count))
+    if flags:
+        noun = _("%(qualities)s %(processes)s", qualities=flags, processes=noun)
+    roles = params.get("role")
+    role = " " + _("as %(roles)s", roles=either(ROLE_WORDS[r] for r in roles)) if roles else ""
+    window = in_last(params.get("within_months"), comma=bool(role))
+    text = _("signed-off %(processes)s%(role)s%(window)s", processes=noun, role=role,
+             window=window)
+    return f"{count} {text}" if number else text
+
+
+def day_text(day: date) -> str:
+    """E.g. "3 Mar 2025", with the month in the reader's language."""
+    return format_date(day, "d MMM y", locale=get_locale() or "en")
+
+
+def number_text(value: float) -> str:
+    return f"{value:g}"
+
+
+def plural_form(value: float) -> int:
+    """The count that picks a plural form for a number of hours: a fraction takes the
+    general form in English and Welsh alike."""
+    return int(value) if float(value).is_integer() else 100
+
+
+def hours_text(value: float) -> str:
+    return ngettext("%(amount)s hour", "%(amount)s hours", plural_form(value),
+                    amount=number_text(value))
+
+
+def weeks_text(count: int) -> str:
+    return ngettext("%(num)d week", "%(num)d weeks", count)
+
+
+def months_text(count: int) -> str:
+    return ngettext("%(num)d month", "%(num)d months", count)
+
+
+def practitioners_text(count: int) -> str:
+    return ngettext("%(num)d practitioner", "%(num)d practitioners", count)
+
+
+def in_last(months: int | None, comma: bool = False) -> str:
+    if months is None:
+        return ""
+    period = ngettext("in the last month", "in the last %(num)d months", months)
+    return f"{',' if comma else ''} {period}"
+
+
+def share_text(share: float) -> str:
+    if not share:
+        return ""
+    words = {0.5: _("at least half approved"), 1: _("all approved")}.get(share)
+    return ", " + (words or _("at least %(share)s approved", share=f"{share:.0%}"))
+
+
+def span_text(days: int) -> str:
+    weeks, rest = divmod(days, 7)
+    parts = [words for n, words in ((weeks, weeks_text(weeks)),
+                                    (rest, ngettext("%(num)d day", "%(num)d days", rest))) if n]
+    return (" " + _("and") + " ").join(parts) or ngettext("%(num)d day", "%(num)d days", 0)
