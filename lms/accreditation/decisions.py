@@ -60,10 +60,6 @@ def decide_refusal(user: User, application: Application) -> str | None:
     return None
 
 
-def can_decide(user: User, application: Application) -> bool:
-    return decide_refusal(user, application) is None
-
-
 def unmet_now(application: Application, standards: Standards | None = None) -> list[str]:
     """What is unmet for the application's level, on the evidence as it is today and as it
     was frozen: either makes approval a matter of the assessor's discretion."""

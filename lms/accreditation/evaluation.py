@@ -32,7 +32,6 @@ from lms.accreditation.evaluation_words import (
     months_text,
     more,
     number_text,
-    plural_form,
     practice_phrase,
     practitioners_text,
     share_text,
@@ -48,6 +47,7 @@ from lms.accreditation.periods import (
     within,
 )
 from lms.accreditation.standards import LevelStandard, Requirement
+from lms.i18n import plural_number
 
 
 def evaluate(level: LevelStandard, evidence: Evidence, *,
@@ -227,11 +227,11 @@ def _cpd_hours(req: Requirement, ev: Evidence, words: Wording) -> RequirementRes
     gaps = []
     if (short := round(params["hours"] - total, 2)) > 0:
         gaps.append(ngettext("%(amount)s more CPD hour%(period)s",
-                             "%(amount)s more CPD hours%(period)s", plural_form(short),
+                             "%(amount)s more CPD hours%(period)s", plural_number(short),
                              amount=number_text(short), period=in_last(months)))
     if (short := round(params["hours"] * share - approved, 2)) > 0:
         gaps.append(ngettext("%(amount)s more approved CPD hour",
-                             "%(amount)s more approved CPD hours", plural_form(short),
+                             "%(amount)s more approved CPD hours", plural_number(short),
                              amount=number_text(short)))
     return _result(req, _("%(hours)s of CPD%(period)s%(share)s", hours=hours_text(params["hours"]),
                           period=in_last(months), share=share_text(share)),

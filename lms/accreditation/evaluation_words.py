@@ -15,6 +15,8 @@ from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from lms.i18n import plural_number
+
 ROLE_WORDS = {"lead": _l("lead facilitator"), "co_facilitator": _l("co-facilitator"),
               "observer": _l("observer")}
 
@@ -96,14 +98,8 @@ def number_text(value: float) -> str:
     return f"{value:g}"
 
 
-def plural_form(value: float) -> int:
-    """The count that picks a plural form for a number of hours: a fraction takes the
-    general form in English and Welsh alike."""
-    return int(value) if float(value).is_integer() else 100
-
-
 def hours_text(value: float) -> str:
-    return ngettext("%(amount)s hour", "%(amount)s hours", plural_form(value),
+    return ngettext("%(amount)s hour", "%(amount)s hours", plural_number(value),
                     amount=number_text(value))
 
 

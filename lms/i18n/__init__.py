@@ -22,6 +22,16 @@ HTML_LANG = {"en": "en-GB", "cy": "cy"}
 #: A visitor's choice is kept for a year.
 COOKIE_MAX_AGE = 365 * 24 * 60 * 60
 
+#: A number that takes the general plural form ("other") in English and Welsh: the form a
+#: fraction takes ("2.5 hours", "2.5 awr").
+FRACTION_PLURAL = 10
+
+
+def plural_number(value: float) -> int:
+    """The number ngettext chooses a plural form by: the value if whole, else one that
+    takes the general plural form."""
+    return int(value) if float(value).is_integer() else FRACTION_PLURAL
+
 babel = Babel()
 
 

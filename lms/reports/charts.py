@@ -11,16 +11,6 @@ from dataclasses import dataclass, field
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
-#: A number that takes the general plural form ("other") in English and Welsh: the form a
-#: fraction takes ("2.5 hours", "2.5 awr").
-FRACTION_PLURAL = 10
-
-
-def plural_number(value: float) -> int:
-    """The number ngettext chooses a plural form by: the value if whole, else one that
-    takes the general plural form."""
-    return int(value) if float(value).is_integer() else FRACTION_PLURAL
-
 
 @dataclass(frozen=True)
 class Unit:

@@ -10,10 +10,11 @@ from sqlalchemy.orm import selectinload
 
 from lms.accreditation.models import AccreditationRecord, Application, RecordStatus
 from lms.extensions import db
+from lms.i18n import plural_number
 from lms.practice.models import PracticeRecord
 from lms.processes.figures import process_figures
 from lms.reports import figures
-from lms.reports.charts import Chart, Series, Unit, format_value, plural_number
+from lms.reports.charts import Chart, Series, Unit, format_value
 from lms.reports.delivery import DeliveryFigures, Period, delivery
 from lms.reports.figures import LIST_LIMIT, Scope
 
