@@ -55,7 +55,7 @@ def test_table_and_csv_give_the_same_figures_as_the_map(app, known_scheme, make_
     client = _national(app, make_user)
     table = _table(client.get(MAP).get_data(as_text=True))
     assert len(table) == 43
-    assert table["W15000003"] == (2, rate_text(per_100k(2, 1_340_000)))
+    assert table["W15000003"] == (2, rate_text(per_100k(2, 1_354_423)))  # mid-2023
     assert table["E23000001"] == (1, "0.01")
     assert table["E23000002"] == (0, "0.00")
     response = client.get(MAP + ".csv")
@@ -67,7 +67,7 @@ def test_table_and_csv_give_the_same_figures_as_the_map(app, known_scheme, make_
         assert int(row["accredited"]) == count
         assert row["accredited_per_100000"] == rate
         assert int(row["population"]) == force_areas()[row["code"]].population
-        assert row["population_year"] == "2022"
+        assert row["population_year"] == "2023"
 
 
 def test_areas_without_an_accredited_practitioner_are_listed(app, known_scheme, make_user):
@@ -94,7 +94,7 @@ def test_an_area_viewer_sees_their_area_and_the_rest_greyed(app, known_scheme, m
 def test_the_definition_is_shown_next_to_the_figure(app, make_user):
     page = _national(app, make_user).get(MAP).get_data(as_text=True)
     assert "Definition:" in page
-    assert "ONS mid-2022 estimate" in page
+    assert "ONS mid-2023 estimate" in page
 
 
 def test_welsh_forces_take_their_welsh_names_in_welsh(app, make_user):

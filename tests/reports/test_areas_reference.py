@@ -17,9 +17,17 @@ def test_the_43_police_force_areas_of_england_and_wales():
 def test_every_population_is_positive_and_dated():
     for area in reference.force_areas().values():
         assert area.population > 0, area.code
-        assert area.population_year == 2022
-    total = sum(a.population for a in reference.force_areas().values())
-    assert 59_000_000 < total < 61_000_000  # England and Wales, mid-2022: about 60.2 million
+        assert area.population_year == 2023
+
+
+def test_the_populations_add_up_to_the_ons_totals_for_england_and_wales():
+    # ONS mid-2023 estimates (MYE2, released July 2024): the forces' sums of their local
+    # authorities must give back the published country totals exactly.
+    areas = reference.force_areas().values()
+    assert sum(a.population for a in areas if not a.in_wales) == 57_690_323
+    assert sum(a.population for a in areas if a.in_wales) == 3_164_404
+    assert sum(a.population for a in areas) == 60_854_727
+    assert reference.force_areas()["W15000003"].population == 1_354_423  # South Wales
 
 
 def test_each_area_has_its_own_square_and_label_on_the_map():
