@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from lms.learning.content_checks import LEVELS, Question, check_course, check_questions
+from lms.learning.content_checks import PATHWAY_STAGES, Question, check_course, check_questions
 from lms.learning.content_markdown import (
     CHECK_FILE,
     MODULE_FILE,
@@ -55,8 +55,8 @@ from lms.yaml_files import (
 )
 
 __all__ = [
-    "LEVELS", "CourseSpec", "LessonSpec", "ModuleSpec", "OptionSpec", "Problem", "QuestionSpec",
-    "course_folders", "default_courses_path", "read_catalogue", "slugify",
+    "PATHWAY_STAGES", "CourseSpec", "LessonSpec", "ModuleSpec", "OptionSpec", "Problem",
+    "QuestionSpec", "course_folders", "default_courses_path", "read_catalogue", "slugify",
     "translation_findings",
 ]
 
@@ -106,7 +106,7 @@ class CourseSpec:
     slug: str  #: folder name
     title: str
     summary: str
-    level: str
+    stage: str  #: on the training pathway, one of PATHWAY_STAGES
     prerequisites: tuple[str, ...]
     estimated_hours: float
     pass_mark: int  #: 1..100
@@ -415,7 +415,7 @@ def _course_spec(course: _Course) -> CourseSpec:
     live = data["live_session"]
     fields = {
         "slug": course.slug, "title": data["title"].strip(), "summary": data["summary"].strip(),
-        "level": data["level"], "prerequisites": tuple(data["prerequisites"]),
+        "stage": data["stage"], "prerequisites": tuple(data["prerequisites"]),
         "estimated_hours": float(data["estimated_hours"]), "pass_mark": data["pass_mark"],
         "max_attempts": data.get("max_attempts"), "live_required": live["required"],
         "live_hours": float(live["hours"]),
@@ -461,7 +461,10 @@ def _canonical(fields: dict) -> dict:
     modules = [[m.slug, m.filename, m.title, m.order, list(m.outcomes), m.check_hash,
                 [[x.slug, x.title, x.order, x.content_hash] for x in m.lessons]]
                for m in fields["modules"]]
-    return {**fields, "prerequisites": list(fields["prerequisites"]), "modules": modules}
+    # "stage" is hashed under its old name, so renaming the field made no new versions
+    stage = fields["stage"]
+    return {**{k: v for k, v in fields.items() if k != "stage"}, "level": stage,
+            "prerequisites": list(fields["prerequisites"]), "modules": modules}
 
 
 def _digest(value: object) -> str:

@@ -22,15 +22,16 @@ from lms.yaml_files import (
     read_text,
 )
 
-LEVELS = ("foundation", "facilitator", "advanced", "supervision", "trainer")
+#: A course's stage on the training pathway, in pathway order.
+PATHWAY_STAGES = ("foundation", "facilitator", "advanced", "supervision", "trainer")
 QUESTION_TYPES = ("single", "multiple")
 MIN_QUESTIONS = 5
 
 COURSE_RULES: dict[str, Rule] = {
     "title": (is_text, "must be non-empty text"),
     "summary": (is_text, "must be non-empty text"),
-    "level": (lambda v: isinstance(v, str) and v in LEVELS,
-              f"must be one of: {', '.join(LEVELS)}"),
+    "stage": (lambda v: isinstance(v, str) and v in PATHWAY_STAGES,
+              f"must be one of: {', '.join(PATHWAY_STAGES)}"),
     "prerequisites": (lambda v: isinstance(v, list),
                       "must be a list of course slugs ([] for none)"),
     "estimated_hours": (lambda v: is_number(v) and v > 0, "must be a number greater than 0"),
@@ -54,6 +55,9 @@ COURSE_RULES: dict[str, Rule] = {
     "skills_practice": (lambda v: isinstance(v, dict),
                         "must be a mapping with 'not_yet' and 'skills'"),
 }
+#: Fields of course.yaml that were renamed (old name -> new): course authors may have old
+#: files, so the old name gets a message naming the new one rather than "unknown field".
+RENAMED_COURSE_FIELDS = {"level": "stage"}
 LIVE_SESSION_RULES: dict[str, Rule] = {
     "required": (lambda v: isinstance(v, bool), "must be true or false"),
     "hours": (lambda v: is_number(v) and v >= 0, "must be a number of at least 0"),
@@ -64,9 +68,15 @@ def check_course(doc: YamlDoc) -> list[Issue]:
     """Problems in a parsed course.yaml (prerequisite slugs are checked against the catalogue
     later, by the caller)."""
     data = doc.data
-    issues = check_mapping(doc, data, COURSE_RULES, what="course.yaml",
+    renamed = {old: new for old, new in RENAMED_COURSE_FIELDS.items()
+               if isinstance(data, dict) and old in data}
+    # an old name is reported once, as renamed, not also as unknown with the new one missing
+    fields = {k: v for k, v in data.items() if k not in renamed} if renamed else data
+    issues = check_mapping(doc, fields, COURSE_RULES, what="course.yaml",
                            optional=("max_attempts", "standards_map", "reading_age",
-                                     "languages", "cy", "skills_practice"))
+                                     "languages", "cy", "skills_practice", *renamed.values()))
+    issues += [(doc.line(old), f"'{old}' is now called '{new}': write '{new}:' instead of "
+                               f"'{old}:'") for old, new in renamed.items()]
     if not isinstance(data, dict):
         return issues
     issues += check_text_list(doc, data.get("prerequisites"), "prerequisites",

@@ -21,7 +21,7 @@ from lms.learning.access import (
 )
 from lms.learning.content import default_courses_path
 from lms.learning.forms import KnowledgeCheckForm
-from lms.learning.models import LEVEL_LABELS, Course, CourseVersion, Enrolment, Module
+from lms.learning.models import STAGE_LABELS, Course, CourseVersion, Enrolment, Module
 from lms.learning.occupational_standards import course_mapping
 from lms.learning.papers import attempt_paper, stored_paper
 from lms.learning.services import LearningError
@@ -30,8 +30,8 @@ from lms.learning.sessions import upcoming_sessions_for
 bp = Blueprint("courses", __name__)
 languages.register(bp)  # shown(), shown_option(): content in the learner's language
 #: Courses in the order of the training pathway (foundation first, trainer last).
-PATHWAY_ORDER = case({level: n for n, level in enumerate(LEVEL_LABELS)},
-                     value=CourseVersion.level, else_=len(LEVEL_LABELS))
+PATHWAY_ORDER = case({stage: n for n, stage in enumerate(STAGE_LABELS)},
+                     value=CourseVersion.stage, else_=len(STAGE_LABELS))
 
 
 @bp.route("/courses/")

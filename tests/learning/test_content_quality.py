@@ -6,7 +6,7 @@ import textwrap
 from lms.learning.content import default_courses_path
 from lms.learning.content_checks import CheckQuestion, catalogue_quality, quality_findings
 
-COURSE = "title: {title}\nsummary: S.\nlevel: foundation\nprerequisites: []\n" \
+COURSE = "title: {title}\nsummary: S.\nstage: foundation\nprerequisites: []\n" \
          "estimated_hours: 1\npass_mark: 80\nlive_session: {{required: false, hours: 0}}\n"
 
 
