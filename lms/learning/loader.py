@@ -10,7 +10,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from lms.extensions import db
-from lms.learning.content import CourseSpec, ModuleSpec, read_catalogue
+from lms.learning.content import read_catalogue
+from lms.learning.content_specs import CourseSpec, ModuleSpec
 from lms.learning.models import Course, CourseVersion, Lesson, Module, Question
 from lms.learning.rendering import render_lesson
 

@@ -19,13 +19,13 @@ from lms.learning.access import (
     get_lesson_or_404,
     get_module_or_404,
 )
-from lms.learning.content import default_courses_path
 from lms.learning.forms import KnowledgeCheckForm
 from lms.learning.models import STAGE_LABELS, Course, CourseVersion, Enrolment, Module
 from lms.learning.occupational_standards import course_mapping
 from lms.learning.papers import attempt_paper, stored_paper
 from lms.learning.services import LearningError
 from lms.learning.sessions import upcoming_sessions_for
+from lms.yaml_files import default_courses_path
 
 bp = Blueprint("courses", __name__)
 languages.register(bp)  # shown(), shown_option(): content in the learner's language

@@ -6,13 +6,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lms.learning.content import (
-    PATHWAY_STAGES,
-    Problem,
-    default_courses_path,
-    read_catalogue,
-    slugify,
-)
+from lms.learning.content import read_catalogue
+from lms.learning.content_markdown import slugify
+from lms.learning.content_yaml import PATHWAY_STAGES
+from lms.yaml_files import Problem, default_courses_path
 
 ALPHA = """\
 title: Alpha
