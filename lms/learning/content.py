@@ -122,7 +122,7 @@ def _course_spec(course: CourseFolder) -> CourseSpec:
     live = data["live_session"]
     fields = {
         "slug": course.slug, "title": data["title"].strip(), "summary": data["summary"].strip(),
-        "stage": data["stage"], "prerequisites": tuple(data["prerequisites"]),
+        "pathway_stage": data["pathway_stage"], "prerequisites": tuple(data["prerequisites"]),
         "estimated_hours": float(data["estimated_hours"]), "pass_mark": data["pass_mark"],
         "max_attempts": data.get("max_attempts"), "live_required": live["required"],
         "live_hours": float(live["hours"]),

@@ -58,7 +58,7 @@ class CourseSpec:
     slug: str  #: folder name
     title: str
     summary: str
-    stage: str  #: on the training pathway, one of content_yaml.PATHWAY_STAGES
+    pathway_stage: str  #: place on the training pathway, one of content_yaml.PATHWAY_STAGES
     prerequisites: tuple[str, ...]
     estimated_hours: float
     pass_mark: int  #: 1..100
@@ -79,9 +79,9 @@ def canonical_course(fields: dict) -> dict:
     modules = [[m.slug, m.filename, m.title, m.order, list(m.outcomes), m.check_hash,
                 [[x.slug, x.title, x.order, x.content_hash] for x in m.lessons]]
                for m in fields["modules"]]
-    # "stage" is hashed under its old name, so renaming the field made no new versions
-    stage = fields["stage"]
-    return {**{k: v for k, v in fields.items() if k != "stage"}, "level": stage,
+    # "pathway_stage" is hashed under its old name, so renaming the field made no new versions
+    stage = fields["pathway_stage"]
+    return {**{k: v for k, v in fields.items() if k != "pathway_stage"}, "level": stage,
             "prerequisites": list(fields["prerequisites"]), "modules": modules}
 
 

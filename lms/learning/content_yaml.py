@@ -15,6 +15,7 @@ from lms.yaml_files import (
     is_text,
 )
 
+#: A course's pathway stage (its place on the training pathway), in pathway order.
 PATHWAY_STAGES = ("foundation", "facilitator", "advanced", "supervision", "trainer")
 QUESTION_TYPES = ("single", "multiple")
 MIN_QUESTIONS = 5
@@ -22,8 +23,8 @@ MIN_QUESTIONS = 5
 COURSE_RULES: dict[str, Rule] = {
     "title": (is_text, "must be non-empty text"),
     "summary": (is_text, "must be non-empty text"),
-    "stage": (lambda v: isinstance(v, str) and v in PATHWAY_STAGES,
-              f"must be one of: {', '.join(PATHWAY_STAGES)}"),
+    "pathway_stage": (lambda v: isinstance(v, str) and v in PATHWAY_STAGES,
+                      f"must be one of: {', '.join(PATHWAY_STAGES)}"),
     "prerequisites": (lambda v: isinstance(v, list),
                       "must be a list of course slugs ([] for none)"),
     "estimated_hours": (lambda v: is_number(v) and v > 0, "must be a number greater than 0"),
@@ -49,7 +50,7 @@ COURSE_RULES: dict[str, Rule] = {
 }
 #: Fields of course.yaml that were renamed (old name -> new): course authors may have old
 #: files, so the old name gets a message naming the new one rather than "unknown field".
-RENAMED_COURSE_FIELDS = {"level": "stage"}
+RENAMED_COURSE_FIELDS = {"level": "pathway_stage"}
 LIVE_SESSION_RULES: dict[str, Rule] = {
     "required": (lambda v: isinstance(v, bool), "must be true or false"),
     "hours": (lambda v: is_number(v) and v >= 0, "must be a number of at least 0"),

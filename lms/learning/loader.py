@@ -64,7 +64,7 @@ def _add_version(course: Course, spec: CourseSpec) -> None:
     last_number = max((v.number for v in _versions(course)), default=0)
     version = CourseVersion(
         course=course, number=last_number + 1, content_hash=spec.content_hash,
-        title=spec.title, summary=spec.summary, stage=spec.stage,
+        title=spec.title, summary=spec.summary, pathway_stage=spec.pathway_stage,
         prerequisites=list(spec.prerequisites), estimated_hours=spec.estimated_hours,
         pass_mark=spec.pass_mark, max_attempts=spec.max_attempts,
         live_required=spec.live_required, live_hours=spec.live_hours,

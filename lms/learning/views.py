@@ -20,7 +20,7 @@ from lms.learning.access import (
     get_module_or_404,
 )
 from lms.learning.forms import KnowledgeCheckForm
-from lms.learning.models import STAGE_LABELS, Course, CourseVersion, Enrolment, Module
+from lms.learning.models import PATHWAY_STAGE_LABELS, Course, CourseVersion, Enrolment, Module
 from lms.learning.occupational_standards import course_mapping
 from lms.learning.papers import attempt_paper, stored_paper
 from lms.learning.services import LearningError
@@ -30,8 +30,8 @@ from lms.yaml_files import default_courses_path
 bp = Blueprint("courses", __name__)
 languages.register(bp)  # shown(), shown_option(): content in the learner's language
 #: Courses in the order of the training pathway (foundation first, trainer last).
-PATHWAY_ORDER = case({stage: n for n, stage in enumerate(STAGE_LABELS)},
-                     value=CourseVersion.stage, else_=len(STAGE_LABELS))
+PATHWAY_ORDER = case({key: n for n, key in enumerate(PATHWAY_STAGE_LABELS)},
+                     value=CourseVersion.pathway_stage, else_=len(PATHWAY_STAGE_LABELS))
 
 
 @bp.route("/courses/")

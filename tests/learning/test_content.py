@@ -15,7 +15,7 @@ ALPHA = """\
 title: Alpha
 summary: >
   The first course.
-stage: foundation
+pathway_stage: foundation
 prerequisites: []
 estimated_hours: 6
 pass_mark: 80
@@ -27,7 +27,7 @@ live_session:
 BETA = """\
 title: Beta
 summary: The second course.
-stage: facilitator
+pathway_stage: facilitator
 prerequisites: [alpha]
 estimated_hours: 12.5
 pass_mark: 70
@@ -141,7 +141,7 @@ def test_a_valid_catalogue_reads_into_specs(catalogue):
     courses, found = read_catalogue(catalogue())
     assert found == []
     alpha, beta = courses
-    assert (alpha.slug, alpha.title, alpha.summary, alpha.stage) == (
+    assert (alpha.slug, alpha.title, alpha.summary, alpha.pathway_stage) == (
         "alpha", "Alpha", "The first course.", "foundation")
     assert (alpha.max_attempts, alpha.live_required, alpha.live_hours) == (None, False, 0.0)
     assert (beta.prerequisites, beta.estimated_hours, beta.pass_mark, beta.max_attempts) == (
@@ -164,7 +164,7 @@ def test_the_shipped_catalogue_has_no_problems():
     courses, found = read_catalogue(default_courses_path())
     assert [str(p) for p in found] == []
     assert len(courses) == 7
-    assert {course.stage for course in courses} <= set(PATHWAY_STAGES)
+    assert {course.pathway_stage for course in courses} <= set(PATHWAY_STAGES)
     assert all(len(module.questions) >= 5 for course in courses for module in course.modules)
 
 
@@ -215,12 +215,16 @@ def test_course_yaml_must_be_a_mapping(catalogue):
 
 
 @pytest.mark.parametrize(("old", "new", "expected"), [
-    ("stage: foundation", "stage: expert",
-     "4: 'stage' must be one of: foundation, facilitator, advanced, supervision, trainer"),
-    ("stage: foundation", "level: foundation",
-     "4: 'level' is now called 'stage': write 'stage:' instead of 'level:'"),
-    ("stage: foundation", "stage: foundation\nlevel: foundation",
-     "5: 'level' is now called 'stage': write 'stage:' instead of 'level:'"),
+    ("pathway_stage: foundation", "pathway_stage: expert",
+     "4: 'pathway_stage' must be one of: foundation, facilitator, advanced, supervision, "
+     "trainer"),
+    ("pathway_stage: foundation", "level: foundation",
+     "4: 'level' is now called 'pathway_stage': write 'pathway_stage:' instead of 'level:'"),
+    ("pathway_stage: foundation", "pathway_stage: foundation\nlevel: foundation",
+     "5: 'level' is now called 'pathway_stage': write 'pathway_stage:' instead of 'level:'"),
+    # "stage" alone means a stage of the facilitator's process, never a course field
+    ("pathway_stage: foundation", "pathway_stage: foundation\nstage: foundation",
+     "5: unknown field 'stage'"),
     ("pass_mark: 80", "pass_mark: 0", "7: 'pass_mark' must be a whole number from 1 to 100"),
     ("pass_mark: 80", "pass_mark: 80.5", "7: 'pass_mark' must be a whole number from 1 to 100"),
     ("estimated_hours: 6", "estimated_hours: -1",
@@ -248,12 +252,12 @@ def test_course_fields_are_checked(catalogue, old, new, expected):
     assert "alpha" not in slugs(root)
 
 
-
 def test_a_course_file_still_saying_level_is_refused_with_the_new_name(catalogue):
-    root = catalogue({"alpha/course.yaml": ALPHA.replace("stage:", "level:")})
-    assert problems(root) == ["courses/alpha/course.yaml:4: 'level' is now called 'stage': "
-                              "write 'stage:' instead of 'level:'"]
+    root = catalogue({"alpha/course.yaml": ALPHA.replace("pathway_stage:", "level:")})
+    assert problems(root) == ["courses/alpha/course.yaml:4: 'level' is now called "
+                              "'pathway_stage': write 'pathway_stage:' instead of 'level:'"]
     assert slugs(root) == []  # beta needs alpha
+
 
 def test_prerequisites_must_name_other_courses(catalogue):
     root = catalogue({"beta/course.yaml": BETA.replace("[alpha]", "[alpha, gamma, beta, alpha]")})
@@ -421,13 +425,13 @@ def test_hashes_are_stable_and_follow_the_content(catalogue):
     assert first[1].content_hash == changed[1].content_hash  # beta did not change
 
 
-
-def test_renaming_level_to_stage_kept_every_course_hash(catalogue):
+def test_renaming_level_to_pathway_stage_kept_every_course_hash(catalogue):
     # A new hash would make a new version of every course on the next `courses load`.
     alpha, beta = read_catalogue(catalogue())[0]
     assert (alpha.content_hash, beta.content_hash) == (
         "ed9537138c77115e313eefb19b319bfc398d828c8fa20763a8cc2c5477a605a8",
         "45c70e64c5bca0ee1c007867941292d9e41160259a10ee454df1f296b66362ea")
+
 
 def test_check_hash_follows_the_questions(catalogue):
     before = read_catalogue(catalogue())[0][0]

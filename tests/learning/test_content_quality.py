@@ -6,7 +6,7 @@ import textwrap
 from lms.learning.question_quality import CheckQuestion, catalogue_quality, quality_findings
 from lms.yaml_files import default_courses_path
 
-COURSE = "title: {title}\nsummary: S.\nstage: foundation\nprerequisites: []\n" \
+COURSE = "title: {title}\nsummary: S.\npathway_stage: foundation\nprerequisites: []\n" \
          "estimated_hours: 1\npass_mark: 80\nlive_session: {{required: false, hours: 0}}\n"
 
 

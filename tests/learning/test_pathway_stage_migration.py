@@ -1,5 +1,5 @@
-"""The migration that renames course_versions.level to stage keeps every row: the value
-moves to the new column and nothing that hangs off a version is lost."""
+"""The migration that renames course_versions.level to pathway_stage keeps every row: the
+value moves to the new column and nothing that hangs off a version is lost."""
 
 import flask_migrate
 from sqlalchemy import inspect, text
@@ -23,7 +23,7 @@ def _columns(table: str) -> set[str]:
     return {c["name"] for c in inspect(db.engine).get_columns(table)}
 
 
-def test_the_stage_column_keeps_each_version_and_what_hangs_off_it(tmp_path):
+def test_the_pathway_stage_column_keeps_each_version_and_what_hangs_off_it(tmp_path):
     app = create_app({"ENV": "testing",
                       "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'old.db'}"})
     with app.app_context():
@@ -32,10 +32,10 @@ def test_the_stage_column_keeps_each_version_and_what_hangs_off_it(tmp_path):
             for row in ROWS:
                 conn.execute(text(row))
         flask_migrate.upgrade(revision=RENAME)
-        assert {"stage"} <= _columns("course_versions")
+        assert {"pathway_stage"} <= _columns("course_versions")
         assert "level" not in _columns("course_versions")
         with db.engine.connect() as conn:
-            assert conn.execute(text("SELECT stage FROM course_versions")).all() == [
+            assert conn.execute(text("SELECT pathway_stage FROM course_versions")).all() == [
                 ("supervision",)]
             assert conn.execute(text("SELECT current_version_id FROM courses")).all() == [(1,)]
             assert conn.execute(text("SELECT count(*) FROM modules")).scalar() == 1

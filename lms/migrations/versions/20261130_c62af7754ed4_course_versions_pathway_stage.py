@@ -1,5 +1,6 @@
-"""course_versions: 'level' renamed 'stage' (a course's stage on the training pathway;
-"level" now means only an accreditation level)
+"""course_versions: 'level' renamed 'pathway_stage' (a course's place on the training
+pathway; "level" now means only an accreditation level, and "stage" only a stage of the
+facilitator's process)
 
 Revision ID: c62af7754ed4
 Revises: 8b4f2d6e1a37
@@ -22,11 +23,11 @@ def upgrade():
     # course_versions, and with foreign keys on that deletes every module, lesson and
     # attempt that cascades from a version.
     with op.batch_alter_table('course_versions', schema=None, recreate='never') as batch_op:
-        batch_op.alter_column('level', new_column_name='stage',
+        batch_op.alter_column('level', new_column_name='pathway_stage',
                               existing_type=sa.String(length=16), existing_nullable=False)
 
 
 def downgrade():
     with op.batch_alter_table('course_versions', schema=None, recreate='never') as batch_op:
-        batch_op.alter_column('stage', new_column_name='level',
+        batch_op.alter_column('pathway_stage', new_column_name='level',
                               existing_type=sa.String(length=16), existing_nullable=False)
