@@ -75,7 +75,7 @@ def _learning(rng, ids, scheme_id):
         db.session.add(course)
         db.session.flush()
         version = CourseVersion(course_id=course.id, number=1, content_hash=f"{n}" * 64,
-                                title=f"Course {n}", summary="", level="foundation",
+                                title=f"Course {n}", summary="", pathway_stage="foundation",
                                 prerequisites=[], estimated_hours=1, pass_mark=80,
                                 max_attempts=None, live_required=False, live_hours=0)
         db.session.add(version)

@@ -211,7 +211,8 @@ def _courses():
         db.session.add(course)
         db.session.flush()
         version = CourseVersion(course_id=course.id, number=1, content_hash=f"{k}" * 64,
-                                title=f"National course {k}", summary="", level="foundation",
+                                title=f"National course {k}", summary="",
+                                pathway_stage="foundation",
                                 prerequisites=[], estimated_hours=1, pass_mark=80,
                                 max_attempts=None, live_required=False, live_hours=0)
         db.session.add(version)

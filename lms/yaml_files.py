@@ -14,6 +14,8 @@ from typing import Any, TypeGuard
 import yaml
 
 Issue = tuple[int, str]
+#: A warning about a file: (path as shown, line, message).
+Finding = tuple[str, int, str]
 #: A field's test and what to say when it fails ("'pass_mark' must be ...").
 Rule = tuple[Callable[[object], bool], str]
 

@@ -7,7 +7,6 @@ from sqlalchemy import select
 from lms import clock
 from lms.auth.models import User
 from lms.extensions import db
-from lms.learning.content import default_courses_path
 from lms.learning.loader import load_from
 from lms.learning.models import (
     CheckAttempt,
@@ -20,6 +19,7 @@ from lms.learning.models import (
     SkillAssessment,
 )
 from lms.schemes.models import Membership, Role, Scheme
+from lms.yaml_files import default_courses_path
 
 #: username -> [(course slug, how far: "done", a number of lessons, or 0 for not started)]
 #: username: [(course slug, lessons done or "done")], oldest enrolment first

@@ -9,17 +9,13 @@ from flask.cli import AppGroup
 
 from lms.audit import services as audit
 from lms.extensions import db
-from lms.learning.content import (
-    course_folders,
-    default_courses_path,
-    read_catalogue,
-    translation_findings,
-)
-from lms.learning.content_checks import catalogue_quality
+from lms.learning.content import read_catalogue, translation_findings
 from lms.learning.content_welsh import source_lines
 from lms.learning.loader import load_from
 from lms.learning.occupational_standards import mapping_findings
+from lms.learning.question_quality import catalogue_quality
 from lms.learning.readability import readability_findings
+from lms.yaml_files import Finding, course_folders, default_courses_path
 
 courses_cli = AppGroup("courses", help="Check and load the course files under courses/.")
 #: app.extensions key: checks of the other files kept beside the courses (the accreditation
@@ -97,7 +93,7 @@ def fingerprints(paths):
             click.echo(line)
 
 
-def _warn(root: Path) -> list[tuple[str, int, str]]:
+def _warn(root: Path) -> list[Finding]:
     """Print the catalogue's warnings and knowledge-check figures (before the summary line,
     which stays last); the warnings."""
     findings, figures = catalogue_quality(root)

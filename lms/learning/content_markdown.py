@@ -10,7 +10,7 @@ from urllib.parse import unquote, urlsplit
 
 from markdown_it import MarkdownIt
 
-from lms.learning.content_checks import (
+from lms.yaml_files import (
     Issue,
     Rule,
     YamlDoc,

@@ -26,6 +26,7 @@ from pathlib import Path
 
 from lms.learning.content_markdown import ModuleText, parse_module
 from lms.yaml_files import (
+    Finding,
     Rule,
     YamlDoc,
     check_mapping,
@@ -39,8 +40,6 @@ WELSH = "cy"
 LANGUAGES = ("en", WELSH)
 #: Hex digits of sha256 kept as a fingerprint: plenty to notice a change.
 FINGERPRINT_LENGTH = 12
-
-Finding = tuple[str, int, str]
 
 
 def _fingerprint(value: object) -> str:

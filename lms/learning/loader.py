@@ -10,7 +10,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from lms.extensions import db
-from lms.learning.content import CourseSpec, ModuleSpec, read_catalogue
+from lms.learning.content import read_catalogue
+from lms.learning.content_specs import CourseSpec, ModuleSpec
 from lms.learning.models import Course, CourseVersion, Lesson, Module, Question
 from lms.learning.rendering import render_lesson
 
@@ -63,7 +64,7 @@ def _add_version(course: Course, spec: CourseSpec) -> None:
     last_number = max((v.number for v in _versions(course)), default=0)
     version = CourseVersion(
         course=course, number=last_number + 1, content_hash=spec.content_hash,
-        title=spec.title, summary=spec.summary, level=spec.level,
+        title=spec.title, summary=spec.summary, pathway_stage=spec.pathway_stage,
         prerequisites=list(spec.prerequisites), estimated_hours=spec.estimated_hours,
         pass_mark=spec.pass_mark, max_attempts=spec.max_attempts,
         live_required=spec.live_required, live_hours=spec.live_hours,

@@ -27,7 +27,9 @@ from lms.extensions import Model
 from lms.learning.languages import WELSH, Shown, page_language, shown
 from lms.schemes.models import Scheme
 
-LEVEL_LABELS = {
+#: A course's pathway stage (its place on the training pathway), in pathway order. Not a
+#: stage of the facilitator's process: those are lms.practice.models.STAGES.
+PATHWAY_STAGE_LABELS = {
     "foundation": _l("Foundation"),
     "facilitator": _l("Facilitator"),
     "advanced": _l("Advanced"),
@@ -72,7 +74,8 @@ class CourseVersion(Model):
     content_hash: Mapped[str] = mapped_column(String(64))
     title: Mapped[str] = mapped_column(String(200))
     summary: Mapped[str] = mapped_column(Text)
-    level: Mapped[str] = mapped_column(String(16))
+    #: Where the course sits on the training pathway (a key of PATHWAY_STAGE_LABELS).
+    pathway_stage: Mapped[str] = mapped_column(String(16))
     #: Slugs of the courses to complete first.
     prerequisites: Mapped[list] = mapped_column(JSON, default=list)
     estimated_hours: Mapped[float] = mapped_column(Float)
@@ -98,8 +101,9 @@ class CourseVersion(Model):
     )
 
     @property
-    def level_label(self) -> str:
-        return str(LEVEL_LABELS.get(self.level, self.level.capitalize()))
+    def pathway_stage_label(self) -> str:
+        stage = self.pathway_stage
+        return str(PATHWAY_STAGE_LABELS.get(stage, stage.capitalize()))
 
     @property
     def local_title(self) -> Shown:

@@ -10,8 +10,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from lms.learning.content_checks import Finding
-from lms.yaml_files import is_text, parse_yaml, read_text
+from lms.yaml_files import Finding, is_text, parse_yaml, read_text
 
 STANDARDS_FILE = "occupational-standards.yaml"
 _MODULE_FILE = re.compile(r"^\d\d-(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)\.md$")

@@ -7,7 +7,7 @@ is taken out of the YAML here, before the rest of the file is validated.
 
 from __future__ import annotations
 
-from lms.learning.content_checks import MIN_QUESTIONS
+from lms.learning.content_yaml import MIN_QUESTIONS
 from lms.yaml_files import Issue, YamlDoc, is_int
 
 POLICY_KEY = "questions_per_attempt"

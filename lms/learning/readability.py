@@ -11,9 +11,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from lms.learning.content_checks import Finding
 from lms.learning.content_markdown import parse_module
-from lms.yaml_files import parse_yaml, read_text
+from lms.yaml_files import Finding, parse_yaml, read_text
 
 #: Shorter texts give unstable scores; they are not judged.
 MIN_WORDS = 40

@@ -19,19 +19,19 @@ from lms.learning.access import (
     get_lesson_or_404,
     get_module_or_404,
 )
-from lms.learning.content import default_courses_path
 from lms.learning.forms import KnowledgeCheckForm
-from lms.learning.models import LEVEL_LABELS, Course, CourseVersion, Enrolment, Module
+from lms.learning.models import PATHWAY_STAGE_LABELS, Course, CourseVersion, Enrolment, Module
 from lms.learning.occupational_standards import course_mapping
 from lms.learning.papers import attempt_paper, stored_paper
 from lms.learning.services import LearningError
 from lms.learning.sessions import upcoming_sessions_for
+from lms.yaml_files import default_courses_path
 
 bp = Blueprint("courses", __name__)
 languages.register(bp)  # shown(), shown_option(): content in the learner's language
 #: Courses in the order of the training pathway (foundation first, trainer last).
-PATHWAY_ORDER = case({level: n for n, level in enumerate(LEVEL_LABELS)},
-                     value=CourseVersion.level, else_=len(LEVEL_LABELS))
+PATHWAY_ORDER = case({key: n for n, key in enumerate(PATHWAY_STAGE_LABELS)},
+                     value=CourseVersion.pathway_stage, else_=len(PATHWAY_STAGE_LABELS))
 
 
 @bp.route("/courses/")

@@ -86,7 +86,7 @@ def _course(slug):
         db.session.flush()
         version = CourseVersion(course_id=course.id, number=1, content_hash=slug * 2,
                                 title=slug.replace("-", " ").capitalize(), summary="",
-                                level="foundation", prerequisites=[], estimated_hours=1,
+                                pathway_stage="foundation", prerequisites=[], estimated_hours=1,
                                 pass_mark=80, max_attempts=None, live_required=False,
                                 live_hours=0)
         db.session.add(version)

@@ -14,8 +14,8 @@ from lms.accreditation.standards import (
     read_standards,
 )
 from lms.accreditation.standards_checks import KINDS, PROCESS_TYPES, ROLES
-from lms.learning.content import course_folders, default_courses_path
 from lms.practice import models as practice_models
+from lms.yaml_files import course_folders, default_courses_path
 
 SHIPPED_COURSES = {folder.name for folder in course_folders(default_courses_path())}
 

@@ -35,7 +35,7 @@ def module_md(title, order, lessons):
 
 
 def course_yaml(title, prerequisites=(), live_hours=0, max_attempts=None, pass_mark=80):
-    lines = [f"title: {title}", f"summary: About {title}.", "level: foundation",
+    lines = [f"title: {title}", f"summary: About {title}.", "pathway_stage: foundation",
              f"prerequisites: [{', '.join(prerequisites)}]", "estimated_hours: 2",
              f"pass_mark: {pass_mark}"]
     if max_attempts:

@@ -6,19 +6,16 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lms.learning.content import (
-    LEVELS,
-    Problem,
-    default_courses_path,
-    read_catalogue,
-    slugify,
-)
+from lms.learning.content import read_catalogue
+from lms.learning.content_markdown import slugify
+from lms.learning.content_yaml import PATHWAY_STAGES
+from lms.yaml_files import Problem, default_courses_path
 
 ALPHA = """\
 title: Alpha
 summary: >
   The first course.
-level: foundation
+pathway_stage: foundation
 prerequisites: []
 estimated_hours: 6
 pass_mark: 80
@@ -30,7 +27,7 @@ live_session:
 BETA = """\
 title: Beta
 summary: The second course.
-level: facilitator
+pathway_stage: facilitator
 prerequisites: [alpha]
 estimated_hours: 12.5
 pass_mark: 70
@@ -144,7 +141,7 @@ def test_a_valid_catalogue_reads_into_specs(catalogue):
     courses, found = read_catalogue(catalogue())
     assert found == []
     alpha, beta = courses
-    assert (alpha.slug, alpha.title, alpha.summary, alpha.level) == (
+    assert (alpha.slug, alpha.title, alpha.summary, alpha.pathway_stage) == (
         "alpha", "Alpha", "The first course.", "foundation")
     assert (alpha.max_attempts, alpha.live_required, alpha.live_hours) == (None, False, 0.0)
     assert (beta.prerequisites, beta.estimated_hours, beta.pass_mark, beta.max_attempts) == (
@@ -167,7 +164,7 @@ def test_the_shipped_catalogue_has_no_problems():
     courses, found = read_catalogue(default_courses_path())
     assert [str(p) for p in found] == []
     assert len(courses) == 7
-    assert {course.level for course in courses} <= set(LEVELS)
+    assert {course.pathway_stage for course in courses} <= set(PATHWAY_STAGES)
     assert all(len(module.questions) >= 5 for course in courses for module in course.modules)
 
 
@@ -218,8 +215,16 @@ def test_course_yaml_must_be_a_mapping(catalogue):
 
 
 @pytest.mark.parametrize(("old", "new", "expected"), [
-    ("level: foundation", "level: expert",
-     "4: 'level' must be one of: foundation, facilitator, advanced, supervision, trainer"),
+    ("pathway_stage: foundation", "pathway_stage: expert",
+     "4: 'pathway_stage' must be one of: foundation, facilitator, advanced, supervision, "
+     "trainer"),
+    ("pathway_stage: foundation", "level: foundation",
+     "4: 'level' is now called 'pathway_stage': write 'pathway_stage:' instead of 'level:'"),
+    ("pathway_stage: foundation", "pathway_stage: foundation\nlevel: foundation",
+     "5: 'level' is now called 'pathway_stage': write 'pathway_stage:' instead of 'level:'"),
+    # "stage" alone means a stage of the facilitator's process, never a course field
+    ("pathway_stage: foundation", "pathway_stage: foundation\nstage: foundation",
+     "5: unknown field 'stage'"),
     ("pass_mark: 80", "pass_mark: 0", "7: 'pass_mark' must be a whole number from 1 to 100"),
     ("pass_mark: 80", "pass_mark: 80.5", "7: 'pass_mark' must be a whole number from 1 to 100"),
     ("estimated_hours: 6", "estimated_hours: -1",
@@ -245,6 +250,13 @@ def test_course_fields_are_checked(catalogue, old, new, expected):
     root = catalogue({"alpha/course.yaml": ALPHA.replace(old, new)})
     assert f"courses/alpha/course.yaml:{expected}" in problems(root)
     assert "alpha" not in slugs(root)
+
+
+def test_a_course_file_still_saying_level_is_refused_with_the_new_name(catalogue):
+    root = catalogue({"alpha/course.yaml": ALPHA.replace("pathway_stage:", "level:")})
+    assert problems(root) == ["courses/alpha/course.yaml:4: 'level' is now called "
+                              "'pathway_stage': write 'pathway_stage:' instead of 'level:'"]
+    assert slugs(root) == []  # beta needs alpha
 
 
 def test_prerequisites_must_name_other_courses(catalogue):
@@ -411,6 +423,14 @@ def test_hashes_are_stable_and_follow_the_content(catalogue):
     assert before[0].content_hash == after[0].content_hash
     assert first[0].modules[1] == changed[0].modules[1]
     assert first[1].content_hash == changed[1].content_hash  # beta did not change
+
+
+def test_renaming_level_to_pathway_stage_kept_every_course_hash(catalogue):
+    # A new hash would make a new version of every course on the next `courses load`.
+    alpha, beta = read_catalogue(catalogue())[0]
+    assert (alpha.content_hash, beta.content_hash) == (
+        "ed9537138c77115e313eefb19b319bfc398d828c8fa20763a8cc2c5477a605a8",
+        "45c70e64c5bca0ee1c007867941292d9e41160259a10ee454df1f296b66362ea")
 
 
 def test_check_hash_follows_the_questions(catalogue):

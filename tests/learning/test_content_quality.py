@@ -3,10 +3,10 @@ gives (by file and line), the figures it reports, and the shipped catalogue havi
 
 import textwrap
 
-from lms.learning.content import default_courses_path
-from lms.learning.content_checks import CheckQuestion, catalogue_quality, quality_findings
+from lms.learning.question_quality import CheckQuestion, catalogue_quality, quality_findings
+from lms.yaml_files import default_courses_path
 
-COURSE = "title: {title}\nsummary: S.\nlevel: foundation\nprerequisites: []\n" \
+COURSE = "title: {title}\nsummary: S.\npathway_stage: foundation\nprerequisites: []\n" \
          "estimated_hours: 1\npass_mark: 80\nlive_session: {{required: false, hours: 0}}\n"
 
 

@@ -5,7 +5,6 @@ import shutil
 
 import yaml
 
-from lms.learning.content import default_courses_path
 from lms.learning.occupational_standards import (
     STANDARDS_FILE,
     course_mapping,
@@ -13,6 +12,7 @@ from lms.learning.occupational_standards import (
     read_framework,
 )
 from lms.practice.models import STAGES
+from lms.yaml_files import default_courses_path
 from tests.helpers import login_as
 
 

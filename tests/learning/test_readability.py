@@ -4,8 +4,8 @@ import shutil
 
 import pytest
 
-from lms.learning.content import default_courses_path
 from lms.learning.readability import plain_text, readability_findings, reading_age, syllables
+from lms.yaml_files import default_courses_path
 
 EASY = ("Two people fell out. They meet with a mediator. She helps them talk. They each say "
         "what went wrong and how it felt. Then they make a plan. The plan says who will do "

@@ -13,9 +13,10 @@ from lms.audit.models import AuditEvent
 from lms.auth.models import User
 from lms.extensions import db
 from lms.learning import skills
-from lms.learning.content import default_courses_path, read_catalogue
+from lms.learning.content import read_catalogue
 from lms.learning.models import Course, Enrolment, SkillAssessment
 from lms.learning.services import LearningError, progress_of
+from lms.yaml_files import default_courses_path
 from tests.helpers import login_as
 from tests.learning.conftest import check_yaml, course_yaml, load, module_md, right_answers
 

@@ -10,7 +10,7 @@ from sqlalchemy import select, update
 
 from lms.auth.models import User
 from lms.extensions import db
-from lms.learning.content import default_courses_path, read_catalogue, translation_findings
+from lms.learning.content import read_catalogue, translation_findings
 from lms.learning.content_welsh import (
     course_fingerprint,
     lesson_fingerprint,
@@ -18,6 +18,7 @@ from lms.learning.content_welsh import (
     question_fingerprint,
 )
 from lms.learning.models import CheckAttempt, CourseVersion, Lesson, Module, Question
+from lms.yaml_files import default_courses_path
 from tests.helpers import check_form, login_as
 from tests.learning.conftest import course_yaml, load, module_md, write_catalogue
 
@@ -80,7 +81,7 @@ def welsh_module(title, english_title, english_outcomes, lessons, english_lesson
 
 
 def _slugs(lessons):
-    from lms.learning.content import slugify
+    from lms.learning.content_markdown import slugify
     return [slugify(t) for t, _ in lessons]
 
 

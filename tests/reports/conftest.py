@@ -89,7 +89,7 @@ def known_scheme(app, make_scheme, make_user):
         db.session.flush()
         course_version = CourseVersion(
             course_id=course.id, number=1, content_hash="c" * 64, title="Course X", summary="",
-            level="foundation", prerequisites=[], estimated_hours=1, pass_mark=80,
+            pathway_stage="foundation", prerequisites=[], estimated_hours=1, pass_mark=80,
             max_attempts=None, live_required=False, live_hours=0)
         db.session.add(course_version)
         db.session.flush()
