@@ -128,6 +128,7 @@ def build(app, scale: float, seed: int = 7) -> dict[str, int]:
         counts["enrolments"] = _insert(Enrolment, [
             {"user_id": u, "course_id": c, "scheme_id": home[u],
              "enrolled_at": _stamp(_when(rng, today)),
+             "started_at": now,  # every enrolment below has done at least one lesson
              "completed_at": now if rng.random() < .35 else None} for u, c in sorted(pairs)])
         enrolments = db.session.execute(select(Enrolment.id, Enrolment.course_id)).all()
         completions = []

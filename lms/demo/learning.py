@@ -109,6 +109,8 @@ def _ensure_enrolment(user, course, how_far, days_ago) -> int:
         Module.version_id == course.current_version_id).order_by(Module.order)).all()
     lessons = [lesson for m in modules for lesson in m.lessons]
     count = len(lessons) if how_far == "done" else how_far
+    if count:
+        enrolment.started_at = started + timedelta(days=1)
     for n, lesson in enumerate(lessons[:count]):
         db.session.add(LessonCompletion(enrolment_id=enrolment.id, lesson_hash=lesson.content_hash,
                                         completed_at=started + timedelta(days=1 + n // 3)))

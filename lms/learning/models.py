@@ -220,6 +220,9 @@ class Enrolment(Model):
     #: Who enrolled them: themselves, or a trainer or lead.
     enrolled_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id",
                                                                   ondelete="SET NULL"))
+    #: When they first completed a lesson or took a check: kept here as progress is
+    #: recorded, so the training pipeline's "in progress" needs no scan of the progress.
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: The version of the course they completed.
     completed_version_id: Mapped[int | None] = mapped_column(

@@ -80,7 +80,7 @@ def record_paper_result(enrolment: Enrolment, module: Module, version: CourseVer
     services.flush_or_refuse(attempt, _l("Another result for this learner was entered at the "
                                          "same moment. Check the list below before entering "
                                          "it again."))
-    services.record_completion_if_done(enrolment)  # before the audit lock, as elsewhere
+    services.record_progress(enrolment)  # before the audit lock, as elsewhere
     audit.record("learning.paper_result_entered", actor=by, object_type="check_attempt",
                  object_id=attempt.id,
                  payload={"enrolment_id": enrolment.id, "module_id": module.id,

@@ -99,6 +99,8 @@ class PracticeRecord(Model):
         Index("ix_practice_records_scheme_date", "scheme_id", "occurred_on"),
         Index("ix_practice_records_scheme_status", "scheme_id", "status", "requested_at"),
         Index("ix_practice_records_scheme_author", "scheme_id", "author_id"),
+        # the same across every scheme (the admin's page): records waiting, oldest first
+        Index("ix_practice_records_status_requested", "status", "requested_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -6,6 +6,7 @@ from datetime import date
 
 from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
+from sqlalchemy import func
 from sqlalchemy.orm import selectinload
 
 from lms.accreditation.models import AccreditationRecord, Application, RecordStatus
@@ -22,8 +23,16 @@ STATUS_ORDER = [RecordStatus.ACTIVE, RecordStatus.EXPIRING, RecordStatus.LAPSED,
                 RecordStatus.WITHDRAWN, RecordStatus.SUSPENDED, RecordStatus.REVOKED]
 
 
-def _listed(query, *options):
-    return list(db.session.scalars(query.options(*options).limit(LIST_LIMIT)))
+def _first_and_count(query, *options) -> tuple[list, int]:
+    """The first LIST_LIMIT rows of `query` and how many rows it has in all, in one
+    query (a window count), so a heavy query runs once for a dashboard's list and count."""
+    rows = db.session.execute(query.add_columns(func.count().over()).options(*options)
+                              .limit(LIST_LIMIT)).all()
+    return [tuple(row[:-1]) for row in rows], (rows[0][-1] if rows else 0)
+
+
+def _entities(rows) -> list:
+    return [row[0] for row in rows]
 
 
 def summary(scope: Scope) -> dict:
@@ -40,28 +49,41 @@ def summary(scope: Scope) -> dict:
 def dashboard(scope: Scope, period: Period) -> dict:
     levels = figures.level_names()
     by_level = figures.accredited_by_level_and_status(scope)
-    expiring = figures.expiring_query(scope)
-    overdue = figures.supervision_overdue_query(scope)
-    waiting = figures.awaiting_sign_off_query(scope)
-    applications = figures.applications_query(scope)
+    expiring, expiring_count = _first_and_count(figures.expiring_query(scope),
+                                                selectinload(AccreditationRecord.holder))
+    overdue, overdue_count = _first_and_count(figures.supervision_overdue_query(scope))
+    waiting, waiting_count = _first_and_count(figures.awaiting_sign_off_query(scope),
+                                              selectinload(PracticeRecord.author),
+                                              selectinload(PracticeRecord.supervisor))
+    applications, applications_count = _first_and_count(
+        figures.applications_query(scope), selectinload(Application.applicant),
+        selectinload(Application.nominated_by))
     delivered = delivery(scope, period)
     pipeline = figures.training_pipeline(scope)
     return {
-        **summary(scope),
+        "expiring_count": expiring_count, "expiring_days": figures.expiring_notice_days(),
+        "overdue_count": overdue_count, "waiting_count": waiting_count,
+        "applications_count": applications_count,
         "levels": levels, "statuses": STATUS_ORDER, "by_level": by_level,
-        "expiring": _listed(expiring, selectinload(AccreditationRecord.holder)),
-        "overdue": db.session.execute(overdue.limit(LIST_LIMIT)).all(),
-        "waiting": _listed(waiting, selectinload(PracticeRecord.author),
-                           selectinload(PracticeRecord.supervisor)),
-        "applications": _listed(applications, selectinload(Application.applicant),
-                                selectinload(Application.nominated_by)),
+        "expiring": _entities(expiring), "overdue": overdue, "waiting": _entities(waiting),
+        "applications": _entities(applications),
         "discretion_count": figures.count_of(figures.discretion_query(scope)),
         "pipeline": pipeline,
         "sessions": figures.upcoming_sessions(scope),
         "delivery": delivered, "period": period,
-        "charts": charts(delivered, period, pipeline),
+        "charts": {**delivery_charts(delivered, period), "pipeline": pipeline_chart(pipeline)},
         "process_figures": process_figures(scope.scheme_ids, period.start, period.end),
     }
+
+
+def across_schemes(period: Period) -> dict:
+    """What the admin's page across every scheme shows besides its tables: the summary
+    counts and the delivery charts (the lists and the pipeline belong to one scheme's
+    dashboard, where they are short)."""
+    scope = Scope(None)
+    return {**summary(scope),
+            "discretion_count": figures.count_of(figures.discretion_query(scope)),
+            "charts": delivery_charts(delivery(scope, period), period)}
 
 
 def month_label(year: int, month: int) -> str:
@@ -79,7 +101,7 @@ def amount_of_learners(value: float) -> str:
                     figure=format_value(value))
 
 
-def charts(delivered: DeliveryFigures, period: Period, pipeline) -> dict[str, Chart]:
+def delivery_charts(delivered: DeliveryFigures, period: Period) -> dict[str, Chart]:
     months = period.months()
     type_rows = delivered.type_rows()
     processes = Unit(_("processes"), amount_of_processes)
@@ -97,10 +119,13 @@ def charts(delivered: DeliveryFigures, period: Period, pipeline) -> dict[str, Ch
             _("Processes by harm"), tuple(str(label) for label, _n in delivered.harm_rows()),
             (Series(_("Processes"), tuple(n for _l, n in delivered.harm_rows())),),
             unit=processes, horizontal=True),
-        "pipeline": Chart(
-            _("Training pipeline"), tuple(row.course for row in pipeline),
-            (Series(_("Not started"), tuple(r.not_started for r in pipeline)),
-             Series(_("In progress"), tuple(r.in_progress for r in pipeline)),
-             Series(_("Completed"), tuple(r.completed for r in pipeline))),
-            unit=Unit(_("learners"), amount_of_learners), stacked=True, horizontal=True),
     }
+
+
+def pipeline_chart(pipeline) -> Chart:
+    return Chart(
+        _("Training pipeline"), tuple(row.course for row in pipeline),
+        (Series(_("Not started"), tuple(r.not_started for r in pipeline)),
+         Series(_("In progress"), tuple(r.in_progress for r in pipeline)),
+         Series(_("Completed"), tuple(r.completed for r in pipeline))),
+        unit=Unit(_("learners"), amount_of_learners), stacked=True, horizontal=True)

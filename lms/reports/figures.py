@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import and_, case, exists, func, literal, or_, select
+from sqlalchemy import and_, case, func, literal, select
 from sqlalchemy.orm import selectinload
 
 from lms import clock
@@ -20,11 +20,9 @@ from lms.accreditation.standards import load_standards
 from lms.auth.models import User
 from lms.extensions import db
 from lms.learning.models import (
-    CheckAttempt,
     Course,
     CourseVersion,
     Enrolment,
-    LessonCompletion,
     LiveSession,
     local_title_column,
 )
@@ -113,8 +111,7 @@ class PipelineRow:
 
 def training_pipeline(scope: Scope) -> list[PipelineRow]:
     title_column = local_title_column()
-    started = or_(exists().where(LessonCompletion.enrolment_id == Enrolment.id),
-                  exists().where(CheckAttempt.enrolment_id == Enrolment.id))
+    started = Enrolment.started_at.is_not(None)
     done = Enrolment.completed_at.is_not(None)
     rows = db.session.execute(
         select(title_column, func.count(Enrolment.id),

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import defaultdict
+from dataclasses import dataclass, fields
 
 from sqlalchemy import func, select
 
@@ -25,43 +26,61 @@ class OverviewRow:
     processes: int = 0
 
 
-def _rows(key, period: Period) -> list[OverviewRow]:
-    groups: dict[str, dict[str, int]] = {}
+#: Figures that count people: a person in two schemes of one sector is one person there,
+#: so a sector's figure is counted again rather than added up from its schemes.
+_PEOPLE = ("members", "accredited")
 
-    def add(figure, rows):
-        for group, n in rows:
-            groups.setdefault(str(group), {})[figure] = int(n or 0)
 
-    add("members", db.session.execute(
-        select(key, func.count(func.distinct(Membership.user_id)))
-        .join(Membership, Membership.scheme_id == Scheme.id).group_by(key)))
-    add("accredited", db.session.execute(
-        select(key, func.count(func.distinct(AccreditationRecord.holder_id)))
+@dataclass(frozen=True)
+class Overview:
+    by_scheme: list[OverviewRow]
+    by_sector: list[OverviewRow]
+
+
+def overview(period: Period) -> Overview:
+    """Each figure grouped once by scheme; sectors add up their schemes, except the two
+    counts of people, grouped by sector in a query each."""
+    schemes = db.session.execute(select(Scheme.id, Scheme.name, Scheme.sector)).all()
+    per_scheme = _figures(Scheme.id, period, _COUNTS)
+    per_sector_people = _figures(Scheme.sector, period, _PEOPLE)
+    sector_totals: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for scheme_id, _name, sector in schemes:
+        for figure, n in per_scheme.get(scheme_id, {}).items():
+            if figure not in _PEOPLE:
+                sector_totals[str(sector)][figure] += n
+    for sector, people in per_sector_people.items():
+        sector_totals[str(sector)].update(people)
+    by_scheme = sorted((OverviewRow(name, **per_scheme.get(scheme_id, {}))
+                        for scheme_id, name, _sector in schemes), key=lambda row: row.name)
+    by_sector = [OverviewRow(sector, **sector_totals.get(sector, {}))
+                 for sector in sorted({str(sector) for _id, _name, sector in schemes})]
+    return Overview(by_scheme, by_sector)
+
+
+_COUNTS = tuple(f.name for f in fields(OverviewRow) if f.name != "name")
+
+
+def _figures(key, period: Period, wanted) -> dict:
+    """{group: {figure: count}} for the figures in `wanted`, grouped by `key`."""
+    queries = {
+        "members": select(key, func.count(func.distinct(Membership.user_id)))
+        .join(Membership, Membership.scheme_id == Scheme.id),
+        "accredited": select(key, func.count(func.distinct(AccreditationRecord.holder_id)))
         .join(AccreditationRecord, AccreditationRecord.scheme_id == Scheme.id)
-        .where(AccreditationRecord.status.in_(VALID_STATUSES)).group_by(key)))
-    add("expiring", db.session.execute(
-        select(key, func.count()).join(AccreditationRecord,
-                                       AccreditationRecord.scheme_id == Scheme.id)
-        .where(AccreditationRecord.status == "expiring").group_by(key)))
-    add("enrolled", db.session.execute(
-        select(key, func.count()).join(Enrolment, Enrolment.scheme_id == Scheme.id)
-        .group_by(key)))
-    add("completed", db.session.execute(
-        select(key, func.count()).join(Enrolment, Enrolment.scheme_id == Scheme.id)
-        .where(Enrolment.completed_at.is_not(None)).group_by(key)))
-    add("processes", db.session.execute(  # each process once, however many took part
-        select(key, func.count(RestorativeProcess.id))
+        .where(AccreditationRecord.status.in_(VALID_STATUSES)),
+        "expiring": select(key, func.count())
+        .join(AccreditationRecord, AccreditationRecord.scheme_id == Scheme.id)
+        .where(AccreditationRecord.status == "expiring"),
+        "enrolled": select(key, func.count()).join(Enrolment, Enrolment.scheme_id == Scheme.id),
+        "completed": select(key, func.count()).join(Enrolment, Enrolment.scheme_id == Scheme.id)
+        .where(Enrolment.completed_at.is_not(None)),
+        "processes": select(key, func.count(RestorativeProcess.id))  # each process once
         .join(RestorativeProcess, RestorativeProcess.scheme_id == Scheme.id)
         .where(RestorativeProcess.occurred_on >= period.start,
-               RestorativeProcess.occurred_on <= period.end).group_by(key)))
-    names = db.session.scalars(select(key).distinct())
-    return [OverviewRow(str(name), **groups.get(str(name), {})) for name in sorted(
-        {str(n) for n in names})]
-
-
-def by_scheme(period: Period) -> list[OverviewRow]:
-    return _rows(Scheme.name, period)
-
-
-def by_sector(period: Period) -> list[OverviewRow]:
-    return _rows(Scheme.sector, period)
+               RestorativeProcess.occurred_on <= period.end),
+    }
+    groups: dict = defaultdict(dict)
+    for figure in wanted:
+        for group, n in db.session.execute(queries[figure].group_by(key)):
+            groups[group][figure] = int(n or 0)
+    return groups

@@ -16,7 +16,7 @@ from lms import access
 from lms.extensions import db
 from lms.reports import area_views, bulk_views, exports, figures, overview
 from lms.reports.chart_svg import bar_chart_svg
-from lms.reports.dashboard import dashboard
+from lms.reports.dashboard import across_schemes, dashboard
 from lms.reports.figures import Scope
 from lms.reports.forms import PeriodForm, PractitionerFilterForm
 from lms.reports.practitioners import practitioners_query, rows_for
@@ -100,6 +100,5 @@ def admin():
     form.validate()
     period = form.period()
     return render_template("reports/admin.html", form=form, period=period,
-                           by_scheme=overview.by_scheme(period),
-                           by_sector=overview.by_sector(period),
-                           d=dashboard(Scope(None), period))
+                           overview=overview.overview(period),
+                           d=across_schemes(period))

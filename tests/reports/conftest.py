@@ -96,7 +96,9 @@ def known_scheme(app, make_scheme, make_user):
         course.current_version_id = course_version.id
         done = Enrolment(user_id=p1.id, course_id=course.id, scheme_id=a.id,
                          completed_at=clock.utcnow())
-        started = Enrolment(user_id=p2.id, course_id=course.id, scheme_id=a.id)
+        # progress is recorded through the services, which note when the learner started
+        started = Enrolment(user_id=p2.id, course_id=course.id, scheme_id=a.id,
+                            started_at=clock.utcnow())
         db.session.add_all([done, started,
                             Enrolment(user_id=p3.id, course_id=course.id, scheme_id=a.id),
                             Enrolment(user_id=outsider.id, course_id=course.id,
