@@ -3,6 +3,10 @@
 import re
 
 from flask import Flask
+from werkzeug.routing import IntegerConverter, Rule
+
+#: Methods every route answers by itself (not the view's own behaviour).
+SKIP_METHODS = {"HEAD", "OPTIONS"}
 
 
 def csrf_token_from(html: str) -> str:
@@ -37,3 +41,10 @@ def check_form(client, url):
     assert attempt, "no attempt number in the form"
     shown = re.search(r'name="shown" type="hidden" value="([0-9a-f]+)"', page)
     return options, {"attempt": attempt.group(1), "shown": shown.group(1)}
+
+
+def url_for_rule(rule: Rule) -> str:
+    """A URL that the route `rule` matches: 1 for integer parts, "x" for the others."""
+    values = {arg: 1 if isinstance(rule._converters[arg], IntegerConverter) else "x"
+              for arg in rule.arguments}
+    return rule.build(values)[1]

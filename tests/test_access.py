@@ -1,18 +1,9 @@
 """Every endpoint declares who may use it, and the declarations are enforced."""
 
 from flask import Flask
-from werkzeug.routing import IntegerConverter, Rule
 
 from lms import access, create_app
-from tests.helpers import login_as
-
-SKIP_METHODS = {"HEAD", "OPTIONS"}
-
-
-def _url_for_rule(rule: Rule) -> str:
-    values = {arg: 1 if isinstance(rule._converters[arg], IntegerConverter) else "x"
-              for arg in rule.arguments}
-    return rule.build(values)[1]
+from tests.helpers import SKIP_METHODS, login_as, url_for_rule
 
 
 def _rules(app: Flask, rule_filter):
@@ -34,7 +25,7 @@ def test_anonymous_visitors_are_sent_to_sign_in_for_every_non_public_endpoint(ap
     checked = 0
     for rule in _rules(app, lambda declared: declared != "public"):
         for method in rule.methods - SKIP_METHODS:
-            response = client.open(_url_for_rule(rule), method=method)
+            response = client.open(url_for_rule(rule), method=method)
             assert response.status_code == 302, (rule.endpoint, method, response.status_code)
             assert response.headers["Location"].startswith("/login"), rule.endpoint
             checked += 1
@@ -47,7 +38,7 @@ def test_trainees_are_refused_admin_and_lead_endpoints(app, client, make_scheme,
     assert restricted
     for rule in restricted:
         for method in rule.methods - SKIP_METHODS:
-            response = client.open(_url_for_rule(rule), method=method)
+            response = client.open(url_for_rule(rule), method=method)
             assert response.status_code == 403, (rule.endpoint, method, response.status_code)
 
 

@@ -5,8 +5,7 @@ import pytest
 from sqlalchemy import func, select
 
 from lms.extensions import db
-from tests.helpers import csrf_token_from
-from tests.test_access import SKIP_METHODS, _url_for_rule
+from tests.helpers import SKIP_METHODS, csrf_token_from, url_for_rule
 
 #: Public JSON APIs: no session or account acts through them and they change nothing.
 CSRF_EXEMPT = {"accreditation.public.api_verify_credential"}
@@ -47,6 +46,6 @@ def test_every_post_endpoint_refuses_a_missing_token(app, client, make_user, mak
              and rule.endpoint not in CSRF_EXEMPT]
     assert len(posts) >= 10
     for rule in posts:
-        response = client.post(_url_for_rule(rule), data={"anything": "x"})
+        response = client.post(url_for_rule(rule), data={"anything": "x"})
         assert response.status_code == 400, rule.endpoint
     assert _row_counts(app) == before

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
@@ -78,6 +79,13 @@ class SkillProgress:
         return self.latest.result if self.latest is not None else "not_assessed"
 
 
+class LearningStep(NamedTuple):
+    """What a learner does next in a course: a lesson to read, or a module's check."""
+    kind: str  #: "lesson" or "check"
+    module: ModuleProgress
+    lesson: LessonRef | None  #: None for a check
+
+
 @dataclass
 class CourseProgress:
     enrolment: Enrolment
@@ -129,14 +137,14 @@ class CourseProgress:
     def status_label(self) -> str:
         return str(STATUS_LABELS[self.status])
 
-    def next_step(self) -> tuple[str, ModuleProgress, LessonRef | None] | None:
-        """("lesson", module, lesson), ("check", module, None), or None when all done."""
+    def next_step(self) -> LearningStep | None:
+        """The first lesson not done or check not passed; None when all are done."""
         for module in self.modules:
             for lesson in module.lessons:
                 if not lesson.done:
-                    return ("lesson", module, lesson)
+                    return LearningStep("lesson", module, lesson)
             if not module.check_passed:
-                return ("check", module, None)
+                return LearningStep("check", module, None)
         return None
 
 

@@ -117,7 +117,9 @@ def mark_lesson_done(enrolment: Enrolment, lesson) -> None:
                         _l("This lesson was already marked as done."))
         audit.record("learning.lesson_done", actor=enrolment.user_id, object_type="enrolment",
                      object_id=enrolment.id, payload={"lesson_hash": lesson.content_hash})
-    record_progress(enrolment)
+        record_progress(enrolment)
+    else:  # stored before (perhaps a moment ago, by a second click): nothing new to note
+        record_completion_if_done(enrolment)
 
 
 def attempts_used(enrolment: Enrolment, module: Module) -> int:
@@ -194,9 +196,9 @@ def submit_check(enrolment: Enrolment, module: Module, version: CourseVersion, n
 
 
 def record_progress(enrolment: Enrolment) -> None:
-    """After a lesson is done or a check is taken: note when the learner started (kept on
-    the enrolment, so the training pipeline counts without reading the progress tables),
-    then complete the course if everything is done."""
+    """After a lesson done or a check taken is stored (and audited): note when the learner
+    started (kept on the enrolment, so the training pipeline counts without reading the
+    progress tables), then complete the course if everything is done."""
     if enrolment.started_at is None:
         enrolment.started_at = clock.utcnow()
     record_completion_if_done(enrolment)
