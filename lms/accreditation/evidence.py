@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date
+from functools import cache
 
 from sqlalchemy import (
     Date,
     Float,
     Integer,
     String,
+    bindparam,
     case,
     cast,
     func,
@@ -18,6 +20,7 @@ from sqlalchemy import (
     select,
     union_all,
 )
+from sqlalchemy.sql.elements import BindParameter
 
 from lms import clock
 from lms.accreditation.evaluation_types import CpdEvidence, Evidence, PracticeEvidence
@@ -57,7 +60,7 @@ def gather_many(user_ids, today: date | None = None) -> dict[int, Evidence]:
     today = today or clock.today()
     found: dict[str, defaultdict[int, list]] = {kind: defaultdict(list) for kind in _KINDS}
     for kind, uid, day, moment, word, other, amount, number in db.session.execute(
-            _evidence_query(ids)):
+            _evidence_query(), {"ids": ids}):
         found[kind][uid].append((day, moment, word, other, amount, number))
     return {uid: Evidence(
         today=today,
@@ -102,8 +105,12 @@ def _row(kind, user, *, day=None, moment=None, word=None, other=None, amount=Non
             column(amount, Float).label("amount"), column(number, Integer).label("number"))
 
 
-def _evidence_query(ids):
-    """Every kind of evidence for `ids` in one UNION ALL: one round trip for a page."""
+@cache
+def _evidence_query():
+    """Every kind of evidence for the people in the `ids` parameter, in one UNION ALL: one
+    round trip for a page. Built once per process (building it costs more than running
+    it); the ids are bound at each call."""
+    ids: BindParameter[int] = bindparam("ids", expanding=True)
     both = SupervisionSession.confirmed_by_both()
     flags = (_bit(PracticeRecord.direct, _DIRECT) + _bit(PracticeRecord.face_to_face, _FACE_TO_FACE)
              + _bit(PracticeRecord.sensitive, _SENSITIVE))
