@@ -3,7 +3,7 @@
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import contains_eager
 
-from lms.accreditation.models import AccreditationRecord, RecordStatus
+from lms.accreditation.models import AccreditationRecord, RecordStatus, StandardVersion
 from lms.accreditation.standards import local_level_name
 from lms.accreditation.verification import normalise_identifier
 from lms.auth.models import User
@@ -57,6 +57,12 @@ def search(*, q="", scheme="", level="", region="", status="", sector=""):
 
 
 def level_names() -> dict[str, str]:
-    """The levels on the register (key -> name in the page's language)."""
-    return {key: local_level_name(key, name) for key, name in db.session.execute(
-        select(AccreditationRecord.level_key, AccreditationRecord.level_name).distinct())}
+    """Every level a record can hold (key -> name in the page's language): those of each
+    version of the standards, the few rows a record's level name is copied from at issue
+    (not a DISTINCT over every record)."""
+    names: dict[str, str] = {}
+    for levels in db.session.scalars(select(StandardVersion.levels)
+                                     .order_by(StandardVersion.id.desc())):
+        for key, level in levels.items():
+            names.setdefault(key, local_level_name(key, level["name"]))  # newest name wins
+    return names

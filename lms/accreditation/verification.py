@@ -12,7 +12,7 @@ from flask import current_app
 from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from lms import clock
 from lms.accreditation import data_integrity, issuing, signing_keys, status_list
@@ -50,7 +50,7 @@ def find_record(text: str) -> AccreditationRecord | None:
         return None
     return db.session.scalar(
         select(AccreditationRecord).where(AccreditationRecord.public_id.in_(candidates))
-        .options(selectinload(AccreditationRecord.holder),
+        .options(joinedload(AccreditationRecord.holder),  # one row: joined, no 2nd query
                  selectinload(AccreditationRecord.history)))
 
 

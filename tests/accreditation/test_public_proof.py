@@ -190,8 +190,11 @@ def test_register_shows_only_opted_in_and_filters(app, people, give_evidence, ma
 def _listed_records(app, scheme, n, start):
     from lms.accreditation.models import StandardVersion
     with app.app_context():
+        # a record's level is one of its standards version's levels, as at issue
         version = db.session.scalar(select(StandardVersion)) or StandardVersion(
-            content_hash="x" * 64, levels={})
+            content_hash="x" * 64, levels={"foundation": {"name": "Foundation practitioner",
+                                                          "validity_months": 24,
+                                                          "depends_on": []}})
         today = clock.today()
         for k in range(start, start + n):
             user = User(username=f"listed{k}", display_name=f"Listed {k}", listed_publicly=True)
@@ -219,7 +222,12 @@ def test_register_and_verification_use_a_fixed_number_of_queries(app, people, cl
     large = (measure("/register"), measure("/verify/LIST-0001-AAAA-BBBB"),
              measure("/api/v1/verify/LIST-0001-AAAA-BBBB"))
     assert small == large
-    assert "Page 1 of 2" in client.get("/register").get_data(as_text=True)
+    assert large[2] == 2  # the API: the record with its holder, then its status history
+    page = client.get("/register").get_data(as_text=True)
+    assert "Page 1 of 2" in page
+    # the level filter offers the standards' levels, read from their versions (no scan
+    # of the records)
+    assert '<option value="foundation">Foundation practitioner</option>' in page
 
 
 def test_register_finds_names_in_either_order_and_by_part_and_filters_by_sector(
