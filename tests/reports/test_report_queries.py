@@ -77,3 +77,42 @@ def test_dashboard_overdue_supervision_looks_only_at_the_schemes_practitioners(
     assert overdue
     # each of the scope's practitioners is looked up; no aggregate over the whole country
     assert all("GROUP BY supervision_sessions.practitioner_id" not in s for s in overdue)
+
+
+def _row(page, name):
+    """The figures of the overview row headed `name`: members, accredited, expiring,
+    enrolled, completed, processes."""
+    import re
+    cells = page.split(f'<th scope="row">{name}</th>')[1].split("</tr>")[0]
+    return [int(n) for n in re.findall(r"<td>(\d+)</td>", cells)]
+
+
+def test_admin_page_counts_sectors_from_schemes_and_people_once(app, make_scheme, make_user,
+                                                                 count_queries):
+    from lms.schemes.models import Sector
+    north = make_scheme(name="North prison", sector=Sector.PRISON)
+    south = make_scheme(name="South prison", sector=Sector.PRISON)
+    school = make_scheme(name="Only school", sector=Sector.SCHOOL)
+    # one person in both prison schemes, one in each, one in the school
+    make_user(roles=[(north, "trainee"), (south, "supervisor")])
+    make_user(role="trainee", scheme=north)
+    make_user(role="trainee", scheme=south)
+    make_user(role="trainee", scheme=school)
+    admin = login_as(app, make_user(is_admin=True))
+
+    def page():
+        with count_queries() as counter:
+            text = admin.get("/reports/admin").get_data(as_text=True)
+        return text, counter.count
+
+    text, queries = page()
+    assert _row(text, "North prison")[0] == 2
+    assert _row(text, "South prison")[0] == 2
+    assert _row(text, "prison")[0] == 3  # the person in both schemes is one member
+    assert _row(text, "school")[0] == 1
+    assert queries <= 17
+    for k in range(5):
+        make_user(role="trainee", scheme=[north, south, school][k % 3])
+    text, more = page()
+    assert more == queries
+    assert _row(text, "prison")[0] == 7
