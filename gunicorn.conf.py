@@ -2,6 +2,7 @@
 overridden on the command line or with GUNICORN_CMD_ARGS; the numbers here are the ones the
 benchmarks in bench/ were measured with."""
 
+import gc
 import multiprocessing
 import os
 
@@ -25,6 +26,14 @@ max_requests_jitter = 200
 accesslog = None
 errorlog = "-"
 wsgi_app = "lms:create_app()"
+
+
+def pre_fork(server, worker):
+    """What the master loaded (routes, mappers, compiled templates) lives as long as the
+    workers: frozen, the garbage collector stops rescanning it on every full collection
+    (about a third of a learner page's CPU, measured in-process), and its memory pages stay
+    shared with the master instead of being copied when the collector touches them."""
+    gc.freeze()
 
 
 def post_fork(server, worker):
