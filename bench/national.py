@@ -1,7 +1,8 @@
 """Builds a national data set: at --scale 1.0, 100 schemes, 50,000 people, about 1,000,000
-lesson completions, 150,000 practice records and 20,000 accreditation records (smaller scales
-proportionally), spread unevenly over schemes and across three years. Schema from the
-migrations, rows by SQLAlchemy Core bulk inserts.
+lesson completions, 150,000 practice records, 20,000 accreditation records and 150,000
+restorative processes (bench/national_processes.py; smaller scales proportionally), spread
+unevenly over schemes and across three years. Schema from the migrations, rows by SQLAlchemy
+Core bulk inserts.
 
 Run: `.venv/bin/python bench/national.py --scale 0.1` (LMS_BENCH_DATABASE_URL for another
 database; the default is a SQLite file in the temporary folder, rebuilt each run, which
@@ -29,6 +30,11 @@ from lms.extensions import db
 from lms.learning.models import Course, CourseVersion, Enrolment, LessonCompletion
 from lms.practice.models import HARM_CATEGORIES, PROCESS_TYPES, PracticeRecord, SupervisionSession
 from lms.schemes.models import REGIONS, Membership, Role, Scheme, Sector
+
+try:
+    from bench.national_processes import add_processes
+except ModuleNotFoundError:  # run as a script: bench/ itself is on the path
+    from national_processes import add_processes  # type: ignore[import-not-found,no-redef]
 
 PASSWORD = "benchmark passphrase"
 FULL = {"schemes": 100, "users": 50_000, "completions": 1_000_000, "practice": 150_000,
@@ -195,6 +201,7 @@ def build(app, scale: float, seed: int = 7) -> dict[str, int]:
                 "status": rng.choice(RECORD_STATUSES), "decision": {}, "version": 1,
                 "created_at": _stamp(issued)})
         counts["accreditation_records"] = _insert(AccreditationRecord, records)
+        counts |= add_processes(scale, today)
         db.session.commit()
         db.engine.dispose()
     return counts

@@ -1,6 +1,6 @@
 """Figures of restorative processes for a set of schemes and a period. Each counts
 PROCESSES (never practitioners' records), so a co-facilitated process counts once. Every
-figure is one aggregate query: eight queries whatever the number of schemes or processes."""
+figure is one aggregate query: six queries whatever the number of schemes or processes."""
 
 from __future__ import annotations
 
@@ -74,16 +74,21 @@ def process_figures(scheme_ids: Iterable[int] | None, start: date, end: date) ->
     scheme_ids = None if scheme_ids is None else list(scheme_ids)
     where = _in_scope(scheme_ids, start, end)
     P = RestorativeProcess
+    # the outcome agreement's items are summed in the same pass over the processes
     grouped = db.session.execute(
-        select(P.process_type, P.setting, P.involvement, func.count())
+        select(P.process_type, P.setting, P.involvement, func.count(),
+               func.coalesce(func.sum(P.items_agreed), 0),
+               func.coalesce(func.sum(P.items_completed), 0))
         .where(where).group_by(P.process_type, P.setting, P.involvement)).all()
     by_type: dict[str, int] = {}
     by_setting: dict[str, int] = {}
     by_involvement: dict[str | None, int] = {}
-    for kind, setting, involvement, n in grouped:
+    agreed = completed = 0
+    for kind, setting, involvement, n, items_agreed, items_completed in grouped:
         by_type[kind] = by_type.get(kind, 0) + n
         by_setting[setting] = by_setting.get(setting, 0) + n
         by_involvement[involvement] = by_involvement.get(involvement, 0) + n
+        agreed, completed = agreed + (items_agreed or 0), completed + (items_completed or 0)
     by_harm = dict(db.session.execute(
         select(ProcessHarm.harm, func.count()).join(P, P.id == ProcessHarm.process_id)
         .where(where).group_by(ProcessHarm.harm)).all())
@@ -100,9 +105,6 @@ def process_figures(scheme_ids: Iterable[int] | None, start: date, end: date) ->
             .join(P, P.id == ProcessOutcome.process_id).where(where)
             .group_by(ProcessOutcome.key, ProcessOutcome.answer)):
         outcomes.setdefault(key, {})[answer] = n
-    agreed, completed = db.session.execute(
-        select(func.coalesce(func.sum(P.items_agreed), 0),
-               func.coalesce(func.sum(P.items_completed), 0)).where(where)).one()
     stages = list(catalogue.FUNNEL)
     funnel = {party: dict.fromkeys(stages, 0) for party in catalogue.PARTIES}
     for party, *sums in db.session.execute(
@@ -125,7 +127,7 @@ def process_figures(scheme_ids: Iterable[int] | None, start: date, end: date) ->
     return ProcessFigures(
         start=start, end=end, total=sum(by_type.values()), by_type=by_type,
         by_setting=by_setting, by_involvement=by_involvement, by_harm=by_harm,
-        co_facilitated=co_facilitated, outcomes=outcomes, items_agreed=int(agreed or 0),
-        items_completed=int(completed or 0), funnel=funnel,
+        co_facilitated=co_facilitated, outcomes=outcomes, items_agreed=agreed,
+        items_completed=completed, funnel=funnel,
         responses=sum(n for _s, _r, n in feedback), satisfaction=satisfaction,
         recommend=recommend)

@@ -35,7 +35,12 @@ class RestorativeProcess(Model):
     """One process, however many practitioners took part. Holds no participant details."""
 
     __tablename__ = "restorative_processes"
-    __table_args__ = (Index("ix_restorative_processes_scheme_date", "scheme_id", "occurred_on"),)
+    __table_args__ = (
+        Index("ix_restorative_processes_scheme_date", "scheme_id", "occurred_on"),
+        # figures across every scheme pick a period's processes by date alone; the id lets
+        # PostgreSQL join their outcomes, harms and the rest from the index only
+        Index("ix_restorative_processes_date", "occurred_on", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     #: Pseudonymous code of the case (the lead's practice record carries the same code).

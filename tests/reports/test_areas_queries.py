@@ -61,4 +61,4 @@ def test_figures_pages_use_a_fixed_number_of_queries(app, known_scheme, make_use
     small = measure()
     _grow(app, known_scheme.course_id, 40)
     assert measure() == small
-    assert max(small) <= 24  # sign-in and session checks and seven process aggregates included
+    assert max(small) <= 24  # sign-in and session checks and six process aggregates included
