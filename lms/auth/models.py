@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
 from sqlalchemy import ForeignKey, Index, String, false
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship
 
 from lms import clock
 from lms.db_types import UTCDateTime
@@ -69,6 +69,9 @@ class User(UserMixin, Model):
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="user", cascade="all, delete-orphan", order_by="Membership.id"
     )
+    #: Unread notifications, filled in by the query that loads the signed-in person with
+    #: their session (None when the person was loaded any other way).
+    unread_notifications: Mapped[int | None] = query_expression()
 
     def __repr__(self) -> str:
         return f"<User {self.username}>"

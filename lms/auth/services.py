@@ -9,12 +9,13 @@ from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import select, update
-from sqlalchemy.orm import contains_eager, joinedload
+from sqlalchemy.orm import contains_eager, joinedload, with_expression
 
 from lms import clock, policy
 from lms.auth import passwords, throttle
 from lms.auth.models import AuthSession, PasswordResetToken, User
 from lms.extensions import db
+from lms.notify.models import Notification
 from lms.schemes.models import Membership
 
 
@@ -129,7 +130,10 @@ def load_session_user(user_id: str, token: str | None) -> User | None:
         select(AuthSession, User)
         .join(AuthSession.user)
         .options(contains_eager(AuthSession.user),
-                 joinedload(User.memberships).joinedload(Membership.scheme))
+                 joinedload(User.memberships).joinedload(Membership.scheme),
+                 # the header's unread count, in the same row
+                 with_expression(User.unread_notifications,
+                                 Notification.unread_count_of(User.id)))
         .where(AuthSession.token_hash == _token_hash(token), User.id == int(user_id))
     ).unique().first()
     if row is None:

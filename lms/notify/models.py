@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import ForeignKey, Index, ScalarSelect, String, Text, func, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from lms import clock
@@ -29,6 +29,13 @@ class Notification(Model):
     #: that is done (by them or anyone else) `done_at` is set, and the page says so.
     topic: Mapped[str | None] = mapped_column(String(120), index=True)
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    @classmethod
+    def unread_count_of(cls, user_id) -> ScalarSelect[int]:
+        """SQL: how many notifications of the person `user_id` (a column or value) are
+        unread; a subquery, so a page can read it with the person's own row."""
+        return (select(func.count()).select_from(cls)
+                .where(cls.user_id == user_id, cls.read_at.is_(None)).scalar_subquery())
 
 
 class OutboxMessage(Model):

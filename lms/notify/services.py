@@ -12,7 +12,7 @@ from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel.speaklater import LazyString
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from lms import clock
@@ -93,8 +93,11 @@ def queue_email(to_address: str, subject: str, body: str) -> OutboxMessage:
 
 
 def unread_count(user) -> int:
-    return db.session.scalar(select(func.count()).select_from(Notification).where(
-        Notification.user_id == user.id, Notification.read_at.is_(None))) or 0
+    """The header's count: read with the signed-in person's session when it was loaded
+    that way (no query of its own), else counted now."""
+    if user.unread_notifications is not None:
+        return user.unread_notifications
+    return db.session.scalar(select(Notification.unread_count_of(user.id))) or 0
 
 
 def pending_messages(limit: int = 500) -> list[OutboxMessage]:

@@ -57,3 +57,16 @@ def test_learner_pages_stay_within_budget_at_two_sizes(app, trainee_client, coun
     assert over == {}
     _grow(app, trainee_client.trainee_id, 30)
     assert _counts(trainee_client, count_queries) == small
+
+
+def test_the_header_counts_unread_notifications_with_the_session(app, trainee_client,
+                                                                  count_queries):
+    _grow(app, trainee_client.trainee_id, 3)
+    with count_queries() as counter:
+        page = trainee_client.get("/practice/").get_data(as_text=True)
+    assert 'Notifications <span class="badge">3</span>' in page
+    # read in the query that loads the person with their session, not one of its own
+    assert [s for s in counter.statements if "notifications" in s and "auth_sessions" not in s] \
+        == []
+    trainee_client.post("/notifications/read")
+    assert '<span class="badge">' not in trainee_client.get("/practice/").get_data(as_text=True)
