@@ -7,7 +7,7 @@ Core bulk inserts.
 Run: `.venv/bin/python bench/national.py --scale 0.1` (LMS_BENCH_DATABASE_URL for another
 database; the default is a SQLite file in the temporary folder, rebuilt each run, which
 bench/pages.py then measures). Sign-ins: `national.admin`, `national.lead` (lead and supervisor
-of the largest scheme), password "benchmark passphrase"."""
+of the largest scheme), `national.trainee` (see add_trainee), password "benchmark passphrase"."""
 
 import argparse
 import os
@@ -232,6 +232,66 @@ def _courses():
     return course_ids, hashes
 
 
+TRAINEE = "national.trainee"
+
+
+def add_trainee(app, seed: int = 11) -> dict[str, int]:
+    """The learner pages' sign-in: `national.trainee`, a trainee of the largest scheme, with
+    the course catalogue from courses/ loaded, one course completed, one part-way (its first
+    module's check passed), one just begun, 40 practice records and supervision every six
+    weeks for two years. Does nothing when the trainee is already there."""
+    from lms.demo.learning import _ensure_enrolment  # the demo's enrolment with progress
+    from lms.learning.content import default_courses_path
+    from lms.learning.loader import load_from
+
+    rng = random.Random(seed)
+    today, now = clock.today(), clock.utcnow()
+    with app.app_context():
+        if db.session.scalar(select(User.id).where(User.username == TRAINEE)):
+            return {}
+        if load_from(default_courses_path())[1]:
+            raise SystemExit("courses/ has problems: run `flask --app lms courses check`")
+        scheme = db.session.scalars(select(Scheme).where(Scheme.slug.like("national-%"))
+                                    .order_by(Scheme.slug)).first()
+        lead_id = db.session.scalar(select(User.id).where(User.username == "national.lead"))
+        if scheme is None or lead_id is None:
+            raise SystemExit("no national data set here: run bench/national.py first")
+        trainee = User(username=TRAINEE, display_name="National Trainee")
+        auth_services.set_password(trainee, PASSWORD)
+        trainee.memberships.append(Membership(scheme_id=scheme.id, role=Role.TRAINEE))
+        db.session.add(trainee)
+        db.session.flush()
+        courses = {c.slug: c for c in db.session.scalars(select(Course))}
+        for slug, how_far, days_ago in (("foundation", "done", 700), ("facilitator", 9, 300),
+                                        ("sensitive-complex", 2, 20)):
+            _ensure_enrolment(trainee, courses[slug], how_far, days_ago)
+        records = []
+        for k in range(40):
+            occurred = _when(rng, today, days=2 * 365)
+            status = rng.choice(PRACTICE_STATUSES)
+            records.append({
+                "author_id": trainee.id, "case_code": f"RJ-T-{k:07d}", "scheme_id": scheme.id,
+                "occurred_on": occurred, "sector": scheme.sector.value,
+                "process_type": rng.choice(list(PROCESS_TYPES)), "direct": rng.random() < .7,
+                "face_to_face": rng.random() < .6, "sensitive": rng.random() < .1,
+                "harm_category": rng.choice(list(HARM_CATEGORIES)),
+                "practitioner_role": rng.choice(["lead", "co_facilitator"]),
+                "stages": ["preparation", "delivery"], "reflection": "What went well.",
+                "created_at": _stamp(occurred), "status": status, "version": 1,
+                "supervisor_id": lead_id if status == "signed off" else None,
+                "requested_at": _stamp(occurred) if status == "awaiting sign-off" else None})
+        sessions = [{"supervisor_id": lead_id, "practitioner_id": trainee.id,
+                     "scheme_id": scheme.id, "held_on": today - timedelta(weeks=weeks),
+                     "duration_minutes": 60, "notes": "", "created_at": now, "version": 1,
+                     "supervisor_confirmed_at": now, "practitioner_confirmed_at": now}
+                    for weeks in range(1, 104, 6)]
+        counts = {"trainee practice": _insert(PracticeRecord, records),
+                  "trainee supervision": _insert(SupervisionSession, sessions)}
+        db.session.commit()
+        db.engine.dispose()
+    return counts
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=float, default=1.0)
@@ -239,7 +299,9 @@ def main() -> int:
     if not os.environ.get("LMS_BENCH_DATABASE_URL"):
         DEFAULT_DB.unlink(missing_ok=True)
     started = time.perf_counter()
-    counts = build(bench_app(), args.scale)
+    app = bench_app()
+    counts = build(app, args.scale)
+    counts.update(add_trainee(app))
     print(f"built at scale {args.scale} into {database_url()} "
           f"in {time.perf_counter() - started:.1f} s:")
     for table, rows in counts.items():
