@@ -13,9 +13,15 @@ import time
 
 from flask import current_app, request
 from limits import RateLimitItemPerMinute
+from limits.storage import MemoryStorage, Storage
 from limits.strategies import MovingWindowRateLimiter
 
 from lms.extensions import limiter
+
+#: Where guesses are counted when rate limits are switched off (RATELIMIT_ENABLED=False,
+#: e.g. for a benchmark): Flask-Limiter then keeps no store, but a password check is still
+#: never unthrottled; the count is this process's own.
+_LOCAL_STORE = MemoryStorage()
 
 
 def _rule() -> RateLimitItemPerMinute:
@@ -27,7 +33,11 @@ def _strategy() -> MovingWindowRateLimiter:
     # Built each time (it is a thin wrapper): the limiter's storage is replaced whenever
     # another app is initialised in the same process, and a cached one would keep counting
     # in the old store.
-    return MovingWindowRateLimiter(limiter.storage)
+    return MovingWindowRateLimiter(_store())
+
+
+def _store() -> Storage:
+    return limiter.storage if limiter.enabled else _LOCAL_STORE
 
 
 def _identifiers(purpose: str, account: str) -> tuple[str, str, str]:

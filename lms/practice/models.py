@@ -273,7 +273,9 @@ class SupervisionSession(Model):
     """A case supervision meeting, confirmed by both people."""
 
     __tablename__ = "supervision_sessions"
-    __table_args__ = (Index("ix_supervision_practitioner_date", "practitioner_id", "held_on"),)
+    __table_args__ = (Index("ix_supervision_practitioner_date", "practitioner_id", "held_on"),
+                      # a supervisor's sessions: to confirm (home to-dos) and their caseload
+                      Index("ix_supervision_supervisor_date", "supervisor_id", "held_on"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     supervisor_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))

@@ -76,3 +76,16 @@ def test_a_right_current_password_clears_the_count(client, make_user):
         "current_password": user.password, "new_password": "a brand new passphrase",
         "confirm_password": "a brand new passphrase"})
     assert response.status_code == 302
+
+
+def test_with_rate_limits_off_sign_in_works_and_guesses_are_still_counted(
+        client, app, make_user, monkeypatch):
+    from lms.extensions import limiter
+    monkeypatch.setattr(limiter, "enabled", False)  # RATELIMIT_ENABLED=False: no store
+    user = make_user()
+    assert _post_login(client, user, user.password, address="192.0.2.1").status_code == 302
+    client.post("/logout")
+    limit = app.config["LOGIN_MAX_FAILURES"]
+    statuses = [_post_login(client, user, "wrong password!!", address="192.0.2.2").status_code
+                for _ in range(limit + 1)]
+    assert statuses == [200] * limit + [429]
