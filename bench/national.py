@@ -241,7 +241,7 @@ def add_trainee(app, seed: int = 11) -> dict[str, int]:
     module's check passed), one just begun, 40 practice records and supervision every six
     weeks for two years. Does nothing when the trainee is already there."""
     from lms.demo.learning import _ensure_enrolment  # the demo's enrolment with progress
-    from lms.learning.content import default_courses_path
+    from lms.yaml_files import default_courses_path
     from lms.learning.loader import load_from
 
     rng = random.Random(seed)
