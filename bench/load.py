@@ -330,9 +330,6 @@ def main() -> int:
 
         return profile(named[args.profile])
     chosen = [p for p in every if not args.only or p.name in args.only]
-    from bench.figures import place_and_describe  # schemes placed in police force areas
-
-    place_and_describe(app)
     with app.app_context():
         people = db.session.scalar(select(func.count()).select_from(User))
         db.engine.dispose()
