@@ -241,8 +241,8 @@ def add_trainee(app, seed: int = 11) -> dict[str, int]:
     module's check passed), one just begun, 40 practice records and supervision every six
     weeks for two years. Does nothing when the trainee is already there."""
     from lms.demo.learning import _ensure_enrolment  # the demo's enrolment with progress
-    from lms.yaml_files import default_courses_path
     from lms.learning.loader import load_from
+    from lms.yaml_files import default_courses_path
 
     rng = random.Random(seed)
     today, now = clock.today(), clock.utcnow()
