@@ -145,8 +145,11 @@ def add_processes(scale: float, today: date, seed: int = 11) -> dict[str, int]:
     children: dict[Any, list[dict]] = defaultdict(list)
     for plan in plans:
         pid = ids[plan["row"]["case_code"]]
+        # bulk inserts skip the ORM's listeners: the process's scheme and date by hand
+        facts = {"process_id": pid, "scheme_id": plan["row"]["scheme_id"],
+                 "occurred_on": plan["row"]["occurred_on"]}
         for model, rows in plan["children"].items():
-            children[model] += [{"process_id": pid, **row} for row in rows]
+            children[model] += [{**facts, **row} for row in rows]
         plan["id"] = pid
     for model, rows in children.items():
         counts[model.__tablename__] = _insert(model, rows)

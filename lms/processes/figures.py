@@ -61,11 +61,11 @@ class ProcessFigures:
         return f"{round(100 * part / whole)}%" if whole else "-"
 
 
-def _in_scope(scheme_ids: Iterable[int] | None, start: date, end: date):
-    schemes = (literal(True) if scheme_ids is None
-               else RestorativeProcess.scheme_id.in_(list(scheme_ids)))
-    return and_(schemes, RestorativeProcess.occurred_on >= start,
-                RestorativeProcess.occurred_on <= end)
+def _in_scope(scheme_ids: Iterable[int] | None, start: date, end: date,
+              model=RestorativeProcess):
+    """Processes (or the rows that carry their process's scheme and date) in scope."""
+    schemes = literal(True) if scheme_ids is None else model.scheme_id.in_(list(scheme_ids))
+    return and_(schemes, model.occurred_on >= start, model.occurred_on <= end)
 
 
 def process_figures(scheme_ids: Iterable[int] | None, start: date, end: date) -> ProcessFigures:
@@ -89,12 +89,16 @@ def process_figures(scheme_ids: Iterable[int] | None, start: date, end: date) ->
         by_setting[setting] = by_setting.get(setting, 0) + n
         by_involvement[involvement] = by_involvement.get(involvement, 0) + n
         agreed, completed = agreed + (items_agreed or 0), completed + (items_completed or 0)
+    # the rows below carry their process's scheme and date: no join to the processes
+    def rows_of(model):
+        return _in_scope(scheme_ids, start, end, model)
+
     by_harm = dict(db.session.execute(
-        select(ProcessHarm.harm, func.count()).join(P, P.id == ProcessHarm.process_id)
-        .where(where).group_by(ProcessHarm.harm)).all())
+        select(ProcessHarm.harm, func.count()).where(rows_of(ProcessHarm))
+        .group_by(ProcessHarm.harm)).all())
     facilitators = (select(ProcessParticipant.process_id)
-                    .join(P, P.id == ProcessParticipant.process_id)
-                    .where(where, ProcessParticipant.confirmed_at.is_not(None),
+                    .where(rows_of(ProcessParticipant),
+                           ProcessParticipant.confirmed_at.is_not(None),
                            ProcessParticipant.role.in_(FACILITATING))
                     .group_by(ProcessParticipant.process_id)
                     .having(func.count() >= 2).subquery())
@@ -102,7 +106,7 @@ def process_figures(scheme_ids: Iterable[int] | None, start: date, end: date) ->
     outcomes: dict[str, dict[str, int]] = {}
     for key, answer, n in db.session.execute(
             select(ProcessOutcome.key, ProcessOutcome.answer, func.count())
-            .join(P, P.id == ProcessOutcome.process_id).where(where)
+            .where(rows_of(ProcessOutcome))
             .group_by(ProcessOutcome.key, ProcessOutcome.answer)):
         outcomes.setdefault(key, {})[answer] = n
     stages = list(catalogue.FUNNEL)
@@ -110,12 +114,12 @@ def process_figures(scheme_ids: Iterable[int] | None, start: date, end: date) ->
     for party, *sums in db.session.execute(
             select(ProcessTakeUp.party,
                    *(func.coalesce(func.sum(getattr(ProcessTakeUp, s)), 0) for s in stages))
-            .join(P, P.id == ProcessTakeUp.process_id).where(where)
+            .where(rows_of(ProcessTakeUp))
             .group_by(ProcessTakeUp.party)):
         funnel[party] = dict(zip(stages, (int(v) for v in sums), strict=True))
     feedback = db.session.execute(
         select(FeedbackResponse.satisfaction, FeedbackResponse.recommend, func.count())
-        .join(P, P.id == FeedbackResponse.process_id).where(where)
+        .where(rows_of(FeedbackResponse))
         .group_by(FeedbackResponse.satisfaction, FeedbackResponse.recommend)).all()
     satisfaction: dict[int, int] = {}
     recommend: dict[str, int] = {}

@@ -15,9 +15,12 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    event,
     exists,
+    inspect,
     literal,
     select,
+    update,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -29,6 +32,20 @@ from lms.schemes.models import Role, Scheme
 
 #: Roles a practitioner takes in a process (the same keys as PRACTITIONER_ROLES).
 FACILITATING = ("lead", "co_facilitator")
+
+
+class CopiesProcessFacts:
+    """A row that a process's figures count (a harm, a participant, an outcome, take-up,
+    feedback), carrying its process's scheme and date, so a period's figures read that
+    period's rows from an index instead of joining every row to its process. Filled when
+    the row is stored and changed with the process (the listeners at the end)."""
+
+    scheme_id: Mapped[int | None] = mapped_column()
+    occurred_on: Mapped[date | None] = mapped_column(Date)
+
+
+def _by_date(table: str) -> Index:
+    return Index(f"ix_{table}_date_scheme", "occurred_on", "scheme_id")
 
 
 class RestorativeProcess(Model):
@@ -105,22 +122,24 @@ class RestorativeProcess(Model):
         return {o.key: o.answer for o in self.outcomes}
 
 
-class ProcessHarm(Model):
+class ProcessHarm(CopiesProcessFacts, Model):
     """One harm category of a process (a process may have several)."""
 
     __tablename__ = "process_harms"
+    __table_args__ = (_by_date("process_harms"),)
 
     process_id: Mapped[int] = mapped_column(
         ForeignKey("restorative_processes.id", ondelete="CASCADE"), primary_key=True)
     harm: Mapped[str] = mapped_column(String(32), primary_key=True)
 
 
-class ProcessParticipant(Model):
+class ProcessParticipant(CopiesProcessFacts, Model):
     """A practitioner's part in a process. Credited once they confirm it themselves."""
 
     __tablename__ = "process_participants"
     __table_args__ = (UniqueConstraint("process_id", "user_id"),
-                      Index("ix_process_participants_user", "user_id", "confirmed_at"))
+                      Index("ix_process_participants_user", "user_id", "confirmed_at"),
+                      _by_date("process_participants"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     process_id: Mapped[int] = mapped_column(
@@ -146,11 +165,12 @@ class ProcessParticipant(Model):
         return None
 
 
-class ProcessOutcome(Model):
+class ProcessOutcome(CopiesProcessFacts, Model):
     """The answer to one outcome question of a process (the questions depend on its
     setting, in courses/processes.yaml)."""
 
     __tablename__ = "process_outcomes"
+    __table_args__ = (_by_date("process_outcomes"),)
 
     process_id: Mapped[int] = mapped_column(
         ForeignKey("restorative_processes.id", ondelete="CASCADE"), primary_key=True)
@@ -159,10 +179,11 @@ class ProcessOutcome(Model):
     answer: Mapped[str] = mapped_column(String(12))
 
 
-class ProcessTakeUp(Model):
+class ProcessTakeUp(CopiesProcessFacts, Model):
     """How many people on one side of a process reached each stage: counts, never who."""
 
     __tablename__ = "process_take_up"
+    __table_args__ = (_by_date("process_take_up"),)
 
     process_id: Mapped[int] = mapped_column(
         ForeignKey("restorative_processes.id", ondelete="CASCADE"), primary_key=True)
@@ -194,11 +215,12 @@ class FeedbackCode(Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
 
-class FeedbackResponse(Model):
+class FeedbackResponse(CopiesProcessFacts, Model):
     """One participant's anonymous answers. Linked to the process only: not to the code,
     an account or a time finer than the day."""
 
     __tablename__ = "feedback_responses"
+    __table_args__ = (_by_date("feedback_responses"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     process_id: Mapped[int] = mapped_column(
@@ -217,3 +239,33 @@ def processes_of(user: User):
     """SELECT of the processes `user` takes part in (confirmed or not)."""
     return select(RestorativeProcess).join(ProcessParticipant).where(
         ProcessParticipant.user_id == user.id)
+
+
+_COPIES: tuple[type[CopiesProcessFacts], ...] = (
+    ProcessHarm, ProcessParticipant, ProcessOutcome, ProcessTakeUp, FeedbackResponse)
+
+
+def _fill_process_facts(mapper, connection, target) -> None:
+    """A row being stored takes its process's scheme and date (the process is stored
+    first in the same flush, so it is there to read)."""
+    if target.scheme_id is None or target.occurred_on is None:
+        target.scheme_id, target.occurred_on = connection.execute(
+            select(RestorativeProcess.scheme_id, RestorativeProcess.occurred_on)
+            .where(RestorativeProcess.id == target.process_id)).one()
+
+
+def _move_process_facts(mapper, connection, target: RestorativeProcess) -> None:
+    """A process moved to another scheme or date takes its rows with it."""
+    state = inspect(target)
+    if not (state.attrs.scheme_id.history.has_changes()
+            or state.attrs.occurred_on.history.has_changes()):
+        return
+    for model in _COPIES:
+        table = model.__table__  # type: ignore[attr-defined]
+        connection.execute(update(table).where(table.c.process_id == target.id).values(
+            scheme_id=target.scheme_id, occurred_on=target.occurred_on))
+
+
+for _model in _COPIES:
+    event.listen(_model, "before_insert", _fill_process_facts)
+event.listen(RestorativeProcess, "after_update", _move_process_facts)

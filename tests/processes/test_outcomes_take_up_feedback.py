@@ -124,9 +124,10 @@ def test_take_up_is_counts_that_must_add_up(app, team):
         rows = db.session.scalars(select(ProcessTakeUp)).all()
         assert {r.party: (r.offered, r.took_part) for r in rows} == {
             "harmed": (4, 2), "responsible": (4, 2)}
-    # counts only: the table has no column that could hold who someone is
+    # counts only: the table has no column that could hold who someone is (besides the
+    # counts, only the process's own scheme and date, copied for the figures)
     columns = set(inspect(ProcessTakeUp).columns.keys())
-    assert columns == {"process_id", "party", *COUNTS}
+    assert columns == {"process_id", "scheme_id", "occurred_on", "party", *COUNTS}
 
 
 def _make_code(client, process_id, max_answers="2"):
@@ -168,10 +169,11 @@ def test_anonymous_feedback_by_code_is_single_use_per_answer(app, team):
         answers = db.session.scalars(select(FeedbackResponse)).all()
         assert sorted(a.satisfaction for a in answers) == [3, 5]
         assert {a.source for a in answers} == {"online"}
-        # nothing that could say who answered: no account, no code, no time of day
+        # nothing that could say who answered: no account, no code, no time of day (the
+        # process's own scheme and date are copied on for the figures)
         columns = set(inspect(FeedbackResponse).columns.keys())
-        assert columns == {"id", "process_id", "satisfaction", "recommend", "comment",
-                           "source", "received_on"}
+        assert columns == {"id", "process_id", "scheme_id", "occurred_on", "satisfaction",
+                           "recommend", "comment", "source", "received_on"}
         events = db.session.scalars(select(AuditEvent).where(
             AuditEvent.action == "process.feedback_received")).all()
         assert [e.actor_id for e in events] == [None, None]

@@ -258,3 +258,29 @@ def test_a_co_facilitator_id_too_large_for_the_database_is_told_not_looked_up(ap
     assert response.status_code == 200
     assert "That number is too large." in response.get_data(as_text=True)
     assert _count(app, RestorativeProcess) == 0
+
+
+def test_a_process_rows_carry_its_scheme_and_date_and_follow_it(app, team):
+    """Harms, participants, outcomes, take-up and feedback carry their process's scheme
+    and date for the figures: filled when stored, moved when the process moves."""
+    from lms.processes.models import ProcessHarm
+
+    log_conference(app, team, co_facilitator=team.colleague.id)
+    with app.app_context():
+        process = db.session.scalar(select(RestorativeProcess))
+        rows = [*db.session.scalars(select(ProcessHarm)),
+                *db.session.scalars(select(ProcessParticipant))]
+        assert len(rows) == 4
+        assert {(r.scheme_id, r.occurred_on) for r in rows} == {
+            (team.scheme.id, process.occurred_on)}
+        process.occurred_on = date(2026, 9, 15)
+        db.session.commit()
+        moved = {(r.scheme_id, r.occurred_on) for r in [
+            *db.session.scalars(select(ProcessHarm)),
+            *db.session.scalars(select(ProcessParticipant))]}
+    assert moved == {(team.scheme.id, date(2026, 9, 15))}
+    with app.test_request_context():
+        october = process_figures({team.scheme.id}, date(2026, 10, 1), date(2026, 10, 31))
+        september = process_figures({team.scheme.id}, date(2026, 9, 1), date(2026, 9, 30))
+    assert (october.total, october.by_harm) == (0, {})
+    assert september.by_harm == {"neighbour_nuisance": 1, "noise": 1}
