@@ -22,7 +22,7 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, object_session, relationship
 
 from lms import clock
 from lms.auth.models import User
@@ -246,12 +246,31 @@ _COPIES: tuple[type[CopiesProcessFacts], ...] = (
 
 
 def _fill_process_facts(mapper, connection, target) -> None:
-    """A row being stored takes its process's scheme and date (the process is stored
-    first in the same flush, so it is there to read)."""
-    if target.scheme_id is None or target.occurred_on is None:
-        target.scheme_id, target.occurred_on = connection.execute(
-            select(RestorativeProcess.scheme_id, RestorativeProcess.occurred_on)
-            .where(RestorativeProcess.id == target.process_id)).one()
+    """A row being stored takes its process's scheme and date: from the process in the
+    session when it is there (it usually is: rows are added to their process), else read
+    (the process is stored first in the same flush)."""
+    if target.scheme_id is not None and target.occurred_on is not None:
+        return
+    process = _process_in_session(target)
+    if process is not None:
+        target.scheme_id, target.occurred_on = process.scheme_id, process.occurred_on
+        return
+    target.scheme_id, target.occurred_on = connection.execute(
+        select(RestorativeProcess.scheme_id, RestorativeProcess.occurred_on)
+        .where(RestorativeProcess.id == target.process_id)).one()
+
+
+def _process_in_session(target) -> RestorativeProcess | None:
+    """The target's process if the session holds it: already stored, or being stored in
+    this flush (still among the session's new objects until the flush ends)."""
+    session = object_session(target)
+    if session is None:
+        return None
+    key = inspect(RestorativeProcess).identity_key_from_primary_key((target.process_id,))
+    found = session.identity_map.get(key)
+    return found if found is not None else next(
+        (obj for obj in session.new
+         if isinstance(obj, RestorativeProcess) and obj.id == target.process_id), None)
 
 
 def _move_process_facts(mapper, connection, target: RestorativeProcess) -> None:

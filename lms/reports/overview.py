@@ -31,6 +31,10 @@ class OverviewRow:
 _PEOPLE = ("members", "accredited")
 
 
+#: Every figure of a row.
+_COUNTS = tuple(f.name for f in fields(OverviewRow) if f.name != "name")
+
+
 @dataclass(frozen=True)
 class Overview:
     by_scheme: list[OverviewRow]
@@ -55,9 +59,6 @@ def overview(period: Period) -> Overview:
     by_sector = [OverviewRow(sector, **sector_totals.get(sector, {}))
                  for sector in sorted({str(sector) for _id, _name, sector in schemes})]
     return Overview(by_scheme, by_sector)
-
-
-_COUNTS = tuple(f.name for f in fields(OverviewRow) if f.name != "name")
 
 
 def _figures(key, period: Period, wanted) -> dict:

@@ -168,6 +168,10 @@ def test_anonymous_feedback_by_code_is_single_use_per_answer(app, team):
     with app.app_context():
         answers = db.session.scalars(select(FeedbackResponse)).all()
         assert sorted(a.satisfaction for a in answers) == [3, 5]
+        # answered by code, with no process in hand: its scheme and date are read for it
+        process = db.session.get(RestorativeProcess, answers[0].process_id)
+        assert {(a.scheme_id, a.occurred_on) for a in answers} == {
+            (process.scheme_id, process.occurred_on)}
         assert {a.source for a in answers} == {"online"}
         # nothing that could say who answered: no account, no code, no time of day (the
         # process's own scheme and date are copied on for the figures)
