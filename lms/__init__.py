@@ -140,6 +140,7 @@ def _register_cli(app):
     from lms.people.cli import users_cli
     from lms.practice.supervision import notify_overdue
     from lms.privacy.cli import privacy_cli
+    from lms.reports.cli import reports_cli
 
     app.cli.add_command(demo_cli)
     app.cli.add_command(users_cli)
@@ -148,5 +149,6 @@ def _register_cli(app):
     app.cli.add_command(notify_cli)
     app.cli.add_command(accreditation_cli)
     app.cli.add_command(privacy_cli)
+    app.cli.add_command(reports_cli)
     app.extensions[DUE_REMINDERS] = {"overdue supervision": notify_overdue}
     app.extensions[CATALOGUE_CHECKS] = [check_standards_file]

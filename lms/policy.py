@@ -26,6 +26,8 @@ def retention(key: str):
 def accounts(key: str):
     """A value from the `accounts:` section, e.g. accounts("one_time_password_hours")."""
     return _load(POLICY_FILE)["accounts"][key]
+
+
 def accreditation(key: str):
     """A value from the `accreditation:` section, e.g. accreditation("cpd_audit_sample_share")."""
     return _load(POLICY_FILE)["accreditation"][key]
@@ -39,3 +41,8 @@ def portfolio(key: str):
 def evidence_files(key: str):
     """A value from the `evidence_files:` section, e.g. evidence_files("max_megabytes")."""
     return _load(POLICY_FILE)["evidence_files"][key]
+
+
+def reports(key: str):
+    """A value from the `reports:` section, e.g. reports("figures_max_age_minutes")."""
+    return _load(POLICY_FILE)["reports"][key]

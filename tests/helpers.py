@@ -48,3 +48,13 @@ def url_for_rule(rule: Rule) -> str:
     values = {arg: 1 if isinstance(rule._converters[arg], IntegerConverter) else "x"
               for arg in rule.arguments}
     return rule.build(values)[1]
+
+
+def forget_kept_figures(app):
+    """Drop every kept figure (lms/reports/snapshots.py), so the next dashboard or figures
+    page computes its figures again: query counts then measure the costly path."""
+    from lms.extensions import db
+    from lms.reports.models import FigureSnapshot
+    with app.app_context():
+        db.session.execute(FigureSnapshot.__table__.delete())
+        db.session.commit()

@@ -17,9 +17,11 @@ from lms.auth.models import User
 from lms.extensions import db
 from lms.learning.models import Course, CourseVersion, Enrolment, local_title_column
 from lms.people.kinds import PERSON_KINDS
+from lms.processes.figures import ProcessFigures, process_figures
 from lms.processes.models import RestorativeProcess
 from lms.reports.delivery import Period
 from lms.reports.figures import Scope, level_names
+from lms.reports.snapshots import materialised, storable
 from lms.schemes.models import Scheme, Sector
 
 #: How the breakdown table groups schemes: value -> label.
@@ -39,6 +41,7 @@ def _completed_in(period: Period):
     return Enrolment.completed_at >= start, Enrolment.completed_at < after
 
 
+@storable
 @dataclass(frozen=True)
 class TrainedRow:
     course: str
@@ -90,6 +93,7 @@ def accredited_people(scope: Scope) -> int:
                AccreditationRecord.status.in_(VALID_STATUSES))) or 0
 
 
+@storable
 @dataclass(frozen=True)
 class GroupRow:
     name: str
@@ -146,3 +150,24 @@ def accredited_list_query(scope: Scope):
             .where(scope.where(AccreditationRecord.scheme_id),
                    AccreditationRecord.status.in_(VALID_STATUSES))
             .order_by(AccreditationRecord.holder_name, AccreditationRecord.id))
+
+
+storable(ProcessFigures)
+
+
+@storable
+@dataclass(frozen=True)
+class AreaFigures:
+    """Everything the figures page shows for a scope, period and grouping."""
+    trained: list[TrainedRow]
+    by_level: list[tuple[str, int]]
+    accredited: int
+    group_rows: list[GroupRow]
+    processes: ProcessFigures
+
+
+@materialised("area-figures")
+def area_figures(scope: Scope, period: Period, grouping: str) -> AreaFigures:
+    return AreaFigures(trained_by_course_and_kind(scope, period), accredited_by_level(scope),
+                       accredited_people(scope), by_group(scope, period, grouping),
+                       process_figures(scope.scheme_ids, period.start, period.end))

@@ -16,7 +16,6 @@ from lms.areas.services import figures_scheme_ids, scope_areas, scopes_of
 from lms.csv_export import csv_text
 from lms.extensions import db
 from lms.people.kinds import kind_label
-from lms.processes.figures import process_figures
 from lms.reports import area_figures
 from lms.reports.coverage import coverage, rate_text
 from lms.reports.figures import Scope
@@ -55,16 +54,19 @@ def figures():
     form.validate()
     scope, period = _narrowed(allowed, form), form.period()
     grouping = form.group.data if form.group.data in area_figures.GROUPINGS else "scheme"
+    kept = area_figures.area_figures(scope, period, grouping)
+    found = kept.figures
     return render_template(
         "reports/figures.html", form=form, period=period, grouping=grouping,
-        national=allowed.scheme_ids is None,
-        trained=area_figures.trained_by_course_and_kind(scope, period),
-        by_level=area_figures.accredited_by_level(scope),
-        accredited=area_figures.accredited_people(scope),
-        group_rows=area_figures.by_group(scope, period, grouping),
-        pf=process_figures(scope.scheme_ids, period.start, period.end),
+        national=allowed.scheme_ids is None, trained=found.trained, by_level=found.by_level,
+        accredited=found.accredited, group_rows=found.group_rows, pf=found.processes,
+        computed_at=kept.computed_at, single_scheme=_single(scope),
         groupings=area_figures.GROUPINGS, kind_columns=area_figures.KIND_COLUMNS,
         kind_label=kind_label)
+
+
+def _single(scope: Scope) -> bool:
+    return scope.scheme_ids is not None and len(scope.scheme_ids) == 1
 
 
 @bp.route("/accredited")

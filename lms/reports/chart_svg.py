@@ -57,7 +57,7 @@ def bar_chart_svg(chart: Chart, *, width: int = 640) -> Markup:
         font_family="system-ui, -apple-system, Segoe UI, Roboto, Arial, sans-serif",
         font_size=FONT_SIZE, fill=INK)
     return Markup('<svg{}><title id="{}">{}</title><desc id="{}">{}</desc>{}{}</svg>').format(
-        root, title_id, chart.title, desc_id, chart.summary(), defs, Markup("").join(drawing.parts))
+        root, title_id, chart.title, desc_id, chart.summary(), defs, drawing.markup())
 
 
 def _pattern(pattern_id: str, kind: str, colour: str) -> Markup:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import format_date, ngettext
@@ -13,11 +14,13 @@ from lms.accreditation.models import AccreditationRecord, Application, RecordSta
 from lms.extensions import db
 from lms.i18n import plural_number
 from lms.practice.models import PracticeRecord
-from lms.processes.figures import process_figures
+from lms.processes.figures import ProcessFigures, process_figures
 from lms.reports import figures
 from lms.reports.charts import Chart, Series, Unit, format_value
 from lms.reports.delivery import DeliveryFigures, Period, delivery
-from lms.reports.figures import LIST_LIMIT, Scope
+from lms.reports.figures import LIST_LIMIT, PipelineRow, Scope
+from lms.reports.overview import Overview, overview
+from lms.reports.snapshots import materialised, storable
 
 STATUS_ORDER = [RecordStatus.ACTIVE, RecordStatus.EXPIRING, RecordStatus.LAPSED,
                 RecordStatus.WITHDRAWN, RecordStatus.SUSPENDED, RecordStatus.REVOKED]
@@ -46,44 +49,95 @@ def summary(scope: Scope) -> dict:
     }
 
 
+storable(ProcessFigures)
+storable(PipelineRow)
+
+
+@storable
+@dataclass(frozen=True)
+class OverdueRow:
+    user_id: int
+    name: str
+    last: date | None  # last confirmed supervision
+
+
+@storable
+@dataclass(frozen=True)
+class SchemeFigures:
+    """A scheme dashboard's summaries and its costliest list (who is overdue for
+    supervision: every practitioner's last session); the other lists are read live."""
+    by_level: dict[tuple[str, str], int]
+    delivery: DeliveryFigures
+    pipeline: list[PipelineRow]
+    processes: ProcessFigures
+    overdue: list[OverdueRow]
+    overdue_count: int
+
+
+@materialised("scheme-dashboard")
+def scheme_figures(scope: Scope, period: Period) -> SchemeFigures:
+    overdue, overdue_count = _first_and_count(figures.supervision_overdue_query(scope))
+    return SchemeFigures(figures.accredited_by_level_and_status(scope), delivery(scope, period),
+                         figures.training_pipeline(scope),
+                         process_figures(scope.scheme_ids, period.start, period.end),
+                         [OverdueRow(user.id, user.display_name, last) for user, last in overdue],
+                         overdue_count)
+
+
 def dashboard(scope: Scope, period: Period) -> dict:
     levels = figures.level_names()
-    by_level = figures.accredited_by_level_and_status(scope)
+    kept = scheme_figures(scope, period)
+    by_level, delivered, pipeline = (kept.figures.by_level, kept.figures.delivery,
+                                     kept.figures.pipeline)
     expiring, expiring_count = _first_and_count(figures.expiring_query(scope),
                                                 selectinload(AccreditationRecord.holder))
-    overdue, overdue_count = _first_and_count(figures.supervision_overdue_query(scope))
     waiting, waiting_count = _first_and_count(figures.awaiting_sign_off_query(scope),
                                               selectinload(PracticeRecord.author),
                                               selectinload(PracticeRecord.supervisor))
     applications, applications_count = _first_and_count(
         figures.applications_query(scope), selectinload(Application.applicant),
         selectinload(Application.nominated_by))
-    delivered = delivery(scope, period)
-    pipeline = figures.training_pipeline(scope)
     return {
         "expiring_count": expiring_count, "expiring_days": figures.expiring_notice_days(),
-        "overdue_count": overdue_count, "waiting_count": waiting_count,
+        "overdue_count": kept.figures.overdue_count, "waiting_count": waiting_count,
         "applications_count": applications_count,
         "levels": levels, "statuses": STATUS_ORDER, "by_level": by_level,
-        "expiring": _entities(expiring), "overdue": overdue, "waiting": _entities(waiting),
+        "expiring": _entities(expiring), "overdue": kept.figures.overdue,
+        "waiting": _entities(waiting),
         "applications": _entities(applications),
         "discretion_count": figures.count_of(figures.discretion_query(scope)),
         "pipeline": pipeline,
         "sessions": figures.upcoming_sessions(scope),
         "delivery": delivered, "period": period,
         "charts": {**delivery_charts(delivered, period), "pipeline": pipeline_chart(pipeline)},
-        "process_figures": process_figures(scope.scheme_ids, period.start, period.end),
+        "process_figures": kept.figures.processes, "computed_at": kept.computed_at,
     }
 
 
-def across_schemes(period: Period) -> dict:
-    """What the admin's page across every scheme shows besides its tables: the summary
-    counts and the delivery charts (the lists and the pipeline belong to one scheme's
+@storable
+@dataclass(frozen=True)
+class AdminFigures:
+    overview: Overview
+    summary: dict[str, int]
+    delivery: DeliveryFigures
+
+
+@materialised("admin")
+def admin_figures(scope: Scope, period: Period) -> AdminFigures:
+    """The admin's page across every scheme: the table by scheme and sector, the summary
+    counts and the delivery figures (the lists and the pipeline belong to one scheme's
     dashboard, where they are short)."""
-    scope = Scope(None)
-    return {**summary(scope),
-            "discretion_count": figures.count_of(figures.discretion_query(scope)),
-            "charts": delivery_charts(delivery(scope, period), period)}
+    return AdminFigures(
+        overview(period),
+        {**summary(scope), "discretion_count": figures.count_of(figures.discretion_query(scope))},
+        delivery(scope, period))
+
+
+def across_schemes(period: Period) -> dict:
+    kept = admin_figures(Scope(None), period)
+    return {**kept.figures.summary, "overview": kept.figures.overview,
+            "charts": delivery_charts(kept.figures.delivery, period),
+            "computed_at": kept.computed_at}
 
 
 def month_label(year: int, month: int) -> str:

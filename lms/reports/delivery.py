@@ -11,8 +11,10 @@ from sqlalchemy import extract, func, select
 from lms.extensions import db
 from lms.practice.models import HARM_CATEGORIES, PROCESS_TYPES, PracticeRecord, PracticeStatus
 from lms.reports.figures import Scope
+from lms.reports.snapshots import storable
 
 
+@storable
 @dataclass(frozen=True)
 class Period:
     start: date
@@ -35,6 +37,7 @@ def _delivered(scope: Scope, period: Period):
             PracticeRecord.occurred_on >= period.start, PracticeRecord.occurred_on <= period.end)
 
 
+@storable
 @dataclass(frozen=True)
 class DeliveryFigures:
     by_type: dict[tuple[str, bool], int]   # (process type, direct) -> count

@@ -12,9 +12,11 @@ from lms.extensions import db
 from lms.learning.models import Enrolment
 from lms.processes.models import RestorativeProcess
 from lms.reports.delivery import Period
+from lms.reports.snapshots import storable
 from lms.schemes.models import Membership, Scheme
 
 
+@storable
 @dataclass(frozen=True)
 class OverviewRow:
     name: str
@@ -35,6 +37,7 @@ _PEOPLE = ("members", "accredited")
 _COUNTS = tuple(f.name for f in fields(OverviewRow) if f.name != "name")
 
 
+@storable
 @dataclass(frozen=True)
 class Overview:
     by_scheme: list[OverviewRow]

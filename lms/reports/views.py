@@ -14,12 +14,13 @@ from flask_login import current_user
 
 from lms import access
 from lms.extensions import db
-from lms.reports import area_views, bulk_views, exports, figures, overview
+from lms.reports import area_views, bulk_views, exports, figures
 from lms.reports.chart_svg import bar_chart_svg
 from lms.reports.dashboard import across_schemes, dashboard
 from lms.reports.figures import Scope
 from lms.reports.forms import PeriodForm, PractitionerFilterForm
 from lms.reports.practitioners import practitioners_query, rows_for
+from lms.reports.snapshots import max_age_minutes
 from lms.schemes.models import Role
 from lms.schemes.services import get_scheme_or_404, schemes_managed_by
 
@@ -28,6 +29,7 @@ bp.register_blueprint(bulk_views.bp)  # reports.bulk.*: bulk actions on chosen p
 bp.register_blueprint(area_views.bp)  # reports.areas.*: figures across schemes, coverage map
 # A true global (not a context variable), so imported macros can call it too.
 bp.add_app_template_global(bar_chart_svg, "bar_chart_svg")
+bp.add_app_template_global(max_age_minutes, "figures_max_age_minutes")
 PAGE_SIZE = 50
 
 
@@ -99,6 +101,6 @@ def admin():
     form = PeriodForm(formdata=request.args)
     form.validate()
     period = form.period()
+    d = across_schemes(period)
     return render_template("reports/admin.html", form=form, period=period,
-                           overview=overview.overview(period),
-                           d=across_schemes(period))
+                           overview=d["overview"], d=d)

@@ -1,0 +1,16 @@
+import click
+from flask.cli import AppGroup
+
+from lms.jobs.services import one_at_a_time
+from lms.reports import snapshots
+
+reports_cli = AppGroup("reports", help="Dashboards and figures.")
+
+
+@reports_cli.command("refresh-figures")
+@one_at_a_time("reports-refresh-figures", minutes=30)
+def refresh_figures():
+    """Every few minutes: recompute the kept figures viewed in the last day before they
+    reach their max age (courses/policy.yaml); drop those nobody has viewed since."""
+    recomputed, dropped = snapshots.refresh()
+    click.echo(f"figures recomputed: {recomputed}; dropped (not viewed): {dropped}")

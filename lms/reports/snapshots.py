@@ -1,0 +1,244 @@
+"""Figures kept once computed ("materialised"), for summaries too costly to compute from
+the raw rows on every view at national scale.
+
+A function decorated with `@materialised("kind")` computes figures for a scope and some
+arguments; calling it returns a `Snapshot`: the figures and when they were computed. A
+snapshot is computed again when it is older than the policy's `figures_max_age_minutes`
+(courses/policy.yaml); a single scheme's snapshots are also dropped, in the same
+transaction, when a record they count changes in that scheme (an ORM change: bulk
+statements bypass this and rely on the age). Pages say when their figures were computed,
+so nothing is stale without saying so. `flask reports refresh-figures` recomputes the
+snapshots viewed in the last day before they age out.
+
+Figures are stored as JSON: dataclasses registered with `@storable` (by name, from that
+list only), dicts, tuples, lists, dates and plain values."""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from itertools import chain
+from typing import Any, Generic, TypeVar
+
+from flask_babel import force_locale, get_locale
+from sqlalchemy import delete, event, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import get_history
+
+from lms import clock, policy
+from lms.accreditation.models import AccreditationRecord
+from lms.extensions import db
+from lms.learning.models import Enrolment
+from lms.practice.models import PracticeRecord, SupervisionSession
+from lms.processes.models import (
+    FeedbackResponse,
+    ProcessHarm,
+    ProcessOutcome,
+    ProcessParticipant,
+    ProcessTakeUp,
+    RestorativeProcess,
+)
+from lms.reports.figures import Scope
+from lms.reports.models import FigureSnapshot
+
+T = TypeVar("T")
+
+#: Records a single scheme's figures count: a change to one drops that scheme's snapshots.
+SOURCES = (AccreditationRecord, PracticeRecord, SupervisionSession, Enrolment,
+           RestorativeProcess, ProcessHarm, ProcessParticipant, ProcessOutcome, ProcessTakeUp,
+           FeedbackResponse)
+_CHANGED = "lms.reports.changed_schemes"
+
+
+def max_age_minutes() -> int:
+    return int(policy.reports("figures_max_age_minutes"))
+
+
+def max_age() -> timedelta:
+    return timedelta(minutes=max_age_minutes())
+
+
+# --- Storing figures as JSON ------------------------------------------------------------
+
+_STORABLE: dict[str, type] = {}
+
+
+def storable(cls: type[T]) -> type[T]:
+    """Allow a dataclass in stored figures (only these are rebuilt when read back)."""
+    _STORABLE[cls.__qualname__] = cls
+    return cls
+
+
+def encode(value: Any) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        name = type(value).__qualname__
+        if _STORABLE.get(name) is not type(value):
+            raise TypeError(f"{name} is not @storable")
+        return {"~": name, **{f.name: encode(getattr(value, f.name))
+                              for f in dataclasses.fields(value)}}
+    if isinstance(value, dict):
+        if all(isinstance(key, str) and not key.startswith("~") for key in value):
+            return {str(key): encode(item) for key, item in value.items()}
+        return {"~items": [[encode(key), encode(item)] for key, item in value.items()]}
+    if isinstance(value, tuple):
+        return {"~tuple": [encode(item) for item in value]}
+    if isinstance(value, list):
+        return [encode(item) for item in value]
+    if isinstance(value, datetime):
+        raise TypeError("store dates, not moments")
+    if isinstance(value, date):
+        return {"~date": value.isoformat()}
+    if value is None or isinstance(value, bool | int | float):
+        return value
+    return str(value)  # str, str enums and translated labels (already in the page's language)
+
+
+def decode(value: Any) -> Any:
+    if isinstance(value, list):
+        return [decode(item) for item in value]
+    if not isinstance(value, dict):
+        return value
+    if "~" in value:
+        cls = _STORABLE[value["~"]]
+        return cls(**{name: decode(item) for name, item in value.items() if name != "~"})
+    if "~items" in value:
+        return {_hashable(decode(key)): decode(item) for key, item in value["~items"]}
+    if "~tuple" in value:
+        return tuple(decode(item) for item in value["~tuple"])
+    if "~date" in value:
+        return date.fromisoformat(value["~date"])
+    return {key: decode(item) for key, item in value.items()}
+
+
+def _hashable(key: Any) -> Any:
+    return tuple(key) if isinstance(key, list) else key
+
+
+# --- Kept figures -----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Snapshot(Generic[T]):
+    figures: T
+    computed_at: datetime
+
+
+class Materialised(Generic[T]):
+    """`compute(scope, *args)` kept as a snapshot; call it for the Snapshot."""
+
+    def __init__(self, kind: str, compute: Callable[..., T]):
+        self.kind, self.compute = kind, compute
+        functools.update_wrapper(self, compute)
+
+    def __call__(self, scope: Scope, *args: Any) -> Snapshot[T]:
+        locale = str(get_locale() or "en")
+        schemes = None if scope.scheme_ids is None else sorted(scope.scheme_ids)
+        request = {"schemes": schemes, "args": encode(list(args))}
+        key = _key(self.kind, locale, request)
+        now = clock.utcnow()
+        row = db.session.execute(
+            select(FigureSnapshot.figures, FigureSnapshot.computed_at, FigureSnapshot.viewed_on)
+            .where(FigureSnapshot.key == key)).first()
+        if row is not None and row.computed_at > now - max_age():
+            if row.viewed_on != now.date():
+                _write(update(FigureSnapshot).where(FigureSnapshot.key == key)
+                       .values(viewed_on=now.date()))
+            return Snapshot(decode(row.figures), row.computed_at)
+        figures = self.compute(scope, *args)
+        values = {"kind": self.kind, "locale": locale, "request": request,
+                  "scheme_id": schemes[0] if schemes and len(schemes) == 1 else None,
+                  "figures": encode(figures), "computed_at": now, "viewed_on": now.date()}
+        _write(_upsert(key, values))
+        return Snapshot(figures, now)
+
+
+def materialised(kind: str) -> Callable[[Callable[..., T]], Materialised[T]]:
+    def register(compute: Callable[..., T]) -> Materialised[T]:
+        kept = Materialised(kind, compute)
+        _KINDS[kind] = kept
+        return kept
+    return register
+
+
+_KINDS: dict[str, Materialised] = {}
+
+
+def _key(kind: str, locale: str, request: dict) -> str:
+    return hashlib.sha256(json.dumps([kind, locale, request], sort_keys=True)
+                          .encode()).hexdigest()
+
+
+def _upsert(key: str, values: dict):
+    """Insert or replace: two workers computing the same figures at once both succeed."""
+    dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(FigureSnapshot).values(key=key, **values)
+    return statement.on_conflict_do_update(index_elements=["key"], set_=values)
+
+
+def _write(statement) -> None:
+    """On a connection of its own, committed at once: a view reading figures changes
+    nothing else, and the page's own session stays as it was."""
+    with db.engine.begin() as connection:
+        connection.execute(statement)
+
+
+def refresh(*, older_than: timedelta | None = None) -> tuple[int, int]:
+    """Recompute the snapshots viewed today or yesterday that are older than `older_than`
+    (half the max age by default); drop the others. Returns (recomputed, dropped)."""
+    now = clock.utcnow()
+    cutoff = now - (max_age() / 2 if older_than is None else older_than)
+    dropped = db.session.execute(delete(FigureSnapshot).where(
+        FigureSnapshot.viewed_on < now.date() - timedelta(days=1))).rowcount  # type: ignore[attr-defined]
+    db.session.commit()
+    due = db.session.execute(
+        select(FigureSnapshot.key, FigureSnapshot.kind, FigureSnapshot.locale,
+               FigureSnapshot.request)
+        .where(FigureSnapshot.computed_at <= cutoff)).all()
+    recomputed = 0
+    for key, kind, locale, request in due:
+        kept = _KINDS.get(kind)
+        if kept is None:  # a kind this version no longer has
+            continue
+        schemes = request["schemes"]
+        scope = Scope(None if schemes is None else frozenset(schemes))
+        with force_locale(locale):
+            figures = kept.compute(scope, *decode(request["args"]))
+        db.session.execute(update(FigureSnapshot).where(FigureSnapshot.key == key)
+                           .values(figures=encode(figures), computed_at=clock.utcnow()))
+        db.session.commit()
+        recomputed += 1
+    return recomputed, dropped
+
+
+# --- Dropping a scheme's snapshots when its records change ------------------------------
+
+@event.listens_for(Session, "after_flush")
+def _note_changed_schemes(session: Session, _context) -> None:
+    changed: set[int] = session.info.setdefault(_CHANGED, set())
+    for obj in chain(session.new, session.dirty, session.deleted):
+        if isinstance(obj, SOURCES):
+            history = get_history(obj, "scheme_id")
+            changed.update(s for s in chain(history.added, history.unchanged, history.deleted)
+                           if s is not None)
+
+
+@event.listens_for(Session, "before_commit")
+def _drop_changed_schemes(session: Session) -> None:
+    if session.info.get(_CHANGED) is None and not (session.new or session.dirty
+                                                   or session.deleted):
+        return
+    session.flush()
+    changed = session.info.pop(_CHANGED, None)
+    if changed:
+        session.execute(delete(FigureSnapshot).where(FigureSnapshot.scheme_id.in_(changed))
+                        .execution_options(synchronize_session=False))
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_changes(session: Session) -> None:
+    session.info.pop(_CHANGED, None)
