@@ -145,10 +145,15 @@ class Materialised(Generic[T]):
             select(FigureSnapshot.figures, FigureSnapshot.computed_at, FigureSnapshot.viewed_on)
             .where(FigureSnapshot.key == key)).first()
         if row is not None and row.computed_at > now - max_age():
-            if row.viewed_on != now.date():
-                _write(update(FigureSnapshot).where(FigureSnapshot.key == key)
-                       .values(viewed_on=now.date()))
-            return Snapshot(decode(row.figures), row.computed_at)
+            try:
+                figures = decode(row.figures)
+            except (KeyError, TypeError, ValueError):
+                pass  # stored by a version whose figures had another shape: compute them
+            else:
+                if row.viewed_on != now.date():
+                    _write(update(FigureSnapshot).where(FigureSnapshot.key == key)
+                           .values(viewed_on=now.date()))
+                return Snapshot(figures, row.computed_at)
         figures = self.compute(scope, *args)
         values = {"kind": self.kind, "locale": locale, "request": request,
                   "scheme_id": schemes[0] if schemes and len(schemes) == 1 else None,
@@ -169,8 +174,16 @@ _KINDS: dict[str, Materialised] = {}
 
 
 def _key(kind: str, locale: str, request: dict) -> str:
-    return hashlib.sha256(json.dumps([kind, locale, request], sort_keys=True)
+    return hashlib.sha256(json.dumps([kind, locale, request, _shape()], sort_keys=True)
                           .encode()).hexdigest()
+
+
+def _shape() -> str:
+    """The stored classes and their fields: a version that changes them keys its figures
+    apart (two versions side by side during a deploy never read each other's)."""
+    return hashlib.sha256(repr(sorted(
+        (name, [f.name for f in dataclasses.fields(cls)]) for name, cls in _STORABLE.items()
+    )).encode()).hexdigest()[:16]
 
 
 def _upsert(key: str, values: dict):

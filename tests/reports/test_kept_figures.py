@@ -163,6 +163,22 @@ def test_the_refresh_job_recomputes_what_was_viewed_and_drops_the_rest(
     assert computed_at > old
 
 
+def test_figures_kept_by_a_version_with_another_shape_are_computed_again(app, known_scheme):
+    lead = login_as(app, known_scheme.lead)
+    lead.get("/reports/schemes/scheme-a")
+    with app.app_context():
+        row = db.session.scalar(select(FigureSnapshot))
+        figures = dict(row.figures)
+        del figures["overdue_count"]  # as an earlier version stored them
+        row.figures = figures
+        db.session.commit()
+    response = lead.get("/reports/schemes/scheme-a")
+    assert response.status_code == 200
+    assert _processes_delivered(response.get_data(as_text=True)) == 5
+    with app.app_context():
+        assert "overdue_count" in db.session.scalar(select(FigureSnapshot)).figures
+
+
 def test_kept_figures_come_back_as_they_were_stored():
     delivered = DeliveryFigures({("formal_conference", True): 2, ("indirect", False): 1},
                                 {"violence": 2, "debt": 1}, {(2026, 10): 3}, 3)
