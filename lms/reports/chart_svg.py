@@ -3,9 +3,11 @@ CDN. Each chart is an image to screen readers (role="img" with a title and a one
 description) and templates/reports/_chart.html sets the same figures out as a table.
 Output is deterministic (same chart, same string) and all text from data is escaped."""
 
+import functools
 import hashlib
 import math
 
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from markupsafe import Markup
 
@@ -34,7 +36,14 @@ LEGEND_ROW = 20
 
 
 def bar_chart_svg(chart: Chart, *, width: int = 640) -> Markup:
-    """An <svg> element drawing `chart`, `width` units wide, scaling to its container."""
+    """An <svg> element drawing `chart`, `width` units wide, scaling to its container.
+    Drawn once per process for the same chart and language: dashboards show kept figures
+    (lms/reports/snapshots.py), so most views draw a chart drawn before."""
+    return _drawn(chart, chart.unit.amount if chart.unit else None, width, str(get_locale()))
+
+
+@functools.lru_cache(maxsize=256)
+def _drawn(chart: Chart, _amount, width: int, _locale: str) -> Markup:
     if width < MIN_WIDTH:
         raise ValueError(f"charts need a width of at least {MIN_WIDTH}, got {width}")
     base_id = "chart-" + hashlib.blake2s(repr((chart, width)).encode(), digest_size=5).hexdigest()

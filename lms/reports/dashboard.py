@@ -7,10 +7,12 @@ from datetime import date
 
 from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
-from sqlalchemy import func
-from sqlalchemy.orm import selectinload
+from sqlalchemy import func, select
+from sqlalchemy.orm import aliased
 
 from lms.accreditation.models import AccreditationRecord, Application, RecordStatus
+from lms.accreditation.standards import local_level_name
+from lms.auth.models import User
 from lms.extensions import db
 from lms.i18n import plural_number
 from lms.practice.models import PracticeRecord
@@ -32,10 +34,6 @@ def _first_and_count(query, *options) -> tuple[list, int]:
     rows = db.session.execute(query.add_columns(func.count().over()).options(*options)
                               .limit(LIST_LIMIT)).all()
     return [tuple(row[:-1]) for row in rows], (rows[0][-1] if rows else 0)
-
-
-def _entities(rows) -> list:
-    return [row[0] for row in rows]
 
 
 def summary(scope: Scope) -> dict:
@@ -84,27 +82,43 @@ def scheme_figures(scope: Scope, period: Period) -> SchemeFigures:
                          overdue_count)
 
 
+def _rows_and_count(query, model, *columns) -> tuple[list, int]:
+    """The first LIST_LIMIT rows of `query` as just `columns` (named rows, no ORM objects:
+    a dashboard list shows three or four fields of each), and how many `model` rows match
+    its conditions, counted without its joins (an index count, where a window count
+    would join every match to its people first)."""
+    rows = db.session.execute(query.with_only_columns(*columns).limit(LIST_LIMIT)).all()
+    count = db.session.scalar(select(func.count()).select_from(model)
+                              .where(query.whereclause)) or 0
+    return rows, count
+
+
 def dashboard(scope: Scope, period: Period) -> dict:
     levels = figures.level_names()
     kept = scheme_figures(scope, period)
     by_level, delivered, pipeline = (kept.figures.by_level, kept.figures.delivery,
                                      kept.figures.pipeline)
-    expiring, expiring_count = _first_and_count(figures.expiring_query(scope),
-                                                selectinload(AccreditationRecord.holder))
-    waiting, waiting_count = _first_and_count(figures.awaiting_sign_off_query(scope),
-                                              selectinload(PracticeRecord.author),
-                                              selectinload(PracticeRecord.supervisor))
-    applications, applications_count = _first_and_count(
-        figures.applications_query(scope), selectinload(Application.applicant),
-        selectinload(Application.nominated_by))
+    expiring, expiring_count = _rows_and_count(
+        figures.expiring_query(scope), AccreditationRecord, AccreditationRecord.public_id,
+        User.display_name.label("name"), AccreditationRecord.level_key,
+        AccreditationRecord.level_name, AccreditationRecord.expires_on)
+    supervisor = aliased(User)
+    waiting, waiting_count = _rows_and_count(
+        figures.awaiting_sign_off_query(scope)
+        .outerjoin(supervisor, PracticeRecord.supervisor_id == supervisor.id),
+        PracticeRecord, PracticeRecord.case_code, User.display_name.label("name"),
+        supervisor.display_name.label("supervisor"), PracticeRecord.requested_at)
+    applications, applications_count = _rows_and_count(
+        figures.applications_query(scope), Application, User.display_name.label("name"),
+        Application.level_key, Application.submitted_at)
     return {
         "expiring_count": expiring_count, "expiring_days": figures.expiring_notice_days(),
         "overdue_count": kept.figures.overdue_count, "waiting_count": waiting_count,
         "applications_count": applications_count,
         "levels": levels, "statuses": STATUS_ORDER, "by_level": by_level,
-        "expiring": _entities(expiring), "overdue": kept.figures.overdue,
-        "waiting": _entities(waiting),
-        "applications": _entities(applications),
+        "expiring": [(row, local_level_name(row.level_key, row.level_name))
+                     for row in expiring],
+        "overdue": kept.figures.overdue, "waiting": waiting, "applications": applications,
         "discretion_count": figures.count_of(figures.discretion_query(scope)),
         "pipeline": pipeline,
         "sessions": figures.upcoming_sessions(scope),
