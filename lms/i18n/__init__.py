@@ -8,8 +8,8 @@ The language of a request: the signed-in person's stored preference; otherwise t
 signed-out visitor made (a cookie); otherwise the browser's Accept-Language; otherwise
 English."""
 
-from flask import Flask, has_request_context, request
-from flask_babel import Babel, get_locale
+from flask import Flask, g, has_request_context, request
+from flask_babel import Babel, get_locale, get_translations
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -64,8 +64,32 @@ def _settle_locale() -> None:
     get_locale()
 
 
+def catalogue():
+    """The catalogue of the language in force, found once per request and language.
+    Flask-Babel's own lookup goes through the request context, the domain and the locale
+    again for every string: about a thousand context lookups on a page. A language
+    forced for a while (flask_babel.force_locale) is a different locale, so it is seen."""
+    try:
+        state = g._flask_babel
+    except (AttributeError, RuntimeError):  # before the language is chosen; no app context
+        return get_translations()
+    locale = getattr(state, "babel_locale", None)
+    kept = getattr(state, "lms_catalogue", None)
+    if kept is None or kept[0] is not locale or locale is None:
+        kept = state.lms_catalogue = (locale, get_translations())
+    return kept[1]
+
+
 def init_app(app: Flask) -> None:
     app.before_request(_settle_locale)
     babel.init_app(app, locale_selector=select_locale, default_timezone="Europe/London",
                    default_translation_directories="translations",
                    default_domain="messages")
+    # Templates' _(), ngettext() and {% trans %} through catalogue() (Flask-Babel
+    # installs the same callables looking everything up each time).
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: catalogue().ugettext(s),
+        ngettext=lambda s, p, n: catalogue().ungettext(s, p, n),
+        newstyle=True,
+        pgettext=lambda c, s: catalogue().upgettext(c, s),
+        npgettext=lambda c, s, p, n: catalogue().unpgettext(c, s, p, n))
