@@ -22,6 +22,7 @@ from lms.auth.models import User
 from lms.extensions import db
 from lms.learning.models import Course, CourseVersion, Enrolment
 from lms.practice.models import HARM_CATEGORIES, PROCESS_TYPES, PracticeRecord
+from lms.reports.models import FigureSnapshot
 from lms.schemes.models import Membership, Role, Scheme, Sector
 
 TARGET_MS = 300
@@ -111,14 +112,22 @@ def main() -> int:
               f"enrolments in {time.perf_counter() - started:.1f} s")
         client = app.test_client()
         client.post("/login", data={"username": "bench.lead", "password": PASSWORD})
-        timings = []
+        timings, kept = [], []
         for _ in range(7):
+            with app.app_context():  # computed each time: kept figures dropped, untimed
+                db.session.execute(FigureSnapshot.__table__.delete())
+                db.session.commit()
             began = time.perf_counter()
             response = client.get("/reports/schemes/bench")
             timings.append((time.perf_counter() - began) * 1000)
             assert response.status_code == 200
+            began = time.perf_counter()
+            assert client.get("/reports/schemes/bench").status_code == 200
+            kept.append((time.perf_counter() - began) * 1000)
         median = statistics.median(timings[1:])
-        print(f"dashboard: median {median:.0f} ms, runs {[round(t) for t in timings]} ms")
+        print(f"dashboard: median {median:.0f} ms computing its figures, "
+              f"{statistics.median(kept[1:]):.0f} ms with them kept; "
+              f"runs {[round(t) for t in timings]} ms")
         print(f"target < {TARGET_MS} ms: {'OK' if median < TARGET_MS else 'TOO SLOW'}")
         with app.app_context():
             db.engine.dispose()

@@ -60,6 +60,15 @@ def bench_app():
     return create_app({"ENV": "testing", "SQLALCHEMY_DATABASE_URI": database_url()})
 
 
+def drop_kept_figures(app) -> None:
+    """Drop every kept figure (lms/reports/snapshots.py), so the next dashboard or figures
+    page computes its figures: what a reader waits for when they are new or stale."""
+    from lms.reports.models import FigureSnapshot
+    with app.app_context():
+        db.session.execute(FigureSnapshot.__table__.delete())
+        db.session.commit()
+
+
 def _chunks(rows):
     for start in range(0, len(rows), BATCH):
         yield rows[start:start + BATCH]

@@ -5,6 +5,7 @@ restorative processes delivered in a period."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from flask_babel import format_date
 from flask_babel import gettext as _
@@ -16,6 +17,7 @@ from lms.extensions import db
 from lms.processes.models import RestorativeProcess
 from lms.reports.delivery import Period
 from lms.reports.figures import Scope
+from lms.reports.snapshots import materialised, storable
 from lms.schemes.models import Scheme
 
 PER = 100_000
@@ -56,6 +58,7 @@ class Coverage:
     metrics: list[AreaMetric]
     rows: list[AreaRow]
     population_year: int
+    computed_at: datetime  # when the counts were computed (they are kept)
 
     def metric(self, key: str) -> AreaMetric:
         return next((m for m in self.metrics if m.key == key), self.metrics[0])
@@ -65,47 +68,63 @@ class Coverage:
         return [row for row in self.rows if not row.counts.get(key)]
 
 
-def accredited_metric(scope: Scope) -> AreaMetric:
-    rows = db.session.execute(
+@storable
+@dataclass(frozen=True)
+class AreaCounts:
+    """Each metric's count by police force area code (kept: lms/reports/snapshots.py)."""
+    accredited: dict[str, int]
+    processes: dict[str, int]
+
+
+@materialised("coverage")
+def area_counts(scope: Scope, period: Period) -> AreaCounts:
+    """People holding a current accreditation with a scheme in each area (once per area),
+    and restorative processes that took place in the period with a scheme in the area (each
+    process once, however many practitioners took part): one query each."""
+    accredited = db.session.execute(
         select(Scheme.police_force_code,
                func.count(func.distinct(AccreditationRecord.holder_id)))
         .join(AccreditationRecord, AccreditationRecord.scheme_id == Scheme.id)
         .where(scope.where(Scheme.id), Scheme.police_force_code.is_not(None),
                AccreditationRecord.status.in_(VALID_STATUSES))
         .group_by(Scheme.police_force_code))
-    return AreaMetric(
-        "accredited", _("Accredited practitioners"),
-        _("People who hold a current (active or expiring) accreditation today with a scheme "
-          "in the area, counted once per area whatever their level; the rate divides by "
-          "the area's population (ONS mid-%(year)d estimate).", year=population_year()),
-        {code: count for code, count in rows if code})
-
-
-def process_metric(scope: Scope, period: Period) -> AreaMetric:
-    """Restorative processes that took place in the period with a scheme in the area: each
-    process once, however many practitioners took part (one query)."""
-    rows = db.session.execute(
+    processes = db.session.execute(
         select(Scheme.police_force_code, func.count(RestorativeProcess.id))
         .join(RestorativeProcess, RestorativeProcess.scheme_id == Scheme.id)
         .where(scope.where(Scheme.id), Scheme.police_force_code.is_not(None),
                RestorativeProcess.occurred_on >= period.start,
                RestorativeProcess.occurred_on <= period.end)
         .group_by(Scheme.police_force_code))
-    return AreaMetric(
-        "processes", _("Processes delivered"),
-        _("Restorative processes (instant resolutions, meetings, conferences, indirect "
-          "processes and circles) that took place from %(start)s to %(end)s with a scheme in "
-          "the area, each counted once however many practitioners took part; the rate "
-          "divides by the area's population (ONS mid-%(year)d estimate).",
-          start=format_date(period.start), end=format_date(period.end),
-          year=population_year()),
-        {code: count for code, count in rows if code})
+    return AreaCounts({code: n for code, n in accredited if code},
+                      {code: n for code, n in processes if code})
+
+
+def _metrics(counts: AreaCounts, period: Period) -> list[AreaMetric]:
+    return [
+        AreaMetric(
+            "accredited", _("Accredited practitioners"),
+            _("People who hold a current (active or expiring) accreditation today with a "
+              "scheme in the area, counted once per area whatever their level; the rate "
+              "divides by the area's population (ONS mid-%(year)d estimate).",
+              year=population_year()),
+            counts.accredited),
+        AreaMetric(
+            "processes", _("Processes delivered"),
+            _("Restorative processes (instant resolutions, meetings, conferences, indirect "
+              "processes and circles) that took place from %(start)s to %(end)s with a scheme "
+              "in the area, each counted once however many practitioners took part; the rate "
+              "divides by the area's population (ONS mid-%(year)d estimate).",
+              start=format_date(period.start), end=format_date(period.end),
+              year=population_year()),
+            counts.processes),
+    ]
 
 
 def coverage(scope: Scope, period: Period, codes: set[str] | None = None) -> Coverage:
     """Every police force area (or those in `codes`), with each metric's count."""
-    metrics = [accredited_metric(scope), process_metric(scope, period)]
+    kept = area_counts(scope, period)
+    metrics = _metrics(kept.figures, period)
     areas = [a for a in force_areas().values() if codes is None or a.code in codes]
     rows = [AreaRow(area, {m.key: m.counts.get(area.code, 0) for m in metrics})
             for area in areas]
-    return Coverage(metrics, rows, population_year())
+    return Coverage(metrics, rows, population_year(), kept.computed_at)

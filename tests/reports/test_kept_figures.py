@@ -207,3 +207,16 @@ def test_only_registered_kinds_of_figures_are_stored_or_rebuilt():
         snapshots.encode(Unlisted(1))
     with pytest.raises(KeyError):
         snapshots.decode({"~": "Unlisted", "x": 1})
+
+
+def test_the_coverage_map_keeps_its_counts_and_says_when(app, known_scheme, make_user,
+                                                          count_queries):
+    admin = login_as(app, make_user(is_admin=True))
+    with count_queries() as computing:
+        first = admin.get("/reports/areas/coverage").get_data(as_text=True)
+    with count_queries() as reading:
+        again = admin.get("/reports/areas/coverage").get_data(as_text=True)
+    assert reading.count == computing.count - 3  # the two counts by area and storing them
+    assert "Figures as of" in again
+    assert first.split('<table')[1] == again.split('<table')[1]
+    assert [kind for kind, _s, _l in _kept(app)] == ["coverage"]
