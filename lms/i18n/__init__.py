@@ -87,7 +87,7 @@ def init_app(app: Flask) -> None:
                    default_domain="messages")
     # Templates' _(), ngettext() and {% trans %} through catalogue() (Flask-Babel
     # installs the same callables looking everything up each time).
-    app.jinja_env.install_gettext_callables(
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]  # jinja2.ext.i18n
         gettext=lambda s: catalogue().ugettext(s),
         ngettext=lambda s, p, n: catalogue().ungettext(s, p, n),
         newstyle=True,

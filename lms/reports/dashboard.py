@@ -87,7 +87,7 @@ def _rows_and_count(query, model, *columns) -> tuple[list, int]:
     a dashboard list shows three or four fields of each), and how many `model` rows match
     its conditions, counted without its joins (an index count, where a window count
     would join every match to its people first)."""
-    rows = db.session.execute(query.with_only_columns(*columns).limit(LIST_LIMIT)).all()
+    rows = list(db.session.execute(query.with_only_columns(*columns).limit(LIST_LIMIT)))
     count = db.session.scalar(select(func.count()).select_from(model)
                               .where(query.whereclause)) or 0
     return rows, count
