@@ -12,7 +12,7 @@ from flask import current_app
 from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
 from lms import clock
 from lms.accreditation import data_integrity, issuing, signing_keys, status_list
@@ -48,10 +48,11 @@ def find_record(text: str) -> AccreditationRecord | None:
     candidates.discard(None)
     if not candidates:
         return None
-    return db.session.scalar(
+    # The holder and the (few) status changes joined: one query for a public lookup.
+    return db.session.scalars(
         select(AccreditationRecord).where(AccreditationRecord.public_id.in_(candidates))
-        .options(joinedload(AccreditationRecord.holder),  # one row: joined, no 2nd query
-                 selectinload(AccreditationRecord.history)))
+        .options(joinedload(AccreditationRecord.holder),
+                 joinedload(AccreditationRecord.history))).unique().first()
 
 
 def _since(record: AccreditationRecord) -> datetime | None:
