@@ -3,7 +3,6 @@
 from collections.abc import Iterable
 from decimal import Decimal
 
-from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from wtforms import (
     DecimalField,
@@ -18,6 +17,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import StopValidation
 
+from lms.i18n import gettext as _
 from lms.inputs.converters import MAX_ID
 from lms.inputs.text import clean_name, strip_controls
 

@@ -5,12 +5,12 @@ add_app_template_global), so this module depends on no feature."""
 from typing import NamedTuple
 
 from flask import request, url_for
-from flask_babel import format_date, format_datetime, format_time, get_locale, ngettext
-from flask_babel import gettext as _
+from flask_babel import format_date, format_datetime, format_time, get_locale
 from flask_login import current_user
 
 from lms import clock
-from lms.i18n import HTML_LANG, LANGUAGES
+from lms.i18n import HTML_LANG, LANGUAGES, ngettext
+from lms.i18n import gettext as _
 from lms.schemes.models import Role
 
 CONTENT_SECURITY_POLICY = (

@@ -18,9 +18,10 @@ from pathlib import Path
 import segno
 from babel.dates import format_date
 from flask_babel import force_locale
-from flask_babel import gettext as _
 from fpdf import FPDF
 from fpdf.enums import Align, XPos, YPos
+
+from lms.i18n import gettext as _
 
 FONT_DIR = Path(__file__).parent / "fonts"
 FONT = "DejaVuSans"

@@ -2,8 +2,6 @@
 assessors and admins for all), drawing the sample (admins) and checking CPD (assessors)."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -15,6 +13,8 @@ from lms.accreditation.models import CpdAudit
 from lms.accreditation.refusals import AccreditationError
 from lms.extensions import db
 from lms.forms import EmptyForm
+from lms.i18n import gettext as _
+from lms.i18n import ngettext
 from lms.people.services import can_manage_person
 from lms.practice.models import CpdEntry
 from lms.schemes.models import Membership, Role

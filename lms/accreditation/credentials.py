@@ -17,8 +17,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 import jwt
-from flask_babel import gettext as _
 from jwt.types import Options
+
+from lms.i18n import gettext as _
 
 CONTEXTS = [
     "https://www.w3.org/ns/credentials/v2",

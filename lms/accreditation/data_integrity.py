@@ -16,8 +16,9 @@ from pathlib import Path
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
-from flask_babel import gettext as _
 from pyld import jsonld
+
+from lms.i18n import gettext as _
 
 CONTEXT_DIR = Path(__file__).parent / "contexts"
 #: Context URL -> bundled file (see contexts/README.md for their provenance).

@@ -1,7 +1,6 @@
 """Assessors: applications waiting for a decision, and deciding them."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -18,6 +17,7 @@ from lms.accreditation.models import (
 )
 from lms.accreditation.refusals import AccreditationError
 from lms.extensions import db
+from lms.i18n import gettext as _
 
 bp = Blueprint("decisions", __name__, url_prefix="/accreditation/applications")
 

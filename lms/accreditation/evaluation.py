@@ -13,9 +13,6 @@ from collections.abc import Callable, Mapping
 from datetime import timedelta
 from typing import Any
 
-from flask_babel import gettext as _
-from flask_babel import ngettext
-
 from lms.accreditation.evaluation_types import (
     Evaluation,
     Evidence,
@@ -47,7 +44,8 @@ from lms.accreditation.periods import (
     within,
 )
 from lms.accreditation.standards import LevelStandard, Requirement
-from lms.i18n import plural_number
+from lms.i18n import gettext as _
+from lms.i18n import ngettext, plural_number
 
 
 def evaluate(level: LevelStandard, evidence: Evidence, *,

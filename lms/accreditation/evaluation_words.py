@@ -11,11 +11,11 @@ from datetime import date
 from typing import Any
 
 from babel.dates import format_date
-from flask_babel import get_locale, ngettext
-from flask_babel import gettext as _
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
-from lms.i18n import plural_number
+from lms.i18n import gettext as _
+from lms.i18n import ngettext, plural_number
 
 ROLE_WORDS = {"lead": _l("lead facilitator"), "co_facilitator": _l("co-facilitator"),
               "observer": _l("observer")}

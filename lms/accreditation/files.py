@@ -17,7 +17,6 @@ import secrets
 import zipfile
 from pathlib import Path
 
-from flask_babel import gettext as _
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError
 
@@ -27,6 +26,7 @@ from lms.accreditation.storage import discard_after_commit, evidence_store
 from lms.audit import services as audit
 from lms.auth.models import User
 from lms.extensions import db
+from lms.i18n import gettext as _
 from lms.people.services import can_manage_person
 from lms.practice.privacy import describe, find_identifying_data
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from flask_babel import force_locale, format_date
-from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from lms import policy
@@ -20,6 +19,7 @@ from lms.accreditation.models import (
 from lms.audit import services as audit
 from lms.auth.models import User
 from lms.extensions import db
+from lms.i18n import gettext as _
 from lms.notify import services as notify
 
 

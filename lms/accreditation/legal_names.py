@@ -3,7 +3,6 @@ reissue of valid records under the new name. Flushes, never commits; audited per
 
 from __future__ import annotations
 
-from flask_babel import gettext as _
 from sqlalchemy import select
 
 from lms import clock
@@ -12,6 +11,7 @@ from lms.accreditation.refusals import AccreditationError, own_record_refusal
 from lms.audit import services as audit
 from lms.auth.models import User
 from lms.extensions import db
+from lms.i18n import gettext as _
 from lms.people.services import can_manage_person
 
 

@@ -6,8 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date, timedelta
 
-from flask_babel import force_locale, format_date, pgettext
-from flask_babel import gettext as _
+from flask_babel import force_locale, format_date
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
@@ -27,6 +26,8 @@ from lms.accreditation.refusals import AccreditationError, own_record_refusal
 from lms.accreditation.standards import LevelStandard, Standards, load_standards
 from lms.audit import services as audit
 from lms.extensions import db
+from lms.i18n import gettext as _
+from lms.i18n import pgettext
 from lms.notify import services as notify
 
 S = RecordStatus

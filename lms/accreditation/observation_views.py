@@ -3,7 +3,6 @@
 from collections.abc import Sequence
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -12,6 +11,7 @@ from lms.accreditation import observations
 from lms.accreditation.forms import ObservationForm
 from lms.auth.models import User
 from lms.extensions import db
+from lms.i18n import gettext as _
 from lms.practice.services import is_recognised_supervisor
 from lms.schemes.models import Membership, Role
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 from datetime import date
 
 from flask_babel import force_locale
-from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -24,6 +23,7 @@ from lms.accreditation.models import (
 from lms.audit import services as audit
 from lms.auth.models import User
 from lms.extensions import db
+from lms.i18n import gettext as _
 from lms.notify import services as notify
 from lms.practice.models import STAGES, PracticeRecord
 from lms.practice.services import is_recognised_supervisor

@@ -2,7 +2,6 @@
 one-time link (no account), and the assessor's professional discussion."""
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -27,6 +26,7 @@ from lms.accreditation.refusals import AccreditationError
 from lms.accreditation.standards import load_standards
 from lms.extensions import db
 from lms.forms import EmptyForm
+from lms.i18n import gettext as _
 from lms.views_helpers import commit_or_flash
 
 bp = Blueprint("portfolio", __name__, url_prefix="/accreditation")

@@ -22,7 +22,6 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import gettext as _
 from sqlalchemy import select
 
 from lms import access, clock, urls
@@ -40,6 +39,7 @@ from lms.accreditation.forms import BulkCheckForm, PasteCredentialForm, Register
 from lms.accreditation.standards import load_standards
 from lms.csv_export import csv_text
 from lms.extensions import csrf, db, limiter
+from lms.i18n import gettext as _
 from lms.people.importing import decode_upload
 from lms.schemes.models import REGIONS, Scheme
 

@@ -3,9 +3,7 @@
 import json
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, url_for
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -18,6 +16,8 @@ from lms.accreditation.models import AccreditationRecord, StatusChange
 from lms.accreditation.refusals import AccreditationError
 from lms.accreditation.signing_keys import SigningKeyError
 from lms.extensions import db
+from lms.i18n import gettext as _
+from lms.i18n import ngettext
 from lms.people.services import can_manage_person
 
 bp = Blueprint("records", __name__, url_prefix="/accreditation/records")

@@ -3,9 +3,8 @@ to the person), and the refusal every decision shares: nobody decides on their o
 
 from __future__ import annotations
 
-from flask_babel import gettext as _
-
 from lms.auth.models import User
+from lms.i18n import gettext as _
 
 
 class AccreditationError(Exception):

@@ -10,7 +10,6 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import format_date
-from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
@@ -20,6 +19,7 @@ from lms.accreditation.credentials import InvalidCredential, verify_credential
 from lms.accreditation.data_integrity import ProofError
 from lms.accreditation.models import AccreditationRecord, RecordStatus, status_label
 from lms.extensions import db
+from lms.i18n import gettext as _
 
 IDENTIFIER_MAX = 40
 #: A certificate number as stored (only such text reaches the database).

@@ -1,7 +1,6 @@
 """Administrators grant and revoke viewer scopes: read-only figures across schemes."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -13,6 +12,7 @@ from lms.areas.models import ViewerScope
 from lms.areas.reference import force_area, local_authority
 from lms.extensions import db
 from lms.forms import EmptyForm
+from lms.i18n import gettext as _
 from lms.schemes.models import Scheme
 
 bp = Blueprint("areas", __name__, url_prefix="/areas")

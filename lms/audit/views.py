@@ -4,7 +4,6 @@ whole chain from the page (the same check as `flask audit verify`)."""
 from datetime import UTC, datetime, time, timedelta
 
 from flask import Blueprint, render_template, request
-from flask_babel import gettext as _
 from sqlalchemy import Select, select
 
 from lms import access
@@ -15,6 +14,7 @@ from lms.auth.models import User
 from lms.auth.services import normalise_username
 from lms.extensions import db
 from lms.forms import EmptyForm
+from lms.i18n import gettext as _
 from lms.timezones import LOCAL
 
 bp = Blueprint("audit", __name__, url_prefix="/admin/audit")

@@ -1,4 +1,3 @@
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
@@ -8,6 +7,7 @@ from lms.auth import passwords
 from lms.auth.models import LANGUAGES
 from lms.auth.services import email_in_use
 from lms.forms import BaseForm, choices
+from lms.i18n import gettext as _
 
 
 class LoginForm(BaseForm):

@@ -15,8 +15,9 @@ from importlib import resources
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
-from flask_babel import gettext as _
-from flask_babel import ngettext
+
+from lms.i18n import gettext as _
+from lms.i18n import ngettext
 
 MIN_LENGTH = 12
 MAX_LENGTH = 128

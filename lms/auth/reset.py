@@ -13,7 +13,6 @@ import hashlib
 import secrets
 from datetime import timedelta
 
-from flask_babel import gettext as _
 from limits import RateLimitItemPerHour
 from limits.strategies import MovingWindowRateLimiter
 from sqlalchemy import or_, select, update
@@ -23,6 +22,7 @@ from lms.audit import services as audit
 from lms.auth import services
 from lms.auth.models import PasswordResetToken, User
 from lms.extensions import db, limiter
+from lms.i18n import gettext as _
 from lms.notify import services as notify
 from lms.urls import absolute_url
 

@@ -10,8 +10,7 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import get_locale, ngettext
-from flask_babel import gettext as _
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 
@@ -20,7 +19,8 @@ from lms.audit import services as audit
 from lms.auth import reset, services
 from lms.auth.forms import ForgottenPasswordForm, LoginForm, NewPasswordForm, ProfileForm
 from lms.extensions import db, limiter
-from lms.i18n import remember_language
+from lms.i18n import gettext as _
+from lms.i18n import ngettext, remember_language
 
 bp = Blueprint("auth", __name__)
 

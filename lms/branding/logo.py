@@ -8,9 +8,8 @@ import re
 import struct
 import xml.etree.ElementTree as ET  # DTDs and entities are refused before parsing
 
-from flask_babel import gettext as _
-
 from lms.branding import LOGO_TYPES, branding_dir, uploaded_logo
+from lms.i18n import gettext as _
 
 MAX_BYTES = 512 * 1024
 MAX_PIXELS = 4000

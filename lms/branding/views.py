@@ -3,7 +3,6 @@
 import hashlib
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from lms import access
@@ -12,6 +11,7 @@ from lms.branding import LOGO_TYPES, logo, logo_file, product_name, uploaded_log
 from lms.branding.forms import LogoForm
 from lms.extensions import db
 from lms.forms import EmptyForm
+from lms.i18n import gettext as _
 
 bp = Blueprint("branding", __name__)
 

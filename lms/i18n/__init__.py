@@ -80,6 +80,24 @@ def catalogue():
     return kept[1]
 
 
+def gettext(string: str, **variables) -> str:
+    """flask_babel.gettext through catalogue(): the same text, found faster."""
+    text = catalogue().ugettext(string)
+    return text % variables if variables else text
+
+
+def ngettext(singular: str, plural: str, num: int, **variables) -> str:
+    """flask_babel.ngettext through catalogue(); `num` is available as %(num)d."""
+    variables.setdefault("num", num)
+    return catalogue().ungettext(singular, plural, num) % variables
+
+
+def pgettext(context: str, string: str, **variables) -> str:
+    """flask_babel.pgettext through catalogue()."""
+    text = catalogue().upgettext(context, string)
+    return text % variables if variables else text
+
+
 def init_app(app: Flask) -> None:
     app.before_request(_settle_locale)
     babel.init_app(app, locale_selector=select_locale, default_timezone="Europe/London",

@@ -10,8 +10,8 @@ import csv
 import io
 
 from flask_babel import format_number
-from flask_babel import gettext as _
 
+from lms.i18n import gettext as _
 from lms.inputs.text import unstorable
 
 #: Longest cell accepted, in characters (names are at most 120, emails 254).

@@ -13,7 +13,6 @@ import secrets
 from collections.abc import Iterable
 from datetime import timedelta
 
-from flask_babel import gettext as _
 from icalendar import Calendar, Event
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
@@ -22,6 +21,7 @@ from lms import clock
 from lms.auth.models import User
 from lms.branding import product_name
 from lms.extensions import db
+from lms.i18n import gettext as _
 from lms.learning.models import Course, LiveSession, SessionBooking
 from lms.urls import absolute_url
 

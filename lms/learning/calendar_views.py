@@ -1,13 +1,13 @@
 """Calendar downloads: one session as .ics, and each person's secret calendar feed."""
 
 from flask import Blueprint, Response, abort, render_template
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from lms import access
 from lms.audit import services as audit
 from lms.extensions import db
 from lms.forms import EmptyForm
+from lms.i18n import gettext as _
 from lms.learning import calendar
 from lms.learning.session_views import get_session_or_404
 from lms.urls import absolute_url

@@ -9,7 +9,6 @@ from pathlib import Path
 
 from flask import abort
 from flask_babel import format_date
-from flask_babel import gettext as _
 from fpdf import FPDF
 from fpdf.enums import Align, XPos, YPos
 from sqlalchemy import select
@@ -26,6 +25,7 @@ from lms.accreditation.certificate import (
 )
 from lms.auth.models import User
 from lms.extensions import db
+from lms.i18n import gettext as _
 from lms.learning.models import Enrolment
 from lms.schemes.models import Role
 from lms.timezones import local

@@ -2,13 +2,13 @@
 answer key, and trainers entering the results."""
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from lms import access
 from lms.extensions import db
+from lms.i18n import gettext as _
 from lms.learning import paper_results
 from lms.learning.access import get_course_or_404, get_module_or_404
 from lms.learning.forms import PaperResultForm

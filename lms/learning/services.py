@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 from sqlalchemy import func, select
@@ -12,6 +11,7 @@ from lms import clock
 from lms.audit import services as audit
 from lms.auth.models import User
 from lms.extensions import db
+from lms.i18n import gettext as _
 from lms.learning.models import (
     CheckAttempt,
     Course,

@@ -1,8 +1,6 @@
 """Live training sessions: trainers schedule and record attendance, learners book."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
-from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -11,6 +9,8 @@ from lms import access
 from lms.audit import services as audit
 from lms.extensions import db
 from lms.forms import EmptyForm
+from lms.i18n import gettext as _
+from lms.i18n import ngettext
 from lms.learning import registers, sessions
 from lms.learning.forms import AttendanceForm, RegisterEntryForm, SessionForm
 from lms.learning.models import Course, LiveSession, SessionBooking

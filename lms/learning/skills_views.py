@@ -2,11 +2,11 @@
 per skill, with feedback. Learners see the outcome on the course page."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from lms import access
 from lms.extensions import db
+from lms.i18n import gettext as _
 from lms.learning import paper_results, skills
 from lms.learning.access import get_course_or_404
 from lms.learning.progress import progress_for

@@ -7,7 +7,6 @@ import io
 import re
 from dataclasses import dataclass, field
 
-from flask_babel import gettext as _
 from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.orm import contains_eager, selectinload
 
@@ -15,6 +14,7 @@ from lms.audit import services as audit
 from lms.auth.models import User
 from lms.db_types import chunks
 from lms.extensions import db
+from lms.i18n import gettext as _
 from lms.inputs.csv_files import csv_refusal
 from lms.learning import services
 from lms.learning.models import (

@@ -11,8 +11,6 @@ from flask import (
     stream_with_context,
     url_for,
 )
-from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -20,6 +18,8 @@ from sqlalchemy.orm import selectinload
 from lms import access
 from lms.csv_export import csv_lines, csv_text
 from lms.extensions import db
+from lms.i18n import gettext as _
+from lms.i18n import ngettext
 from lms.inputs.csv_files import csv_refusal
 from lms.learning import training
 from lms.learning.forms import EnrolConfirmForm, EnrolForm, LearnerFilterForm

@@ -3,7 +3,6 @@
 from typing import NamedTuple
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import case, select
 from sqlalchemy.orm import selectinload
@@ -11,6 +10,7 @@ from sqlalchemy.orm import selectinload
 from lms import access
 from lms.extensions import db
 from lms.forms import EmptyForm
+from lms.i18n import gettext as _
 from lms.learning import languages, services
 from lms.learning.access import (
     can_preview,

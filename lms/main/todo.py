@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from flask_babel import ngettext
 from sqlalchemy import Select, func, or_, select
 
 from lms import clock
@@ -21,6 +20,7 @@ from lms.accreditation.models import (
 from lms.accreditation.standards import load_standards
 from lms.auth.models import User
 from lms.extensions import db
+from lms.i18n import ngettext
 from lms.learning.models import LiveSession, SessionBooking
 from lms.practice import cpd
 from lms.practice.models import PracticeRecord, PracticeStatus, SupervisionSession

@@ -10,7 +10,6 @@ from urllib.parse import unquote, urlsplit
 
 from flask import current_app
 from flask_babel import force_locale
-from flask_babel import gettext as _
 from flask_babel.speaklater import LazyString
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
@@ -18,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from lms import clock
 from lms.branding import product_name
 from lms.extensions import db
+from lms.i18n import gettext as _
 from lms.inputs.text import header_safe
 from lms.notify.models import Notification, OutboxMessage
 from lms.urls import absolute_path

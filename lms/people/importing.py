@@ -7,8 +7,7 @@ import io
 from dataclasses import dataclass, field
 
 from email_validator import EmailNotValidError, validate_email
-from flask_babel import format_number, ngettext
-from flask_babel import gettext as _
+from flask_babel import format_number
 from sqlalchemy import select
 
 from lms.audit import services as audit
@@ -16,6 +15,8 @@ from lms.auth import services as auth_services
 from lms.auth.models import User
 from lms.db_types import chunks
 from lms.extensions import db
+from lms.i18n import gettext as _
+from lms.i18n import ngettext
 from lms.inputs.csv_files import csv_refusal
 from lms.people.kinds import PERSON_KINDS
 from lms.people.services import username_problem

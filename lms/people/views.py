@@ -1,12 +1,13 @@
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import format_number, ngettext
-from flask_babel import gettext as _
+from flask_babel import format_number
 from flask_login import current_user
 
 from lms import access
 from lms.csv_export import csv_text
 from lms.extensions import db
 from lms.forms import EmptyForm
+from lms.i18n import gettext as _
+from lms.i18n import ngettext
 from lms.people import importing, services
 from lms.people.forms import (
     ImportConfirmForm,

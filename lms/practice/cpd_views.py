@@ -1,7 +1,6 @@
 """A practitioner's CPD log; trainers and admins approve entries."""
 
 from flask import Blueprint, abort, redirect, render_template, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
@@ -9,6 +8,7 @@ from lms import access
 from lms.accreditation.standing import cpd_standing
 from lms.extensions import db
 from lms.forms import EmptyForm
+from lms.i18n import gettext as _
 from lms.practice import cpd
 from lms.practice.forms import CpdForm
 from lms.practice.models import CpdEntry

@@ -23,8 +23,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
-from flask_babel import gettext as _
-
+from lms.i18n import gettext as _
 from lms.privacy import numbers, people, places
 from lms.privacy.text import normalise
 

@@ -7,7 +7,6 @@ import secrets
 from datetime import date
 
 from flask_babel import force_locale
-from flask_babel import gettext as _
 from sqlalchemy import select
 
 from lms import clock, policy
@@ -15,6 +14,7 @@ from lms.accreditation.models import VALID_STATUSES, AccreditationRecord
 from lms.audit import services as audit
 from lms.auth.models import User
 from lms.extensions import db
+from lms.i18n import gettext as _
 from lms.notify import services as notify
 from lms.practice.models import (
     NOT_COUNTING,

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from flask_babel import force_locale, format_date
-from flask_babel import gettext as _
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import selectinload
 
@@ -15,6 +14,7 @@ from lms import clock, policy
 from lms.audit import services as audit
 from lms.auth.models import User
 from lms.extensions import db
+from lms.i18n import gettext as _
 from lms.notify import services as notify
 from lms.practice.models import PracticeRecord, SupervisionSession
 from lms.schemes.models import Membership, Role, Scheme

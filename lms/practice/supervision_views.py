@@ -1,7 +1,6 @@
 """Case supervision sessions, and admins recognising supervisors."""
 
 from flask import Blueprint, abort, redirect, render_template, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
@@ -10,6 +9,7 @@ from lms import access
 from lms.auth.services import find_user_by_username
 from lms.extensions import db
 from lms.forms import EmptyForm
+from lms.i18n import gettext as _
 from lms.practice import services, supervision
 from lms.practice.forms import RecogniseSupervisorForm, SupervisionForm
 from lms.practice.models import RecognisedSupervisor, SupervisionSession

@@ -1,7 +1,6 @@
 """A practitioner's practice log: record, edit while a draft, submit, ask for sign-off."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -10,6 +9,7 @@ from lms import access
 from lms.auth.models import User
 from lms.extensions import db
 from lms.forms import EmptyForm
+from lms.i18n import gettext as _
 from lms.practice import services
 from lms.practice.forms import PracticeRecordForm, ReflectionForm, RequestSignOffForm
 from lms.practice.models import (

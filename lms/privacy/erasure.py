@@ -13,7 +13,6 @@ certificate verifies as revoked rather than vanishing.
 
 from __future__ import annotations
 
-from flask_babel import gettext as _
 from sqlalchemy import delete, select
 
 from lms.accreditation import lifecycle
@@ -21,6 +20,7 @@ from lms.accreditation.models import AccreditationRecord, RecordStatus
 from lms.audit import services as audit
 from lms.auth.models import AuthSession
 from lms.extensions import db
+from lms.i18n import gettext as _
 from lms.notify.models import Notification, OutboxMessage
 from lms.practice.models import Assessment, CpdEntry, PracticeRecord, SupervisionSession
 from lms.privacy.retention import REMOVED, redact_assessment

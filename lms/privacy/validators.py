@@ -3,9 +3,9 @@ describe a case or a participant, and the same rule for text read outside a form
 
 import re
 
-from flask_babel import gettext as _
 from wtforms.validators import ValidationError
 
+from lms.i18n import gettext as _
 from lms.practice.privacy import describe, find_identifying_data
 
 

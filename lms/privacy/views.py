@@ -2,14 +2,14 @@
 processing for admins, and erasing an account."""
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
-from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user
 
 from lms import access, clock
 from lms.auth.models import User
 from lms.extensions import db
 from lms.forms import EmptyForm
+from lms.i18n import gettext as _
+from lms.i18n import ngettext
 from lms.privacy.erasure import erase, erasure_refusal
 from lms.privacy.export import subject_access_zip
 from lms.privacy.processing import other_records, record_of_processing

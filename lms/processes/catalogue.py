@@ -117,7 +117,7 @@ def feedback(key: str):
 
 def outcome_label(key: str) -> str:
     if key == "repeat_incident":
-        from flask_babel import gettext as _
+        from lms.i18n import gettext as _
         return _("A repeat incident between the same people within %(months)d months",
                  months=repeat_incident_months())
     return str(OUTCOMES.get(key, key))

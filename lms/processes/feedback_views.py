@@ -2,10 +2,10 @@
 who answers is kept: no account, no code, no time finer than the day."""
 
 from flask import Blueprint, current_app, redirect, render_template, url_for
-from flask_babel import gettext as _
 
 from lms import access
 from lms.extensions import db, limiter
+from lms.i18n import gettext as _
 from lms.processes import services
 from lms.processes.forms import EnterCodeForm, FeedbackForm
 

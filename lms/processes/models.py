@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from flask_babel import gettext as _
 from sqlalchemy import (
     ColumnElement,
     Date,
@@ -28,6 +27,7 @@ from lms import clock
 from lms.auth.models import User
 from lms.db_types import UTCDateTime
 from lms.extensions import Model
+from lms.i18n import gettext as _
 from lms.schemes.models import Role, Scheme
 
 #: Roles a practitioner takes in a process (the same keys as PRACTITIONER_ROLES).

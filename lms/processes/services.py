@@ -9,13 +9,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from itertools import pairwise
 
-from flask_babel import gettext as _
 from sqlalchemy import select, update
 
 from lms import clock
 from lms.audit import services as audit
 from lms.auth.models import User
 from lms.extensions import db
+from lms.i18n import gettext as _
 from lms.notify import services as notify
 from lms.practice.models import PracticeRecord
 from lms.practice.services import CODE_ALPHABET, new_case_code

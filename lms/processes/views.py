@@ -2,7 +2,6 @@
 practitioners, record outcomes, take-up and feedback."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import exists, select
 from sqlalchemy.orm import selectinload
@@ -11,6 +10,7 @@ from lms import access, clock
 from lms.auth.models import User
 from lms.extensions import db
 from lms.forms import EmptyForm
+from lms.i18n import gettext as _
 from lms.practice.models import PracticeRecord
 from lms.processes import catalogue, services
 from lms.processes.forms import (

@@ -5,8 +5,6 @@ schemes in their scope. Figures only: nothing here shows case text."""
 from __future__ import annotations
 
 from flask import Blueprint, Response, render_template, request
-from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -15,6 +13,8 @@ from lms.areas.reference import force_areas
 from lms.areas.services import figures_scheme_ids, scope_areas, scopes_of
 from lms.csv_export import csv_text
 from lms.extensions import db
+from lms.i18n import gettext as _
+from lms.i18n import ngettext
 from lms.people.kinds import kind_label
 from lms.reports import area_figures
 from lms.reports.coverage import coverage, rate_text

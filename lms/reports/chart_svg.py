@@ -8,9 +8,9 @@ import hashlib
 import math
 
 from flask_babel import get_locale
-from flask_babel import gettext as _
 from markupsafe import Markup
 
+from lms.i18n import gettext as _
 from lms.reports.charts import Chart, format_value, nice_ticks
 from lms.reports.svg import Drawing, attribute_markup, coordinate
 

@@ -8,8 +8,8 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from flask_babel import gettext as _
-from flask_babel import ngettext
+from lms.i18n import gettext as _
+from lms.i18n import ngettext
 
 
 @dataclass(frozen=True)

@@ -8,12 +8,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import format_date
-from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from lms.accreditation.models import VALID_STATUSES, AccreditationRecord
 from lms.areas.reference import ForceArea, force_areas, population_year
 from lms.extensions import db
+from lms.i18n import gettext as _
 from lms.processes.models import RestorativeProcess
 from lms.reports.delivery import Period
 from lms.reports.figures import Scope

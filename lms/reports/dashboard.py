@@ -5,8 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from flask_babel import format_date, ngettext
-from flask_babel import gettext as _
+from flask_babel import format_date
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
@@ -14,7 +13,8 @@ from lms.accreditation.models import AccreditationRecord, Application, RecordSta
 from lms.accreditation.standards import local_level_name
 from lms.auth.models import User
 from lms.extensions import db
-from lms.i18n import plural_number
+from lms.i18n import gettext as _
+from lms.i18n import ngettext, plural_number
 from lms.practice.models import PracticeRecord
 from lms.processes.figures import ProcessFigures, process_figures
 from lms.reports import figures

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
-from flask_babel import pgettext
 from sqlalchemy.orm import selectinload
 
 from lms.accreditation.models import AccreditationRecord, Application
 from lms.csv_export import csv_lines, csv_text
 from lms.extensions import db
+from lms.i18n import pgettext
 from lms.practice.models import PracticeRecord
 from lms.reports import figures
 from lms.reports.delivery import Period, delivery

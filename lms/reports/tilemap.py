@@ -9,10 +9,10 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
 from lms.areas.reference import ForceArea
+from lms.i18n import gettext as _
 
 TILE = 56
 GAP = 4

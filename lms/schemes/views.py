@@ -1,9 +1,9 @@
 from flask import Blueprint, flash, redirect, render_template, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from lms import access
 from lms.extensions import db
+from lms.i18n import gettext as _
 from lms.schemes import services
 from lms.schemes.forms import SchemeForm
 
