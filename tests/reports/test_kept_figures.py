@@ -220,3 +220,16 @@ def test_the_coverage_map_keeps_its_counts_and_says_when(app, known_scheme, make
     assert "Figures as of" in again
     assert first.split('<table')[1] == again.split('<table')[1]
     assert [kind for kind, _s, _l in _kept(app)] == ["coverage"]
+
+
+def test_an_erased_persons_name_leaves_the_kept_overdue_list_at_once(app, known_scheme,
+                                                                   make_user):
+    from lms.auth.models import User
+    from lms.privacy.erasure import erase
+    lead = login_as(app, known_scheme.lead)
+    assert "Bravo Birch" in lead.get("/reports/schemes/scheme-a").get_data(as_text=True)
+    with app.app_context():
+        admin = make_user(is_admin=True)
+        erase(db.session.get(User, known_scheme.p2.id), actor=db.session.get(User, admin.id))
+        db.session.commit()
+    assert "Bravo Birch" not in lead.get("/reports/schemes/scheme-a").get_data(as_text=True)
