@@ -200,32 +200,39 @@ def _write(statement) -> None:
         connection.execute(statement)
 
 
-def refresh(*, older_than: timedelta | None = None) -> tuple[int, int]:
-    """Recompute the snapshots viewed today or yesterday that are older than `older_than`
-    (half the max age by default); drop the others. Returns (recomputed, dropped)."""
-    now = clock.utcnow()
-    cutoff = now - (max_age() / 2 if older_than is None else older_than)
-    dropped = db.session.execute(delete(FigureSnapshot).where(
-        FigureSnapshot.viewed_on < now.date() - timedelta(days=1))).rowcount  # type: ignore[attr-defined]
-    db.session.commit()
-    due = db.session.execute(
+def drop_unviewed() -> int:
+    """Delete kept figures nobody has viewed today or yesterday. Flushes; returns how many."""
+    yesterday = clock.utcnow().date() - timedelta(days=1)
+    return db.session.execute(delete(FigureSnapshot).where(  # type: ignore[attr-defined]
+        FigureSnapshot.viewed_on < yesterday)).rowcount
+
+
+def due(older_than: timedelta | None = None) -> list:
+    """Kept figures computed more than `older_than` ago (half the max age by default):
+    rows of (key, kind, locale, request)."""
+    cutoff = clock.utcnow() - (max_age() / 2 if older_than is None else older_than)
+    return list(db.session.execute(
         select(FigureSnapshot.key, FigureSnapshot.kind, FigureSnapshot.locale,
-               FigureSnapshot.request)
-        .where(FigureSnapshot.computed_at <= cutoff)).all()
-    recomputed = 0
-    for key, kind, locale, request in due:
-        kept = _KINDS.get(kind)
-        if kept is None:  # a kind this version no longer has
-            continue
-        schemes = request["schemes"]
-        scope = Scope(None if schemes is None else frozenset(schemes))
-        with force_locale(locale):
-            figures = kept.compute(scope, *decode(request["args"]))
-        db.session.execute(update(FigureSnapshot).where(FigureSnapshot.key == key)
-                           .values(figures=encode(figures), computed_at=clock.utcnow()))
-        db.session.commit()
-        recomputed += 1
-    return recomputed, dropped
+               FigureSnapshot.request).where(FigureSnapshot.computed_at <= cutoff)))
+
+
+def recompute(key: str, kind: str, locale: str, request: dict) -> bool:
+    """Compute one kept figure again (flushes). A kind or arguments this version no longer
+    has: the row is dropped instead, and False returned."""
+    kept = _KINDS.get(kind)
+    try:
+        args = decode(request["args"])
+    except (KeyError, TypeError, ValueError):
+        kept = None
+    if kept is None:
+        db.session.execute(delete(FigureSnapshot).where(FigureSnapshot.key == key))
+        return False
+    schemes = request["schemes"]
+    with force_locale(locale):
+        figures = kept.compute(Scope(None if schemes is None else frozenset(schemes)), *args)
+    db.session.execute(update(FigureSnapshot).where(FigureSnapshot.key == key)
+                       .values(figures=encode(figures), computed_at=clock.utcnow()))
+    return True
 
 
 # --- Dropping a scheme's snapshots when its records change ------------------------------

@@ -163,6 +163,22 @@ def test_the_refresh_job_recomputes_what_was_viewed_and_drops_the_rest(
     assert computed_at > old
 
 
+def test_the_refresh_job_drops_figures_this_version_no_longer_computes(
+        app, make_user, runner, monkeypatch):
+    admin = login_as(app, make_user(is_admin=True))
+    admin.get("/reports/admin")
+    with app.app_context():
+        db.session.execute(FigureSnapshot.__table__.update().values(kind="retired-kind"))
+        db.session.commit()
+    later = clock.utcnow() + timedelta(minutes=6)
+    monkeypatch.setattr(clock, "utcnow", lambda: later)
+    result = runner.invoke(args=["reports", "refresh-figures"])
+    assert result.exit_code == 0, result.output
+    assert "figures recomputed: 0; dropped (not viewed): 0; dropped (no longer computed): 1" \
+        in result.output
+    assert _kept(app) == []
+
+
 def test_figures_kept_by_a_version_with_another_shape_are_computed_again(app, known_scheme):
     lead = login_as(app, known_scheme.lead)
     lead.get("/reports/schemes/scheme-a")
