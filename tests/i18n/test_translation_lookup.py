@@ -1,0 +1,40 @@
+"""Templates find the request's catalogue once, and still follow a language forced for a
+while (as emails in the recipient's language are)."""
+
+from flask import render_template_string
+from flask_babel import force_locale
+
+from lms.i18n import catalogue
+
+
+def test_templates_follow_the_request_language_and_a_forced_one(app):
+    text = "{{ _('Sign in') }} / {{ ngettext('%(num)d day', '%(num)d days', 2) }}"
+    with app.test_request_context(headers={"Accept-Language": "cy"}):
+        app.preprocess_request()
+        welsh = render_template_string(text)
+        with force_locale("en"):
+            english = render_template_string(text)
+        assert render_template_string(text) == welsh
+        assert catalogue() is catalogue()  # found once per language
+    assert english == "Sign in / 2 days"
+    assert welsh != english
+    assert welsh.startswith("Mewngofnodi")
+
+
+def test_python_gettext_gives_what_flask_babel_gives(app):
+    import flask_babel
+
+    from lms import i18n
+    cases = [("gettext", ("Sign in",), {}),
+             ("gettext", ("Valid: accredited until %(day)s.",), {"day": "3 March 2027"}),
+             ("ngettext", ("%(num)d day", "%(num)d days", 1), {}),
+             ("ngettext", ("%(num)d day", "%(num)d days", 6), {}),
+             ("pgettext", ("CSV column heading", "name"), {})]
+    for language in ("en", "cy"):
+        with app.test_request_context(headers={"Accept-Language": language}):
+            app.preprocess_request()
+            for name, args, variables in cases:
+                ours = getattr(i18n, name)(*args, **variables)
+                assert ours == getattr(flask_babel, name)(*args, **variables), (language, args)
+    with app.app_context(), force_locale("cy"):  # a job writing in Welsh, no request
+        assert i18n.gettext("Sign in") == flask_babel.gettext("Sign in") != "Sign in"
