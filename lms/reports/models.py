@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Date, ForeignKey, String
+from sqlalchemy import JSON, Date, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from lms.db_types import UTCDateTime
@@ -27,3 +27,16 @@ class FigureSnapshot(Model):
     #: the last day someone looked (written at most once a day): the refresh job keeps
     #: only what is looked at fresh
     viewed_on: Mapped[date] = mapped_column(Date)
+    #: the scheme's FigureVersion read before computing (one scheme's figures only)
+    scheme_version: Mapped[int | None]
+
+
+class FigureVersion(Model):
+    """How many times a scheme's counted records have changed (committed). Kept figures
+    of the scheme are current only while their `scheme_version` equals it: read before
+    computing, so a change committed while figures were being computed makes them stale."""
+    __tablename__ = "figure_versions"
+
+    scheme_id: Mapped[int] = mapped_column(
+        ForeignKey("schemes.id", ondelete="CASCADE"), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, default=0)

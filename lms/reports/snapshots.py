@@ -4,11 +4,12 @@ the raw rows on every view at national scale.
 A function decorated with `@materialised("kind")` computes figures for a scope and some
 arguments; calling it returns a `Snapshot`: the figures and when they were computed. A
 snapshot is computed again when it is older than the policy's `figures_max_age_minutes`
-(courses/policy.yaml); a single scheme's snapshots are also dropped, in the same
-transaction, when a record they count changes in that scheme (an ORM change: bulk
-statements bypass this and rely on the age). Pages say when their figures were computed,
-so nothing is stale without saying so. `flask reports refresh-figures` recomputes the
-snapshots viewed in the last day before they age out.
+(courses/policy.yaml); a single scheme's snapshots are also stale as soon as a change to
+a record they count in that scheme commits (its FigureVersion goes up in the same
+transaction; an ORM change: bulk statements bypass this and rely on the age). Pages say
+when their figures were computed, so nothing is stale without saying so.
+`flask reports refresh-figures` recomputes the snapshots viewed in the last day before
+they age out.
 
 Figures are stored as JSON: dataclasses registered with `@storable` (by name, from that
 list only), dicts, tuples, lists, dates and plain values."""
@@ -26,7 +27,7 @@ from itertools import chain
 from typing import Any, Generic, TypeVar
 
 from flask_babel import force_locale, get_locale
-from sqlalchemy import delete, event, select, update
+from sqlalchemy import Integer, and_, delete, event, func, literal, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import get_history
@@ -45,7 +46,7 @@ from lms.processes.models import (
     RestorativeProcess,
 )
 from lms.reports.figures import Scope
-from lms.reports.models import FigureSnapshot
+from lms.reports.models import FigureSnapshot, FigureVersion
 
 T = TypeVar("T")
 
@@ -138,13 +139,19 @@ class Materialised(Generic[T]):
     def __call__(self, scope: Scope, *args: Any) -> Snapshot[T]:
         locale = str(get_locale() or "en")
         schemes = None if scope.scheme_ids is None else sorted(scope.scheme_ids)
+        single = schemes[0] if schemes and len(schemes) == 1 else None
         request = {"schemes": schemes, "args": encode(list(args))}
         key = _key(self.kind, locale, request)
         now = clock.utcnow()
+        # One row whether or not figures are kept: the scheme's version comes with it (read
+        # before computing: a change committed meanwhile leaves these figures stale).
         row = db.session.execute(
-            select(FigureSnapshot.figures, FigureSnapshot.computed_at, FigureSnapshot.viewed_on)
-            .where(FigureSnapshot.key == key)).first()
-        if row is not None and row.computed_at > now - max_age():
+            select(FigureSnapshot.figures, FigureSnapshot.computed_at, FigureSnapshot.viewed_on,
+                   FigureSnapshot.scheme_version, _version_of(single).label("version"))
+            .select_from(select(literal(1)).subquery())
+            .outerjoin(FigureSnapshot, FigureSnapshot.key == key)).one()
+        if (row.computed_at is not None and row.computed_at > now - max_age()
+                and (single is None or row.scheme_version == row.version)):
             try:
                 figures = decode(row.figures)
             except (KeyError, TypeError, ValueError):
@@ -154,12 +161,21 @@ class Materialised(Generic[T]):
                     _write(update(FigureSnapshot).where(FigureSnapshot.key == key)
                            .values(viewed_on=now.date()))
                 return Snapshot(figures, row.computed_at)
+        version = row.version
         figures = self.compute(scope, *args)
-        values = {"kind": self.kind, "locale": locale, "request": request,
-                  "scheme_id": schemes[0] if schemes and len(schemes) == 1 else None,
-                  "figures": encode(figures), "computed_at": now, "viewed_on": now.date()}
+        values = {"kind": self.kind, "locale": locale, "request": request, "scheme_id": single,
+                  "scheme_version": version, "figures": encode(figures), "computed_at": now,
+                  "viewed_on": now.date()}
         _write(_upsert(key, values))
         return Snapshot(figures, now)
+
+
+def _version_of(scheme_id: int | None):
+    """The scheme's FigureVersion (0 before its first change); NULL for several schemes."""
+    if scheme_id is None:
+        return literal(None, Integer)
+    return func.coalesce(select(FigureVersion.version)
+                         .where(FigureVersion.scheme_id == scheme_id).scalar_subquery(), 0)
 
 
 def materialised(kind: str) -> Callable[[Callable[..., T]], Materialised[T]]:
@@ -208,12 +224,17 @@ def drop_unviewed() -> int:
 
 
 def due(older_than: timedelta | None = None) -> list:
-    """Kept figures computed more than `older_than` ago (half the max age by default):
-    rows of (key, kind, locale, request)."""
+    """Kept figures computed more than `older_than` ago (half the max age by default), or
+    of a scheme changed since: rows of (key, kind, locale, request)."""
     cutoff = clock.utcnow() - (max_age() / 2 if older_than is None else older_than)
+    changed = and_(FigureSnapshot.scheme_id.is_not(None),
+                   func.coalesce(FigureSnapshot.scheme_version, 0)
+                   != func.coalesce(FigureVersion.version, 0))
     return list(db.session.execute(
         select(FigureSnapshot.key, FigureSnapshot.kind, FigureSnapshot.locale,
-               FigureSnapshot.request).where(FigureSnapshot.computed_at <= cutoff)))
+               FigureSnapshot.request)
+        .outerjoin(FigureVersion, FigureVersion.scheme_id == FigureSnapshot.scheme_id)
+        .where(or_(FigureSnapshot.computed_at <= cutoff, changed))))
 
 
 def recompute(key: str, kind: str, locale: str, request: dict) -> bool:
@@ -228,10 +249,14 @@ def recompute(key: str, kind: str, locale: str, request: dict) -> bool:
         db.session.execute(delete(FigureSnapshot).where(FigureSnapshot.key == key))
         return False
     schemes = request["schemes"]
+    single = schemes[0] if schemes and len(schemes) == 1 else None
+    version = db.session.scalar(select(_version_of(single)))  # before computing
+    began = clock.utcnow()
     with force_locale(locale):
         figures = kept.compute(Scope(None if schemes is None else frozenset(schemes)), *args)
     db.session.execute(update(FigureSnapshot).where(FigureSnapshot.key == key)
-                       .values(figures=encode(figures), computed_at=clock.utcnow()))
+                       .values(figures=encode(figures), computed_at=began,
+                               scheme_version=version))
     return True
 
 
@@ -248,15 +273,21 @@ def _note_changed_schemes(session: Session, _context) -> None:
 
 
 @event.listens_for(Session, "before_commit")
-def _drop_changed_schemes(session: Session) -> None:
+def _count_changed_schemes(session: Session) -> None:
+    """One more version for each scheme whose counted records this transaction changed:
+    its kept figures are stale from the moment it commits."""
     if session.info.get(_CHANGED) is None and not (session.new or session.dirty
                                                    or session.deleted):
         return
     session.flush()
     changed = session.info.pop(_CHANGED, None)
     if changed:
-        session.execute(delete(FigureSnapshot).where(FigureSnapshot.scheme_id.in_(changed))
-                        .execution_options(synchronize_session=False))
+        dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
+        bump = dialect.insert(FigureVersion).values(
+            [{"scheme_id": scheme_id, "version": 1} for scheme_id in sorted(changed)])
+        session.execute(bump.on_conflict_do_update(
+            index_elements=["scheme_id"],
+            set_={"version": FigureVersion.__table__.c.version + 1}))
 
 
 @event.listens_for(Session, "after_rollback")
