@@ -1,9 +1,13 @@
-"""Column types shared by the models, and a helper for large IN (...) lookups."""
+"""Column types shared by the models, the dialect's INSERT for upserts, and a helper for
+large IN (...) lookups."""
 
 from datetime import UTC, datetime
 
 from sqlalchemy import DateTime
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.types import TypeDecorator
+
+from lms.extensions import db
 
 
 class UTCDateTime(TypeDecorator):
@@ -38,3 +42,10 @@ def chunks(values, size: int = IN_CHUNK):
     ordered = sorted(set(values))
     for start in range(0, len(ordered), size):
         yield ordered[start:start + size]
+
+
+def conflict_insert(model) -> postgresql.Insert | sqlite.Insert:
+    """INSERT for `model` in the running database's dialect, which takes
+    on_conflict_do_nothing() and on_conflict_do_update() (PostgreSQL and SQLite alike)."""
+    dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
+    return dialect.insert(model)

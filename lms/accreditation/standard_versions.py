@@ -3,20 +3,15 @@ it was decided under, which keeps the standards in words as they then were."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from flask_babel import force_locale
 from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import Insert as PgInsert
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import Insert as SqliteInsert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from lms import clock
 from lms.accreditation import evidence as evidence_store
 from lms.accreditation.evaluation import evaluate
 from lms.accreditation.models import StandardVersion
 from lms.accreditation.standards import Standards
+from lms.db_types import conflict_insert
 from lms.extensions import db
 
 #: The language of words kept on records (frozen evaluations, the standards of a version).
@@ -26,10 +21,7 @@ RECORD_LANGUAGE = "en"
 def current_standard_version(standards: Standards) -> StandardVersion:
     """The stored version for these standards, stored now if new. Simultaneous first uses
     of a new version insert it once (the content hash is unique; the others do nothing)."""
-    inserts: dict[str, Callable[[type[StandardVersion]], PgInsert | SqliteInsert]] = {
-        "postgresql": pg_insert, "sqlite": sqlite_insert}
-    insert = inserts[db.engine.dialect.name]
-    db.session.execute(insert(StandardVersion).values(
+    db.session.execute(conflict_insert(StandardVersion).values(
         content_hash=standards.content_hash, loaded_at=clock.now(), levels={
             key: {"name": level.name, "validity_months": level.validity_months,
                   "depends_on": list(level.depends_on)}

@@ -17,12 +17,12 @@ import secrets
 from datetime import timedelta
 
 from sqlalchemy import ForeignKey, Integer, UniqueConstraint, func, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, mapped_column
 
 from lms import clock
 from lms.accreditation.credentials import iso
 from lms.accreditation.models import AccreditationRecord, RecordStatus
+from lms.db_types import conflict_insert
 from lms.extensions import Model, db
 
 #: Bits per list: 16 KiB uncompressed, the minimum the Recommendation allows (§2.1),
@@ -59,11 +59,9 @@ def entry_for(record: AccreditationRecord) -> StatusListEntry:
     entry = db.session.scalar(query)
     while entry is None:
         number = _open_list()
-        insert = (postgresql.insert if db.engine.dialect.name == "postgresql"
-                  else sqlite.insert)(StatusListEntry)
-        db.session.execute(insert.values(record_id=record.id, list_number=number,
-                                         position=secrets.randbelow(LIST_SIZE))
-                           .on_conflict_do_nothing())
+        db.session.execute(conflict_insert(StatusListEntry).values(
+            record_id=record.id, list_number=number, position=secrets.randbelow(LIST_SIZE))
+            .on_conflict_do_nothing())
         entry = db.session.scalar(query)  # None only if the random position was taken
     return entry
 

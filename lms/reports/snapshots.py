@@ -28,12 +28,12 @@ from typing import Any, Generic, TypeVar
 
 from flask_babel import force_locale, get_locale
 from sqlalchemy import Integer, and_, delete, event, func, literal, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import get_history
 
 from lms import clock, policy
 from lms.accreditation.models import AccreditationRecord
+from lms.db_types import conflict_insert
 from lms.extensions import db
 from lms.learning.models import Enrolment
 from lms.practice.models import PracticeRecord, SupervisionSession
@@ -204,8 +204,7 @@ def _shape() -> str:
 
 def _upsert(key: str, values: dict):
     """Insert or replace: two workers computing the same figures at once both succeed."""
-    dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(FigureSnapshot).values(key=key, **values)
+    statement = conflict_insert(FigureSnapshot).values(key=key, **values)
     return statement.on_conflict_do_update(index_elements=["key"], set_=values)
 
 
@@ -282,8 +281,7 @@ def _count_changed_schemes(session: Session) -> None:
     session.flush()
     changed = session.info.pop(_CHANGED, None)
     if changed:
-        dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
-        bump = dialect.insert(FigureVersion).values(
+        bump = conflict_insert(FigureVersion).values(
             [{"scheme_id": scheme_id, "version": 1} for scheme_id in sorted(changed)])
         session.execute(bump.on_conflict_do_update(
             index_elements=["scheme_id"],
