@@ -27,9 +27,16 @@ def get_module_or_404(version: CourseVersion, module_slug: str, *, questions=Fal
     return db.first_or_404(query)
 
 
-def get_lesson_or_404(module: Module, lesson_slug: str) -> Lesson:
-    return db.first_or_404(select(Lesson).where(Lesson.module_id == module.id,
-                                                Lesson.slug == lesson_slug))
+def get_lesson_or_404(version: CourseVersion, module_slug: str,
+                      lesson_slug: str) -> tuple[Module, Lesson]:
+    """A lesson of the course version and its module, in one query."""
+    row = db.session.execute(
+        select(Module, Lesson).join(Lesson, Lesson.module_id == Module.id)
+        .where(Module.version_id == version.id, Module.slug == module_slug,
+               Lesson.slug == lesson_slug)).first()
+    if row is None:
+        abort(404)
+    return row.Module, row.Lesson
 
 
 def can_preview(user) -> bool:

@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import (
+    Float,
+    String,
+    and_,
+    bindparam,
+    cast,
+    func,
+    literal_column,
+    null,
+    select,
+    union_all,
+)
 
 from lms.extensions import db
 from lms.learning.models import (
@@ -49,6 +61,9 @@ class ModuleProgress:
     lessons: list[LessonRef] = field(default_factory=list)
     check_passed: bool = False
     title_cy: str | None = None  #: the Welsh title, when translated
+    #: What the module teaches (read only when asked for: see outlines())
+    outcomes: list[str] = field(default_factory=list)
+    outcomes_cy: list[str] | None = None
 
     @property
     def lessons_done(self) -> int:
@@ -148,21 +163,20 @@ class CourseProgress:
         return None
 
 
-def progress_for(enrolments: Sequence[Enrolment]) -> dict[int, CourseProgress]:
+def progress_for(enrolments: Sequence[Enrolment],
+                 versions: dict[int, CourseVersion] | None = None, *,
+                 outcomes: bool = False) -> dict[int, CourseProgress]:
     """Progress of each enrolment (by id) against its course's current version.
 
-    Six queries whatever the number of enrolments, courses, modules or lessons.
+    Three queries whatever the number of enrolments, courses, modules or lessons (two when
+    the caller passes the current `versions`, {course id: version}), and one more when a
+    course has assessed skills practice. `outcomes`: read the modules' outcomes too.
     """
     if not enrolments:
         return {}
-    versions = _current_versions(enrolments)
-    modules_by_version = _modules(versions)
-    ids = [e.id for e in enrolments]
-    done = _pairs(select(LessonCompletion.enrolment_id, LessonCompletion.lesson_hash)
-                  .where(LessonCompletion.enrolment_id.in_(ids)))
-    passed = _pairs(select(CheckAttempt.enrolment_id, CheckAttempt.check_hash).distinct()
-                    .where(CheckAttempt.enrolment_id.in_(ids), CheckAttempt.passed.is_(True)))
-    hours = _live_hours(enrolments)
+    versions = versions or _current_versions(enrolments)
+    modules_by_version = outlines(versions.values(), outcomes=outcomes)
+    done, passed, hours = _done(enrolments)
     assessed = _latest_assessments(enrolments, versions)
     result = {}
     for enrolment in enrolments:
@@ -173,9 +187,7 @@ def progress_for(enrolments: Sequence[Enrolment]) -> dict[int, CourseProgress]:
         skills = [SkillProgress(s["key"], s["title"], list(s["stages"]), s["looks_for"],
                                 latest.get(s["key"])) for s in version.skills]
         result[enrolment.id] = CourseProgress(
-            enrolment, version, modules, hours.get((enrolment.user_id, enrolment.course_id), 0.0),
-            skills,
-        )
+            enrolment, version, modules, hours.get(enrolment.id, 0.0), skills)
     return result
 
 
@@ -202,44 +214,85 @@ def _current_versions(enrolments) -> dict[int, CourseVersion]:
     return {course_id: version for course_id, version in rows}
 
 
-def _modules(versions: dict[int, CourseVersion]) -> dict[int, list[ModuleProgress]]:
-    rows = db.session.execute(
-        select(Module.id, Module.version_id, Module.slug, Module.title, Module.order,
-               Module.check_hash, Lesson.id, Lesson.slug, Lesson.title, Lesson.content_hash,
-               Module.title_cy, Lesson.title_cy)
-        .join(Lesson, Lesson.module_id == Module.id)
-        .where(Module.version_id.in_([v.id for v in versions.values()]))
-        .order_by(Module.version_id, Module.order, Lesson.order)
-    )
+# Statements a learner's every page runs are built once, on first use: composing one
+# costs about as much as a simple query's round trip (lms.auth.services says more).
+
+@functools.cache
+def _outline_statement(outcomes: bool):
+    columns = [Module.id, Module.version_id, Module.slug, Module.title, Module.order,
+               Module.check_hash, Module.title_cy, Lesson.id, Lesson.slug, Lesson.title,
+               Lesson.content_hash, Lesson.title_cy]
+    if outcomes:
+        columns += [Module.outcomes, Module.outcomes_cy]
+    return (select(*columns)
+            .join(Lesson, Lesson.module_id == Module.id)
+            .where(Module.version_id.in_(bindparam("versions", expanding=True)))
+            .order_by(Module.version_id, Module.order, Lesson.order))
+
+
+def outlines(versions: Iterable[CourseVersion], *,
+             outcomes: bool = False) -> dict[int, list[ModuleProgress]]:
+    """{version id: its modules in order, each with its lessons}, nothing done yet: a
+    course's outline, read as plain rows (no lesson bodies) in one query. The modules'
+    outcomes only when asked for: decoding them for every lesson's row doubles the cost."""
+    rows = db.session.execute(_outline_statement(outcomes),
+                              {"versions": [v.id for v in versions]})
     by_version: dict[int, dict[int, ModuleProgress]] = defaultdict(dict)
-    for (module_id, version_id, slug, title, order, check_hash,
-         lesson_id, lesson_slug, lesson_title, lesson_hash, module_cy, lesson_cy) in rows:
-        module = by_version[version_id].setdefault(
-            module_id, ModuleProgress(module_id, slug, title, order, check_hash,
-                                      title_cy=module_cy))
+    for (module_id, version_id, slug, title, order, check_hash, module_cy,
+         lesson_id, lesson_slug, lesson_title, lesson_hash, lesson_cy, *more) in rows:
+        module = by_version[version_id].get(module_id)
+        if module is None:
+            module = by_version[version_id][module_id] = ModuleProgress(
+                module_id, slug, title, order, check_hash, title_cy=module_cy)
+            if more:
+                module.outcomes, module.outcomes_cy = more[0] or [], more[1]
         module.lessons.append(LessonRef(lesson_id, lesson_slug, lesson_title, lesson_hash,
                                         title_cy=lesson_cy))
     return {version_id: list(modules.values()) for version_id, modules in by_version.items()}
 
 
-def _pairs(query) -> dict[int, set[str]]:
-    found: dict[int, set[str]] = defaultdict(set)
-    for enrolment_id, value in db.session.execute(query):
-        found[enrolment_id].add(value)
-    return found
+LESSON, CHECK, LIVE = "lesson", "check", "live"
 
 
-def _live_hours(enrolments) -> dict[tuple[int, int], float]:
-    rows = db.session.execute(
-        select(SessionBooking.user_id, LiveSession.course_id,
-               func.coalesce(func.sum(SessionBooking.hours_attended), 0.0))
-        .join(SessionBooking.session)
-        .where(SessionBooking.user_id.in_({e.user_id for e in enrolments}),
-               LiveSession.course_id.in_({e.course_id for e in enrolments}),
-               SessionBooking.attended.is_(True))
-        .group_by(SessionBooking.user_id, LiveSession.course_id)
+@functools.cache
+def _done_statement():
+    """Lessons done (by content hash), checks passed (by check hash) and live hours
+    attended (booked by the enrolment's person on its course) of some enrolments, as one
+    list of (enrolment id, kind, hash, hours)."""
+    ids = bindparam("enrolments", expanding=True)
+    no_hours = cast(null(), Float)
+    return union_all(
+        select(LessonCompletion.enrolment_id, literal_column(f"'{LESSON}'"),
+               LessonCompletion.lesson_hash, no_hours)
+        .where(LessonCompletion.enrolment_id.in_(ids)),
+        select(CheckAttempt.enrolment_id, literal_column(f"'{CHECK}'"),
+               CheckAttempt.check_hash, no_hours).distinct()
+        .where(CheckAttempt.enrolment_id.in_(ids), CheckAttempt.passed.is_(True)),
+        select(Enrolment.id, literal_column(f"'{LIVE}'"), cast(null(), String),
+               func.sum(SessionBooking.hours_attended))
+        .join(LiveSession, LiveSession.id == SessionBooking.session_id)
+        .join(Enrolment, and_(Enrolment.user_id == SessionBooking.user_id,
+                              Enrolment.course_id == LiveSession.course_id))
+        .where(Enrolment.id.in_(ids), SessionBooking.attended.is_(True))
+        .group_by(Enrolment.id),
     )
-    return {(user_id, course_id): float(total or 0.0) for user_id, course_id, total in rows}
+
+
+def _done(enrolments):
+    """({enrolment id: lesson hashes done}, {enrolment id: check hashes passed},
+    {enrolment id: live hours attended}), in one query."""
+    done: dict[int, set[str]] = defaultdict(set)
+    passed: dict[int, set[str]] = defaultdict(set)
+    hours: dict[int, float] = {}
+    for enrolment_id, kind, value, attended in db.session.execute(
+            _done_statement(), {"enrolments": [e.id for e in enrolments]}):
+        if kind == LESSON:
+            done[enrolment_id].add(value)
+        elif kind == CHECK:
+            passed[enrolment_id].add(value)
+        else:
+            hours[enrolment_id] = float(attended or 0.0)
+    return done, passed, hours
 
 
 def _fill(template: ModuleProgress, done_hashes: set[str], passed_hashes: set[str]):
@@ -249,4 +302,5 @@ def _fill(template: ModuleProgress, done_hashes: set[str], passed_hashes: set[st
                            ref.content_hash in done_hashes, title_cy=ref.title_cy)
                  for ref in template.lessons],
         check_passed=template.check_hash in passed_hashes, title_cy=template.title_cy,
+        outcomes=template.outcomes, outcomes_cy=template.outcomes_cy,
     )

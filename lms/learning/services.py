@@ -103,8 +103,12 @@ def default_scheme(user: User) -> Scheme | None:
     return memberships[0].scheme if memberships else None
 
 
-def progress_of(enrolment: Enrolment) -> CourseProgress:
-    return progress_for([enrolment])[enrolment.id]
+def progress_of(enrolment: Enrolment, version: CourseVersion | None = None, *,
+                outcomes: bool = False) -> CourseProgress:
+    """Progress of one enrolment; `version`, the course's current version, when the caller
+    has loaded it already; `outcomes`: with the modules' outcomes."""
+    versions = {enrolment.course_id: version} if version else None
+    return progress_for([enrolment], versions, outcomes=outcomes)[enrolment.id]
 
 
 def mark_lesson_done(enrolment: Enrolment, lesson) -> None:

@@ -23,6 +23,7 @@ from lms.learning.forms import KnowledgeCheckForm
 from lms.learning.models import PATHWAY_STAGE_LABELS, Course, CourseVersion, Enrolment, Module
 from lms.learning.occupational_standards import course_mapping
 from lms.learning.papers import attempt_paper, stored_paper
+from lms.learning.progress import outlines
 from lms.learning.services import LearningError
 from lms.learning.sessions import upcoming_sessions_for
 from lms.yaml_files import default_courses_path
@@ -55,10 +56,12 @@ def catalogue():
 def course(slug):
     course, version = get_course_or_404(slug)
     enrolment = services.find_enrolment(current_user.id, course.id)
-    progress = services.progress_of(enrolment) if enrolment else None
+    progress = services.progress_of(enrolment, version, outcomes=True) if enrolment else None
     return render_template(
         "learning/course.html", course=course, version=version, enrolment=enrolment,
-        progress=progress, modules=_modules_with_lessons(version), button=EmptyForm(),
+        progress=progress, button=EmptyForm(),
+        modules=progress.modules if progress else outlines([version], outcomes=True)[version.id],
+        lessons_shown=enrolment is not None or can_preview(current_user),
         answer_key=can_see_answer_key(current_user),
         missing=[] if enrolment else services.missing_prerequisites(current_user.id, version),
         sessions=upcoming_sessions_for(current_user, course_id=course.id) if version.live_required
@@ -106,13 +109,12 @@ def _enrolment_or_redirect(course):
 @access.signed_in
 def lesson(slug, module_slug, lesson_slug):
     course, version = get_course_or_404(slug)
-    found_module = get_module_or_404(version, module_slug)
-    found_lesson = get_lesson_or_404(found_module, lesson_slug)
+    found_module, found_lesson = get_lesson_or_404(version, module_slug, lesson_slug)
     enrolment, refusal = _enrolment_or_redirect(course)
     if refusal:
         return refusal
-    progress = services.progress_of(enrolment) if enrolment else None
-    sequence = _sequence(progress.modules if progress else _modules_with_lessons(version))
+    progress = services.progress_of(enrolment, version) if enrolment else None
+    sequence = _sequence(progress.modules if progress else outlines([version])[version.id])
     position = next(i for i, step in enumerate(sequence) if step.lesson_id == found_lesson.id)
     return render_template(
         "learning/lesson.html", course=course, version=version, module=found_module,
@@ -122,12 +124,6 @@ def lesson(slug, module_slug, lesson_slug):
         done=progress is not None and any(
             ref.done for m in progress.modules for ref in m.lessons if ref.id == found_lesson.id),
     )
-
-
-def _modules_with_lessons(version):
-    return db.session.scalars(select(Module).where(Module.version_id == version.id)
-                              .order_by(Module.order)
-                              .options(selectinload(Module.lessons))).all()
 
 
 class Step(NamedTuple):
@@ -155,8 +151,7 @@ def _sequence(modules) -> list[Step]:
 @access.signed_in
 def lesson_done(slug, module_slug, lesson_slug):
     course, version = get_course_or_404(slug)
-    found_module = get_module_or_404(version, module_slug)
-    found_lesson = get_lesson_or_404(found_module, lesson_slug)
+    _module, found_lesson = get_lesson_or_404(version, module_slug, lesson_slug)
     enrolment = services.find_enrolment(current_user.id, course.id)
     if enrolment is None:
         flash(_("Enrol on the course to record your progress."), "info")
@@ -176,7 +171,7 @@ def lesson_done(slug, module_slug, lesson_slug):
 
 
 def _go_to_next(slug, version, enrolment, lesson_id):
-    sequence = _sequence(services.progress_of(enrolment).modules)
+    sequence = _sequence(services.progress_of(enrolment, version).modules)
     position = next(i for i, step in enumerate(sequence) if step.lesson_id == lesson_id)
     following = sequence[position + 1]
     if following.kind == "check":
