@@ -3,11 +3,11 @@
 from pathlib import Path
 
 from flask import Blueprint, Flask
-from flask_babel import lazy_gettext as _l
 
 from lms import access, http_security, i18n, inputs, ops
 from lms.config import load_config
 from lms.extensions import csrf, db, limiter, login_manager, migrate
+from lms.i18n import lazy_gettext as _l
 
 ROOT = Path(__file__).resolve().parent.parent
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"

@@ -3,12 +3,12 @@
 from collections.abc import Callable
 
 from flask import flash
-from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from lms.extensions import db
+from lms.i18n import lazy_gettext as _l
 
 #: Shown when someone else changed the same thing at the same moment (an optimistic lock
 #: or a unique constraint refused the second writer).

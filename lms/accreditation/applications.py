@@ -5,7 +5,6 @@ commit; applying writes an audit event in the same transaction."""
 from __future__ import annotations
 
 from flask_babel import force_locale
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -28,6 +27,7 @@ from lms.audit import services as audit
 from lms.auth.models import User
 from lms.extensions import db
 from lms.i18n import gettext as _
+from lms.i18n import lazy_gettext as _l
 from lms.practice.models import Assessment, PracticeRecord, PracticeStatus
 
 #: A record in these statuses still belongs to its holder: no second record of the level.

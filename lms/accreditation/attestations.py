@@ -3,7 +3,6 @@ withdrawing agreement, with an audit event. Flushes, never commits."""
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -13,6 +12,7 @@ from lms.accreditation.standards import Standards, load_standards
 from lms.audit import services as audit
 from lms.auth.models import User
 from lms.extensions import db
+from lms.i18n import lazy_gettext as _l
 
 
 def set_attestations(user: User, chosen: set[str], standards: Standards | None = None) -> None:

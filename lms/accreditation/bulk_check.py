@@ -6,7 +6,6 @@ import io
 import re
 from dataclasses import dataclass
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -15,6 +14,7 @@ from lms.accreditation.verification import normalise_identifier, status_words
 from lms.db_types import chunks
 from lms.extensions import db
 from lms.i18n import gettext as _
+from lms.i18n import lazy_gettext as _l
 
 #: Most certificate numbers checked in one request.
 MAX_ENTRIES = 500

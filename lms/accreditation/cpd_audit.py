@@ -9,7 +9,6 @@ from __future__ import annotations
 import math
 import random
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import extract, select
 from sqlalchemy.exc import IntegrityError
 
@@ -20,6 +19,7 @@ from lms.audit import services as audit
 from lms.auth.models import User
 from lms.extensions import db
 from lms.i18n import gettext as _
+from lms.i18n import lazy_gettext as _l
 
 OUTCOMES = ("satisfactory", "not satisfactory")
 #: The outcomes as shown (msgids, so a template can write `_(audit.outcome)`).

@@ -8,7 +8,6 @@ import secrets
 from datetime import date
 
 from flask_babel import force_locale
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -32,6 +31,7 @@ from lms.audit import services as audit
 from lms.auth.models import User
 from lms.extensions import db
 from lms.i18n import gettext as _
+from lms.i18n import lazy_gettext as _l
 from lms.notify import services as notify
 
 ID_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"

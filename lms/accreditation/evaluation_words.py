@@ -12,9 +12,9 @@ from typing import Any
 
 from babel.dates import format_date
 from flask_babel import get_locale
-from flask_babel import lazy_gettext as _l
 
 from lms.i18n import gettext as _
+from lms.i18n import lazy_gettext as _l
 from lms.i18n import ngettext, plural_number
 
 ROLE_WORDS = {"lead": _l("lead facilitator"), "co_facilitator": _l("co-facilitator"),

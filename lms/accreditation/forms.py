@@ -1,4 +1,3 @@
-from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
@@ -12,6 +11,7 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Optio
 
 from lms.accreditation.models import ObservationMode, ObservationOutcome
 from lms.forms import BaseForm, choices
+from lms.i18n import lazy_gettext as _l
 from lms.practice.forms import MultiCheckboxField, not_in_future
 from lms.practice.models import STAGES
 from lms.privacy.validators import no_identifying_data

@@ -12,7 +12,6 @@ from urllib.parse import urlsplit
 
 from flask import current_app
 from flask_babel import force_locale
-from flask_babel import lazy_gettext as _l
 
 from lms import clock, urls
 from lms.accreditation import data_integrity, signing_keys, status_list
@@ -22,6 +21,7 @@ from lms.accreditation.models import AccreditationRecord, status_label
 from lms.accreditation.standards import load_standards
 from lms.branding import logo_file
 from lms.i18n import gettext as _
+from lms.i18n import lazy_gettext as _l
 
 #: OB 3.0 achievementType for an accreditation level: time-limited, renewable, assessed
 #: against published standards (OB 3.0 AchievementType enumeration).

@@ -5,7 +5,6 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     JSON,
     Date,
@@ -25,6 +24,7 @@ from lms.accreditation.standards import local_level_name
 from lms.auth.models import User
 from lms.db_types import UTCDateTime
 from lms.extensions import Model
+from lms.i18n import lazy_gettext as _l
 from lms.schemes.models import Scheme
 
 

@@ -11,7 +11,6 @@ import secrets
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from lms import clock, policy, urls
@@ -25,6 +24,7 @@ from lms.audit import services as audit
 from lms.auth.models import User
 from lms.extensions import db
 from lms.i18n import gettext as _
+from lms.i18n import lazy_gettext as _l
 from lms.notify import services as notify
 from lms.practice.models import STAGES
 

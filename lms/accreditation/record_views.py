@@ -3,7 +3,6 @@
 import json
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, url_for
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -17,6 +16,7 @@ from lms.accreditation.refusals import AccreditationError
 from lms.accreditation.signing_keys import SigningKeyError
 from lms.extensions import db
 from lms.i18n import gettext as _
+from lms.i18n import lazy_gettext as _l
 from lms.i18n import ngettext
 from lms.people.services import can_manage_person
 

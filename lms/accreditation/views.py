@@ -1,7 +1,6 @@
 """My pathway, attestations, applying and nominating, and the standards page."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import func, select
 
@@ -22,6 +21,7 @@ from lms.auth.models import User
 from lms.extensions import db
 from lms.forms import EmptyForm
 from lms.i18n import gettext as _
+from lms.i18n import lazy_gettext as _l
 from lms.people.services import can_manage_person, get_person_or_404
 
 bp = Blueprint("pathway", __name__, url_prefix="/accreditation")

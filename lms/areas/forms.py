@@ -1,10 +1,10 @@
-from flask_babel import lazy_gettext as _l
 from wtforms import SelectField, StringField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from lms.areas.reference import force_areas
 from lms.auth.services import find_user_by_username
 from lms.forms import BaseForm, choices
+from lms.i18n import lazy_gettext as _l
 from lms.schemes.models import Sector
 
 SCOPE_CHOICES = (

@@ -1,8 +1,8 @@
-from flask_babel import lazy_gettext as _l
 from wtforms import DateField, StringField
 from wtforms.validators import Length, Optional
 
 from lms.forms import BaseForm
+from lms.i18n import lazy_gettext as _l
 
 
 class TrailFilterForm(BaseForm):

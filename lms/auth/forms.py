@@ -1,5 +1,3 @@
-from flask_babel import lazy_gettext as _l
-from flask_babel import lazy_ngettext
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
@@ -8,6 +6,8 @@ from lms.auth.models import LANGUAGES
 from lms.auth.services import email_in_use
 from lms.forms import BaseForm, choices
 from lms.i18n import gettext as _
+from lms.i18n import lazy_gettext as _l
+from lms.i18n import lazy_ngettext
 
 
 class LoginForm(BaseForm):

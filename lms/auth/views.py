@@ -11,7 +11,6 @@ from flask import (
     url_for,
 )
 from flask_babel import get_locale
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 
 from lms import access, policy
@@ -20,6 +19,7 @@ from lms.auth import reset, services
 from lms.auth.forms import ForgottenPasswordForm, LoginForm, NewPasswordForm, ProfileForm
 from lms.extensions import db, limiter
 from lms.i18n import gettext as _
+from lms.i18n import lazy_gettext as _l
 from lms.i18n import ngettext, remember_language
 
 bp = Blueprint("auth", __name__)

@@ -1,7 +1,7 @@
-from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
 
 from lms.forms import BaseForm
+from lms.i18n import lazy_gettext as _l
 
 
 class LogoForm(BaseForm):

@@ -1,7 +1,6 @@
 """Error pages in the site layout, with no internals shown."""
 
 from flask import current_app, render_template
-from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
@@ -9,6 +8,7 @@ from werkzeug.exceptions import HTTPException
 
 from lms.extensions import db
 from lms.i18n import gettext as _
+from lms.i18n import lazy_gettext as _l
 
 MESSAGES = {
     400: (_l("Something was wrong with that request"),

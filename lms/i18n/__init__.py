@@ -8,8 +8,10 @@ The language of a request: the signed-in person's stored preference; otherwise t
 signed-out visitor made (a cookie); otherwise the browser's Accept-Language; otherwise
 English."""
 
-from flask import Flask, g, has_request_context, request
+from flask import Flask, has_request_context, request
+from flask.globals import _cv_app
 from flask_babel import Babel, get_locale, get_translations
+from flask_babel.speaklater import LazyString
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -69,9 +71,9 @@ def catalogue():
     Flask-Babel's own lookup goes through the request context, the domain and the locale
     again for every string: about a thousand context lookups on a page. A language
     forced for a while (flask_babel.force_locale) is a different locale, so it is seen."""
-    try:
-        state = g._flask_babel
-    except (AttributeError, RuntimeError):  # before the language is chosen; no app context
+    context = _cv_app.get(None)  # flask.g without its proxy: asked ~300 times a page
+    state = getattr(context.g, "_flask_babel", None) if context is not None else None
+    if state is None:  # before the language is chosen; no app context
         return get_translations()
     locale = getattr(state, "babel_locale", None)
     kept = getattr(state, "lms_catalogue", None)
@@ -96,6 +98,18 @@ def pgettext(context: str, string: str, **variables) -> str:
     """flask_babel.pgettext through catalogue()."""
     text = catalogue().upgettext(context, string)
     return text % variables if variables else text
+
+
+def lazy_gettext(string: str, **variables) -> LazyString:
+    """flask_babel.lazy_gettext translating through catalogue(): a label made at import
+    time (a form field's, a status's) is translated each time it is shown, and markupsafe
+    asks twice per escape."""
+    return LazyString(gettext, string, **variables)
+
+
+def lazy_ngettext(singular: str, plural: str, num: int, **variables) -> LazyString:
+    """flask_babel.lazy_ngettext through catalogue()."""
+    return LazyString(ngettext, singular, plural, num, **variables)
 
 
 def init_app(app: Flask) -> None:

@@ -6,9 +6,9 @@ Nobody types a NUL: the request is refused whole with a page that says why.
 """
 
 from flask import request
-from flask_babel import lazy_gettext as _l
 
 from lms.errors.handlers import render_error
+from lms.i18n import lazy_gettext as _l
 from lms.inputs.text import unstorable
 
 REFUSAL = _l("Your request contained a hidden control character (a NUL byte) that cannot be "

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import re
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
@@ -28,6 +27,7 @@ from wtforms.widgets import HiddenInput
 from lms import clock
 from lms.forms import BaseForm, choices
 from lms.i18n import gettext as _
+from lms.i18n import lazy_gettext as _l
 from lms.learning.languages import shown_option
 from lms.learning.papers import PaperQuestion, fingerprint
 from lms.timezones import to_utc

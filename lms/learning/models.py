@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     JSON,
     CheckConstraint,
@@ -24,6 +23,7 @@ from lms import clock
 from lms.auth.models import User
 from lms.db_types import UTCDateTime
 from lms.extensions import Model
+from lms.i18n import lazy_gettext as _l
 from lms.learning.languages import WELSH, Shown, page_language, shown
 from lms.schemes.models import Scheme
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import contains_eager, selectinload
 
@@ -16,6 +15,7 @@ from lms.audit import services as audit
 from lms.auth.models import User
 from lms.extensions import db
 from lms.i18n import gettext as _
+from lms.i18n import lazy_gettext as _l
 from lms.learning import services
 from lms.learning.models import CheckAttempt, Course, CourseVersion, Enrolment, Module
 from lms.learning.services import LearningError

@@ -8,7 +8,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     Float,
     String,
@@ -23,6 +22,7 @@ from sqlalchemy import (
 )
 
 from lms.extensions import db
+from lms.i18n import lazy_gettext as _l
 from lms.learning.models import (
     CheckAttempt,
     Course,

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 
 from lms import clock
@@ -13,6 +12,7 @@ from lms.audit import services as audit
 from lms.auth.models import User
 from lms.extensions import db
 from lms.i18n import gettext as _
+from lms.i18n import lazy_gettext as _l
 from lms.learning.models import Enrolment, LiveSession, SessionBooking
 from lms.learning.services import flush_or_refuse
 from lms.learning.sessions import complete_attended

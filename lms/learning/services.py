@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
+from typing import NamedTuple
+
 from flask_babel.speaklater import LazyString
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.exc import IntegrityError
 
 from lms import clock
@@ -12,6 +13,7 @@ from lms.audit import services as audit
 from lms.auth.models import User
 from lms.extensions import db
 from lms.i18n import gettext as _
+from lms.i18n import lazy_gettext as _l
 from lms.learning.models import (
     CheckAttempt,
     Course,
@@ -126,28 +128,37 @@ def mark_lesson_done(enrolment: Enrolment, lesson) -> None:
         record_completion_if_done(enrolment)
 
 
-def attempts_used(enrolment: Enrolment, module: Module) -> int:
-    return db.session.scalar(select(func.count()).select_from(CheckAttempt).where(
-        CheckAttempt.enrolment_id == enrolment.id,
-        CheckAttempt.check_hash == module.check_hash)) or 0
+class CheckTally(NamedTuple):
+    """One enrolment's attempts at one module's knowledge check."""
+    used: int
+    last_number: int  #: 0 before the first attempt
+    passed: bool
+
+    @property
+    def next_number(self) -> int:
+        return self.last_number + 1
+
+    def left(self, version: CourseVersion) -> int | None:
+        """Attempts left under the course's limit; None when there is no limit."""
+        return None if version.max_attempts is None else max(0, version.max_attempts - self.used)
 
 
-def check_passed(enrolment: Enrolment, module: Module) -> bool:
-    return db.session.scalar(select(CheckAttempt.id).where(
-        CheckAttempt.enrolment_id == enrolment.id, CheckAttempt.check_hash == module.check_hash,
-        CheckAttempt.passed.is_(True)).limit(1)) is not None
+def check_tally(enrolment: Enrolment, module: Module) -> CheckTally:
+    """Attempts used, the last attempt's number and whether one passed, in one query."""
+    used, last, passed = db.session.execute(
+        select(func.count(), func.coalesce(func.max(CheckAttempt.number), 0),
+               func.coalesce(func.sum(case((CheckAttempt.passed.is_(True), 1), else_=0)), 0))
+        .where(CheckAttempt.enrolment_id == enrolment.id,
+               CheckAttempt.check_hash == module.check_hash)).one()
+    return CheckTally(used, last, bool(passed))
 
 
 def next_attempt_number(enrolment: Enrolment, module: Module) -> int:
-    return (db.session.scalar(select(func.max(CheckAttempt.number)).where(
-        CheckAttempt.enrolment_id == enrolment.id,
-        CheckAttempt.check_hash == module.check_hash)) or 0) + 1
+    return check_tally(enrolment, module).next_number
 
 
 def attempts_left(enrolment: Enrolment, module: Module, version: CourseVersion) -> int | None:
-    if version.max_attempts is None:
-        return None
-    return max(0, version.max_attempts - attempts_used(enrolment, module))
+    return check_tally(enrolment, module).left(version)
 
 
 def attempt_refusal(enrolment: Enrolment, module: Module, version: CourseVersion) -> str | None:
@@ -160,8 +171,10 @@ def attempt_refusal(enrolment: Enrolment, module: Module, version: CourseVersion
 def submission_refusal(enrolment: Enrolment, module: Module, version: CourseVersion,
                        number: int | None) -> str | None:
     """Why answers to attempt `number` may not be stored, or None."""
-    return attempt_refusal(enrolment, module, version) or (
-        str(ALREADY_SUBMITTED) if number != next_attempt_number(enrolment, module) else None)
+    tally = check_tally(enrolment, module)
+    if tally.left(version) == 0:
+        return _("Every attempt at this knowledge check has been used. Speak to your trainer.")
+    return str(ALREADY_SUBMITTED) if number != tally.next_number else None
 
 
 def reveals_answers(attempt: CheckAttempt, attempts_left: int | None) -> bool:

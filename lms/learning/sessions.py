@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import joinedload
 
@@ -13,6 +12,7 @@ from lms.audit import services as audit
 from lms.auth.models import User
 from lms.extensions import db
 from lms.i18n import gettext as _
+from lms.i18n import lazy_gettext as _l
 from lms.learning.models import Course, Enrolment, LiveSession, SessionBooking
 from lms.learning.services import (
     LearningError,

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -15,6 +14,7 @@ from lms.audit import services as audit
 from lms.auth.models import User
 from lms.extensions import db
 from lms.i18n import gettext as _
+from lms.i18n import lazy_gettext as _l
 from lms.learning import services
 from lms.learning.models import CourseVersion, Enrolment, SkillAssessment
 from lms.learning.services import LearningError

@@ -3,12 +3,12 @@ holds the other learning forms)."""
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from wtforms import DateField, RadioField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
 from lms import clock
 from lms.forms import BaseForm, choices
+from lms.i18n import lazy_gettext as _l
 from lms.learning.skills import METHODS, RESULTS
 from lms.privacy.validators import no_identifying_data
 

@@ -194,7 +194,8 @@ def check(slug, module_slug):
             "enrolment": enrolment, "attempt": None, "form": None}
     if enrolment is None:  # staff previewing
         return render_template("learning/check.html", **page)
-    number = services.next_attempt_number(enrolment, found_module)
+    tally = services.check_tally(enrolment, found_module)
+    number = tally.next_number
     form = page["form"] = KnowledgeCheckForm.for_paper(
         attempt_paper(enrolment.id, found_module, number), number)
     refusal = form.is_submitted() and services.submission_refusal(
@@ -212,13 +213,14 @@ def check(slug, module_slug):
             flash(str(refusal_message), "error")
             return redirect(url_for("learning.courses.check", slug=slug, module_slug=module_slug))
         db.session.commit()
-    left = services.attempts_left(enrolment, found_module, version)
+        tally = services.check_tally(enrolment, found_module)  # with the attempt just made
+    left = tally.left(version)
     attempt = page["attempt"]
     return render_template(
         "learning/check.html", **page, attempts_left=left,
         review=stored_paper(attempt, found_module) if attempt else None,
         revealed=attempt is not None and services.reveals_answers(attempt, left),
-        passed_before=services.check_passed(enrolment, found_module),
+        passed_before=tally.passed,
     ), (400 if form.errors else 200)
 
 

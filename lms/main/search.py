@@ -4,7 +4,6 @@ the person searching may see (the same rules as the pages the results link to)."
 from collections.abc import Sequence
 
 from flask import Blueprint, render_template, request
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -15,6 +14,7 @@ from lms import access
 from lms.auth.models import User
 from lms.extensions import db
 from lms.forms import BaseForm
+from lms.i18n import lazy_gettext as _l
 from lms.people.services import people_query
 from lms.practice.models import PracticeRecord
 from lms.schemes.models import Role

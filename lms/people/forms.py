@@ -1,4 +1,3 @@
-from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
 from wtforms import EmailField, HiddenField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
@@ -6,6 +5,7 @@ from wtforms.validators import DataRequired, Email, Length, Optional, Validation
 from lms.auth.services import email_in_use, find_user_by_username
 from lms.forms import BaseForm, choices
 from lms.i18n import gettext as _
+from lms.i18n import lazy_gettext as _l
 from lms.people.kinds import PERSON_KINDS
 from lms.people.services import USERNAME_RULE, username_problem
 from lms.schemes.models import Role

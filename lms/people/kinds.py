@@ -1,6 +1,6 @@
 """The kind of person an account belongs to, counted in the training figures."""
 
-from flask_babel import lazy_gettext as _l
+from lms.i18n import lazy_gettext as _l
 
 #: value -> label. Prisoners and pupils trained as facilitators are counted apart from
 #: staff and volunteers, as the programmes report them.

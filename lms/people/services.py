@@ -3,7 +3,6 @@
 import re
 
 from flask import abort
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import selectinload
 
@@ -12,6 +11,7 @@ from lms.auth import services as auth_services
 from lms.auth.models import User
 from lms.extensions import db
 from lms.i18n import gettext as _
+from lms.i18n import lazy_gettext as _l
 from lms.people.kinds import PERSON_KINDS
 from lms.practice.models import RecognisedSupervisor
 from lms.schemes.models import Membership, Role, Scheme

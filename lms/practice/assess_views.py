@@ -1,7 +1,6 @@
 """Supervisors: the queue of records to assess, and the assessment itself."""
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
@@ -9,6 +8,7 @@ from sqlalchemy.orm import selectinload
 from lms import access
 from lms.extensions import db
 from lms.i18n import gettext as _
+from lms.i18n import lazy_gettext as _l
 from lms.practice import services
 from lms.practice.forms import assessment_form
 from lms.practice.models import PracticeRecord, PracticeStatus

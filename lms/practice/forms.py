@@ -1,4 +1,3 @@
-from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     DateField,
@@ -25,6 +24,7 @@ from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 from lms import clock
 from lms.forms import BaseForm, choices
 from lms.i18n import gettext as _
+from lms.i18n import lazy_gettext as _l
 from lms.practice.models import (
     HARM_CATEGORIES,
     NOT_COUNTING,

@@ -6,7 +6,6 @@ import enum
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     JSON,
     ColumnElement,
@@ -28,6 +27,7 @@ from lms.auth.models import User
 from lms.db_types import UTCDateTime
 from lms.extensions import Model, db
 from lms.i18n import gettext as _
+from lms.i18n import lazy_gettext as _l
 from lms.schemes.models import Membership, Role, Scheme
 
 if TYPE_CHECKING:

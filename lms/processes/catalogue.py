@@ -8,8 +8,8 @@ from functools import cache
 from pathlib import Path
 
 import yaml
-from flask_babel import lazy_gettext as _l
 
+from lms.i18n import lazy_gettext as _l
 from lms.practice.models import HARM_CATEGORIES, PROCESS_TYPES
 
 POLICY_FILE = Path(__file__).resolve().parent.parent.parent / "courses" / "processes.yaml"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     DateField,
@@ -24,6 +23,7 @@ from wtforms.validators import (
 )
 
 from lms.forms import BaseForm, choices
+from lms.i18n import lazy_gettext as _l
 from lms.practice.forms import not_in_future
 from lms.practice.models import HARM_CATEGORIES, PRACTITIONER_ROLES
 from lms.privacy.validators import no_identifying_data

@@ -39,7 +39,9 @@ def process_vocabulary():
     return {"process_settings": catalogue.SETTINGS, "involvements": catalogue.INVOLVEMENTS,
             "funnel_stages": catalogue.FUNNEL, "parties": catalogue.PARTIES,
             "outcome_answers": catalogue.ANSWERS, "recommend_answers": catalogue.RECOMMEND,
-            "outcome_labels": {k: catalogue.outcome_label(k) for k in catalogue.OUTCOMES}}
+            # a function, not a dict of translated labels: every page's context is built
+            # with this, and only process pages show an outcome
+            "outcome_label": catalogue.outcome_label}
 
 
 def pending_for(user: User) -> list[ProcessParticipant]:

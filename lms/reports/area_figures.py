@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
@@ -15,6 +14,7 @@ from lms.areas.reference import force_area
 from lms.auth.models import User
 from lms.extensions import db
 from lms.i18n import gettext as _
+from lms.i18n import lazy_gettext as _l
 from lms.learning.models import Course, CourseVersion, Enrolment, local_title_column
 from lms.people.kinds import PERSON_KINDS
 from lms.processes.figures import ProcessFigures, process_figures

@@ -1,7 +1,6 @@
 """Bulk actions on selected practitioners: a preview of who is affected, then the action."""
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -11,6 +10,7 @@ from lms.audit import services as audit
 from lms.auth.models import User
 from lms.extensions import db
 from lms.i18n import gettext as _
+from lms.i18n import lazy_gettext as _l
 from lms.i18n import ngettext
 from lms.inputs.converters import database_id
 from lms.learning import training

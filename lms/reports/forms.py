@@ -2,7 +2,6 @@ from datetime import date, timedelta
 
 from flask import current_app
 from flask_babel import format_date
-from flask_babel import lazy_gettext as _l
 from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
@@ -10,6 +9,7 @@ from lms import clock
 from lms.areas.reference import force_areas
 from lms.forms import BaseForm, choices
 from lms.i18n import gettext as _
+from lms.i18n import lazy_gettext as _l
 from lms.i18n import ngettext
 from lms.privacy.validators import no_identifying_data
 from lms.reports.area_figures import GROUPINGS

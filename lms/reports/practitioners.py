@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, or_, select
 
 from lms.accreditation.evaluation import evaluate
@@ -14,6 +13,7 @@ from lms.accreditation.models import VALID_STATUSES, AccreditationRecord, Record
 from lms.accreditation.standards import load_standards
 from lms.auth.models import User
 from lms.extensions import db
+from lms.i18n import lazy_gettext as _l
 from lms.reports.figures import Scope
 from lms.schemes.models import Membership
 

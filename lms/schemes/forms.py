@@ -1,6 +1,5 @@
 import re
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from wtforms import SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
@@ -9,6 +8,7 @@ from lms.areas.reference import force_areas, local_authorities, local_authority
 from lms.extensions import db
 from lms.forms import BaseForm, choices
 from lms.i18n import gettext as _
+from lms.i18n import lazy_gettext as _l
 from lms.schemes.models import REGIONS, Scheme, Sector
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import Enum, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -13,6 +12,7 @@ from lms import clock
 from lms.auth.models import User
 from lms.db_types import UTCDateTime
 from lms.extensions import Model
+from lms.i18n import lazy_gettext as _l
 
 
 class Sector(enum.StrEnum):

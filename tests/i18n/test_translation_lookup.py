@@ -38,3 +38,20 @@ def test_python_gettext_gives_what_flask_babel_gives(app):
                 assert ours == getattr(flask_babel, name)(*args, **variables), (language, args)
     with app.app_context(), force_locale("cy"):  # a job writing in Welsh, no request
         assert i18n.gettext("Sign in") == flask_babel.gettext("Sign in") != "Sign in"
+
+
+def test_lazy_labels_give_what_flask_babel_gives_when_shown(app):
+    import flask_babel
+    from markupsafe import escape
+
+    from lms import i18n
+    label = i18n.lazy_gettext("Sign in")
+    days = i18n.lazy_ngettext("%(num)d day", "%(num)d days", 3)
+    for language in ("en", "cy"):
+        with app.test_request_context(headers={"Accept-Language": language}):
+            app.preprocess_request()
+            assert str(label) == flask_babel.gettext("Sign in")
+            assert str(escape(label)) == str(escape(flask_babel.lazy_gettext("Sign in")))
+            assert str(days) == flask_babel.ngettext("%(num)d day", "%(num)d days", 3)
+    with app.app_context(), force_locale("cy"):
+        assert str(label) == "Mewngofnodi"

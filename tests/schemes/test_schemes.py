@@ -68,3 +68,17 @@ def test_lead_sees_staff_and_counts(client, make_user, make_scheme):
     assert "Lead Person" in page
     assert "Trainee Person" not in page  # trainees are listed on the paginated people page
     assert "<dt>Trainees</dt><dd>1</dd>" in page
+
+
+def test_wtforms_own_messages_follow_the_page_language(client, make_user):
+    """WTForms' catalogue is read once per language (lms.forms), still per request's
+    language: English, then Welsh, then English again in the same process."""
+    admin = make_user(is_admin=True)
+    login_as(client, admin)
+    bad = {**VALID, "sector": "spaceship"}
+    assert b"Not a valid choice" in client.post("/schemes/new", data=bad).data
+    client.post("/language", data={"language": "cy", "next": "/"})
+    assert "Nid yw hwn yn ddewis dilys" in client.post("/schemes/new", data=bad).get_data(
+        as_text=True)
+    client.post("/language", data={"language": "en", "next": "/"})
+    assert b"Not a valid choice" in client.post("/schemes/new", data=bad).data
