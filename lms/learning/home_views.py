@@ -6,11 +6,11 @@ from typing import cast
 from flask import Blueprint, render_template
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import contains_eager
 
 from lms import access
 from lms.extensions import db
-from lms.learning.models import Enrolment
+from lms.learning.models import Course, CourseVersion, Enrolment
 from lms.learning.progress import progress_for
 from lms.learning.sessions import booked_sessions_of
 
@@ -19,12 +19,15 @@ bp = Blueprint("home", __name__)
 
 def my_learning(user):
     """(courses in progress, completed courses newest first), each a CourseProgress."""
-    enrolments = db.session.scalars(
-        select(Enrolment).where(Enrolment.user_id == user.id)
-        .options(joinedload(Enrolment.course))
+    rows = db.session.execute(  # each enrolment with its course and the current version
+        select(Enrolment, CourseVersion).join(Enrolment.course)
+        .join(CourseVersion, Course.current_version_id == CourseVersion.id)
+        .where(Enrolment.user_id == user.id)
+        .options(contains_eager(Enrolment.course))
         .order_by(Enrolment.enrolled_at)
     ).all()
-    progress = progress_for(enrolments)
+    progress = progress_for([enrolment for enrolment, _version in rows],
+                            {enrolment.course_id: version for enrolment, version in rows})
     current = [p for p in progress.values() if p.enrolment.completed_at is None]
     done = sorted((p for p in progress.values() if p.enrolment.completed_at is not None),
                   key=lambda p: cast(datetime, p.enrolment.completed_at), reverse=True)

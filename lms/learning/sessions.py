@@ -32,9 +32,13 @@ def _shown_with():
 
 
 def upcoming_sessions_for(user: User, course_id: int | None = None) -> list[LiveSession]:
-    """Sessions yet to start in the schemes `user` belongs to (all schemes for admins)."""
+    """Sessions yet to start in the schemes `user` belongs to (all schemes for admins).
+    For one course (its page lists when and where, nothing more), without the course,
+    scheme and trainer a list of every course's sessions shows."""
     query = (select(LiveSession).where(LiveSession.ends_at > clock.utcnow())
-             .order_by(LiveSession.starts_at).options(*_shown_with()))
+             .order_by(LiveSession.starts_at))
+    if course_id is None:
+        query = query.options(*_shown_with())
     if not user.is_admin:
         query = query.where(LiveSession.scheme_id.in_({m.scheme_id for m in user.memberships}))
     if course_id is not None:

@@ -20,6 +20,7 @@ from lms.learning.access import (
     get_module_or_404,
 )
 from lms.learning.forms import KnowledgeCheckForm
+from lms.learning.loader import lesson_path
 from lms.learning.models import PATHWAY_STAGE_LABELS, Course, CourseVersion, Enrolment, Module
 from lms.learning.occupational_standards import course_mapping
 from lms.learning.papers import attempt_paper, stored_paper
@@ -103,6 +104,14 @@ def _enrolment_or_redirect(course):
         flash(_("Enrol on the course to open its lessons."), "info")
         return None, redirect(url_for("learning.courses.course", slug=course.slug))
     return enrolment, None
+
+
+@bp.app_template_global()
+def lesson_url(course_slug: str, module_slug: str, lesson_slug: str) -> str:
+    """url_for("learning.courses.lesson", ...) for pages listing every lesson of a course:
+    the same address (a test holds them equal; slugs are [a-z0-9-] only) without building
+    it through the routing map each time."""
+    return request.script_root + lesson_path(course_slug, module_slug, lesson_slug)
 
 
 @bp.route("/courses/<slug>/lessons/<module_slug>/<lesson_slug>")

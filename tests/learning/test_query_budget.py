@@ -83,3 +83,15 @@ def test_course_and_lesson_pages_read_the_outline_and_progress_once(trainee_clie
     with count_queries() as counter:
         trainee_client.get("/courses/basics")
     assert not [s for s in counter.statements if "body_html" in s]
+
+
+def test_lesson_links_built_without_routing_are_the_routes_addresses(app):
+    from flask import url_for
+
+    from lms.learning.views import lesson_url
+    for root in ("", "/lms"):
+        with app.test_request_context("/", base_url=f"https://lms.example.org{root}/"):
+            assert lesson_url("basics", "listening", "why-listening-matters") == url_for(
+                "learning.courses.lesson", slug="basics", module_slug="listening",
+                lesson_slug="why-listening-matters") == \
+                f"{root}/courses/basics/lessons/listening/why-listening-matters"
