@@ -66,13 +66,27 @@ def _settle_locale() -> None:
     get_locale()
 
 
+def _babel_state():
+    """Flask-Babel's per-context state (the chosen locale and catalogue), read from the
+    app context directly: flask.g's proxy is a lookup, and a page asks hundreds of times."""
+    context = _cv_app.get(None)
+    return getattr(context.g, "_flask_babel", None) if context is not None else None
+
+
+def current_locale():
+    """flask_babel.get_locale(), without its context lookups once the request's language
+    is chosen (and a forced one while it is forced)."""
+    state = _babel_state()
+    locale = getattr(state, "babel_locale", None) if state is not None else None
+    return locale if locale is not None else get_locale()
+
+
 def catalogue():
     """The catalogue of the language in force, found once per request and language.
     Flask-Babel's own lookup goes through the request context, the domain and the locale
     again for every string: about a thousand context lookups on a page. A language
     forced for a while (flask_babel.force_locale) is a different locale, so it is seen."""
-    context = _cv_app.get(None)  # flask.g without its proxy: asked ~300 times a page
-    state = getattr(context.g, "_flask_babel", None) if context is not None else None
+    state = _babel_state()
     if state is None:  # before the language is chosen; no app context
         return get_translations()
     locale = getattr(state, "babel_locale", None)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
+
 from flask import abort
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from lms.extensions import db
@@ -11,10 +13,16 @@ from lms.learning.models import Course, CourseVersion, Lesson, Module
 from lms.schemes.models import Role
 
 
+@functools.cache
+def _course_statement():
+    """Built once: every course, lesson and check page starts here (lms.auth.services says
+    why statements on such paths are)."""
+    return (select(Course).where(Course.slug == bindparam("slug"))
+            .options(joinedload(Course.current_version)))
+
+
 def get_course_or_404(slug: str) -> tuple[Course, CourseVersion]:
-    course = db.session.scalar(
-        select(Course).where(Course.slug == slug).options(joinedload(Course.current_version))
-    )
+    course = db.session.scalar(_course_statement(), {"slug": slug})
     if course is None or course.current_version is None:
         abort(404)
     return course, course.current_version

@@ -14,8 +14,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from flask_babel import get_locale
 from markupsafe import Markup, escape
+
+from lms.i18n import current_locale
 
 WELSH, ENGLISH = "cy", "en"
 #: Fields that hold sanitised HTML rendered when the course was loaded.
@@ -24,7 +25,7 @@ HTML_FIELDS = frozenset({"body_html"})
 
 def page_language() -> str:
     """The language the page is shown in: "cy" or "en"."""
-    locale = get_locale()
+    locale = current_locale()  # asked for every title a page shows
     return WELSH if locale is not None and locale.language == WELSH else ENGLISH
 
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 from typing import NamedTuple
 
 from flask_babel.speaklater import LazyString
-from sqlalchemy import case, func, select
+from sqlalchemy import bindparam, case, func, select
 from sqlalchemy.exc import IntegrityError
 
 from lms import clock
@@ -69,9 +70,17 @@ def missing_prerequisites(user_id: int, version: CourseVersion,
     return [titles.get(slug, slug) for slug in missing]
 
 
+@functools.cache
+def _enrolment_statement():
+    return select(Enrolment).where(Enrolment.user_id == bindparam("user_id"),
+                                   Enrolment.course_id == bindparam("course_id"))
+
+
 def find_enrolment(user_id: int, course_id: int) -> Enrolment | None:
-    return db.session.scalar(select(Enrolment).where(
-        Enrolment.user_id == user_id, Enrolment.course_id == course_id))
+    """The person's enrolment on the course, if any. Its statement is built once: every
+    course, lesson and check page asks (lms.auth.services says why)."""
+    return db.session.scalar(_enrolment_statement(),
+                             {"user_id": user_id, "course_id": course_id})
 
 
 def enrol(user: User, course: Course, *, by: User | None = None,

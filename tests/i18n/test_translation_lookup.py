@@ -55,3 +55,18 @@ def test_lazy_labels_give_what_flask_babel_gives_when_shown(app):
             assert str(days) == flask_babel.ngettext("%(num)d day", "%(num)d days", 3)
     with app.app_context(), force_locale("cy"):
         assert str(label) == "Mewngofnodi"
+
+
+def test_current_locale_is_flask_babels_and_follows_a_forced_one(app):
+    from flask_babel import get_locale
+
+    from lms.i18n import current_locale
+    for language in ("en", "cy"):
+        with app.test_request_context(headers={"Accept-Language": language}):
+            app.preprocess_request()
+            assert current_locale() == get_locale() and str(current_locale()) == language
+            with force_locale("cy" if language == "en" else "en"):
+                assert current_locale() == get_locale() != language
+            assert str(current_locale()) == language
+    with app.app_context():  # no request: English, as select_locale says
+        assert str(current_locale()) == "en"
