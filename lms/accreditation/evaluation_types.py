@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from lms.accreditation.standards import LevelStandard, Requirement
+from lms.i18n import gettext as _
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,11 @@ class RequirementResult:
     missing: str | None  #: one line saying what is still needed; None when met
     details: tuple[str, ...] = ()  #: more lines to show, e.g. each supervision gap
     parts: tuple[RequirementResult, ...] = ()  #: for any_of / at_least, each alternative
+
+    @property
+    def met_words(self) -> str:
+        """Whether it is met, in the one wording the pathway and the CPD log use."""
+        return "✓ " + _("yes") if self.met else _("not yet")
 
 
 @dataclass(frozen=True)

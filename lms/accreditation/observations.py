@@ -12,7 +12,7 @@ from datetime import date
 
 from flask_babel import force_locale
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from lms.accreditation.models import (
     OBSERVATION_LABELS,
@@ -87,5 +87,5 @@ def record_observation(practitioner: User, observer: User, *, observed_on: date,
 def observations_of(user_id: int) -> list[Observation]:
     return list(db.session.scalars(
         select(Observation).where(Observation.practitioner_id == user_id)
-        .options(selectinload(Observation.observer))
+        .options(joinedload(Observation.observer))  # one each: in the same query
         .order_by(Observation.observed_on.desc(), Observation.id.desc())))

@@ -6,14 +6,17 @@ from __future__ import annotations
 from lms.accreditation import evidence as evidence_store
 from lms.accreditation.evaluation import evaluate
 from lms.accreditation.evaluation_types import Evaluation, RequirementResult
+from lms.accreditation.evidence import Evidence
 from lms.accreditation.standards import Standards, load_standards
 from lms.auth.models import User
 
 
-def pathway(user: User, standards: Standards | None = None) -> list[Evaluation]:
-    """The person's evaluation against every level (a fixed number of queries)."""
+def pathway(user: User, standards: Standards | None = None,
+            evidence: Evidence | None = None) -> list[Evaluation]:
+    """The person's evaluation against every level (a fixed number of queries); `evidence`,
+    their gathered evidence, when the caller has it already."""
     standards = standards or load_standards()
-    evidence = evidence_store.gather(user.id)
+    evidence = evidence or evidence_store.gather(user.id)
     titles = evidence_store.course_titles()
     names = {key: level.local_name for key, level in standards.levels.items()}
     return [evaluate(level, evidence, course_titles=titles, level_names=names)

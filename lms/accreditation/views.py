@@ -7,11 +7,11 @@ from sqlalchemy import func, select
 from lms import access, clock
 from lms.accreditation import applications, insurance, observations, standing
 from lms.accreditation.attestations import set_attestations
+from lms.accreditation.evidence import gather
 from lms.accreditation.forms import EvidenceFileForm, InsuranceForm
 from lms.accreditation.models import (
     AccreditationRecord,
     Application,
-    Attestation,
     StandardVersion,
 )
 from lms.accreditation.refusals import AccreditationError
@@ -34,12 +34,11 @@ def _render_pathway(person, *, own: bool, insurance_form=None):
         .order_by(AccreditationRecord.issued_on.desc())).all()
     applied = db.session.scalars(select(Application).where(
         Application.applicant_id == person.id).order_by(Application.submitted_at.desc())).all()
-    agreed = set(db.session.scalars(select(Attestation.key).where(
-        Attestation.user_id == person.id)))
+    evidence = gather(person.id)  # the statements agreed come with it
     return render_template(
         "accreditation/pathway.html", person=person, own=own, records=records,
-        evaluations=standing.pathway(person, standards), standards=standards,
-        applications=applied, agreed=agreed, button=EmptyForm(),
+        evaluations=standing.pathway(person, standards, evidence), standards=standards,
+        applications=applied, agreed=evidence.attestations, button=EmptyForm(),
         observed=observations.observations_of(person.id), where_to_act=WHERE_TO_ACT,
         insured=(insured := insurance.current_policy(person.id)),
         insurance_files=insurance.documents(insured), file_form=EvidenceFileForm(formdata=None),
