@@ -10,7 +10,7 @@ from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import bindparam, select, update
-from sqlalchemy.orm import contains_eager, joinedload, with_expression
+from sqlalchemy.orm import joinedload, with_expression
 
 from lms import clock, policy
 from lms.auth import passwords, throttle
@@ -123,19 +123,22 @@ def start_session(user: User) -> str:
 
 @functools.cache
 def _session_user_statement():
-    """The session, its person, their memberships with schemes and the header's unread
-    count, in one row. Built once, on first use (the mappers must be configured):
-    composing this statement and its loader options cost more than running it, 0.4 ms of
-    every signed-in page measured in-process."""
+    """The person holding a valid session (not revoked, not expired, still active), with
+    their memberships and schemes and the header's unread count, in one row; the session
+    itself is checked in SQL rather than loaded. Built once, on first use (the mappers must
+    be configured): composing this statement cost more than running it, 0.4 ms of every
+    signed-in page measured in-process."""
     return (
-        select(AuthSession, User)
-        .join(AuthSession.user)
-        .options(contains_eager(AuthSession.user),
-                 joinedload(User.memberships).joinedload(Membership.scheme),
+        select(User)
+        .join(AuthSession, AuthSession.user_id == User.id)
+        .options(joinedload(User.memberships).joinedload(Membership.scheme),
                  with_expression(User.unread_notifications,
                                  Notification.unread_count_of(User.id)))
         .where(AuthSession.token_hash == bindparam("token_hash"),
-               User.id == bindparam("user_id"))
+               User.id == bindparam("user_id"),
+               AuthSession.revoked_at.is_(None),
+               AuthSession.expires_at > bindparam("now"),
+               User.active.is_(True))
     )
 
 
@@ -143,14 +146,9 @@ def load_session_user(user_id: str, token: str | None) -> User | None:
     """The signed-in user for this cookie, if its server-side session is still valid."""
     if not token or not user_id.isdigit():
         return None
-    row = db.session.execute(_session_user_statement(), {
-        "token_hash": _token_hash(token), "user_id": int(user_id)}).unique().first()
-    if row is None:
-        return None
-    auth_session, user = row
-    if not auth_session.is_valid(clock.utcnow()) or not user.active:
-        return None
-    return user
+    return db.session.execute(_session_user_statement(), {
+        "token_hash": _token_hash(token), "user_id": int(user_id),
+        "now": clock.utcnow()}).unique().scalar_one_or_none()
 
 
 def end_session(token: str | None) -> None:
