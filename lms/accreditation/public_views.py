@@ -361,7 +361,7 @@ def register():
                                   level=form.level.data or "", region=form.region.data or "",
                                   status=form.status.data or "",
                                   sector=form.sector.data or "")
-    page = db.paginate(query, per_page=25, error_out=False)
+    page = db.paginate(query, per_page=25, error_out=False, total_with_items=True)
     schemes = db.session.scalars(select(Scheme.name).order_by(Scheme.name)).all()
     return render_template("accreditation/register.html", form=form, page=page,
                            schemes=schemes, regions=REGIONS, sectors=register_query.SECTORS,

@@ -230,6 +230,26 @@ def test_register_and_verification_use_a_fixed_number_of_queries(app, people, cl
     assert '<option value="foundation">Foundation practitioner</option>' in page
 
 
+def test_the_register_reads_its_page_and_total_in_one_query(app, people, client,
+                                                             count_queries):
+    _listed_records(app, people.scheme, 30, 0)
+    with count_queries() as counter:
+        first = client.get("/register", query_string={"q": "listed"}).get_data(as_text=True)
+    assert "30 results." in first and "Page 1 of 2" in first
+    assert first.count("/verify/LIST-") == 25 and ">Listed 9</a>" not in first  # name order
+    reads = [s for s in counter.statements if "accreditation_records" in s]
+    assert len(reads) == 1 and "OVER" in reads[0].upper()  # no separate count
+    second = client.get("/register", query_string={"q": "listed", "page": 2}).get_data(
+        as_text=True)
+    assert "30 results." in second and "Page 2 of 2" in second and ">Listed 9</a>" in second
+    # past the last page: no row carries the total, so it is counted; the last page shows
+    past = client.get("/register", query_string={"q": "listed", "page": 9}).get_data(
+        as_text=True)
+    assert "30 results." in past and "Page 2 of 2" in past
+    none = client.get("/register", query_string={"q": "nobody"}).get_data(as_text=True)
+    assert "0 results." in none
+
+
 def test_register_finds_names_in_either_order_and_by_part_and_filters_by_sector(
         app, people, give_evidence, make_assessor, client):
     record = issue(app, people, give_evidence, make_assessor)
