@@ -79,7 +79,7 @@ class BaseForm(FlaskForm):
 
 
 @functools.lru_cache(maxsize=len(LANGUAGES))
-def _wtforms_catalogue(locale: str) -> support.Translations:
+def _wtforms_catalogue(locale: str) -> support.NullTranslations:
     return support.Translations.load(messages_path(), [locale], domain="wtforms")
 
 

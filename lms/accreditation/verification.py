@@ -42,11 +42,10 @@ def normalise_identifier(text: str) -> str | None:
 def find_record(text: str) -> AccreditationRecord | None:
     if not isinstance(text, str) or len(text) > IDENTIFIER_MAX * 2:
         return None
-    candidates = {normalise_identifier(text)}
-    exact = text.strip().upper()
+    normalised, exact = normalise_identifier(text), text.strip().upper()
+    candidates = {normalised} if normalised else set()
     if _PRINTED.fullmatch(exact):
         candidates.add(exact)
-    candidates.discard(None)
     if not candidates:
         return None
     return db.session.scalars(_record_statement(),

@@ -5,11 +5,11 @@ from __future__ import annotations
 import functools
 
 from flask import abort
-from sqlalchemy import bindparam, select
+from sqlalchemy import and_, bindparam, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from lms.extensions import db
-from lms.learning.models import Course, CourseVersion, Lesson, Module
+from lms.learning.models import Course, CourseVersion, Enrolment, Lesson, Module
 from lms.schemes.models import Role
 
 
@@ -19,6 +19,25 @@ def _course_statement():
     why statements on such paths are)."""
     return (select(Course).where(Course.slug == bindparam("slug"))
             .options(joinedload(Course.current_version)))
+
+
+@functools.cache
+def _course_and_enrolment_statement():
+    return (select(Course, Enrolment).outerjoin(Enrolment, and_(
+        Enrolment.course_id == Course.id, Enrolment.user_id == bindparam("user_id")))
+        .where(Course.slug == bindparam("slug"))
+        .options(joinedload(Course.current_version)))
+
+
+def get_course_for_learner_or_404(
+        slug: str, user_id: int) -> tuple[Course, CourseVersion, Enrolment | None]:
+    """The course, its current version and the person's enrolment on it (None if not
+    enrolled), in one query: the course, lesson and check pages all start here."""
+    row = db.session.execute(_course_and_enrolment_statement(),
+                             {"slug": slug, "user_id": user_id}).first()
+    if row is None or row.Course.current_version is None:
+        abort(404)
+    return row.Course, row.Course.current_version, row.Enrolment
 
 
 def get_course_or_404(slug: str) -> tuple[Course, CourseVersion]:

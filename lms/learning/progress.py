@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from sqlalchemy import (
+    BindParameter,
     Float,
     String,
     and_,
@@ -259,7 +260,7 @@ def _done_statement():
     """Lessons done (by content hash), checks passed (by check hash) and live hours
     attended (booked by the enrolment's person on its course) of some enrolments, as one
     list of (enrolment id, kind, hash, hours)."""
-    ids = bindparam("enrolments", expanding=True)
+    ids: BindParameter[int] = bindparam("enrolments", expanding=True)
     no_hours = cast(null(), Float)
     return union_all(
         select(LessonCompletion.enrolment_id, literal_column(f"'{LESSON}'"),

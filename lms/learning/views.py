@@ -15,6 +15,7 @@ from lms.learning import languages, services
 from lms.learning.access import (
     can_preview,
     can_see_answer_key,
+    get_course_for_learner_or_404,
     get_course_or_404,
     get_lesson_or_404,
     get_module_or_404,
@@ -55,8 +56,7 @@ def catalogue():
 @bp.route("/courses/<slug>")
 @access.signed_in
 def course(slug):
-    course, version = get_course_or_404(slug)
-    enrolment = services.find_enrolment(current_user.id, course.id)
+    course, version, enrolment = get_course_for_learner_or_404(slug, current_user.id)
     progress = services.progress_of(enrolment, version, outcomes=True) if enrolment else None
     return render_template(
         "learning/course.html", course=course, version=version, enrolment=enrolment,
@@ -97,9 +97,8 @@ def module(slug, module_slug):
                             lesson_slug=first.slug))
 
 
-def _enrolment_or_redirect(course):
+def _enrolment_or_redirect(course, enrolment):
     """The learner's enrolment; None for staff previewing; a redirect for anyone else."""
-    enrolment = services.find_enrolment(current_user.id, course.id)
     if enrolment is None and not can_preview(current_user):
         flash(_("Enrol on the course to open its lessons."), "info")
         return None, redirect(url_for("learning.courses.course", slug=course.slug))
@@ -117,9 +116,9 @@ def lesson_url(course_slug: str, module_slug: str, lesson_slug: str) -> str:
 @bp.route("/courses/<slug>/lessons/<module_slug>/<lesson_slug>")
 @access.signed_in
 def lesson(slug, module_slug, lesson_slug):
-    course, version = get_course_or_404(slug)
+    course, version, enrolment = get_course_for_learner_or_404(slug, current_user.id)
     found_module, found_lesson = get_lesson_or_404(version, module_slug, lesson_slug)
-    enrolment, refusal = _enrolment_or_redirect(course)
+    enrolment, refusal = _enrolment_or_redirect(course, enrolment)
     if refusal:
         return refusal
     progress = services.progress_of(enrolment, version) if enrolment else None
@@ -159,9 +158,8 @@ def _sequence(modules) -> list[Step]:
 @bp.route("/courses/<slug>/lessons/<module_slug>/<lesson_slug>/done", methods=["POST"])
 @access.signed_in
 def lesson_done(slug, module_slug, lesson_slug):
-    course, version = get_course_or_404(slug)
+    _course, version, enrolment = get_course_for_learner_or_404(slug, current_user.id)
     _module, found_lesson = get_lesson_or_404(version, module_slug, lesson_slug)
-    enrolment = services.find_enrolment(current_user.id, course.id)
     if enrolment is None:
         flash(_("Enrol on the course to record your progress."), "info")
         return redirect(url_for("learning.courses.course", slug=slug))
@@ -194,9 +192,9 @@ def _go_to_next(slug, version, enrolment, lesson_id):
 @bp.route("/courses/<slug>/checks/<module_slug>", methods=["GET", "POST"])
 @access.signed_in
 def check(slug, module_slug):
-    course, version = get_course_or_404(slug)
+    course, version, enrolment = get_course_for_learner_or_404(slug, current_user.id)
     found_module = get_module_or_404(version, module_slug, questions=True)
-    enrolment, refusal = _enrolment_or_redirect(course)
+    enrolment, refusal = _enrolment_or_redirect(course, enrolment)
     if refusal:
         return refusal
     page = {"course": course, "version": version, "module": found_module,

@@ -6,10 +6,10 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, bindparam, func, or_, select
+from sqlalchemy import BindParameter, Select, bindparam, func, or_, select
 
 from lms import clock
 from lms.accreditation.evaluation import evaluate
@@ -45,24 +45,25 @@ class _Waiting:
     words: Callable[[int], str]
 
 
-def _counting(kinds: list[_Waiting]):
+def _counting(kinds: list[_Waiting]) -> Select[Any]:
     """Every kind counted in one query (a scalar subquery each), so the home page costs
     the same few queries whatever the person's roles."""
     return select(*(select(func.count()).select_from(kind.query.subquery()).scalar_subquery()
                     for kind in kinds))
 
 
-def _counted(kinds: list[_Waiting], statement, params: dict) -> list[Todo]:
+def _counted(kinds: list[_Waiting], statement: Select[Any], params: dict) -> list[Todo]:
     row = db.session.execute(statement, params).one()
     return [Todo(int(n or 0), kind.words(int(n or 0)), kind.endpoint)
             for kind, n in zip(kinds, row, strict=True)]
 
 
-_USER, _NOW = bindparam("user_id"), bindparam("now")
+_USER: BindParameter[int] = bindparam("user_id")
+_NOW: BindParameter[datetime] = bindparam("now")
 
 
 @functools.cache
-def _everyones() -> tuple[list[_Waiting], Any]:
+def _everyones() -> tuple[list[_Waiting], Select[Any]]:
     """The kinds of waiting work anyone may have, and their counting statement: built once
     (composing it cost more than running it), the person and the time bound at each call.
     In the order todos_for lists them: the first comes after a supervisor's, the rest

@@ -64,7 +64,8 @@ def test_current_locale_is_flask_babels_and_follows_a_forced_one(app):
     for language in ("en", "cy"):
         with app.test_request_context(headers={"Accept-Language": language}):
             app.preprocess_request()
-            assert current_locale() == get_locale() and str(current_locale()) == language
+            assert current_locale() == get_locale()
+            assert str(current_locale()) == language
             with force_locale("cy" if language == "en" else "en"):
                 assert current_locale() == get_locale() != language
             assert str(current_locale()) == language

@@ -74,12 +74,12 @@ def test_the_header_counts_unread_notifications_with_the_session(app, trainee_cl
 
 def test_course_and_lesson_pages_read_the_outline_and_progress_once(trainee_client,
                                                                     count_queries):
-    """The session, the course, the enrolment, the outline (modules and lessons as rows,
-    without their bodies) and what was done (lessons, checks and live hours in one query);
-    the lesson page adds its lesson and module in one query."""
+    """The session, the course with the enrolment, the outline (modules and lessons as
+    rows, without their bodies) and what was done (lessons, checks and live hours in one
+    query); the lesson page adds its lesson and module in one query."""
     counts = _counts(trainee_client, count_queries)
-    assert counts["/courses/basics"] == 5
-    assert counts["/courses/basics/lessons/listening/why-listening-matters"] == 6
+    assert counts["/courses/basics"] == 4
+    assert counts["/courses/basics/lessons/listening/why-listening-matters"] == 5
     with count_queries() as counter:
         trainee_client.get("/courses/basics")
     assert not [s for s in counter.statements if "body_html" in s]
