@@ -21,6 +21,7 @@ from sqlalchemy import (
     select,
     union_all,
 )
+from sqlalchemy.orm import joinedload
 
 from lms.extensions import db
 from lms.i18n import lazy_gettext as _l
@@ -200,6 +201,7 @@ def _latest_assessments(enrolments, versions) -> dict[int, dict[str, SkillAssess
         return found
     for assessment in db.session.scalars(
             select(SkillAssessment).where(SkillAssessment.enrolment_id.in_(ids))
+            .options(joinedload(SkillAssessment.assessed_by))  # the course page names them
             .order_by(SkillAssessment.assessed_on, SkillAssessment.id)):
         found[assessment.enrolment_id][assessment.skill_key] = assessment  # later wins
     return found

@@ -310,3 +310,27 @@ def test_the_trainer_page_shows_where_each_learner_stands_in_fixed_queries(
     with count_queries() as after:
         client.get(PAGE)
     assert after.count == before.count
+
+
+def test_the_course_page_names_each_assessor_without_a_query_each(app, client, course,
+                                                                  make_user, count_queries):
+    """Two trainers assessed the learner: their names come with the assessments."""
+    from types import SimpleNamespace
+
+    from lms.schemes.models import Membership
+    with app.app_context():
+        scheme_id = db.session.scalar(select(Membership.scheme_id).where(
+            Membership.user_id == course["trainer"].id))
+    second = make_user(role="trainer", scheme=SimpleNamespace(id=scheme_id))
+    for trainer, skill in ((course["trainer"], "preparing"), (second, "facilitating")):
+        login_as(client, trainer)
+        assert _assess(client, course, skill, "not_yet").status_code == 302
+        client.post("/logout")
+    login_as(client, course["learner"])
+    client.get("/courses/roleplay")
+    with count_queries() as counter:
+        page = client.get("/courses/roleplay").get_data(as_text=True)
+    assert f"Feedback from {course['trainer'].display_name}" in page
+    assert f"Feedback from {second.display_name}" in page
+    assert not [s for s in counter.statements if s.lstrip().upper().startswith("SELECT USERS")]
+    assert counter.count == 5  # session, course and enrolment, outline, done, assessments
