@@ -54,12 +54,13 @@ def find_record(text: str) -> AccreditationRecord | None:
 
 @functools.cache
 def _record_statement():
-    """The record with its holder and its (few) status changes joined: one query for a
-    public lookup. Built once: composing it cost about as much as running it."""
+    """The record with its (few) status changes joined: one query for a public lookup,
+    which shows the name kept on the record, never the holder's account (loaded only by
+    the rare caller that needs it). Built once: composing it cost about as much as
+    running it."""
     return (select(AccreditationRecord)
             .where(AccreditationRecord.public_id.in_(bindparam("candidates", expanding=True)))
-            .options(joinedload(AccreditationRecord.holder),
-                     joinedload(AccreditationRecord.history)))
+            .options(joinedload(AccreditationRecord.history)))
 
 
 def _since(record: AccreditationRecord) -> datetime | None:

@@ -40,6 +40,9 @@ def _render_pathway(person, *, own: bool, insurance_form=None):
         evaluations=standing.pathway(person, standards, evidence), standards=standards,
         applications=applied, agreed=evidence.attestations, button=EmptyForm(),
         observed=observations.observations_of(person.id), where_to_act=WHERE_TO_ACT,
+        # each page's address once, not once for each requirement listed
+        where_to_act_urls={endpoint: url_for(endpoint) for endpoint, _own, _theirs
+                           in WHERE_TO_ACT.values() if endpoint},
         insured=(insured := insurance.current_policy(person.id)),
         insurance_files=insurance.documents(insured), file_form=EvidenceFileForm(formdata=None),
         insurance_form=insurance_form or InsuranceForm(formdata=None),
