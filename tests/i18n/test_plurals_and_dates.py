@@ -69,3 +69,25 @@ def test_days_ago_in_welsh(app, monkeypatch):
     with app.test_request_context(), force_locale("cy"):
         assert days_ago(now) == "heddiw"
         assert days_ago(datetime(2026, 11, 28, 12, 0, tzinfo=UTC)) == "2 ddiwrnod"
+
+
+def test_local_date_gives_what_flask_babel_gives_in_uk_time_and_either_language(app):
+    """local_date remembers each day's text per language: the same as Flask-Babel's, with
+    a moment after 23:00 UTC in summer already the next day in London."""
+    from datetime import UTC, date, datetime
+
+    from flask_babel import format_date
+
+    from lms.templating import local_date
+    moments = [date(2026, 3, 1), datetime(2026, 7, 31, 23, 30, tzinfo=UTC),
+               datetime(2026, 7, 31, 23, 30), datetime(2026, 12, 31, 23, 30, tzinfo=UTC)]
+    for language in ("en", "cy"):
+        with app.test_request_context(headers={"Accept-Language": language}):
+            app.preprocess_request()
+            for moment in moments:
+                assert local_date(moment) == format_date(moment, "dd MMM yyyy")
+            assert local_date(moments[1]) == local_date(date(2026, 8, 1))
+    with app.test_request_context(headers={"Accept-Language": "cy"}):
+        app.preprocess_request()
+        assert local_date(date(2026, 8, 1)) != "01 Aug 2026"  # Welsh, not the English kept
+    assert local_date(None) == ""
