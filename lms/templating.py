@@ -3,18 +3,19 @@ Features add their own template values through their blueprints (app_context_pro
 add_app_template_global), so this module depends on no feature."""
 
 import functools
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import NamedTuple
 
 from babel import dates
 from flask import request, url_for
-from flask_babel import format_datetime, format_time, get_locale, to_user_timezone
+from flask_babel import format_datetime, format_time, get_locale
 from flask_login import current_user
 
 from lms import clock
 from lms.i18n import HTML_LANG, LANGUAGES, current_locale, ngettext
 from lms.i18n import gettext as _
 from lms.schemes.models import Role
+from lms.timezones import local
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
@@ -179,7 +180,10 @@ def register_filters(app):
 def local_date(moment) -> str:
     if not moment:
         return ""
-    day = to_user_timezone(moment).date() if isinstance(moment, datetime) else moment
+    if isinstance(moment, datetime):  # stored in UTC (a naive one too, as Flask-Babel has it)
+        day = local(moment if moment.tzinfo else moment.replace(tzinfo=UTC)).date()
+    else:
+        day = moment
     return _date_text(day, str(current_locale()))
 
 

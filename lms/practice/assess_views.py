@@ -3,9 +3,10 @@
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import load_only, selectinload
 
 from lms import access
+from lms.auth.models import User
 from lms.extensions import db
 from lms.i18n import gettext as _
 from lms.i18n import lazy_gettext as _l
@@ -13,7 +14,7 @@ from lms.practice import services
 from lms.practice.forms import assessment_form
 from lms.practice.models import PracticeRecord, PracticeStatus
 from lms.practice.views import get_practice_record_or_404
-from lms.schemes.models import Role
+from lms.schemes.models import Role, Scheme
 from lms.views_helpers import commit_or_flash
 
 bp = Blueprint("assess", __name__)
@@ -36,8 +37,12 @@ def queue():
                           current_user.scheme_ids_with(Role.SUPERVISOR)),
                       PracticeRecord.not_in_conflict(current_user))
                .order_by(PracticeRecord.requested_at, PracticeRecord.id)
-               .options(selectinload(PracticeRecord.author),
-                        selectinload(PracticeRecord.scheme)))
+               # only what the lists show: not each record's reflection and stages
+               .options(load_only(PracticeRecord.case_code, PracticeRecord.sensitive,
+                                  PracticeRecord.requested_at, PracticeRecord.author_id,
+                                  PracticeRecord.scheme_id),
+                        selectinload(PracticeRecord.author).load_only(User.display_name),
+                        selectinload(PracticeRecord.scheme).load_only(Scheme.name)))
     mine = db.session.scalars(
         waiting.where(PracticeRecord.supervisor_id == current_user.id)).all()
     others = db.paginate(waiting.where(or_(PracticeRecord.supervisor_id.is_(None),
