@@ -3,7 +3,7 @@
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import load_only, selectinload
 
 from lms import access
 from lms.auth.models import User
@@ -70,7 +70,12 @@ def _colleagues(schemes):
 def index():
     query = (select(PracticeRecord).where(PracticeRecord.author_id == current_user.id)
              .order_by(PracticeRecord.occurred_on.desc(), PracticeRecord.id.desc())
-             .options(selectinload(PracticeRecord.supervisor)))
+             # only what the list shows: not each record's reflection and stages
+             .options(load_only(PracticeRecord.case_code, PracticeRecord.occurred_on,
+                                PracticeRecord.process_type, PracticeRecord.sensitive,
+                                PracticeRecord.practitioner_role, PracticeRecord.status,
+                                PracticeRecord.supervisor_id),
+                      selectinload(PracticeRecord.supervisor).load_only(User.display_name)))
     page = db.paginate(query, per_page=PAGE_SIZE, error_out=False)
     return render_template("practice/index.html", page=page,
                            pending=process_views.pending_for(current_user),
