@@ -1,7 +1,7 @@
 """The public register: accredited practitioners who opted in to being listed."""
 
 from sqlalchemy import and_, or_, select
-from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm import contains_eager, load_only
 
 from lms.accreditation.models import AccreditationRecord, RecordStatus, StandardVersion
 from lms.accreditation.standards import local_level_name
@@ -29,10 +29,14 @@ def search(*, q="", scheme="", level="", region="", status="", sector=""):
     matches by its parts in any order ("Price Gareth", "gar pri"); a certificate number
     matches with or without dashes."""
     query = (select(AccreditationRecord)
-             .join(AccreditationRecord.holder)
+             .join(AccreditationRecord.holder)  # to filter: the page shows the kept name
              .outerjoin(AccreditationRecord.scheme)
-             .options(contains_eager(AccreditationRecord.holder),
-                      contains_eager(AccreditationRecord.scheme))
+             # only what the register shows (not the decision, nor the holder's account)
+             .options(load_only(AccreditationRecord.public_id, AccreditationRecord.holder_name,
+                                AccreditationRecord.level_key, AccreditationRecord.level_name,
+                                AccreditationRecord.status, AccreditationRecord.expires_on),
+                      contains_eager(AccreditationRecord.scheme).load_only(Scheme.name,
+                                                                           Scheme.region))
              .where(User.listed_publicly.is_(True), User.active.is_(True),
                     AccreditationRecord.status.in_(LISTED_STATUSES))
              .order_by(AccreditationRecord.holder_name, AccreditationRecord.level_key))

@@ -18,7 +18,6 @@ from types import MappingProxyType
 from typing import Any
 
 from flask import g, has_request_context
-from flask_babel import get_locale
 
 from lms.accreditation.standards_checks import (
     DEFAULTS,
@@ -26,6 +25,7 @@ from lms.accreditation.standards_checks import (
     TUPLE_FIELDS,
     check_standards,
 )
+from lms.i18n import current_locale
 from lms.yaml_files import Problem, course_folders, default_courses_path, parse_yaml, read_text
 
 STANDARDS_FILE = "standards.yaml"
@@ -91,7 +91,7 @@ class Standards:
 
 def _welsh_page() -> bool:
     """Whether the request (or forced locale) is Welsh; False outside a request."""
-    return str(get_locale() or "en") == "cy"
+    return str(current_locale() or "en") == "cy"  # asked for each record a list shows
 
 
 def local_level_name(level_key: str, stored_name: str) -> str:
