@@ -5,17 +5,17 @@ the reader's language (gettext); outside a request, English."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from babel.dates import format_date
-from flask_babel import get_locale
 
+from lms.i18n import current_locale, ngettext, plural_number
 from lms.i18n import gettext as _
 from lms.i18n import lazy_gettext as _l
-from lms.i18n import ngettext, plural_number
 
 ROLE_WORDS = {"lead": _l("lead facilitator"), "co_facilitator": _l("co-facilitator"),
               "observer": _l("observer")}
@@ -91,7 +91,14 @@ def practice_phrase(params: Mapping[str, Any], count: int, number: bool = True) 
 
 def day_text(day: date) -> str:
     """E.g. "3 Mar 2025", with the month in the reader's language."""
-    return format_date(day, "d MMM y", locale=get_locale() or "en")
+    return _day_text(day, str(current_locale() or "en"))
+
+
+@functools.lru_cache(maxsize=4096)
+def _day_text(day: date, locale: str) -> str:
+    """Worked out once per day and language: an export evaluates thousands of people,
+    and Babel's formatting costs more than the rest of a requirement's wording."""
+    return format_date(day, "d MMM y", locale=locale)
 
 
 def number_text(value: float) -> str:
