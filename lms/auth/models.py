@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, Index, String, false
+from sqlalchemy import ForeignKey, Index, String, and_, false
 from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship
 
 from lms import clock
@@ -120,8 +120,11 @@ class AuthSession(Model):
 
     user: Mapped[User] = relationship()
 
-    def is_valid(self, now: datetime) -> bool:
-        return self.revoked_at is None and now < self.expires_at
+    @classmethod
+    def valid_at(cls, now):
+        """SQL: the session is neither ended nor expired at `now` (a value or parameter);
+        checked in the query that loads the signed-in person."""
+        return and_(cls.revoked_at.is_(None), cls.expires_at > now)
 
 
 class PasswordResetToken(Model):

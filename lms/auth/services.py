@@ -136,8 +136,7 @@ def _session_user_statement():
                                  Notification.unread_count_of(User.id)))
         .where(AuthSession.token_hash == bindparam("token_hash"),
                User.id == bindparam("user_id"),
-               AuthSession.revoked_at.is_(None),
-               AuthSession.expires_at > bindparam("now"),
+               AuthSession.valid_at(bindparam("now")),
                User.active.is_(True))
     )
 

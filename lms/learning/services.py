@@ -170,11 +170,13 @@ def attempts_left(enrolment: Enrolment, module: Module, version: CourseVersion) 
     return check_tally(enrolment, module).left(version)
 
 
+NO_ATTEMPT_LEFT = _l("Every attempt at this knowledge check has been used. Speak to your "
+                     "trainer.")
+
+
 def attempt_refusal(enrolment: Enrolment, module: Module, version: CourseVersion) -> str | None:
     """Why `enrolment` may not sit `module`'s check again, or None."""
-    if attempts_left(enrolment, module, version) == 0:
-        return _("Every attempt at this knowledge check has been used. Speak to your trainer.")
-    return None
+    return str(NO_ATTEMPT_LEFT) if attempts_left(enrolment, module, version) == 0 else None
 
 
 def submission_refusal(enrolment: Enrolment, module: Module, version: CourseVersion,
@@ -182,7 +184,7 @@ def submission_refusal(enrolment: Enrolment, module: Module, version: CourseVers
     """Why answers to attempt `number` may not be stored, or None."""
     tally = check_tally(enrolment, module)
     if tally.left(version) == 0:
-        return _("Every attempt at this knowledge check has been used. Speak to your trainer.")
+        return str(NO_ATTEMPT_LEFT)
     return str(ALREADY_SUBMITTED) if number != tally.next_number else None
 
 
