@@ -184,7 +184,7 @@ def progress_for(enrolments: Sequence[Enrolment],
     for enrolment in enrolments:
         version = versions[enrolment.course_id]
         modules = [_fill(m, done[enrolment.id], passed[enrolment.id])
-                   for m in modules_by_version[version.id]]
+                   for m in modules_by_version.get(version.id, [])]  # none: no lessons
         latest = assessed.get(enrolment.id, {})
         skills = [SkillProgress(s["key"], s["title"], list(s["stages"]), s["looks_for"],
                                 latest.get(s["key"])) for s in version.skills]

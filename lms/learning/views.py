@@ -61,7 +61,8 @@ def course(slug):
     return render_template(
         "learning/course.html", course=course, version=version, enrolment=enrolment,
         progress=progress, button=EmptyForm(),
-        modules=progress.modules if progress else outlines([version], outcomes=True)[version.id],
+        modules=(progress.modules if progress
+                 else outlines([version], outcomes=True).get(version.id, [])),
         lessons_shown=enrolment is not None or can_preview(current_user),
         answer_key=can_see_answer_key(current_user),
         missing=[] if enrolment else services.missing_prerequisites(current_user.id, version),
@@ -122,7 +123,8 @@ def lesson(slug, module_slug, lesson_slug):
     if refusal:
         return refusal
     progress = services.progress_of(enrolment, version) if enrolment else None
-    sequence = _sequence(progress.modules if progress else outlines([version])[version.id])
+    sequence = _sequence(progress.modules if progress
+                         else outlines([version]).get(version.id, []))
     position = next(i for i, step in enumerate(sequence) if step.lesson_id == found_lesson.id)
     return render_template(
         "learning/lesson.html", course=course, version=version, module=found_module,

@@ -95,3 +95,30 @@ def test_lesson_links_built_without_routing_are_the_routes_addresses(app):
                 "learning.courses.lesson", slug="basics", module_slug="listening",
                 lesson_slug="why-listening-matters") == \
                 f"{root}/courses/basics/lessons/listening/why-listening-matters"
+
+
+def test_a_course_version_without_lessons_shows_no_progress_rather_than_failing(
+        app, client, make_scheme, make_user):
+    """The loader refuses a course without modules, but the database can hold one (made by
+    hand, or by an older loader): its learner's pages show it with nothing to do."""
+    from lms.learning.models import Course, CourseVersion, Enrolment
+    from tests.helpers import login_as
+    learner = make_user(role="trainee", scheme=make_scheme())
+    with app.app_context():
+        course = Course(slug="empty")
+        db.session.add(course)
+        db.session.flush()
+        version = CourseVersion(
+            course_id=course.id, number=1, content_hash="e" * 64, title="Empty course",
+            summary="", pathway_stage="foundation", prerequisites=[], estimated_hours=1,
+            pass_mark=80, max_attempts=None, live_required=False, live_hours=0)
+        db.session.add(version)
+        db.session.flush()
+        course.current_version_id = version.id
+        db.session.add(Enrolment(user_id=learner.id, course_id=course.id))
+        db.session.commit()
+    login_as(client, learner)
+    for url in ("/", "/learning/", "/courses/empty"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert "Empty course" in response.get_data(as_text=True), url
