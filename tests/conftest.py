@@ -14,6 +14,7 @@ from lms import create_app
 from lms.auth import services as auth_services
 from lms.auth.models import User
 from lms.extensions import db, limiter
+from lms.learning.progress import forget_kept_outlines
 from lms.schemes.models import Membership, Role, Scheme, Sector
 
 DEFAULT_PASSWORD = "correct horse battery staple"
@@ -50,6 +51,7 @@ def app(tmp_path_factory):
 def clean_database(app):
     yield
     limiter.reset()  # throttling counts live in the rate-limit store, not the database
+    forget_kept_outlines()  # the next test's course versions start again from id 1
     with app.app_context():
         db.session.remove()
         tables = list(reversed(db.metadata.sorted_tables))

@@ -13,6 +13,9 @@ from flask.globals import _cv_app
 from flask_babel import Babel, get_locale, get_translations
 from flask_babel.speaklater import LazyString
 from flask_login import current_user
+from jinja2 import pass_eval_context
+from jinja2.nodes import EvalContext
+from markupsafe import Markup
 from werkzeug.wrappers import Response
 
 LANGUAGES = {"en": "English", "cy": "Cymraeg"}
@@ -126,16 +129,52 @@ def lazy_ngettext(singular: str, plural: str, num: int, **variables) -> LazyStri
     return LazyString(ngettext, singular, plural, num, **variables)
 
 
+def _template_callables() -> dict:
+    """The templates' `_`, gettext, ngettext, pgettext and npgettext: what Jinja's newstyle
+    i18n callables do (text marked safe under autoescape, then always formatted with the
+    variables, `num` and `context` included), through catalogue(). Jinja's own take the
+    whole template context, and a call from inside a loop copies that context for each
+    call: about a fifth of a course page's rendering. These take only the evaluation
+    context, which says whether the template autoescapes."""
+
+    def finish(eval_ctx: EvalContext, text: str, variables: dict) -> str:
+        return (Markup(text) if eval_ctx.autoescape else text) % variables  # noqa: S704 - escapes the variables
+
+    @pass_eval_context
+    def template_gettext(eval_ctx: EvalContext, string: str, **variables) -> str:
+        return finish(eval_ctx, catalogue().ugettext(string), variables)
+
+    @pass_eval_context
+    def template_ngettext(eval_ctx: EvalContext, singular: str, plural: str, num: int,
+                          **variables) -> str:
+        variables.setdefault("num", num)
+        return finish(eval_ctx, catalogue().ungettext(singular, plural, num), variables)
+
+    @pass_eval_context
+    def template_pgettext(eval_ctx: EvalContext, context: str, string: str,
+                          **variables) -> str:
+        variables.setdefault("context", context)
+        return finish(eval_ctx, catalogue().upgettext(context, string), variables)
+
+    @pass_eval_context
+    def template_npgettext(eval_ctx: EvalContext, context: str, singular: str, plural: str,
+                           num: int, **variables) -> str:
+        variables.setdefault("context", context)
+        variables.setdefault("num", num)
+        return finish(eval_ctx, catalogue().unpgettext(context, singular, plural, num),
+                      variables)
+
+    return {"_": template_gettext, "gettext": template_gettext,
+            "ngettext": template_ngettext, "pgettext": template_pgettext,
+            "npgettext": template_npgettext}
+
+
 def init_app(app: Flask) -> None:
     app.before_request(_settle_locale)
     babel.init_app(app, locale_selector=select_locale, default_timezone="Europe/London",
                    default_translation_directories="translations",
                    default_domain="messages")
-    # Templates' _(), ngettext() and {% trans %} through catalogue() (Flask-Babel
-    # installs the same callables looking everything up each time).
-    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]  # jinja2.ext.i18n
-        gettext=lambda s: catalogue().ugettext(s),
-        ngettext=lambda s, p, n: catalogue().ungettext(s, p, n),
-        newstyle=True,
-        pgettext=lambda c, s: catalogue().upgettext(c, s),
-        npgettext=lambda c, s, p, n: catalogue().unpgettext(c, s, p, n))
+    # Flask-Babel installs callables that look everything up each time; {% trans %} needs
+    # the newstyle setting, and the callables themselves are ours.
+    app.jinja_env.newstyle_gettext = True  # type: ignore[attr-defined]  # jinja2.ext.i18n
+    app.jinja_env.globals.update(_template_callables())

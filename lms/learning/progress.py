@@ -63,7 +63,7 @@ class ModuleProgress:
     lessons: list[LessonRef] = field(default_factory=list)
     check_passed: bool = False
     title_cy: str | None = None  #: the Welsh title, when translated
-    #: What the module teaches (read only when asked for: see outlines())
+    #: What the module teaches
     outcomes: list[str] = field(default_factory=list)
     outcomes_cy: list[str] | None = None
 
@@ -166,18 +166,18 @@ class CourseProgress:
 
 
 def progress_for(enrolments: Sequence[Enrolment],
-                 versions: dict[int, CourseVersion] | None = None, *,
-                 outcomes: bool = False) -> dict[int, CourseProgress]:
+                 versions: dict[int, CourseVersion] | None = None) -> dict[int, CourseProgress]:
     """Progress of each enrolment (by id) against its course's current version.
 
-    Three queries whatever the number of enrolments, courses, modules or lessons (two when
-    the caller passes the current `versions`, {course id: version}), and one more when a
-    course has assessed skills practice. `outcomes`: read the modules' outcomes too.
+    Three queries whatever the number of enrolments, courses, modules or lessons: one fewer
+    when the caller passes the current `versions`, {course id: version}, and one fewer when
+    the process has read their outlines before (outlines()); one more when a course has
+    assessed skills practice.
     """
     if not enrolments:
         return {}
     versions = versions or _current_versions(enrolments)
-    modules_by_version = outlines(versions.values(), outcomes=outcomes)
+    modules_by_version = outlines(versions.values())
     done, passed, hours = _done(enrolments)
     assessed = _latest_assessments(enrolments, versions)
     result = {}
@@ -199,12 +199,17 @@ def _latest_assessments(enrolments, versions) -> dict[int, dict[str, SkillAssess
     found: dict[int, dict[str, SkillAssessment]] = defaultdict(dict)
     if not ids:
         return found
-    for assessment in db.session.scalars(
-            select(SkillAssessment).where(SkillAssessment.enrolment_id.in_(ids))
-            .options(joinedload(SkillAssessment.assessed_by))  # the course page names them
-            .order_by(SkillAssessment.assessed_on, SkillAssessment.id)):
+    for assessment in db.session.scalars(_assessments_statement(), {"enrolments": ids}):
         found[assessment.enrolment_id][assessment.skill_key] = assessment  # later wins
     return found
+
+
+@functools.cache
+def _assessments_statement():
+    return (select(SkillAssessment)
+            .where(SkillAssessment.enrolment_id.in_(bindparam("enrolments", expanding=True)))
+            .options(joinedload(SkillAssessment.assessed_by))  # the course page names them
+            .order_by(SkillAssessment.assessed_on, SkillAssessment.id))
 
 
 def _current_versions(enrolments) -> dict[int, CourseVersion]:
@@ -221,34 +226,54 @@ def _current_versions(enrolments) -> dict[int, CourseVersion]:
 # costs about as much as a simple query's round trip (lms.auth.services says more).
 
 @functools.cache
-def _outline_statement(outcomes: bool):
-    columns = [Module.id, Module.version_id, Module.slug, Module.title, Module.order,
-               Module.check_hash, Module.title_cy, Lesson.id, Lesson.slug, Lesson.title,
-               Lesson.content_hash, Lesson.title_cy]
-    if outcomes:
-        columns += [Module.outcomes, Module.outcomes_cy]
-    return (select(*columns)
+def _outline_statement():
+    return (select(Module.id, Module.version_id, Module.slug, Module.title, Module.order,
+                   Module.check_hash, Module.title_cy, Module.outcomes, Module.outcomes_cy,
+                   Lesson.id, Lesson.slug, Lesson.title, Lesson.content_hash, Lesson.title_cy)
             .join(Lesson, Lesson.module_id == Module.id)
             .where(Module.version_id.in_(bindparam("versions", expanding=True)))
             .order_by(Module.version_id, Module.order, Lesson.order))
 
 
-def outlines(versions: Iterable[CourseVersion], *,
-             outcomes: bool = False) -> dict[int, list[ModuleProgress]]:
-    """{version id: its modules in order, each with its lessons}, nothing done yet: a
-    course's outline, read as plain rows (no lesson bodies) in one query. The modules'
-    outcomes only when asked for: decoding them for every lesson's row doubles the cost."""
-    rows = db.session.execute(_outline_statement(outcomes),
-                              {"versions": [v.id for v in versions]})
+#: Outlines this process has read, by (version id, content hash). A course version never
+#: changes once loaded: changed files make a new version (lms.learning.loader), so what was
+#: read stays true on every node, and the hash keeps a restored or reset database honest.
+_kept_outlines: dict[tuple[int, str], list[ModuleProgress]] = {}
+KEPT_OUTLINES = 512  #: far more versions than a catalogue has current at once
+
+
+def outlines(versions: Iterable[CourseVersion]) -> dict[int, list[ModuleProgress]]:
+    """{version id: its modules in order, each with its lessons and outcomes}, nothing
+    done yet: a course's outline, read once per process (one query for those not read
+    before; no lesson bodies). Versions without modules are left out. The outlines are
+    shared by every request: read them, never change them (progress_for() copies)."""
+    wanted = {(v.id, v.content_hash): v.id for v in versions}
+    missing = [key for key in wanted if key not in _kept_outlines]
+    if missing:
+        read = _read_outlines([version_id for version_id, _hash in missing])
+        if len(_kept_outlines) + len(missing) > KEPT_OUTLINES:
+            _kept_outlines.clear()
+        for key in missing:
+            _kept_outlines[key] = read.get(key[0], [])
+    return {version_id: _kept_outlines[key] for key, version_id in wanted.items()
+            if _kept_outlines[key]}
+
+
+def forget_kept_outlines() -> None:
+    """For tests, whose database starts again from id 1 for every test."""
+    _kept_outlines.clear()
+
+
+def _read_outlines(version_ids: list[int]) -> dict[int, list[ModuleProgress]]:
     by_version: dict[int, dict[int, ModuleProgress]] = defaultdict(dict)
-    for (module_id, version_id, slug, title, order, check_hash, module_cy,
-         lesson_id, lesson_slug, lesson_title, lesson_hash, lesson_cy, *more) in rows:
+    for (module_id, version_id, slug, title, order, check_hash, module_cy, outcomes,
+         outcomes_cy, lesson_id, lesson_slug, lesson_title, lesson_hash, lesson_cy) in (
+            db.session.execute(_outline_statement(), {"versions": version_ids})):
         module = by_version[version_id].get(module_id)
         if module is None:
             module = by_version[version_id][module_id] = ModuleProgress(
-                module_id, slug, title, order, check_hash, title_cy=module_cy)
-            if more:
-                module.outcomes, module.outcomes_cy = more[0] or [], more[1]
+                module_id, slug, title, order, check_hash, title_cy=module_cy,
+                outcomes=outcomes or [], outcomes_cy=outcomes_cy)
         module.lessons.append(LessonRef(lesson_id, lesson_slug, lesson_title, lesson_hash,
                                         title_cy=lesson_cy))
     return {version_id: list(modules.values()) for version_id, modules in by_version.items()}

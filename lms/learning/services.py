@@ -114,12 +114,11 @@ def default_scheme(user: User) -> Scheme | None:
     return memberships[0].scheme if memberships else None
 
 
-def progress_of(enrolment: Enrolment, version: CourseVersion | None = None, *,
-                outcomes: bool = False) -> CourseProgress:
+def progress_of(enrolment: Enrolment, version: CourseVersion | None = None) -> CourseProgress:
     """Progress of one enrolment; `version`, the course's current version, when the caller
-    has loaded it already; `outcomes`: with the modules' outcomes."""
+    has loaded it already."""
     versions = {enrolment.course_id: version} if version else None
-    return progress_for([enrolment], versions, outcomes=outcomes)[enrolment.id]
+    return progress_for([enrolment], versions)[enrolment.id]
 
 
 def mark_lesson_done(enrolment: Enrolment, lesson) -> None:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 from typing import NamedTuple
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.orm import joinedload
 
 from lms import clock
@@ -35,15 +36,28 @@ def upcoming_sessions_for(user: User, course_id: int | None = None) -> list[Live
     """Sessions yet to start in the schemes `user` belongs to (all schemes for admins).
     For one course (its page lists when and where, nothing more), without the course,
     scheme and trainer a list of every course's sessions shows."""
-    query = (select(LiveSession).where(LiveSession.ends_at > clock.utcnow())
-             .order_by(LiveSession.starts_at))
-    if course_id is None:
-        query = query.options(*_shown_with())
+    values: dict = {"now": clock.utcnow()}
     if not user.is_admin:
-        query = query.where(LiveSession.scheme_id.in_({m.scheme_id for m in user.memberships}))
+        values["schemes"] = list({m.scheme_id for m in user.memberships})
     if course_id is not None:
-        query = query.where(LiveSession.course_id == course_id)
-    return list(db.session.scalars(query.limit(100)))
+        values["course"] = course_id
+    return list(db.session.scalars(
+        _upcoming_statement(every_scheme=user.is_admin, one_course=course_id is not None),
+        values))
+
+
+@functools.cache  # built once: the course page asks on every view
+def _upcoming_statement(*, every_scheme: bool, one_course: bool):
+    query = (select(LiveSession).where(LiveSession.ends_at > bindparam("now"))
+             .order_by(LiveSession.starts_at).limit(100))
+    if not one_course:
+        query = query.options(*_shown_with())
+    if not every_scheme:
+        query = query.where(
+            LiveSession.scheme_id.in_(bindparam("schemes", expanding=True)))
+    if one_course:
+        query = query.where(LiveSession.course_id == bindparam("course"))
+    return query
 
 
 def booked_sessions_of(user: User) -> list[LiveSession]:

@@ -57,12 +57,12 @@ def catalogue():
 @access.signed_in
 def course(slug):
     course, version, enrolment = get_course_for_learner_or_404(slug, current_user.id)
-    progress = services.progress_of(enrolment, version, outcomes=True) if enrolment else None
+    progress = services.progress_of(enrolment, version) if enrolment else None
     return render_template(
         "learning/course.html", course=course, version=version, enrolment=enrolment,
         progress=progress, button=EmptyForm(),
         modules=(progress.modules if progress
-                 else outlines([version], outcomes=True).get(version.id, [])),
+                 else outlines([version]).get(version.id, [])),
         lessons_shown=enrolment is not None or can_preview(current_user),
         answer_key=can_see_answer_key(current_user),
         missing=[] if enrolment else services.missing_prerequisites(current_user.id, version),

@@ -333,4 +333,4 @@ def test_the_course_page_names_each_assessor_without_a_query_each(app, client, c
     assert f"Feedback from {course['trainer'].display_name}" in page
     assert f"Feedback from {second.display_name}" in page
     assert not [s for s in counter.statements if s.lstrip().upper().startswith("SELECT USERS")]
-    assert counter.count == 5  # session, course and enrolment, outline, done, assessments
+    assert counter.count == 4  # session, course and enrolment, done, assessments (outline kept)
