@@ -71,3 +71,39 @@ def test_current_locale_is_flask_babels_and_follows_a_forced_one(app):
             assert str(current_locale()) == language
     with app.app_context():  # no request: English, as select_locale says
         assert str(current_locale()) == "en"
+
+
+def test_the_templates_callables_give_what_jinjas_own_give(app):
+    """lms.i18n installs its own `_`, gettext, ngettext, pgettext and npgettext for
+    templates (they skip copying the template context per call): the same text, escaping
+    and formatting as Jinja's newstyle callables, in loops, with and without autoescape."""
+    from jinja2 import Environment
+
+    from lms.i18n import _template_callables
+    source = ("{% for name in names %}{{ _('Issued to %(name)s', name=name) }}|{% endfor %}"
+              "{% for n in [1, 2] %}{% trans count=n %}{{ count }} day{% pluralize %}"
+              "{{ count }} days{% endtrans %}|{% endfor %}"
+              "{{ ngettext('%(num)d day', '%(num)d days', 3) }}|"
+              "{{ pgettext('CSV column heading', 'name') }}|{{ _('Sign in') }}|{{ _('100%% sure') }}")
+    names = ["<b>Ann</b>", "Bo & Cy"]
+    for autoescape in (True, False):
+        jinjas = Environment(extensions=["jinja2.ext.i18n"], autoescape=autoescape)
+        jinjas.install_gettext_callables(  # type: ignore[attr-defined]
+            gettext=lambda s: catalogue().ugettext(s),
+            ngettext=lambda s, p, n: catalogue().ungettext(s, p, n),
+            pgettext=lambda c, s: catalogue().upgettext(c, s),
+            npgettext=lambda c, s, p, n: catalogue().unpgettext(c, s, p, n), newstyle=True)
+        ours = Environment(extensions=["jinja2.ext.i18n"], autoescape=autoescape)
+        ours.newstyle_gettext = True  # type: ignore[attr-defined]
+        ours.globals.update(_template_callables())
+        for language in ("en", "cy"):
+            with app.test_request_context(headers={"Accept-Language": language}):
+                app.preprocess_request()
+                expected = jinjas.from_string(source).render(names=names)
+                assert ours.from_string(source).render(names=names) == expected
+            if language == "en":
+                escaped = "&lt;b&gt;Ann&lt;/b&gt;" if autoescape else "<b>Ann</b>"
+                assert expected.startswith(f"Issued to {escaped}|")
+                assert expected.endswith("|1 day|2 days|3 days|name|Sign in|100% sure")
+            else:
+                assert "Mewngofnodi" in expected
