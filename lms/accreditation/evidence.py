@@ -37,6 +37,7 @@ from lms.accreditation.models import (
 )
 from lms.db_types import UTCDateTime
 from lms.extensions import db
+from lms.learning.languages import page_language
 from lms.learning.models import Course, CourseVersion, Enrolment, local_title_column
 from lms.practice.models import CpdEntry, PracticeRecord, PracticeStatus, SupervisionSession
 from lms.timezones import local
@@ -176,9 +177,13 @@ def _earliest(pairs) -> dict[str, date]:
 
 def course_titles() -> dict[str, str]:
     """Course slug -> title in the page's language (requirement wording names courses)."""
-    return dict(db.session.execute(
-        select(Course.slug, local_title_column())
-        .join(CourseVersion, Course.current_version_id == CourseVersion.id)).all())
+    return dict(db.session.execute(_course_titles_statement(page_language())).all())
+
+
+@cache  # one for each language, built once
+def _course_titles_statement(language: str):
+    return (select(Course.slug, local_title_column(language))
+            .join(CourseVersion, Course.current_version_id == CourseVersion.id))
 
 
 def snapshot(evaluation, evidence: Evidence) -> dict:

@@ -4,10 +4,11 @@ and holders are reminded before it does (days in courses/policy.yaml)."""
 
 from __future__ import annotations
 
+import functools
 from datetime import date, timedelta
 
 from flask_babel import force_locale, format_date
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from lms import policy
 from lms.accreditation.models import (
@@ -42,9 +43,14 @@ def record_insurance(user: User, *, insurer: str, policy_number: str, expires_on
 
 
 def current_policy(user_id: int) -> IndemnityInsurance | None:
-    return db.session.scalar(select(IndemnityInsurance).where(
-        IndemnityInsurance.user_id == user_id)
-        .order_by(IndemnityInsurance.expires_on.desc(), IndemnityInsurance.id.desc()).limit(1))
+    return db.session.scalar(_current_policy_statement(), {"person": user_id})
+
+
+@functools.cache  # built once: the pathway shows it on every view
+def _current_policy_statement():
+    return (select(IndemnityInsurance).where(IndemnityInsurance.user_id == bindparam("person"))
+            .order_by(IndemnityInsurance.expires_on.desc(), IndemnityInsurance.id.desc())
+            .limit(1))
 
 
 def documents(policy_record: IndemnityInsurance | None) -> list[EvidenceFile]:

@@ -8,10 +8,11 @@ recognised supervisor of one of the practitioner's schemes."""
 
 from __future__ import annotations
 
+import functools
 from datetime import date
 
 from flask_babel import force_locale
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
 from lms.accreditation.models import (
@@ -85,7 +86,11 @@ def record_observation(practitioner: User, observer: User, *, observed_on: date,
 
 
 def observations_of(user_id: int) -> list[Observation]:
-    return list(db.session.scalars(
-        select(Observation).where(Observation.practitioner_id == user_id)
-        .options(joinedload(Observation.observer))  # one each: in the same query
-        .order_by(Observation.observed_on.desc(), Observation.id.desc())))
+    return list(db.session.scalars(_observations_statement(), {"person": user_id}))
+
+
+@functools.cache  # built once: the pathway shows them on every view
+def _observations_statement():
+    return (select(Observation).where(Observation.practitioner_id == bindparam("person"))
+            .options(joinedload(Observation.observer))  # one each: in the same query
+            .order_by(Observation.observed_on.desc(), Observation.id.desc()))

@@ -1,8 +1,10 @@
 """My pathway, attestations, applying and nominating, and the standards page."""
 
+import functools
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from lms import access, clock
 from lms.accreditation import applications, insurance, observations, standing
@@ -29,11 +31,8 @@ bp = Blueprint("pathway", __name__, url_prefix="/accreditation")
 
 def _render_pathway(person, *, own: bool, insurance_form=None):
     standards = load_standards()
-    records = db.session.scalars(select(AccreditationRecord).where(
-        AccreditationRecord.holder_id == person.id)
-        .order_by(AccreditationRecord.issued_on.desc())).all()
-    applied = db.session.scalars(select(Application).where(
-        Application.applicant_id == person.id).order_by(Application.submitted_at.desc())).all()
+    records = db.session.scalars(_records_statement(), {"person": person.id}).all()
+    applied = db.session.scalars(_applications_statement(), {"person": person.id}).all()
     evidence = gather(person.id)  # the statements agreed come with it
     return render_template(
         "accreditation/pathway.html", person=person, own=own, records=records,
@@ -48,6 +47,20 @@ def _render_pathway(person, *, own: bool, insurance_form=None):
         insurance_form=insurance_form or InsuranceForm(formdata=None),
         pending={a.level_key for a in applied if a.status == "submitted"},
         held={r.level_key for r in records if r.valid})
+
+
+# The pathway's own statements, built once (composing one costs about what running it does).
+
+@functools.cache
+def _records_statement():
+    return (select(AccreditationRecord).where(AccreditationRecord.holder_id == bindparam("person"))
+            .order_by(AccreditationRecord.issued_on.desc()))
+
+
+@functools.cache
+def _applications_statement():
+    return (select(Application).where(Application.applicant_id == bindparam("person"))
+            .order_by(Application.submitted_at.desc()))
 
 
 #: Requirement kind -> (endpoint, words for the person, words for their lead or assessor):

@@ -138,6 +138,8 @@ def _template_callables() -> dict:
     context, which says whether the template autoescapes."""
 
     def finish(eval_ctx: EvalContext, text: str, variables: dict) -> str:
+        if not variables and "%" not in text:  # most labels: nothing to format
+            return Markup(text) if eval_ctx.autoescape else text  # noqa: S704 - a catalogue's text
         return (Markup(text) if eval_ctx.autoescape else text) % variables  # noqa: S704 - escapes the variables
 
     @pass_eval_context

@@ -117,10 +117,10 @@ class CourseVersion(Model):
         return list((self.skills_practice or {}).get("skills", []))
 
 
-def local_title_column():
-    """A course version's title in the page's language, as a column expression (the
-    English where there is no Welsh)."""
-    if page_language() == WELSH:
+def local_title_column(language: str | None = None):
+    """A course version's title in `language` (by default the page's), as a column
+    expression (the English where there is no Welsh)."""
+    if (language or page_language()) == WELSH:
         return func.coalesce(CourseVersion.title_cy, CourseVersion.title)
     return CourseVersion.title
 
