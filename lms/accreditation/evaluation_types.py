@@ -58,6 +58,11 @@ class RequirementResult:
     parts: tuple[RequirementResult, ...] = ()  #: for any_of / at_least, each alternative
 
     @property
+    def kinds(self) -> tuple[str, ...]:
+        """The requirement's kind and its alternatives' (where the person acts on each)."""
+        return (self.requirement.kind, *(part.requirement.kind for part in self.parts))
+
+    @property
     def met_words(self) -> str:
         """Whether it is met, in the one wording the pathway and the CPD log use."""
         return "✓ " + _("yes") if self.met else _("not yet")

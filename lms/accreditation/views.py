@@ -4,6 +4,7 @@ import functools
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from markupsafe import Markup, escape
 from sqlalchemy import bindparam, func, select
 
 from lms import access, clock
@@ -38,10 +39,7 @@ def _render_pathway(person, *, own: bool, insurance_form=None):
         "accreditation/pathway.html", person=person, own=own, records=records,
         evaluations=standing.pathway(person, standards, evidence), standards=standards,
         applications=applied, agreed=evidence.attestations, button=EmptyForm(),
-        observed=observations.observations_of(person.id), where_to_act=WHERE_TO_ACT,
-        # each page's address once, not once for each requirement listed
-        where_to_act_urls={endpoint: url_for(endpoint) for endpoint, _own, _theirs
-                           in WHERE_TO_ACT.values() if endpoint},
+        observed=observations.observations_of(person.id), where_to_act=_where_to_act(own),
         insured=(insured := insurance.current_policy(person.id)),
         insurance_files=insurance.documents(insured), file_form=EvidenceFileForm(formdata=None),
         insurance_form=insurance_form or InsuranceForm(formdata=None),
@@ -61,6 +59,18 @@ def _records_statement():
 def _applications_statement():
     return (select(Application).where(Application.applicant_id == bindparam("person"))
             .order_by(Application.submitted_at.desc()))
+
+
+def _where_to_act(own: bool) -> dict[str, Markup]:
+    """{requirement kind: what the "Where to act" column shows for it}: for the person
+    themselves, a link to the page where they act (or what to do, where no page is), for
+    their lead or assessor, words about them. Made once for the page, not for every
+    requirement listed."""
+    if not own:
+        return {kind: escape(theirs) for kind, (_page, _own, theirs) in WHERE_TO_ACT.items()}
+    urls = {page: url_for(page) for page, _own, _theirs in WHERE_TO_ACT.values() if page}
+    return {kind: Markup('<a href="%s">%s</a>') % (urls[page], words) if page else escape(words)
+            for kind, (page, words, _theirs) in WHERE_TO_ACT.items()}
 
 
 #: Requirement kind -> (endpoint, words for the person, words for their lead or assessor):
