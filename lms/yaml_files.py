@@ -158,9 +158,13 @@ class Problem:
         return f"{self.path}:{self.line}: {self.message}"
 
 
+#: Found once: resolving a path asks the file system about each of its folders.
+_PROJECT_COURSES = Path(__file__).resolve().parents[1] / "courses"
+
+
 def default_courses_path() -> Path:
     """The courses/ folder at the project root."""
-    return Path(__file__).resolve().parents[1] / "courses"
+    return _PROJECT_COURSES
 
 
 def course_folders(root: Path) -> list[Path]:
