@@ -131,6 +131,34 @@ def url_for_page(number: int) -> str:
     return url_for(request.endpoint or "main.index", **args)
 
 
+#: Addresses templates have built, by (script root, endpoint, values).
+_built_urls: dict[tuple, str] = {}
+BUILT_URLS_KEPT = 4096
+
+
+def kept_url_for(endpoint: str, **values) -> str:
+    """flask.url_for for templates, keeping each address built: a page builds dozens (the
+    navigation, a link on every row), and each costs a walk through the routing map. The
+    same endpoint and values under the same script root always give the same address, as
+    the app has no URL-defaults functions (a test holds it to that). External addresses,
+    anchors, methods and relative endpoints go to flask.url_for each time."""
+    if endpoint.startswith(".") or any(name.startswith("_") for name in values):
+        return url_for(endpoint, **values)
+    # with each value's type: True and 1 are equal keys but build different addresses
+    key = (request.script_root, endpoint,
+           *((name, type(value), value) for name, value in sorted(values.items())))
+    try:
+        return _built_urls[key]
+    except KeyError:
+        pass
+    except TypeError:  # a value that cannot be a key (a list of query values)
+        return url_for(endpoint, **values)
+    if len(_built_urls) >= BUILT_URLS_KEPT:
+        _built_urls.clear()
+    built = _built_urls[key] = url_for(endpoint, **values)
+    return built
+
+
 def template_globals():
     return {"navigation": navigation, "current_group": current_group,
             "url_for_page": url_for_page, "Role": Role, "page_lang": page_lang,
