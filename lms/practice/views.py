@@ -3,7 +3,7 @@
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import load_only, selectinload
+from sqlalchemy.orm import joinedload, load_only, selectinload
 
 from lms import access
 from lms.auth.models import User
@@ -75,8 +75,10 @@ def index():
                                 PracticeRecord.process_type, PracticeRecord.sensitive,
                                 PracticeRecord.practitioner_role, PracticeRecord.status,
                                 PracticeRecord.supervisor_id),
-                      selectinload(PracticeRecord.supervisor).load_only(User.display_name)))
-    page = db.paginate(query, per_page=PAGE_SIZE, error_out=False)
+                      # one supervisor each: joined, so the page, its supervisors and the
+                      # total come in one query
+                      joinedload(PracticeRecord.supervisor).load_only(User.display_name)))
+    page = db.paginate(query, per_page=PAGE_SIZE, error_out=False, total_with_items=True)
     return render_template("practice/index.html", page=page,
                            pending=process_views.pending_for(current_user),
                            unrecorded=process_views.without_a_record(current_user),

@@ -108,6 +108,35 @@ def test_practice_log_query_count_does_not_grow(app, practice_scheme, count_quer
     assert measure() == small
 
 
+def test_the_log_pages_its_records_with_their_supervisors_in_one_query(app, practice_scheme,
+                                                                     count_queries):
+    """The page of records, each one's supervisor and the total come in one query; a page
+    past the end shows the last page."""
+    client = login_as(app, practice_scheme.practitioner)
+    ids = [create_record(client, practice_scheme.scheme.id) for _ in range(27)]
+    with app.app_context():
+        db.session.execute(PracticeRecord.__table__.update()
+                           .where(PracticeRecord.id == ids[-1])
+                           .values(status="awaiting sign-off",
+                                   supervisor_id=practice_scheme.supervisor.id))
+        db.session.commit()
+    with count_queries() as counter:
+        first = client.get("/practice/").get_data(as_text=True)
+    listing = [s for s in counter.statements if "FROM practice_records" in s
+               and "count(*) OVER ()" in s]
+    assert len(listing) == 1
+    assert "JOIN users" in listing[0]
+    assert not [s for s in counter.statements if s.lstrip().upper().startswith("SELECT USERS")]
+    assert "Page 1 of 2" in first
+    assert f"Awaiting sign-off ({practice_scheme.supervisor.display_name})" in first
+    assert first.count('href="/practice/') - first.count('href="/practice/new') >= 25
+    second = client.get("/practice/?page=2").get_data(as_text=True)
+    beyond = client.get("/practice/?page=9").get_data(as_text=True)
+    assert "Page 2 of 2" in second
+    assert "Page 2 of 2" in beyond
+    assert len(re.findall(r"RJ-[A-Z0-9-]{11}", second)) == 2
+
+
 def test_the_fields_that_feed_the_figures_start_unchosen(app, practice_scheme):
     client = login_as(app, practice_scheme.practitioner)
     page = client.get("/practice/new").get_data(as_text=True)
