@@ -48,22 +48,35 @@ def get_course_or_404(slug: str) -> tuple[Course, CourseVersion]:
 
 
 def get_module_or_404(version: CourseVersion, module_slug: str, *, questions=False) -> Module:
-    query = select(Module).where(Module.version_id == version.id, Module.slug == module_slug)
-    if questions:
-        query = query.options(selectinload(Module.questions))
-    return db.first_or_404(query)
+    module = db.session.scalar(_module_statement(questions),
+                               {"version": version.id, "module": module_slug})
+    if module is None:
+        abort(404)
+    return module
+
+
+@functools.cache
+def _module_statement(questions: bool):
+    query = select(Module).where(Module.version_id == bindparam("version"),
+                                 Module.slug == bindparam("module"))
+    return query.options(selectinload(Module.questions)) if questions else query
 
 
 def get_lesson_or_404(version: CourseVersion, module_slug: str,
                       lesson_slug: str) -> tuple[Module, Lesson]:
     """A lesson of the course version and its module, in one query."""
-    row = db.session.execute(
-        select(Module, Lesson).join(Lesson, Lesson.module_id == Module.id)
-        .where(Module.version_id == version.id, Module.slug == module_slug,
-               Lesson.slug == lesson_slug)).first()
+    row = db.session.execute(_lesson_statement(), {
+        "version": version.id, "module": module_slug, "lesson": lesson_slug}).first()
     if row is None:
         abort(404)
     return row.Module, row.Lesson
+
+
+@functools.cache
+def _lesson_statement():
+    return (select(Module, Lesson).join(Lesson, Lesson.module_id == Module.id)
+            .where(Module.version_id == bindparam("version"),
+                   Module.slug == bindparam("module"), Lesson.slug == bindparam("lesson")))
 
 
 def can_preview(user) -> bool:

@@ -153,12 +153,17 @@ class CheckTally(NamedTuple):
 
 def check_tally(enrolment: Enrolment, module: Module) -> CheckTally:
     """Attempts used, the last attempt's number and whether one passed, in one query."""
-    used, last, passed = db.session.execute(
-        select(func.count(), func.coalesce(func.max(CheckAttempt.number), 0),
-               func.coalesce(func.sum(case((CheckAttempt.passed.is_(True), 1), else_=0)), 0))
-        .where(CheckAttempt.enrolment_id == enrolment.id,
-               CheckAttempt.check_hash == module.check_hash)).one()
+    used, last, passed = db.session.execute(_tally_statement(), {
+        "enrolment": enrolment.id, "check": module.check_hash}).one()
     return CheckTally(used, last, bool(passed))
+
+
+@functools.cache  # built once: the check page asks on every view
+def _tally_statement():
+    return (select(func.count(), func.coalesce(func.max(CheckAttempt.number), 0),
+                   func.coalesce(func.sum(case((CheckAttempt.passed.is_(True), 1), else_=0)), 0))
+            .where(CheckAttempt.enrolment_id == bindparam("enrolment"),
+                   CheckAttempt.check_hash == bindparam("check")))
 
 
 def next_attempt_number(enrolment: Enrolment, module: Module) -> int:
