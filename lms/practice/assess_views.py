@@ -3,7 +3,7 @@
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import or_, select
-from sqlalchemy.orm import load_only, selectinload
+from sqlalchemy.orm import joinedload, load_only
 
 from lms import access
 from lms.auth.models import User
@@ -41,8 +41,9 @@ def queue():
                .options(load_only(PracticeRecord.case_code, PracticeRecord.sensitive,
                                   PracticeRecord.requested_at, PracticeRecord.author_id,
                                   PracticeRecord.scheme_id),
-                        selectinload(PracticeRecord.author).load_only(User.display_name),
-                        selectinload(PracticeRecord.scheme).load_only(Scheme.name)))
+                        # one author and one scheme each: joined, not a query each
+                        joinedload(PracticeRecord.author).load_only(User.display_name),
+                        joinedload(PracticeRecord.scheme).load_only(Scheme.name)))
     mine = db.session.scalars(
         waiting.where(PracticeRecord.supervisor_id == current_user.id)).all()
     others = db.paginate(waiting.where(or_(PracticeRecord.supervisor_id.is_(None),

@@ -254,3 +254,27 @@ def test_the_queue_pages_what_waits_for_other_supervisors(app, practice_scheme):
     # the supervisor it was asked of sees them as theirs, all at once
     asked = login_as(app, practice_scheme.supervisor2).get("/supervision/queue")
     assert asked.get_data(as_text=True).count("/assess\">") == 55
+
+
+def test_the_queue_names_authors_and_schemes_with_the_records(app, practice_scheme,
+                                                              count_queries):
+    """Each waiting record's author and scheme come joined to it, not in queries of
+    their own."""
+    practitioner, record_id = submitted_record(app, practice_scheme)
+    practitioner.post(f"/practice/{record_id}/request",
+                      data={"supervisor": practice_scheme.supervisor2.id})
+    colleague = login_as(app, practice_scheme.colleague)
+    other = create_record(colleague, practice_scheme.scheme.id)
+    colleague.post(f"/practice/{other}/submit")
+    colleague.post(f"/practice/{other}/request",
+                   data={"supervisor": practice_scheme.supervisor.id})
+    supervisor = login_as(app, practice_scheme.supervisor)
+    supervisor.get("/supervision/queue")
+    with count_queries() as counter:
+        page = supervisor.get("/supervision/queue").get_data(as_text=True)
+    assert practice_scheme.practitioner.display_name in page
+    assert practice_scheme.colleague.display_name in page
+    assert "HMP Test" in page
+    loose = [s for s in counter.statements
+             if s.lstrip().upper().startswith(("SELECT USERS", "SELECT SCHEMES"))]
+    assert loose == []
