@@ -7,7 +7,9 @@ its bare route's; on PostgreSQL also the database backends' CPU per request.
 
 Run: `.venv/bin/python bench/national.py --scale 0.1 && .venv/bin/python -m bench.load`
 (LMS_BENCH_DATABASE_URL as for national.py; `--seconds` per page per concurrency; `--only
-NAME` for some pages; `--profile NAME` profiles one page in-process instead)."""
+NAME` for some pages; `--profile NAME` profiles one page in-process instead;
+`--instructions` counts instructions per request under valgrind instead, a figure that
+does not drift with the machine: bench/load_instructions.py)."""
 
 import argparse
 import http.client
@@ -315,6 +317,9 @@ def main() -> int:
     parser.add_argument("--users", type=int, default=8, help="the higher concurrency")
     parser.add_argument("--only", action="append", help="a page's name (repeatable)")
     parser.add_argument("--profile", metavar="NAME", help="profile one page in-process")
+    parser.add_argument("--instructions", action="store_true",
+                        help="count the instructions per request of the --only pages (or all) "
+                             "and their bare routes, in-process under valgrind")
     args = parser.parse_args()
     # bench.figures names its own database unless one is named: name ours
     os.environ["LMS_BENCH_DATABASE_URL"] = database_url()
@@ -330,6 +335,10 @@ def main() -> int:
 
         return profile(named[args.profile])
     chosen = [p for p in every if not args.only or p.name in args.only]
+    if args.instructions:
+        from bench.load_instructions import report
+
+        return report([p.name for p in chosen])
     with app.app_context():
         people = db.session.scalar(select(func.count()).select_from(User))
         db.engine.dispose()
