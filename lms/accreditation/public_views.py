@@ -347,6 +347,11 @@ def status_list_credential(purpose, number):
 
 # --- the register -------------------------------------------------------------------------
 
+@functools.cache  # built once: every search lists the schemes to choose from
+def _scheme_names():
+    return select(Scheme.name).order_by(Scheme.name)
+
+
 def _register_limit():
     return current_app.config["REGISTER_RATE_LIMIT"]
 
@@ -362,7 +367,7 @@ def register():
                                   status=form.status.data or "",
                                   sector=form.sector.data or "")
     page = db.paginate(query, per_page=25, error_out=False, total_with_items=True)
-    schemes = db.session.scalars(select(Scheme.name).order_by(Scheme.name)).all()
+    schemes = db.session.scalars(_scheme_names()).all()
     return render_template("accreditation/register.html", form=form, page=page,
                            schemes=schemes, regions=REGIONS, sectors=register_query.SECTORS,
                            levels=register_query.level_names())

@@ -1,5 +1,7 @@
 """The public register: accredited practitioners who opted in to being listed."""
 
+import functools
+
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import contains_eager, load_only
 
@@ -28,18 +30,7 @@ def search(*, q="", scheme="", level="", region="", status="", sector=""):
     """A query of records, joined to holder and scheme, filtered, in name order. A name
     matches by its parts in any order ("Price Gareth", "gar pri"); a certificate number
     matches with or without dashes."""
-    query = (select(AccreditationRecord)
-             .join(AccreditationRecord.holder)  # to filter: the page shows the kept name
-             .outerjoin(AccreditationRecord.scheme)
-             # only what the register shows (not the decision, nor the holder's account)
-             .options(load_only(AccreditationRecord.public_id, AccreditationRecord.holder_name,
-                                AccreditationRecord.level_key, AccreditationRecord.level_name,
-                                AccreditationRecord.status, AccreditationRecord.expires_on),
-                      contains_eager(AccreditationRecord.scheme).load_only(Scheme.name,
-                                                                           Scheme.region))
-             .where(User.listed_publicly.is_(True), User.active.is_(True),
-                    AccreditationRecord.status.in_(LISTED_STATUSES))
-             .order_by(AccreditationRecord.holder_name, AccreditationRecord.level_key))
+    query = _listed()
     words = q.split()[:MAX_WORDS]
     if words:
         # the name fixed on the record at issue, not the editable display name
@@ -60,13 +51,34 @@ def search(*, q="", scheme="", level="", region="", status="", sector=""):
     return query
 
 
+@functools.cache  # built once; each search adds its filters to a copy
+def _listed():
+    """Every listed record, joined to holder and scheme, in name order."""
+    return (select(AccreditationRecord)
+            .join(AccreditationRecord.holder)  # to filter: the page shows the kept name
+            .outerjoin(AccreditationRecord.scheme)
+            # only what the register shows (not the decision, nor the holder's account)
+            .options(load_only(AccreditationRecord.public_id, AccreditationRecord.holder_name,
+                               AccreditationRecord.level_key, AccreditationRecord.level_name,
+                               AccreditationRecord.status, AccreditationRecord.expires_on),
+                     contains_eager(AccreditationRecord.scheme).load_only(Scheme.name,
+                                                                          Scheme.region))
+            .where(User.listed_publicly.is_(True), User.active.is_(True),
+                   AccreditationRecord.status.in_(LISTED_STATUSES))
+            .order_by(AccreditationRecord.holder_name, AccreditationRecord.level_key))
+
+
 def level_names() -> dict[str, str]:
     """Every level a record can hold (key -> name in the page's language): those of each
     version of the standards, the few rows a record's level name is copied from at issue
     (not a DISTINCT over every record)."""
     names: dict[str, str] = {}
-    for levels in db.session.scalars(select(StandardVersion.levels)
-                                     .order_by(StandardVersion.id.desc())):
+    for levels in db.session.scalars(_levels_statement()):
         for key, level in levels.items():
             names.setdefault(key, local_level_name(key, level["name"]))  # newest name wins
     return names
+
+
+@functools.cache
+def _levels_statement():
+    return select(StandardVersion.levels).order_by(StandardVersion.id.desc())
