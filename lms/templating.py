@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 from typing import NamedTuple
 
 from babel import dates
-from flask import request, url_for
+from flask import has_request_context, request, url_for
 from flask_babel import format_datetime, format_time, get_locale
 from flask_login import current_user
 
@@ -141,8 +141,10 @@ def kept_url_for(endpoint: str, **values) -> str:
     navigation, a link on every row), and each costs a walk through the routing map. The
     same endpoint and values under the same script root always give the same address, as
     the app has no URL-defaults functions (a test holds it to that). External addresses,
-    anchors, methods and relative endpoints go to flask.url_for each time."""
-    if endpoint.startswith(".") or any(name.startswith("_") for name in values):
+    anchors, methods, relative endpoints and pages rendered outside a request go to
+    flask.url_for each time."""
+    if (endpoint.startswith(".") or any(name.startswith("_") for name in values)
+            or not has_request_context()):  # an email rendered by a job: its own rules
         return url_for(endpoint, **values)
     # with each value's type: True and 1 are equal keys but build different addresses
     key = (request.script_root, endpoint,

@@ -30,3 +30,13 @@ def test_kept_addresses_are_flasks_under_any_root_and_with_any_values(app):
             assert kept_url_for("accreditation.public.register", flag=True).endswith("flag=True")
             assert kept_url_for("accreditation.public.register", flag=1).endswith("flag=1")
             assert kept_url_for("main.index") == f"{root}/"
+
+
+def test_outside_a_request_addresses_are_flasks_own(app, monkeypatch):
+    """A job rendering a page has no request (and no script root): flask.url_for's rules
+    apply, here a configured server name; nothing is kept from one to the other."""
+    monkeypatch.setitem(app.config, "SERVER_NAME", "lms.example.org")
+    with app.app_context():
+        assert kept_url_for("accreditation.public.verify", public_id="RJ-1") == url_for(
+            "accreditation.public.verify", public_id="RJ-1") == \
+            "http://lms.example.org/verify/RJ-1"
