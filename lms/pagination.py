@@ -4,12 +4,13 @@
 now the number is ASCII digits, at most MAX_PAGE, and clamped to the last page.
 """
 
+import functools
 from typing import Any
 
 from flask import has_request_context, request
 from flask_sqlalchemy import SQLAlchemy
 from flask_sqlalchemy.pagination import Pagination, SelectPagination
-from sqlalchemy import Select, func
+from sqlalchemy import Integer, Select, bindparam, func
 
 MAX_PAGE = 100_000
 DEFAULT_PER_PAGE = 20
@@ -46,6 +47,29 @@ class CountedWithItems(SelectPagination):
         return self._counted if self._counted is not None else super()._query_count()
 
 
+class RowsPagination(Pagination):
+    """A page of rows (named columns, not mapped objects) of a statement built once with
+    bound values, and the total from a count statement built the same way: a long list
+    that needs only a few columns skips the ORM's work for each object (half the sign-off
+    queue's CPU), and neither statement is composed again for each request."""
+
+    def _query_items(self) -> list[Any]:
+        args = self._query_args
+        return list(args["session"].execute(_a_page_of(args["select"]), {
+            **args["params"], "page_limit": self.per_page,
+            "page_offset": self._query_offset}).all())
+
+    def _query_count(self) -> int:
+        args = self._query_args
+        return int(args["session"].scalar(args["count_select"], args["params"]) or 0)
+
+
+@functools.lru_cache(maxsize=128)  # keyed by the statement, which its caller built once
+def _a_page_of(statement: Select[Any]) -> Select[Any]:
+    return (statement.limit(bindparam("page_limit", type_=Integer))
+            .offset(bindparam("page_offset", type_=Integer)))
+
+
 class Database(SQLAlchemy):
     def paginate(self, select: Select[Any], *, page: int | None = None,
                  per_page: int | None = None, max_per_page: int | None = None,
@@ -70,5 +94,20 @@ class Database(SQLAlchemy):
 
         result = one_page(page)
         if count and result.pages and page > result.pages:
+            result = one_page(result.pages)
+        return result
+
+    def paginate_rows(self, select: Select[Any], count_select: Select[Any],
+                      params: dict[str, Any], *, per_page: int) -> Pagination:
+        """A page of `select`'s rows (RowsPagination) with `params` bound, the page number
+        read safely from the query string and a page past the end showing the last."""
+        def one_page(number: int) -> Pagination:
+            return RowsPagination(select=select, count_select=count_select, params=params,
+                                  session=self.session(), page=number, per_page=per_page,
+                                  error_out=False)
+
+        page = number_from_query("page", 1, MAX_PAGE)
+        result = one_page(page)
+        if result.pages and page > result.pages:
             result = one_page(result.pages)
         return result

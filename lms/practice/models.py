@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     JSON,
@@ -105,6 +105,8 @@ class PracticeRecord(Model):
         Index("ix_practice_records_scheme_author", "scheme_id", "author_id"),
         # the same across every scheme (the admin's page): records waiting, oldest first
         Index("ix_practice_records_status_requested", "status", "requested_at"),
+        # the records asked of one supervisor (and a removed supervisor's, set to NULL)
+        Index("ix_practice_records_supervisor_status", "supervisor_id", "status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -191,17 +193,18 @@ class PracticeRecord(Model):
         return None
 
     @staticmethod
-    def not_in_conflict(user: User) -> ColumnElement[bool]:
-        """conflict_refusal(user) is None, as SQL (for lists that page and count): not
-        written by `user`, and `user` took no part in its process."""
+    def not_in_conflict(user_id: Any) -> ColumnElement[bool]:
+        """conflict_refusal(user) is None, as SQL (for lists that page and count), for the
+        user whose id is `user_id` (a number or a bound parameter): not written by them,
+        and they took no part in its process."""
         from lms.processes.models import ProcessParticipant
 
         took_part = select(ProcessParticipant.id).where(
             ProcessParticipant.process_id == PracticeRecord.process_id,
-            ProcessParticipant.user_id == user.id)
-        return and_(PracticeRecord.author_id != user.id,
+            ProcessParticipant.user_id == user_id)
+        return and_(PracticeRecord.author_id != user_id,
                     or_(PracticeRecord.co_facilitator_id.is_(None),
-                        PracticeRecord.co_facilitator_id != user.id),
+                        PracticeRecord.co_facilitator_id != user_id),
                     ~took_part.exists())
 
     def sign_off_refusal(self, user: User) -> str | None:

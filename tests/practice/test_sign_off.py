@@ -251,6 +251,11 @@ def test_the_queue_pages_what_waits_for_other_supervisors(app, practice_scheme):
     assert "Page 1 of 2" in first
     second = supervisor.get("/supervision/queue?page=2").get_data(as_text=True)
     assert second.count("/assess\">") == 5
+    assert "QX-0053" in second
+    assert "QX-0053" not in first
+    beyond = supervisor.get("/supervision/queue?page=9").get_data(as_text=True)
+    assert "Page 2 of 2" in beyond
+    assert beyond.count("/assess\">") == 5
     # the supervisor it was asked of sees them as theirs, all at once
     asked = login_as(app, practice_scheme.supervisor2).get("/supervision/queue")
     assert asked.get_data(as_text=True).count("/assess\">") == 55
