@@ -5,6 +5,7 @@ import functools
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import bindparam, func, or_, select
+from sqlalchemy.sql.elements import BindParameter
 
 from lms import access
 from lms.auth.models import User
@@ -46,7 +47,7 @@ def _queue_statements():
     `me` in the schemes `schemes`: built once (composing them cost about what running them
     does). Rows of the columns the lists show, with the author's and scheme's names
     joined, not records: a page of 50 records loaded as objects was half the page's CPU."""
-    me = bindparam("me")
+    me: BindParameter[int] = bindparam("me")
     waiting = (PracticeRecord.status == PracticeStatus.AWAITING_SIGN_OFF,
                PracticeRecord.scheme_id.in_(bindparam("schemes", expanding=True)),
                PracticeRecord.not_in_conflict(me))
