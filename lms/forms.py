@@ -7,6 +7,7 @@ from decimal import Decimal
 from babel import support
 from flask_babel import get_locale
 from flask_wtf import FlaskForm
+from markupsafe import Markup, escape
 from wtforms import (
     DecimalField,
     FloatField,
@@ -16,15 +17,41 @@ from wtforms import (
     SelectField,
     StringField,
     TextAreaField,
+    widgets,
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.i18n import messages_path
 from wtforms.validators import StopValidation
+from wtforms.widgets import core as widgets_core
 
 from lms.i18n import LANGUAGES
 from lms.i18n import gettext as _
 from lms.inputs.converters import MAX_ID
 from lms.inputs.text import clean_name, strip_controls
+
+
+def html_params(**kwargs) -> Markup:
+    """wtforms' html_params, the same text three times faster: it builds each attribute
+    with Markup.format, whose escaping formatter is a page's slowest way to join two
+    strings (66 against 22 microseconds for a field's attributes), and every field, label
+    and hidden CSRF tag calls it."""
+    params = []
+    for key, value in sorted(kwargs.items()):
+        key = widgets_core.clean_key(key)
+        if value is True:
+            params.append(str(escape(key)))
+        elif value is not False:  # escape() leaves no '"' for wtforms' replace to find
+            params.append(f'{escape(key)}="{escape(value)}"')
+    return Markup(" ".join(params))  # noqa: S704 - every key and value escaped above
+
+
+#: wtforms' own, kept for the test that holds ours to the same text.
+WTFORMS_HTML_PARAMS = widgets_core.html_params
+# Everywhere wtforms reaches html_params: the module's functions, the package's name (the
+# fields' labels), and the widgets that keep it as a static method.
+widgets_core.html_params = widgets.html_params = html_params
+for _widget in (widgets_core.Input, widgets_core.Button):
+    _widget.html_params = staticmethod(html_params)
 
 
 def _one_line(value):

@@ -6,6 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 from markupsafe import Markup, escape
 from sqlalchemy import bindparam, func, select
+from sqlalchemy.orm import joinedload, load_only
 
 from lms import access, clock
 from lms.accreditation import applications, insurance, observations, standing
@@ -57,7 +58,14 @@ def _records_statement():
 
 @functools.cache
 def _applications_statement():
+    """What the list shows, with the level names of the version each was made under
+    joined: not each application's frozen evidence, nor each version's whole standards
+    text, which a lazy load of the version read for every version applied under."""
     return (select(Application).where(Application.applicant_id == bindparam("person"))
+            .options(load_only(Application.level_key, Application.standard_version_id,
+                               Application.status, Application.submitted_at,
+                               Application.reasons),
+                     joinedload(Application.standard_version).load_only(StandardVersion.levels))
             .order_by(Application.submitted_at.desc()))
 
 

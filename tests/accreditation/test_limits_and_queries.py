@@ -27,3 +27,39 @@ def test_pathway_gathers_evidence_in_a_fixed_number_of_queries(app, people, give
     give_evidence(people.practitioner, people.supervisor, courses=(), records=25, sensitive=5,
                   cpd_hours=3, attestations=("indemnity_insurance",))
     assert measure() == small
+
+
+def test_pathway_lists_applications_without_their_evidence_or_standards_text(
+        app, people, count_queries):
+    """Applications under two versions of the standards: one query lists them with their
+    level names, never reading the frozen evidence or a version's whole text."""
+    from lms.accreditation.models import Application, ApplicationStatus, StandardVersion
+    from lms.accreditation.standard_versions import current_standard_version
+    from lms.accreditation.standards import load_standards
+    from lms.extensions import db
+
+    with app.app_context():
+        current = current_standard_version(load_standards())
+        earlier = StandardVersion(content_hash="e" * 64, content={"levels": {}},
+                                  levels={"foundation": {"name": "Foundation (2025)"}})
+        db.session.add(earlier)
+        db.session.flush()
+        for version, level, status, reasons in (
+                (earlier, "foundation", ApplicationStatus.FURTHER_WORK, "More practice."),
+                (current, "intermediate", ApplicationStatus.SUBMITTED, None)):
+            db.session.add(Application(applicant_id=people.practitioner.id, level_key=level,
+                                       standard_version_id=version.id, status=status,
+                                       reasons=reasons, snapshot={"results": []}))
+        db.session.commit()
+    client = login_as(app, people.practitioner)
+    client.get("/accreditation/pathway")
+    with count_queries() as counter:
+        page = client.get("/accreditation/pathway").get_data(as_text=True)
+    assert "Foundation (2025): further work needed" in page
+    assert "More practice." in page
+    assert "application waiting" in page  # the intermediate level's badge
+    read = " ".join(counter.statements)
+    assert "applications.snapshot" not in read
+    assert "standard_versions.content" not in read
+    assert sum("FROM applications" in s for s in counter.statements) == 1
+    assert not any(s.lstrip().startswith("SELECT standard_versions") for s in counter.statements)
