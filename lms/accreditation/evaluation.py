@@ -22,17 +22,20 @@ from lms.accreditation.evaluation_types import (
 from lms.accreditation.evaluation_words import (
     FLAG_WORDS,
     Wording,
+    _,
     day_text,
     either,
     hours_text,
     in_last,
     months_text,
     more,
+    ngettext,
     number_text,
     practice_phrase,
     practitioners_text,
     share_text,
     span_text,
+    unworded,
     weeks_text,
     wording,
 )
@@ -44,8 +47,7 @@ from lms.accreditation.periods import (
     within,
 )
 from lms.accreditation.standards import LevelStandard, Requirement
-from lms.i18n import gettext as _
-from lms.i18n import ngettext, plural_number
+from lms.i18n import plural_number
 
 
 def evaluate(level: LevelStandard, evidence: Evidence, *,
@@ -56,6 +58,14 @@ def evaluate(level: LevelStandard, evidence: Evidence, *,
     items = level.maintenance if maintenance else level.requirements
     return evaluate_items(level, items, evidence, course_titles=course_titles,
                           level_names=level_names, maintenance=maintenance)
+
+
+def count_met(level: LevelStandard, evidence: Evidence) -> tuple[int, int]:
+    """(requirements met, requirements) for first issue: evaluate's decisions without its
+    words, for lists and exports that show only the counts."""
+    with unworded():
+        results = evaluate(level, evidence).results
+    return sum(1 for result in results if result.met), len(results)
 
 
 def evaluate_items(level: LevelStandard, items, evidence: Evidence, *,

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import exists, or_, select
 
-from lms.accreditation.evaluation import evaluate
+from lms.accreditation.evaluation import count_met
 from lms.accreditation.evidence import gather_many
 from lms.accreditation.models import VALID_STATUSES, AccreditationRecord, RecordStatus
 from lms.accreditation.standards import load_standards
@@ -81,9 +81,6 @@ def rows_for(users: list[User]) -> list[PractitionerRow]:
         mine = sorted(records[user.id], key=lambda r: order.get(r.level_key, 99))
         held = {r.level_key for r in mine if r.valid}
         upcoming = next((lvl for key, lvl in standards.levels.items() if key not in held), None)
-        evaluation = evaluate(upcoming, evidence[user.id]) if upcoming else None
-        rows.append(PractitionerRow(
-            user, mine, upcoming.name if upcoming else None,
-            evaluation.met_count if evaluation else 0,
-            len(evaluation.results) if evaluation else 0))
+        met, total = count_met(upcoming, evidence[user.id]) if upcoming else (0, 0)
+        rows.append(PractitionerRow(user, mine, upcoming.name if upcoming else None, met, total))
     return rows

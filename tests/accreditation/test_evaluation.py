@@ -416,3 +416,58 @@ def test_requirements_are_explained_in_welsh_with_welsh_plurals(app):
                                     "fel prif hwylusydd, yn ystod y 24 mis diwethaf")
     assert practice.missing.startswith("3 yn rhagor: cynhadledd ffurfiol uniongyrchol")
     assert hours.need == "1 awr"
+
+
+def _evidence_grid():
+    """Evidence from nothing to plenty, and the edges where one gap decides: CPD short in
+    hours only, in approved hours only, supervision with one long gap, a level held too
+    briefly."""
+    old, recent = date(2023, 1, 5), date(2026, 2, 1)
+    sessions = tuple(TODAY - timedelta(weeks=w) for w in range(0, 104, 4))
+    plenty = dict(
+        completed_courses={"foundation": recent, "facilitator": recent,
+                           "sensitive-complex": recent, "case-supervision": recent,
+                           "trainer": recent},
+        practice=tuple(process(occurred_on=TODAY - timedelta(days=20 * n), role=role,
+                               sensitive=n % 2 == 0, direct=n % 3 != 0,
+                               process_type=kind)
+                       for n in range(30) for role, kind in
+                       (("lead", "formal_conference"), ("co_facilitator", "circle"))),
+        supervision_dates=sessions, observations=(recent, recent, old),
+        supervisees=tuple((n, recent) for n in range(6)),
+        cpd=(CpdEvidence(recent, 30, True),), insurance_until=date(2027, 1, 1),
+        levels_held={"foundation": old, "intermediate": date(2025, 12, 1)},
+        attestations=frozenset({"code_of_practice", "indemnity_insurance"}))
+    yield evidence()
+    yield evidence(**plenty)
+    yield evidence(**{**plenty, "cpd": (CpdEvidence(recent, 11.5, True),)})  # hours short
+    yield evidence(**{**plenty, "cpd": (CpdEvidence(recent, 30, False),)})  # approval short
+    yield evidence(**{**plenty, "supervision_dates": sessions[:3] + sessions[10:]})
+    yield evidence(**{**plenty, "levels_held": {"foundation": recent}})
+    yield evidence(**{**plenty, "practice": plenty["practice"][:7], "observations": ()})
+    yield evidence(**{**plenty, "insurance_until": date(2026, 1, 1), "attestations": frozenset()})
+
+
+@pytest.mark.parametrize("ev", list(_evidence_grid()))
+def test_counting_only_decides_as_the_worded_evaluation(ev):
+    """count_met words nothing, yet every level's count is the pathway's."""
+    from lms.accreditation.evaluation import count_met
+
+    for standard in load_standards().levels.values():
+        worded = evaluate(standard, ev)
+        assert count_met(standard, ev) == (worded.met_count, len(worded.results))
+
+
+def test_counting_only_leaves_the_words_to_everyone_else():
+    """Words are silenced only inside count_met, even when a check inside it fails."""
+    from lms.accreditation import evaluation
+    from lms.accreditation.evaluation_words import unworded
+
+    foundation = load_standards().levels["foundation"]
+    evaluation.count_met(foundation, evidence())
+    result = evaluate(foundation, evidence()).results[0]
+    assert "course" in result.description
+    with pytest.raises(ZeroDivisionError), unworded():
+        assert evaluate(foundation, evidence()).results[0].description == "-"
+        raise ZeroDivisionError
+    assert evaluate(foundation, evidence()).results[0].description == result.description
