@@ -467,7 +467,11 @@ def test_counting_only_leaves_the_words_to_everyone_else():
     evaluation.count_met(foundation, evidence())
     result = evaluate(foundation, evidence()).results[0]
     assert "course" in result.description
-    with pytest.raises(ZeroDivisionError), unworded():
-        assert evaluate(foundation, evidence()).results[0].description == "-"
-        raise ZeroDivisionError
+    def fails_while_unworded():
+        with unworded():
+            assert evaluate(foundation, evidence()).results[0].description == "-"
+            raise ZeroDivisionError
+
+    with pytest.raises(ZeroDivisionError):
+        fails_while_unworded()
     assert evaluate(foundation, evidence()).results[0].description == result.description
