@@ -51,20 +51,46 @@ def _group(label: str, *items: tuple[str, str] | None) -> NavGroup | None:
     return NavGroup(label, kept) if kept else None
 
 
-def navigation() -> list[NavGroup]:
-    """The groups of pages the person's roles allow, in the order people work."""
+def navigation() -> tuple[NavGroup, ...]:
+    """The groups of pages the person's roles allow, in the order people work: made once
+    per language and combination of roles (every signed-in page shows them)."""
+    language = str(current_locale())
     if not current_user.is_authenticated:
-        return [g for g in (
-            _group(_("Home"), ("main.index", _("Home"))),
-            _group(_("Register"), ("accreditation.public.register", _("Public register"))),
-            _group(_("Check a credential"), ("accreditation.public.verify_pasted",
-                                          _("Check a credential")))) if g]
+        return _navigation(language, None)
     user = current_user
     admin = user.is_admin
     member = bool(user.memberships)  # admins with no role in a scheme are not learners
-    supervisor = admin or user.has_role(Role.SUPERVISOR)
-    trainer = admin or user.has_role(Role.TRAINER)
-    lead = admin or user.has_role(Role.LEAD)
+    roles = _Roles(admin=admin, member=member, assessor=user.is_assessor,
+                   supervisor=admin or user.has_role(Role.SUPERVISOR),
+                   trainer=admin or user.has_role(Role.TRAINER),
+                   lead=admin or user.has_role(Role.LEAD),
+                   # asked only of people with no role, so others pay no query
+                   viewer=not (member or admin or user.is_assessor) and _is_viewer(user))
+    return _navigation(language, roles)
+
+
+class _Roles(NamedTuple):
+    admin: bool
+    member: bool
+    assessor: bool
+    supervisor: bool
+    trainer: bool
+    lead: bool
+    viewer: bool
+
+
+@functools.lru_cache(maxsize=256)
+def _navigation(language: str, roles: _Roles | None) -> tuple[NavGroup, ...]:
+    """The groups for `roles` (None: signed out), worded in `language`, the page's
+    language while this runs."""
+    if roles is None:
+        return tuple(g for g in (
+            _group(_("Home"), ("main.index", _("Home"))),
+            _group(_("Register"), ("accreditation.public.register", _("Public register"))),
+            _group(_("Check a credential"), ("accreditation.public.verify_pasted",
+                                          _("Check a credential")))) if g)
+    admin, member, supervisor, trainer, lead = (roles.admin, roles.member, roles.supervisor,
+                                                roles.trainer, roles.lead)
     groups = [
         _group(_("Home"), ("main.index", _("Home"))),
         _group(_("Learning"), *([("learning.home.index", _("My learning")),
@@ -90,7 +116,7 @@ def navigation() -> list[NavGroup]:
                ("schemes.index", _("Schemes")) if member or lead else None),
         _group(_("Administration"),
                ("accreditation.decisions.index", _("Applications"))
-               if admin or user.is_assessor else None,
+               if admin or roles.assessor else None,
                ("reports.admin", _("All schemes")) if admin else None,
                ("reports.areas.figures", _("Figures and coverage")) if admin else None,
                ("areas.viewers", _("Viewers")) if admin else None,
@@ -101,23 +127,21 @@ def navigation() -> list[NavGroup]:
                ("branding.settings", _("Name and logo")) if admin else None,
                ("accreditation.pathway.standards", _("Standards")) if admin else None),
     ]
-    if not (member or admin or user.is_assessor):
-        groups.append(_viewer_group(user))
-    return [g for g in groups if g]
+    if roles.viewer:
+        groups.append(_group(_("Figures"),
+                             ("reports.areas.figures", _("Figures across schemes")),
+                             ("reports.areas.coverage_map", _("Coverage by area")),
+                             ("reports.areas.accredited", _("Who is accredited"))))
+    return tuple(g for g in groups if g)
 
 
-def _viewer_group(user) -> NavGroup | None:
-    """Figures for viewers (asked only of people with no role, so others pay no query)."""
+def _is_viewer(user) -> bool:
     from lms.areas.services import is_viewer  # late: the areas models import lms.auth
 
-    if not is_viewer(user):
-        return None
-    return _group(_("Figures"), ("reports.areas.figures", _("Figures across schemes")),
-                  ("reports.areas.coverage_map", _("Coverage by area")),
-                  ("reports.areas.accredited", _("Who is accredited")))
+    return is_viewer(user)
 
 
-def current_group(groups: list[NavGroup]) -> NavGroup | None:
+def current_group(groups: tuple[NavGroup, ...]) -> NavGroup | None:
     """The group the page being shown belongs to, for its sub-navigation."""
     endpoint = request.endpoint
     exact = [g for g in groups if any(i.endpoint == endpoint for i in g.items)]

@@ -8,6 +8,8 @@ showing it in every page's header costs no SQL.
 
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
 
 from flask import current_app, url_for
@@ -52,11 +54,24 @@ def logo_file() -> Path | None:
 
 
 def logo_url() -> str | None:
-    path = logo_file()
-    if path is None:
-        return None
-    # The file's change time in the address: a new logo is fetched at once despite caching.
-    return url_for("branding.logo_image", v=int(path.stat().st_mtime))
+    """The logo's address for every page's header: logo_file()'s choice, found with one
+    stat call per candidate on plain strings (Path objects and is_file-then-stat were a
+    twentieth of a signed-in page's frame)."""
+    folder = current_app.config.get("BRANDING_DIR") or os.path.join(
+        current_app.instance_path, "branding")
+    configured = current_app.config.get("LOGO_PATH")
+    candidates = [os.path.join(folder, f"logo.{extension}") for extension in LOGO_TYPES]
+    if configured and Path(configured).suffix.lstrip(".").lower() in LOGO_TYPES:
+        candidates.append(str(configured))
+    for candidate in candidates:
+        try:
+            found = os.stat(candidate)
+        except OSError:
+            continue
+        if stat.S_ISREG(found.st_mode):
+            # Its change time in the address: a new logo is fetched at once despite caching.
+            return url_for("branding.logo_image", v=int(found.st_mtime))
+    return None
 
 
 def template_globals() -> dict:

@@ -119,3 +119,35 @@ def test_only_admins_manage_the_logo(app, make_user, make_scheme, branding_dir):
     assert lead.get("/admin/branding").status_code == 403
     assert _upload(lead, png(), "logo.png").status_code == 403
     assert lead.post("/admin/branding/remove").status_code == 403
+
+
+def test_the_header_shows_the_logo_that_certificates_use(app, branding_dir, tmp_path,
+                                                         monkeypatch):
+    """The header's address names the file logo_file() chooses: the uploaded one over the
+    configured one, a configured file only if it is a PNG or SVG that exists, and never a
+    folder that happens to have a logo's name."""
+    import os
+
+    from lms.branding import logo_file, logo_url
+
+    configured = tmp_path / "network.svg"
+    configured.write_bytes(SVG)
+    os.utime(configured, (1_700_000_000, 1_700_000_000))
+    with app.test_request_context():
+        assert logo_url() is None
+        assert logo_file() is None
+        monkeypatch.setitem(app.config, "LOGO_PATH", str(tmp_path / "missing.svg"))
+        assert logo_url() is None
+        monkeypatch.setitem(app.config, "LOGO_PATH", str(tmp_path / "network.txt"))
+        (tmp_path / "network.txt").write_bytes(SVG)
+        assert logo_url() is None
+        assert logo_file() is None
+        monkeypatch.setitem(app.config, "LOGO_PATH", str(configured))
+        assert logo_file() == configured
+        assert logo_url() == "/branding/logo?v=1700000000"
+        (branding_dir / "logo.png").mkdir(parents=True)  # a folder, not a logo
+        assert logo_url() == "/branding/logo?v=1700000000"
+        (branding_dir / "logo.svg").write_bytes(SVG)
+        os.utime(branding_dir / "logo.svg", (1_800_000_000, 1_800_000_000))
+        assert logo_file() == branding_dir / "logo.svg"
+        assert logo_url() == "/branding/logo?v=1800000000"

@@ -159,3 +159,26 @@ def test_counts_read_right_in_the_singular_and_plural():
     assert plural(2, "person", "people") == "2 people"
     assert plural(1.0, "hour") == "1 hour"
     assert plural(2.5, "hour") == "2.5 hours"
+
+
+def test_navigation_made_once_is_worded_in_each_page_language_and_for_each_role(
+        app, make_scheme, make_user):
+    """The groups are kept per language and combination of roles: two trainees share
+    them, a Welsh page gets Welsh ones, and a lead never gets a trainee's."""
+    scheme = make_scheme()
+    first = login_as(app, make_user(role="trainee", scheme=scheme))
+    second = login_as(app, make_user(role="trainee", scheme=scheme))
+    lead = login_as(app, make_user(role="lead", scheme=scheme))
+    english = _main_nav(first.get("/").get_data(as_text=True))
+    assert ">Learning<" in english
+    assert ">Scheme<" in english
+    first.post("/language", data={"language": "cy", "next": "/"})
+    welsh = first.get("/").get_data(as_text=True).split('class="nav-wide">')[1].split("</nav>")[0]
+    assert ">Dysgu<" in welsh
+    assert ">Ymarfer<" in welsh
+    assert ">Learning<" not in welsh
+    assert _main_nav(second.get("/").get_data(as_text=True)) == english
+    lead_nav = _main_nav(lead.get("/").get_data(as_text=True))
+    # the lead's Scheme group opens on the dashboards; the trainees' on their schemes
+    assert 'href="/reports/">Scheme<' in lead_nav
+    assert 'href="/reports/"' not in english
