@@ -47,6 +47,15 @@ class CountedWithItems(SelectPagination):
         return self._counted if self._counted is not None else super()._query_count()
 
 
+class CountedBy(SelectPagination):
+    """A page of items whose total comes from a statement of its own: a cheaper way to the
+    same number (counted from an index, without the items' joins or their rows)."""
+
+    def _query_count(self) -> int:
+        args = self._query_args
+        return int(args["session"].scalar(args["count_select"]) or 0)
+
+
 class RowsPagination(Pagination):
     """A page of rows (named columns, not mapped objects) of a statement built once with
     bound values, and the total from a count statement built the same way: a long list
@@ -74,10 +83,12 @@ class Database(SQLAlchemy):
     def paginate(self, select: Select[Any], *, page: int | None = None,
                  per_page: int | None = None, max_per_page: int | None = None,
                  error_out: bool = True, count: bool = True,
-                 total_with_items: bool = False) -> Pagination:
+                 total_with_items: bool = False,
+                 count_select: Select[Any] | None = None) -> Pagination:
         """As Flask-SQLAlchemy's, with `page` and `per_page` read safely and a page past
         the end showing the last page (never an error). `total_with_items`: the total read
-        with the items (CountedWithItems), for a select of one entity."""
+        with the items (CountedWithItems), for a select of one entity. `count_select`: a
+        statement giving the same total more cheaply (CountedBy)."""
         if per_page is None:  # only a number from the query string is capped by default
             per_page = number_from_query("per_page", DEFAULT_PER_PAGE,
                                          max_per_page or MAX_PER_PAGE)
@@ -89,6 +100,10 @@ class Database(SQLAlchemy):
             if total_with_items:
                 return CountedWithItems(select=select, session=self.session(), page=number,
                                         per_page=per_page, error_out=False, count=count)
+            if count_select is not None:
+                return CountedBy(select=select, count_select=count_select,
+                                 session=self.session(), page=number, per_page=per_page,
+                                 error_out=False, count=count)
             return super(Database, self).paginate(select, page=number, per_page=per_page,
                                                   error_out=False, count=count)
 

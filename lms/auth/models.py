@@ -33,6 +33,9 @@ class User(UserMixin, Model):
         Index("ix_users_email_trgm", "email", postgresql_using="gin",
               postgresql_ops={"email": "gin_trgm_ops"}),
         Index("ix_users_id_person_kind", "id", "person_kind"),
+        # lists of people in name order: a page of a large scheme's members is the first
+        # names in this order that are members, not a sort of all of them
+        Index("ix_users_name_order", "display_name", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

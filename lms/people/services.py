@@ -3,7 +3,7 @@
 import re
 
 from flask import abort
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, distinct, func, select
 from sqlalchemy.orm import selectinload
 
 from lms.audit import services as audit
@@ -167,13 +167,7 @@ def people_query(actor: User, *, search: str = "", scheme_id: int | None = None,
                  role: Role | None = None):
     """People `actor` manages, filtered, in name order (for pagination)."""
     query = select(User).order_by(User.display_name, User.id)
-    member_filter: list[ColumnElement[bool]] = []
-    if not actor.is_admin:
-        member_filter.append(Membership.scheme_id.in_(actor.scheme_ids_with(Role.LEAD)))
-    if scheme_id is not None:
-        member_filter.append(Membership.scheme_id == scheme_id)
-    if role is not None:
-        member_filter.append(Membership.role == role)
+    member_filter = _member_filter(actor, scheme_id, role)
     if member_filter:
         # Drive from memberships (indexed by scheme) rather than a correlated EXISTS per user.
         query = query.where(User.id.in_(select(Membership.user_id).where(*member_filter)))
@@ -184,6 +178,31 @@ def people_query(actor: User, *, search: str = "", scheme_id: int | None = None,
             | User.email.like(pattern)
         )
     return query.options(selectinload(User.memberships).selectinload(Membership.scheme))
+
+
+def people_count(actor: User, *, search: str = "", scheme_id: int | None = None,
+                 role: Role | None = None):
+    """How many people_query finds, counted from the memberships index alone when it
+    filters by membership and not by name (every member is a person: the foreign key);
+    None when the people it finds must be counted."""
+    member_filter = _member_filter(actor, scheme_id, role)
+    if search or not member_filter:
+        return None
+    return select(func.count(distinct(Membership.user_id))).where(*member_filter)
+
+
+def _member_filter(actor: User, scheme_id: int | None,
+                   role: Role | None) -> list[ColumnElement[bool]]:
+    """The memberships a person must hold to be listed for `actor`: one of the schemes
+    they lead (any, for an administrator), narrowed to a scheme and a role."""
+    member_filter: list[ColumnElement[bool]] = []
+    if not actor.is_admin:
+        member_filter.append(Membership.scheme_id.in_(actor.scheme_ids_with(Role.LEAD)))
+    if scheme_id is not None:
+        member_filter.append(Membership.scheme_id == scheme_id)
+    if role is not None:
+        member_filter.append(Membership.role == role)
+    return member_filter
 
 
 def set_person_kind(person: User, kind: str | None, *, by: User) -> bool:

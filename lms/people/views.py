@@ -33,11 +33,12 @@ def index():
     form.validate()
     scheme = next((s for s in schemes if s.slug == form.scheme.data), None)
     role = Role(form.role.data) if form.role.data in Role._value2member_map_ else None
-    query = services.people_query(
-        current_user, search=form.q.data or "", scheme_id=scheme.id if scheme else None,
-        role=role,
-    )
-    page = db.paginate(query, per_page=PAGE_SIZE, error_out=False)
+    search, scheme_id = form.q.data or "", scheme.id if scheme else None
+    page = db.paginate(
+        services.people_query(current_user, search=search, scheme_id=scheme_id, role=role),
+        per_page=PAGE_SIZE, error_out=False,
+        count_select=services.people_count(current_user, search=search, scheme_id=scheme_id,
+                                           role=role))
     return render_template("people/index.html", form=form, page=page)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import Enum, ForeignKey, String, UniqueConstraint
+from sqlalchemy import Enum, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms import clock
@@ -131,13 +131,13 @@ class Membership(Model):
     """One role a person holds in one scheme; a person may hold several."""
 
     __tablename__ = "memberships"
-    __table_args__ = (UniqueConstraint("user_id", "scheme_id", "role"),)
+    __table_args__ = (UniqueConstraint("user_id", "scheme_id", "role"),
+                      # a scheme's members, and the count of them, from the index alone
+                      Index("ix_memberships_scheme_user", "scheme_id", "user_id"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    scheme_id: Mapped[int] = mapped_column(
-        ForeignKey("schemes.id", ondelete="CASCADE"), index=True
-    )
+    scheme_id: Mapped[int] = mapped_column(ForeignKey("schemes.id", ondelete="CASCADE"))
     role: Mapped[Role] = mapped_column(_enum(Role, 16))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 

@@ -226,3 +226,28 @@ def test_filtered_people_list_drives_from_memberships_at_a_fixed_query_count(
     assert listing
     assert not any("EXISTS" in s for s in listing)
     assert any("users.id IN (SELECT memberships.user_id" in s for s in listing)
+
+
+def test_people_are_counted_from_memberships_once_each(client, app, two_schemes, make_user,
+                                                        count_queries):
+    """The total under the list comes from the memberships index (no people rows read)
+    unless a name is searched, and a person with two roles in the scheme counts once."""
+    a = two_schemes["a"]
+    both = make_user("both.roles", role="trainee", scheme=a, display_name="Both Roles")
+    with app.app_context():
+        db.session.add(Membership(user_id=both.id, scheme_id=a.id, role=Role.SUPERVISOR))
+        db.session.commit()
+        expected = db.session.scalar(select(func.count(func.distinct(Membership.user_id)))
+                                     .where(Membership.scheme_id == a.id))
+    login_as(client, two_schemes["lead_a"])
+    client.get("/people/")
+    with count_queries() as counter:
+        page = client.get("/people/").get_data(as_text=True)
+    assert f"{expected} people." in page
+    assert page.count("Both Roles") == 1
+    counts = [s for s in counter.statements if s.lstrip().lower().startswith("select count(")]
+    assert len(counts) == 1
+    assert "FROM memberships" in counts[0]
+    assert "users" not in counts[0]
+    searched = client.get("/people/?q=both").get_data(as_text=True)
+    assert "1 person." in searched
