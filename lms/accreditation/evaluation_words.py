@@ -81,14 +81,18 @@ def wording(course_titles: Mapping[str, str] | None = None,
 
 def _process_words(kind: str, count: int) -> str:
     """A process type as a noun for `count` of them (after a number)."""
-    words = {
-        "informal_meeting": ngettext("informal meeting", "informal meetings", count),
-        "formal_conference": ngettext("formal conference", "formal conferences", count),
-        "indirect": ngettext("indirect process", "indirect processes", count),
-        "circle": ngettext("circle", "circles", count),
-        "other": ngettext("other process", "other processes", count),
-    }
-    return words[kind]
+    return _PROCESS_WORDS[kind](count)
+
+
+#: Process type -> its noun for a count (each a literal call, for extraction; only the
+#: kind asked for is translated).
+_PROCESS_WORDS = {
+    "informal_meeting": lambda n: ngettext("informal meeting", "informal meetings", n),
+    "formal_conference": lambda n: ngettext("formal conference", "formal conferences", n),
+    "indirect": lambda n: ngettext("indirect process", "indirect processes", n),
+    "circle": lambda n: ngettext("circle", "circles", n),
+    "other": lambda n: ngettext("other process", "other processes", n),
+}
 
 
 def either(names) -> str:

@@ -5,10 +5,12 @@ stretches between supervision sessions."""
 from __future__ import annotations
 
 import calendar
+import functools
 import itertools
 from datetime import date
 
 
+@functools.lru_cache(maxsize=1024)  # an evaluation asks for the same window per record
 def months_before(day: date, months: int) -> date:
     """The same day `months` calendar months earlier, or the month's last day if shorter
     (31 May -> 28/29 Feb for 3 months). Negative `months` count forwards."""
