@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import date
 
-from flask_babel import format_date
+from babel import dates as babel_dates
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
@@ -13,8 +14,8 @@ from lms.accreditation.models import AccreditationRecord, Application, RecordSta
 from lms.accreditation.standards import local_level_name
 from lms.auth.models import User
 from lms.extensions import db
+from lms.i18n import current_locale, ngettext, plural_number
 from lms.i18n import gettext as _
-from lms.i18n import ngettext, plural_number
 from lms.practice.models import PracticeRecord
 from lms.processes.figures import ProcessFigures, process_figures
 from lms.reports import figures
@@ -156,7 +157,12 @@ def across_schemes(period: Period) -> dict:
 
 def month_label(year: int, month: int) -> str:
     """'Mar 2027' in English, 'Maw 2027' in Welsh."""
-    return format_date(date(year, month, 1), "MMM y")
+    return _month_label(year, month, str(current_locale()))
+
+
+@functools.lru_cache(maxsize=1024)  # a dashboard labels a dozen months on every view
+def _month_label(year: int, month: int, locale: str) -> str:
+    return babel_dates.format_date(date(year, month, 1), "MMM y", locale=locale)
 
 
 def amount_of_processes(value: float) -> str:

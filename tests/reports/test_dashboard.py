@@ -155,3 +155,34 @@ def test_counts_of_one_read_in_the_singular(app, known_scheme):
                      data={"user": [str(k.p1.id)], "action": "remind"},
                      follow_redirects=True).get_data(as_text=True)
     assert "Reminder sent to 1 person." in page
+
+
+def test_the_dashboard_dates_read_in_the_page_language(app, known_scheme):
+    """Dates and month labels come in the page's language, the same words whichever
+    language asked first (each is worked out once per day and language)."""
+    import re
+    from datetime import datetime
+
+    from flask_babel import force_locale
+
+    from lms.reports.dashboard import month_label
+    from lms.templating import local_date
+
+    client = login_as(app, known_scheme.lead)
+    english = client.get("/reports/schemes/scheme-a").get_data(as_text=True)
+    client.post("/language", data={"language": "cy", "next": "/"})
+    welsh = client.get("/reports/schemes/scheme-a").get_data(as_text=True)
+    shown = re.search(r"5 processes from (\d\d \w{3} \d{4}) to (\d\d \w{3} \d{4})\.", english)
+    assert shown
+    start, end = (datetime.strptime(text, "%d %b %Y").date() for text in shown.groups())
+    with app.test_request_context():
+        with force_locale("en"):
+            assert month_label(2027, 3) == "Mar 2027"
+            assert local_date(start) == shown.group(1)
+        with force_locale("cy"):
+            assert month_label(2027, 3) == "Maw 2027"
+            assert month_label(2027, 1) == "Ion 2027"
+            welsh_dates = local_date(start), local_date(end)
+        with force_locale("en"):
+            assert month_label(2027, 1) == "Jan 2027"
+    assert all(day in welsh for day in welsh_dates)
