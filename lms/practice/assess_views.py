@@ -46,7 +46,8 @@ def _queue_statements():
     """(asked of me, waiting for others, how many wait for others), for the supervisor
     `me` in the schemes `schemes`: built once (composing them cost about what running them
     does). Rows of the columns the lists show, with the author's and scheme's names
-    joined, not records: a page of 50 records loaded as objects was half the page's CPU."""
+    joined, not records: a page of 50 records loaded as objects was two fifths of the
+    page's instructions."""
     me: BindParameter[int] = bindparam("me")
     waiting = (PracticeRecord.status == PracticeStatus.AWAITING_SIGN_OFF,
                PracticeRecord.scheme_id.in_(bindparam("schemes", expanding=True)),
