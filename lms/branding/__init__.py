@@ -29,48 +29,59 @@ def product_name() -> str:
 
 
 def branding_dir() -> Path:
-    return Path(current_app.config.get("BRANDING_DIR")
-                or Path(current_app.instance_path) / "branding")
+    return Path(_branding_folder())
+
+
+def _branding_folder() -> str:
+    return current_app.config.get("BRANDING_DIR") or os.path.join(
+        current_app.instance_path, "branding")
 
 
 def uploaded_logo() -> Path | None:
-    for extension in LOGO_TYPES:
-        path = branding_dir() / f"logo.{extension}"
-        if path.is_file():
-            return path
-    return None
+    found = _first_file(_uploaded_candidates())
+    return Path(found[0]) if found else None
 
 
 def logo_file() -> Path | None:
     """The logo to show: the uploaded one, else the configured file, else none."""
-    uploaded = uploaded_logo()
-    if uploaded is not None:
-        return uploaded
-    configured = current_app.config.get("LOGO_PATH")
-    if configured and Path(configured).suffix.lstrip(".").lower() in LOGO_TYPES \
-            and Path(configured).is_file():
-        return Path(configured)
-    return None
+    found = _first_file(_logo_candidates())
+    return Path(found[0]) if found else None
 
 
 def logo_url() -> str | None:
-    """The logo's address for every page's header: logo_file()'s choice, found with one
-    stat call per candidate on plain strings (Path objects and is_file-then-stat were a
-    twentieth of a signed-in page's frame)."""
-    folder = current_app.config.get("BRANDING_DIR") or os.path.join(
-        current_app.instance_path, "branding")
+    """The logo's address for every page's header (logo_file()'s choice)."""
+    found = _first_file(_logo_candidates())
+    if found is None:
+        return None
+    # Its change time in the address: a new logo is fetched at once despite caching.
+    return url_for("branding.logo_image", v=int(found[1].st_mtime))
+
+
+def _uploaded_candidates() -> list[str]:
+    folder = _branding_folder()
+    return [os.path.join(folder, f"logo.{extension}") for extension in LOGO_TYPES]
+
+
+def _logo_candidates() -> list[str]:
+    """Where a logo may be, in order: uploaded, then configured (a PNG or SVG only)."""
+    candidates = _uploaded_candidates()
     configured = current_app.config.get("LOGO_PATH")
-    candidates = [os.path.join(folder, f"logo.{extension}") for extension in LOGO_TYPES]
     if configured and Path(configured).suffix.lstrip(".").lower() in LOGO_TYPES:
         candidates.append(str(configured))
+    return candidates
+
+
+def _first_file(candidates: list[str]) -> tuple[str, os.stat_result] | None:
+    """The first candidate that is a file, with its status: one stat call each on plain
+    paths (every page's header asks; Path objects and is_file-then-stat were a twentieth
+    of a signed-in page's frame)."""
     for candidate in candidates:
         try:
             found = os.stat(candidate)
         except OSError:
             continue
         if stat.S_ISREG(found.st_mode):
-            # Its change time in the address: a new logo is fetched at once despite caching.
-            return url_for("branding.logo_image", v=int(found.st_mtime))
+            return candidate, found
     return None
 
 
