@@ -34,6 +34,7 @@ def create_app(config: dict | None = None) -> Flask:
 
 def _init_extensions(app):
     import lms.models  # noqa: F401  (every model registered before Alembic looks)
+    from lms import read_only_transactions
     from lms.audit import guard
     from lms.auth import passwords
     from lms.auth.views import load_user
@@ -51,6 +52,8 @@ def _init_extensions(app):
     login_manager.user_loader(load_user)
     passwords.init_app(app)
     guard.install()
+    with app.app_context():
+        read_only_transactions.install(db.engine)
 
 
 def _register_blueprints(app):

@@ -140,6 +140,7 @@ def count_queries(app):
 
 
 _REDIS_LEFT_OUT: list[str] = []
+_POSTGRESQL_LEFT_OUT: list[int] = []
 
 
 def _redis_answers(url: str) -> bool:
@@ -154,11 +155,18 @@ def _redis_answers(url: str) -> bool:
 
 def pytest_collection_modifyitems(config, items):
     """The two-node tests need a Redis. Without one they are left out, and the summary says
-    so in capitals (.ci/run always starts one, so CI never leaves them out)."""
+    so in capitals (.ci/run always starts one, so CI never leaves them out). Tests of
+    PostgreSQL's own behaviour are left out of a run on SQLite, and the summary says so."""
     wanting = [item for item in items if item.get_closest_marker("needs_redis")]
     url = os.environ.get("LMS_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
     if wanting and not _redis_answers(url):
         _REDIS_LEFT_OUT.append(url)
+        config.hook.pytest_deselected(items=wanting)
+        items[:] = [item for item in items if item not in wanting]
+    # PostgreSQL's own behaviour (.ci/run's second pass): left out of a SQLite run, and said.
+    wanting = [item for item in items if item.get_closest_marker("needs_postgresql")]
+    if wanting and not os.environ.get("LMS_TEST_DATABASE_URL", "").startswith("postgresql"):
+        _POSTGRESQL_LEFT_OUT.append(len(wanting))
         config.hook.pytest_deselected(items=wanting)
         items[:] = [item for item in items if item not in wanting]
 
@@ -168,3 +176,7 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.write_line(
             f"TWO-NODE TESTS LEFT OUT: no Redis answers at {_REDIS_LEFT_OUT[0]} "
             "(start redis-server, or set LMS_TEST_REDIS_URL)", red=True, bold=True)
+    if _POSTGRESQL_LEFT_OUT:
+        terminalreporter.write_line(
+            f"{_POSTGRESQL_LEFT_OUT[0]} PostgreSQL-only tests left out of this SQLite run "
+            "(LMS_TEST_DATABASE_URL=postgresql+psycopg://... runs them, as .ci/run does)")
