@@ -63,8 +63,10 @@ def gather_many(user_ids, today: date | None = None) -> dict[int, Evidence]:
     ids = list(user_ids)
     today = today or clock.today()
     found: dict[str, defaultdict[int, list]] = {kind: defaultdict(list) for kind in _KINDS}
+    one = len(ids) == 1
+    statement = _evidence_query(db.session.get_bind().dialect.name, one)
     for kind, uid, day, moment, word, other, amount, number in db.session.execute(
-            _evidence_query(db.session.get_bind().dialect.name), {"ids": ids}):
+            statement, {"id": ids[0]} if one else {"ids": ids}):
         found[kind][uid].append((day, moment, word, other, amount, number))
     return {uid: Evidence(
         today=today,
@@ -110,14 +112,24 @@ def _row(kind, user, *, day=None, moment=None, word=None, other=None, amount=Non
 
 
 @cache
-def _evidence_query(dialect: str):
+def _evidence_query(dialect: str, one: bool = False):
     """Every kind of evidence for the people in the `ids` parameter, in one UNION ALL: one
     round trip for a page. Built once per process and dialect (building it costs more
     than running it); the ids are bound at each call: on PostgreSQL as one array
     (`= ANY`), so the statement's text is the same for any number of people and the
     driver keeps its parse (an export's batch of 500 ids was 4,500 placeholders to split
-    again on each batch); elsewhere as an expanding IN."""
-    if dialect == "postgresql":
+    again on each batch); elsewhere as an expanding IN.
+
+    `one`: for one person (a pathway, a home page), in the `id` parameter. PostgreSQL
+    plans an array of unknown length as if it held many people, so it would plan the
+    statement afresh on every run (0.9 ms at national scale) rather than reuse its plan
+    (0.35 ms a run)."""
+    if one:
+        single: BindParameter[int] = bindparam("id", type_=Integer)
+
+        def among(column):
+            return column == single
+    elif dialect == "postgresql":
         array: BindParameter[Any] = bindparam("ids", type_=postgresql.ARRAY(Integer))
 
         def among(column):

@@ -1,3 +1,5 @@
+import re
+
 from lms.extensions import limiter
 from tests.helpers import login_as
 
@@ -63,3 +65,24 @@ def test_pathway_lists_applications_without_their_evidence_or_standards_text(
     assert "standard_versions.content" not in read
     assert sum("FROM applications" in s for s in counter.statements) == 1
     assert not any(s.lstrip().startswith("SELECT standard_versions") for s in counter.statements)
+
+
+def test_one_persons_evidence_is_asked_for_by_their_id_alone(app, people, give_evidence,
+                                                            count_queries):
+    """A pathway asks for one person's evidence by `= id`, not as a list of people
+    (PostgreSQL would plan a list afresh on every run), and finds exactly what the
+    several-people form finds for them."""
+    from lms.accreditation.evidence import gather, gather_many
+
+    give_evidence(people.practitioner, people.supervisor, records=3, sensitive=1)
+    give_evidence(people.supervisor, people.practitioner, records=2, courses=("foundation",))
+    with app.app_context():
+        with count_queries() as counter:
+            alone = gather(people.practitioner.id)
+        [statement] = counter.statements
+        together = gather_many([people.supervisor.id, people.practitioner.id])
+    assert not re.search(r"_id IN \(|= ANY", statement)
+    assert "attestations.user_id = " in statement
+    assert alone == together[people.practitioner.id]
+    assert len(alone.practice) == 4 and alone.supervisees  # the supervisor's sessions too
+    assert together[people.supervisor.id] != alone
