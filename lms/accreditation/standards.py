@@ -26,7 +26,13 @@ from lms.accreditation.standards_checks import (
     check_standards,
 )
 from lms.i18n import current_locale
-from lms.yaml_files import Problem, course_folders, default_courses_path, parse_yaml, read_text
+from lms.yaml_files import (
+    Problem,
+    course_slugs,
+    default_courses_path,
+    parse_yaml,
+    read_text,
+)
 
 STANDARDS_FILE = "standards.yaml"
 
@@ -140,8 +146,7 @@ def load_standards() -> Standards:
         mtime = path.stat().st_mtime_ns
     except OSError as err:
         raise RuntimeError(f"cannot read {path}: {err.strerror or err}") from err
-    slugs = frozenset(folder.name for folder in course_folders(default_courses_path()))
-    return _load(path, mtime, slugs)
+    return _load(path, mtime, course_slugs(default_courses_path()))
 
 
 @lru_cache(maxsize=4)
@@ -238,5 +243,5 @@ def check_standards_file(root: Path) -> tuple[list[tuple[int, str]], list[Proble
     path = root / STANDARDS_FILE
     if not path.exists():
         return [], []
-    standards, problems = read_standards(path, {folder.name for folder in course_folders(root)})
+    standards, problems = read_standards(path, set(course_slugs(root)))
     return [(len(standards.levels) if standards else 0, "accreditation level")], problems

@@ -359,3 +359,20 @@ def test_check_command_without_a_standards_file_says_nothing_of_levels(runner, t
     result = runner.invoke(args=["courses", "check", str(root)])
     assert result.exit_code == 0, result.output
     assert "accreditation" not in result.output
+
+
+def test_course_folders_are_those_holding_a_course_file(tmp_path):
+    from lms.yaml_files import course_slugs
+
+    for name in ("b-course", "a-course", "notes"):
+        (tmp_path / name).mkdir()
+    (tmp_path / "b-course" / "course.yaml").write_text("slug: b-course\n")
+    (tmp_path / "a-course" / "course.yaml").write_text("slug: a-course\n")
+    (tmp_path / "notes" / "readme.md").write_text("not a course\n")
+    (tmp_path / "course.yaml").write_text("a file at the top is not a course folder\n")
+    assert course_slugs(tmp_path) == {"a-course", "b-course"}
+    assert course_folders(tmp_path) == [tmp_path / "a-course", tmp_path / "b-course"]
+    (tmp_path / "notes" / "course.yaml").write_text("slug: notes\n")  # seen at once
+    assert course_slugs(tmp_path) == {"a-course", "b-course", "notes"}
+    assert course_slugs(tmp_path / "missing") == frozenset()
+    assert course_folders(tmp_path / "missing") == []
