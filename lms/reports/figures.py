@@ -3,11 +3,13 @@ same number of queries for 50 practitioners or 5,000."""
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import and_, case, func, literal, select
+from sqlalchemy import and_, bindparam, case, func, literal, select
 from sqlalchemy.orm import selectinload
+from sqlalchemy.sql.elements import BindParameter
 
 from lms import clock
 from lms.accreditation.models import (
@@ -41,6 +43,29 @@ class Scope:
     def where(self, column):
         return literal(True) if self.scheme_ids is None else column.in_(self.scheme_ids)
 
+    def params(self) -> dict:
+        """The values a statement built for bound(self) runs with."""
+        return {} if self.scheme_ids is None else {"scheme_ids": sorted(self.scheme_ids)}
+
+
+class _BoundScope(Scope):
+    """The scope of a statement built once: its schemes are the `scheme_ids` parameter
+    (Scope.params), bound each time it runs."""
+
+    def where(self, column):
+        if self.scheme_ids is None:
+            return literal(True)
+        return column.in_(bindparam("scheme_ids", expanding=True))
+
+
+_SOME_SCHEMES, _EVERY_SCHEME = _BoundScope(frozenset()), _BoundScope(None)
+
+
+def bound(scope: Scope) -> Scope:
+    """The scope to build a statement once for, for statements of `scope`'s kind: some
+    schemes (as a parameter) or every scheme."""
+    return _EVERY_SCHEME if scope.scheme_ids is None else _SOME_SCHEMES
+
 
 def today() -> date:
     return clock.today()
@@ -60,13 +85,25 @@ def expiring_notice_days() -> int:
     return load_standards().expiring_notice_days
 
 
-def expiring_query(scope: Scope):
-    days = expiring_notice_days()
+def expiring_query(scope: Scope, until=None):
+    """Valid records that expire by `until` (a date or a bound parameter; by default the
+    end of the notice period from today)."""
+    if until is None:
+        until = expiring_until()
     return (select(AccreditationRecord).join(AccreditationRecord.holder)
             .where(scope.where(AccreditationRecord.scheme_id),
                    AccreditationRecord.status.in_(VALID_STATUSES),
-                   AccreditationRecord.expires_on <= today() + timedelta(days=days))
+                   AccreditationRecord.expires_on <= until)
             .order_by(AccreditationRecord.expires_on, User.display_name))
+
+
+def expiring_until() -> date:
+    """The last expiry date that counts as expiring today."""
+    return today() + timedelta(days=expiring_notice_days())
+
+
+#: expiring_query's `until`, for statements built once.
+EXPIRING_UNTIL: BindParameter[date] = bindparam("expiring_until")
 
 
 def supervision_overdue_query(scope: Scope):
@@ -96,8 +133,12 @@ def discretion_query(scope: Scope):
 
 
 def count_of(query) -> int:
-    return db.session.scalar(
-        select(func.count()).select_from(query.order_by(None).subquery())) or 0
+    return db.session.scalar(count_statement(query)) or 0
+
+
+def count_statement(query):
+    """How many rows `query` gives."""
+    return select(func.count()).select_from(query.order_by(None).subquery())
 
 
 @dataclass(frozen=True)
@@ -127,11 +168,16 @@ def training_pipeline(scope: Scope) -> list[PipelineRow]:
 
 
 def upcoming_sessions(scope: Scope) -> list[LiveSession]:
-    return list(db.session.scalars(
-        select(LiveSession).where(scope.where(LiveSession.scheme_id),
-                                  LiveSession.starts_at > clock.utcnow())
-        .order_by(LiveSession.starts_at).limit(10)
-        .options(selectinload(LiveSession.course).selectinload(Course.current_version))))
+    return list(db.session.scalars(_upcoming_sessions(bound(scope)),
+                                   {**scope.params(), "now": clock.utcnow()}))
+
+
+@functools.cache  # for some schemes and for every scheme, built once
+def _upcoming_sessions(scope: Scope):
+    return (select(LiveSession).where(scope.where(LiveSession.scheme_id),
+                                      LiveSession.starts_at > bindparam("now"))
+            .order_by(LiveSession.starts_at).limit(10)
+            .options(selectinload(LiveSession.course).selectinload(Course.current_version)))
 
 
 def level_names() -> dict[str, str]:

@@ -186,3 +186,27 @@ def test_the_dashboard_dates_read_in_the_page_language(app, known_scheme):
         with force_locale("en"):
             assert month_label(2027, 1) == "Jan 2027"
     assert all(day in welsh for day in welsh_dates)
+
+
+def test_the_live_lists_are_built_once_and_bound_to_each_scheme(app, known_scheme, make_user):
+    """One set of list statements serves every scheme's dashboard: each page shows its own
+    scheme's people, whichever dashboard was shown first."""
+    from lms.reports.dashboard import _live_lists
+
+    k = known_scheme
+    both = make_user("lead.both", roles=[(k.a, "lead"), (k.b, "lead")])
+    client = login_as(app, both)
+    pages = {slug: client.get(f"/reports/schemes/{slug}").get_data(as_text=True)
+             for slug in ("scheme-b", "scheme-a", "scheme-b")}
+    # Scheme A: Bravo Birch's record expires in 30 days; Scheme B: the outsider's in 20
+    assert "Expiring in the next 90 days (1)" in pages["scheme-a"]
+    assert "Bravo Birch</a>" in pages["scheme-a"]
+    assert "Outsider" not in pages["scheme-a"]
+    assert "Expiring in the next 90 days (1)" in pages["scheme-b"]
+    assert "Outsider</a>" in pages["scheme-b"]
+    assert "Bravo Birch" not in pages["scheme-b"]
+    # A's waiting record and application are A's alone
+    assert "Charlie Cedar" in pages["scheme-a"]
+    assert "Charlie Cedar" not in pages["scheme-b"]
+    assert _live_lists(figures.bound(Scope(frozenset({k.a.id})))) is \
+        _live_lists(figures.bound(Scope(frozenset({k.b.id}))))
