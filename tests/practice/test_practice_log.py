@@ -159,3 +159,26 @@ def test_the_fields_that_feed_the_figures_start_unchosen(app, practice_scheme):
     for message in ("Choose the setting.", "Choose the type of process.", "Choose the harm.",
                     "Choose who was involved.", "Choose your role in the process."):
         assert message in page
+
+
+def test_practice_dates_are_in_the_pages_language(app, practice_scheme):
+    """The log, the record and its process give the date in the page's language
+    (14 Hyd 2026 in Welsh), not strftime's English month."""
+    client = login_as(app, practice_scheme.practitioner)
+    record_id = create_record(client, practice_scheme.scheme.id)  # 14 October 2026
+    assert "14 Oct 2026" in client.get("/practice/").get_data(as_text=True)
+    client.post("/language", data={"language": "cy", "next": "/"})
+    for url in ("/practice/", f"/practice/{record_id}"):
+        page = client.get(url).get_data(as_text=True)
+        assert "14 Hyd 2026" in page
+        assert "Oct 2026" not in page
+
+
+def test_no_template_writes_a_month_in_english_whatever_the_language():
+    """Dates go through the local_date filter (or Babel): strftime's %b is always English."""
+    from pathlib import Path
+
+    templates = Path(__file__).resolve().parents[2] / "templates"
+    english_months = [str(path.relative_to(templates)) for path in templates.rglob("*.html")
+                      if "strftime('%d %b %Y')" in path.read_text()]
+    assert english_months == []
