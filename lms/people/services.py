@@ -1,9 +1,10 @@
 """Creating people and managing their roles and accounts. Functions flush, never commit."""
 
+import functools
 import re
 
 from flask import abort
-from sqlalchemy import ColumnElement, distinct, func, select
+from sqlalchemy import ColumnElement, bindparam, distinct, func, select
 from sqlalchemy.orm import selectinload
 
 from lms.audit import services as audit
@@ -165,7 +166,8 @@ def set_assessor(person: User, assessor: bool, *, by: User) -> None:
 
 def people_query(actor: User, *, search: str = "", scheme_id: int | None = None,
                  role: Role | None = None):
-    """People `actor` manages, filtered, in name order (for pagination)."""
+    """People `actor` manages, filtered, in name order (for pagination); their roles come
+    from roles_of."""
     query = select(User).order_by(User.display_name, User.id)
     member_filter = _member_filter(actor, scheme_id, role)
     if member_filter:
@@ -177,7 +179,26 @@ def people_query(actor: User, *, search: str = "", scheme_id: int | None = None,
             User.username.like(pattern) | User.display_name.ilike(pattern)
             | User.email.like(pattern)
         )
-    return query.options(selectinload(User.memberships).selectinload(Membership.scheme))
+    return query
+
+
+def roles_of(user_ids: list[int]) -> dict[int, list[tuple[Role, str]]]:
+    """Each person's roles with their schemes' names, in the order they were given: rows
+    for a list of people, not their memberships and schemes as objects."""
+    found: dict[int, list[tuple[Role, str]]] = {user_id: [] for user_id in user_ids}
+    if user_ids:
+        for user_id, role, scheme in db.session.execute(_roles_statement(),
+                                                         {"user_ids": user_ids}):
+            found[user_id].append((role, scheme))
+    return found
+
+
+@functools.cache
+def _roles_statement():
+    return (select(Membership.user_id, Membership.role, Scheme.name)
+            .join(Scheme, Scheme.id == Membership.scheme_id)
+            .where(Membership.user_id.in_(bindparam("user_ids", expanding=True)))
+            .order_by(Membership.user_id, Membership.id))
 
 
 def people_count(actor: User, *, search: str = "", scheme_id: int | None = None,

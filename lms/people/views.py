@@ -1,8 +1,10 @@
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import format_number
 from flask_login import current_user
+from sqlalchemy.orm import load_only
 
 from lms import access
+from lms.auth.models import User
 from lms.csv_export import csv_text
 from lms.extensions import db
 from lms.forms import EmptyForm
@@ -35,11 +37,17 @@ def index():
     role = Role(form.role.data) if form.role.data in Role._value2member_map_ else None
     search, scheme_id = form.q.data or "", scheme.id if scheme else None
     page = db.paginate(
-        services.people_query(current_user, search=search, scheme_id=scheme_id, role=role),
+        services.people_query(current_user, search=search, scheme_id=scheme_id, role=role)
+        .options(load_only(*LISTED)),
         per_page=PAGE_SIZE, error_out=False,
         count_select=services.people_count(current_user, search=search, scheme_id=scheme_id,
                                            role=role))
-    return render_template("people/index.html", form=form, page=page)
+    return render_template("people/index.html", form=form, page=page,
+                           roles=services.roles_of([person.id for person in page.items]))
+
+
+#: What the list shows of each person (their roles come in a query of their own).
+LISTED = (User.display_name, User.username, User.active, User.one_time_password_hash)
 
 
 @bp.route("/new", methods=["GET", "POST"])

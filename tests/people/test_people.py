@@ -251,3 +251,25 @@ def test_people_are_counted_from_memberships_once_each(client, app, two_schemes,
     assert "users" not in counts[0]
     searched = client.get("/people/?q=both").get_data(as_text=True)
     assert "1 person." in searched
+
+
+def test_each_persons_roles_are_listed_from_one_query_of_rows(client, app, two_schemes,
+                                                               make_user, count_queries):
+    """The roles column: each role with its scheme, in the order given, for every person on
+    the page from one query of names (no memberships or schemes loaded as objects)."""
+    a, b = two_schemes["a"], two_schemes["b"]
+    both = make_user("two.schemes", role="trainee", scheme=a, display_name="Two Schemes")
+    with app.app_context():
+        db.session.add(Membership(user_id=both.id, scheme_id=b.id, role=Role.SUPERVISOR))
+        db.session.commit()
+    make_user(role="trainee", scheme=a, display_name="Only Trainee")
+    login_as(client, two_schemes["lead_a"])
+    with count_queries() as counter:
+        page = client.get("/people/").get_data(as_text=True)
+    assert "Trainee (Scheme A); Case supervisor (Scheme B)</td>" in page
+    assert "<td>Trainee (Scheme A)</td>" in page  # Only Trainee
+    assert "<td>Scheme lead (Scheme A)</td>" in page
+    roles = [s for s in counter.statements if "memberships.role" in s]
+    assert len(roles) == 1
+    assert "schemes.name" in roles[0]
+    assert not any("memberships.created_at" in s for s in counter.statements[1:])
