@@ -160,6 +160,9 @@ class AccreditationRecord(Model):
     __tablename__ = "accreditation_records"
     __table_args__ = (Index("ix_accreditation_records_holder", "holder_id", "level_key"),
                       Index("ix_accreditation_records_status", "status", "expires_on"),
+                      # A scheme's records expiring soon (its dashboard's list and count).
+                      Index("ix_accreditation_records_scheme_expiry", "scheme_id", "status",
+                            "expires_on"),
                       # Covers the figures across schemes (who is accredited, where, at
                       # which level) without reading the records themselves.
                       Index("ix_accreditation_records_figures", "status", "scheme_id",
