@@ -225,6 +225,7 @@ def register_filters(app):
     app.add_template_filter(local_date, "local_date")
     app.add_template_filter(local_datetime, "local_datetime")
     app.add_template_filter(local_time, "local_time")
+    app.add_template_filter(utc_datetime, "utc_datetime")
     app.add_template_filter(days_ago, "days_ago")
     app.add_template_filter(plural, "plural")
 
@@ -255,6 +256,16 @@ def local_datetime(moment) -> str:
 
 def local_time(moment) -> str:
     return format_time(moment, "HH:mm") if moment else ""
+
+
+def utc_datetime(moment) -> str:
+    """A moment in UTC as "dd MMM yyyy HH:mm" in the page's language, for pages that say
+    the time is UTC (a verification's "checked at"); a naive moment is taken as UTC."""
+    if not moment:
+        return ""
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return dates.format_datetime(aware, "dd MMM yyyy HH:mm", tzinfo=UTC,
+                                 locale=str(current_locale()))
 
 
 #: The units the `plural` filter knows, each with its plural forms in the catalogue.

@@ -7,7 +7,14 @@ import pytest
 from flask import render_template_string
 from flask_babel import force_locale
 
-from lms.templating import days_ago, local_date, local_datetime, local_time, plural
+from lms.templating import (
+    days_ago,
+    local_date,
+    local_datetime,
+    local_time,
+    plural,
+    utc_datetime,
+)
 from tests.helpers import login_as
 
 WELSH_PEOPLE = {0: "0 person", 1: "1 person", 2: "2 berson", 3: "3 pherson", 6: "6 pherson",
@@ -91,3 +98,17 @@ def test_local_date_gives_what_flask_babel_gives_in_uk_time_and_either_language(
         app.preprocess_request()
         assert local_date(date(2026, 8, 1)) != "01 Aug 2026"  # Welsh, not the English kept
     assert local_date(None) == ""
+
+
+def test_utc_moments_in_either_language_stay_in_utc(app):
+    """A verification's "checked at ... UTC": the month in the page's language, the time
+    not moved to UK summer time."""
+    summer = datetime(2026, 7, 6, 23, 30, tzinfo=UTC)
+    with app.test_request_context():
+        with force_locale("en"):
+            assert utc_datetime(summer) == "06 Jul 2026 23:30"
+            assert utc_datetime(datetime(2026, 12, 1, 1, 52)) == "01 Dec 2026 01:52"
+        with force_locale("cy"):
+            assert utc_datetime(summer) == "06 Gorff 2026 23:30"
+            assert utc_datetime(datetime(2026, 12, 1, 1, 52)) == "01 Rhag 2026 01:52"
+        assert utc_datetime(None) == ""

@@ -180,10 +180,11 @@ def test_practice_dates_are_in_the_pages_language(app, practice_scheme):
 
 
 def test_no_template_writes_a_month_in_english_whatever_the_language():
-    """Dates go through the local_date filter (or Babel): strftime's %b is always English."""
+    """Dates go through the local_date or utc_datetime filters (Babel): strftime's %b and
+    %B are always English."""
     from pathlib import Path
 
     templates = Path(__file__).resolve().parents[2] / "templates"
     english_months = [str(path.relative_to(templates)) for path in templates.rglob("*.html")
-                      if "strftime('%d %b %Y')" in path.read_text()]
+                      if re.search(r"strftime\([^)]*%[bB]", path.read_text())]
     assert english_months == []
