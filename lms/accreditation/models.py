@@ -163,6 +163,9 @@ class AccreditationRecord(Model):
                       # A scheme's records expiring soon (its dashboard's list and count).
                       Index("ix_accreditation_records_scheme_expiry", "scheme_id", "status",
                             "expires_on"),
+                      # Who is accredited in a scheme, a page at a time in name order.
+                      Index("ix_accreditation_records_scheme_name", "scheme_id", "holder_name",
+                            "id"),
                       # Covers the figures across schemes (who is accredited, where, at
                       # which level) without reading the records themselves.
                       Index("ix_accreditation_records_figures", "status", "scheme_id",
