@@ -14,6 +14,7 @@ from lms import create_app
 from lms.auth import services as auth_services
 from lms.auth.models import User
 from lms.extensions import db, limiter
+from lms.learning import outline_html
 from lms.learning.progress import forget_kept_outlines
 from lms.schemes.models import Membership, Role, Scheme, Sector
 
@@ -52,6 +53,7 @@ def clean_database(app):
     yield
     limiter.reset()  # throttling counts live in the rate-limit store, not the database
     forget_kept_outlines()  # the next test's course versions start again from id 1
+    outline_html.forget()
     with app.app_context():
         db.session.remove()
         tables = list(reversed(db.metadata.sorted_tables))

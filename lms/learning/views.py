@@ -24,6 +24,7 @@ from lms.learning.forms import KnowledgeCheckForm
 from lms.learning.loader import lesson_path
 from lms.learning.models import PATHWAY_STAGE_LABELS, Course, CourseVersion, Enrolment, Module
 from lms.learning.occupational_standards import course_mapping
+from lms.learning.outline_html import outline_html
 from lms.learning.papers import attempt_paper, stored_paper
 from lms.learning.progress import outlines
 from lms.learning.services import LearningError
@@ -58,17 +59,19 @@ def catalogue():
 def course(slug):
     course, version, enrolment = get_course_for_learner_or_404(slug, current_user.id)
     progress = services.progress_of(enrolment, version) if enrolment else None
+    modules = progress.modules if progress else outlines([version]).get(version.id, [])
+    standards = course_mapping(default_courses_path(), course.slug)
+    answer_key = can_see_answer_key(current_user)
     return render_template(
         "learning/course.html", course=course, version=version, enrolment=enrolment,
-        progress=progress, button=EmptyForm(),
-        modules=(progress.modules if progress
-                 else outlines([version]).get(version.id, [])),
+        progress=progress, button=EmptyForm(), modules=modules,
+        outline=outline_html(course.slug, version, modules, standards, answer_key=answer_key),
         lessons_shown=enrolment is not None or can_preview(current_user),
-        answer_key=can_see_answer_key(current_user),
+        answer_key=answer_key,
         missing=[] if enrolment else services.missing_prerequisites(current_user.id, version),
         sessions=upcoming_sessions_for(current_user, course_id=course.id) if version.live_required
         else [],
-        standards=course_mapping(default_courses_path(), course.slug),
+        standards=standards,
     )
 
 
