@@ -88,6 +88,8 @@ def test_course_and_lesson_pages_read_the_outline_and_progress_once(trainee_clie
     counts = _counts(trainee_client, count_queries)
     assert counts["/courses/basics"] == first.count - 1 == 3
     assert counts["/courses/basics/lessons/listening/why-listening-matters"] == 4
+    # the check page: the module and its question bank in one query, then the tally
+    assert counts["/courses/basics/checks/listening"] == 4
 
 
 def test_lesson_links_built_without_routing_are_the_routes_addresses(app):
