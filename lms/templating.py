@@ -54,7 +54,7 @@ def _group(label: str, *items: tuple[str, str] | None) -> NavGroup | None:
 def navigation() -> tuple[NavGroup, ...]:
     """The groups of pages the person's roles allow, in the order people work: made once
     per language and combination of roles (every signed-in page shows them)."""
-    language = str(current_locale())
+    language = locale_name()
     if not current_user.is_authenticated:
         return _navigation(language, None)
     user = current_user
@@ -239,7 +239,7 @@ def local_date(moment) -> str:
         day = local(moment if moment.tzinfo else moment.replace(tzinfo=UTC)).date()
     else:
         day = moment
-    return _date_text(day, str(current_locale()))
+    return _date_text(day, locale_name())
 
 
 @functools.lru_cache(maxsize=4096)
@@ -265,7 +265,7 @@ def utc_datetime(moment) -> str:
         return ""
     aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
     return dates.format_datetime(aware, "dd MMM yyyy HH:mm", tzinfo=UTC,
-                                 locale=str(current_locale()))
+                                 locale=locale_name())
 
 
 #: The units the `plural` filter knows, each with its plural forms in the catalogue.
@@ -300,5 +300,19 @@ def plural(count: int | float, one: str, many: str | None = None) -> str:
 def days_ago(moment) -> str:
     if moment is None:
         return ""
-    days = (clock.utcnow() - moment).days
+    return _days_text((clock.utcnow() - moment).days, locale_name())
+
+
+@functools.lru_cache(maxsize=2048)  # a list shows one on every row
+def _days_text(days: int, _locale: str) -> str:
+    """How long ago, in the language in force (named in the key, as its words differ)."""
     return _("today") if days < 1 else ngettext("%(num)d day", "%(num)d days", days)
+
+
+def locale_name() -> str:
+    """str(current_locale()), "en" or "cy", without Babel composing the name from its parts
+    on each call (dates and day counts on every row of a list ask for it)."""
+    locale = current_locale()
+    if locale is None or locale.territory or locale.script or locale.variant:
+        return str(locale)
+    return locale.language

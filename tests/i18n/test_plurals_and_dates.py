@@ -76,6 +76,22 @@ def test_days_ago_in_welsh(app, monkeypatch):
     with app.test_request_context(), force_locale("cy"):
         assert days_ago(now) == "heddiw"
         assert days_ago(datetime(2026, 11, 28, 12, 0, tzinfo=UTC)) == "2 ddiwrnod"
+    # the words are kept per day count and language: English after Welsh is English
+    with app.test_request_context(), force_locale("en"):
+        assert days_ago(now) == "today"
+        assert days_ago(datetime(2026, 11, 28, 12, 0, tzinfo=UTC)) == "2 days"
+    with app.test_request_context(), force_locale("cy"):
+        assert days_ago(datetime(2026, 11, 28, 12, 0, tzinfo=UTC)) == "2 ddiwrnod"
+
+
+def test_the_locale_name_is_babels_own(app):
+    from babel import Locale
+
+    from lms.templating import locale_name
+
+    for code in ("en", "cy"):
+        with app.test_request_context(), force_locale(code):
+            assert locale_name() == code == str(Locale.parse(code))
 
 
 def test_local_date_gives_what_flask_babel_gives_in_uk_time_and_either_language(app):
