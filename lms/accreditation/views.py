@@ -27,6 +27,7 @@ from lms.forms import EmptyForm
 from lms.i18n import gettext as _
 from lms.i18n import lazy_gettext as _l
 from lms.people.services import can_manage_person, get_person_or_404
+from lms.templating import locale_name
 
 bp = Blueprint("pathway", __name__, url_prefix="/accreditation")
 
@@ -72,8 +73,14 @@ def _applications_statement():
 def _where_to_act(own: bool) -> dict[str, Markup]:
     """{requirement kind: what the "Where to act" column shows for it}: for the person
     themselves, a link to the page where they act (or what to do, where no page is), for
-    their lead or assessor, words about them. Made once for the page, not for every
-    requirement listed."""
+    their lead or assessor, words about them. The same for every page in a language."""
+    return _where_to_act_in(own, locale_name(), request.script_root)
+
+
+@functools.lru_cache(maxsize=16)
+def _where_to_act_in(own: bool, _language: str, _script_root: str) -> dict[str, Markup]:
+    """_where_to_act's answer, made once per language and script root (its words and
+    addresses depend on nothing else); read it, never change it."""
     if not own:
         return {kind: escape(theirs) for kind, (_page, _own, theirs) in WHERE_TO_ACT.items()}
     urls = {page: url_for(page) for page, _own, _theirs in WHERE_TO_ACT.values() if page}

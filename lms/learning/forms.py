@@ -30,6 +30,7 @@ from lms.i18n import gettext as _
 from lms.i18n import lazy_gettext as _l
 from lms.learning.languages import shown_option
 from lms.learning.papers import PaperQuestion, fingerprint
+from lms.templating import locale_name
 from lms.timezones import to_utc
 
 
@@ -110,6 +111,9 @@ class LearnerFilterForm(BaseForm):
 
 
 NOT_SHOWN = _l("Choose from the answers shown.")
+#: Form classes made for papers: (check hash, paper fingerprint, attempt, language) -> class.
+_paper_forms: dict[tuple, type[KnowledgeCheckForm]] = {}
+KEPT_PAPER_FORMS = 4096  #: about 1 KB each; cleared when full
 PAPER_CHANGED = _l("This check changed after you opened it. Please answer it again.")
 
 
@@ -153,11 +157,29 @@ class KnowledgeCheckForm(BaseForm):
     paper: list[PaperQuestion] = []
 
     @classmethod
-    def for_paper(cls, paper: list[PaperQuestion], number: int) -> KnowledgeCheckForm:
+    def for_paper(cls, paper: list[PaperQuestion], number: int,
+                  check_hash: str) -> KnowledgeCheckForm:
+        """The form for attempt `number` on `paper` of the check whose content hash is
+        `check_hash`. Its class is made once per paper, attempt and language and kept:
+        making a form class of a field per question cost a tenth of the check page, and a
+        learner sees the same paper on every view until they answer it."""
+        shown = fingerprint(paper)
+        key = (check_hash, shown, number, locale_name())
+        form_class = _paper_forms.get(key)
+        if form_class is None:
+            if len(_paper_forms) >= KEPT_PAPER_FORMS:
+                _paper_forms.clear()
+            form_class = _paper_forms[key] = cls._paper_class(paper, number, shown)
+        form = form_class()
+        form.paper = paper  # this request's questions, never a kept class's
+        return form
+
+    @classmethod
+    def _paper_class(cls, paper: list[PaperQuestion], number: int,
+                     shown: str) -> type[KnowledgeCheckForm]:
         fields = {"attempt": IntegerField(widget=HiddenInput(), default=number,
                                           validators=[InputRequired()]),
-                  "shown": StringField(widget=HiddenInput(), default=fingerprint(paper)),
-                  "paper": paper}
+                  "shown": StringField(widget=HiddenInput(), default=shown)}
         for item in paper:
             question = item.question
             options = choices((position, str(shown_option(question, index)))
@@ -170,7 +192,7 @@ class KnowledgeCheckForm(BaseForm):
                 fields[f"q{question.id}"] = AnswersField(
                     question.prompt, choices=options, coerce=int,
                     validators=[InputRequired(_("Choose at least one answer."))])
-        return type("PaperForm", (cls,), fields)()
+        return type("PaperForm", (cls,), fields)
 
     def validate_shown(self, field):
         if field.data != fingerprint(self.paper):

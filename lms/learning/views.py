@@ -209,7 +209,7 @@ def check(slug, module_slug):
     tally = services.check_tally(enrolment, found_module)
     number = tally.next_number
     form = page["form"] = KnowledgeCheckForm.for_paper(
-        attempt_paper(enrolment.id, found_module, number), number)
+        attempt_paper(enrolment.id, found_module, number), number, found_module.check_hash)
     refusal = form.is_submitted() and services.submission_refusal(
         enrolment, found_module, version, form.attempt.data)
     if refusal:

@@ -384,6 +384,41 @@ def test_answering_in_welsh_is_marked_the_same(app, client, welsh_catalogue, mak
         assert attempt.answers == right
 
 
+def test_the_kept_check_form_is_per_language(app, client, welsh_catalogue, make_user,
+                                             make_scheme, monkeypatch):
+    """The form class of a paper is made once and kept, per language: the same paper
+    viewed in English after Welsh has English answers, and the next attempt its own."""
+    from lms.learning import forms
+
+    made = []
+    make = forms.KnowledgeCheckForm._paper_class.__func__
+
+    def counted(cls, paper, number, shown):
+        made.append((number, shown))
+        return make(cls, paper, number, shown)
+
+    monkeypatch.setattr(forms.KnowledgeCheckForm, "_paper_class", classmethod(counted))
+    forms._paper_forms.clear()  # an earlier test may have made this very paper's
+    user = _learner(app, make_user, make_scheme, "cy")
+    login_as(client, user)
+    client.post("/courses/basics/enrol")
+    welsh, hidden = check_form(client, CHECK_1)
+    assert check_form(client, CHECK_1) == (welsh, hidden)
+    assert len(made) == 1  # the second view reused the first's form class
+    client.post("/language", data={"language": "en", "next": CHECK_1})
+    english, english_hidden = check_form(client, CHECK_1)
+    assert english_hidden == hidden  # the same paper and attempt
+    labels = [label for choices in english.values() for _, label in choices]
+    assert all(label.startswith(("Right", "Wrong")) for label in labels)
+    assert len(made) == 2
+    answers = {**hidden, **{name: next(v for v, label in choices if label.startswith("Wrong"))
+                            for name, choices in english.items()}}
+    client.post(CHECK_1, data=answers)
+    _next_options, next_hidden = check_form(client, CHECK_1)
+    assert next_hidden["attempt"] == str(int(hidden["attempt"]) + 1)
+    assert made[-1][0] == int(next_hidden["attempt"])
+
+
 # The migration
 
 def test_the_migration_keeps_every_row_and_marks_old_versions_english_only(tmp_path):
