@@ -10,7 +10,7 @@ English. The evidence and result types are in lms.accreditation.evaluation_types
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from lms.accreditation.evaluation_types import (
@@ -107,19 +107,31 @@ def _course_completed(req: Requirement, ev: Evidence, words: Wording) -> Require
 
 def _practice_records(req: Requirement, ev: Evidence, words: Wording) -> RequirementResult:
     params, need = req.params, req.params["count"]
-    have = sum(1 for record in ev.practice if _matches(record, params)
-               and within(record.occurred_on, ev.today, params.get("within_months")))
+    matches = _matcher(params, ev.today)
+    have = sum(1 for record in ev.practice if matches(record))
     short = need - have
     return _result(req, practice_phrase(params, need), str(have), str(need),
                    more(short, practice_phrase(params, short, number=False))
                    if short > 0 else None)
 
 
-def _matches(record: PracticeEvidence, params: Mapping[str, Any]) -> bool:
-    return (record.role in params.get("role", (record.role,))
-            and record.process_type in params.get("process_type", (record.process_type,))
-            and all(getattr(record, flag) == params[flag] for flag in FLAG_WORDS
-                    if flag in params))
+def _matcher(params: Mapping[str, Any], today: date) -> Callable[[PracticeEvidence], bool]:
+    """Whether a signed-off record counts for a practice requirement: its role, process
+    type and qualities among those asked for, on a day within the period (and not in the
+    future). The requirement is read once, not again for every record."""
+    roles, kinds = params.get("role"), params.get("process_type")
+    flags = tuple((flag, params[flag]) for flag in FLAG_WORDS if flag in params)
+    months = params.get("within_months")
+    since = months_before(today, months) if months is not None else None
+
+    def matches(record: PracticeEvidence) -> bool:
+        return ((roles is None or record.role in roles)
+                and (kinds is None or record.process_type in kinds)
+                and all(getattr(record, flag) == wanted for flag, wanted in flags)
+                and record.occurred_on <= today
+                and (since is None or record.occurred_on >= since))
+
+    return matches
 
 
 def _observations(req: Requirement, ev: Evidence, words: Wording) -> RequirementResult:
