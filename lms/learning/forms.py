@@ -113,7 +113,7 @@ class LearnerFilterForm(BaseForm):
 NOT_SHOWN = _l("Choose from the answers shown.")
 #: Form classes made for papers: (check hash, paper fingerprint, attempt, language) -> class.
 _paper_forms: dict[tuple, type[KnowledgeCheckForm]] = {}
-KEPT_PAPER_FORMS = 4096  #: about 1 KB each; cleared when full
+KEPT_PAPER_FORMS = 4096  #: far more papers than are open at once; cleared when full
 PAPER_CHANGED = _l("This check changed after you opened it. Please answer it again.")
 
 
