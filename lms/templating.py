@@ -12,7 +12,7 @@ from flask_babel import format_datetime, format_time, get_locale
 from flask_login import current_user
 
 from lms import clock
-from lms.i18n import HTML_LANG, LANGUAGES, current_locale, ngettext
+from lms.i18n import HTML_LANG, LANGUAGES, locale_name, ngettext
 from lms.i18n import gettext as _
 from lms.schemes.models import Role
 from lms.timezones import local
@@ -308,11 +308,3 @@ def _days_text(days: int, _locale: str) -> str:
     """How long ago, in the language in force (named in the key, as its words differ)."""
     return _("today") if days < 1 else ngettext("%(num)d day", "%(num)d days", days)
 
-
-def locale_name() -> str:
-    """str(current_locale()), "en" or "cy", without Babel composing the name from its parts
-    on each call (dates and day counts on every row of a list ask for it)."""
-    locale = current_locale()
-    if locale is None or locale.territory or locale.script or locale.variant:
-        return str(locale)
-    return locale.language

@@ -26,8 +26,8 @@ from lms.extensions import db
 from lms.forms import EmptyForm
 from lms.i18n import gettext as _
 from lms.i18n import lazy_gettext as _l
+from lms.i18n import locale_name
 from lms.people.services import can_manage_person, get_person_or_404
-from lms.templating import locale_name
 
 bp = Blueprint("pathway", __name__, url_prefix="/accreditation")
 

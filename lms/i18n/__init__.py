@@ -84,6 +84,15 @@ def current_locale():
     return locale if locale is not None else get_locale()
 
 
+def locale_name() -> str:
+    """str(current_locale()), "en" or "cy", without Babel composing the name from its parts
+    on each call (dates and day counts on every row of a list ask for it)."""
+    locale = current_locale()
+    if locale is None or locale.territory or locale.script or locale.variant:
+        return str(locale)
+    return locale.language
+
+
 def catalogue():
     """The catalogue of the language in force, found once per request and language.
     Flask-Babel's own lookup goes through the request context, the domain and the locale

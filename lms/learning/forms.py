@@ -28,9 +28,9 @@ from lms import clock
 from lms.forms import BaseForm, choices
 from lms.i18n import gettext as _
 from lms.i18n import lazy_gettext as _l
+from lms.i18n import locale_name
 from lms.learning.languages import shown_option
 from lms.learning.papers import PaperQuestion, fingerprint
-from lms.templating import locale_name
 from lms.timezones import to_utc
 
 

@@ -42,7 +42,7 @@ def outline_html(course_slug: str, version, modules: list[ModuleProgress],
     key = (version.id, version.content_hash, page_language(), answer_key, request.script_root,
            course_slug)
     kept = _kept.get(key)
-    if kept is None or kept.mapping is not mapping or len(kept.modules) != len(modules):
+    if kept is None or kept.mapping is not mapping:
         if len(_kept) >= KEPT:
             _kept.clear()
         kept = _kept[key] = _Kept(mapping, _render(course_slug, modules, mapping, answer_key))

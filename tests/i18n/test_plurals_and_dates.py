@@ -87,7 +87,7 @@ def test_days_ago_in_welsh(app, monkeypatch):
 def test_the_locale_name_is_babels_own(app):
     from babel import Locale
 
-    from lms.templating import locale_name
+    from lms.i18n import locale_name
 
     for code in ("en", "cy"):
         with app.test_request_context(), force_locale(code):
