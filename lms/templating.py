@@ -167,12 +167,14 @@ def kept_url_for(endpoint: str, **values) -> str:
     the app has no URL-defaults functions (a test holds it to that). External addresses,
     anchors, methods, relative endpoints and pages rendered outside a request go to
     flask.url_for each time."""
-    if (endpoint.startswith(".") or any(name.startswith("_") for name in values)
-            or not has_request_context()):  # an email rendered by a job: its own rules
+    if endpoint.startswith(".") or not has_request_context():  # a job's email: its own rules
         return url_for(endpoint, **values)
-    # with each value's type: True and 1 are equal keys but build different addresses
-    key = (request.script_root, endpoint,
-           *((name, type(value), value) for name, value in sorted(values.items())))
+    key: tuple = (request.script_root, endpoint)
+    for name, value in sorted(values.items()) if len(values) > 1 else values.items():
+        if name.startswith("_"):
+            return url_for(endpoint, **values)
+        # with each value's type: True and 1 are equal keys but build different addresses
+        key += (name, type(value), value)
     try:
         return _built_urls[key]
     except KeyError:

@@ -41,7 +41,7 @@ from lms.csv_export import csv_text
 from lms.extensions import csrf, db, limiter
 from lms.i18n import gettext as _
 from lms.people.importing import decode_upload
-from lms.schemes.models import REGIONS, Scheme
+from lms.schemes.models import REGIONS
 
 bp = Blueprint("public", __name__)
 #: Cache lifetime of the issuer's documents (keys, profile, achievements), seconds.
@@ -347,11 +347,6 @@ def status_list_credential(purpose, number):
 
 # --- the register -------------------------------------------------------------------------
 
-@functools.cache  # built once: every search lists the schemes to choose from
-def _scheme_names():
-    return select(Scheme.name).order_by(Scheme.name)
-
-
 def _register_limit():
     return current_app.config["REGISTER_RATE_LIMIT"]
 
@@ -367,7 +362,8 @@ def register():
                                   status=form.status.data or "",
                                   sector=form.sector.data or "")
     page = db.paginate(query, per_page=25, error_out=False, total_with_items=True)
-    schemes = db.session.scalars(_scheme_names()).all()
     return render_template("accreditation/register.html", form=form, page=page,
-                           schemes=schemes, regions=REGIONS, sectors=register_query.SECTORS,
+                           records=register_query.shown(page.items),
+                           scheme_options=register_query.scheme_options(), regions=REGIONS,
+                           sectors=register_query.SECTORS,
                            levels=register_query.level_names())

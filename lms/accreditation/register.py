@@ -1,15 +1,19 @@
 """The public register: accredited practitioners who opted in to being listed."""
 
 import functools
+from collections.abc import Iterable
+from datetime import date
+from typing import NamedTuple
 
-from sqlalchemy import and_, or_, select
-from sqlalchemy.orm import contains_eager, load_only
+from markupsafe import Markup
+from sqlalchemy import and_, func, or_, select
 
 from lms.accreditation.models import AccreditationRecord, RecordStatus, StandardVersion
 from lms.accreditation.standards import local_level_name
 from lms.accreditation.verification import normalise_identifier
 from lms.auth.models import User
 from lms.extensions import db
+from lms.i18n import gettext
 from lms.schemes.models import Scheme, Sector
 
 #: Statuses shown on the register (revoked and withdrawn records are not listed).
@@ -27,7 +31,8 @@ def name_contains(column, word: str):
 
 
 def search(*, q="", scheme="", level="", region="", status="", sector=""):
-    """A query of records, joined to holder and scheme, filtered, in name order. A name
+    """A query of the shown fields of records (joined to holder and scheme), filtered, in
+    name order. A name
     matches by its parts in any order ("Price Gareth", "gar pri"); a certificate number
     matches with or without dashes."""
     query = _listed()
@@ -53,19 +58,65 @@ def search(*, q="", scheme="", level="", region="", status="", sector=""):
 
 @functools.cache  # built once; each search adds its filters to a copy
 def _listed():
-    """Every listed record, joined to holder and scheme, in name order."""
-    return (select(AccreditationRecord)
+    """Every listed record's shown fields, in name order: columns, not mapped objects (a
+    page of 25 records is read as rows, without the ORM's work for each)."""
+    return (select(AccreditationRecord.public_id, AccreditationRecord.holder_name,
+                   AccreditationRecord.level_key, AccreditationRecord.level_name,
+                   AccreditationRecord.status, AccreditationRecord.expires_on,
+                   Scheme.name.label("scheme_name"), Scheme.region)
+            .select_from(AccreditationRecord)
             .join(AccreditationRecord.holder)  # to filter: the page shows the kept name
             .outerjoin(AccreditationRecord.scheme)
-            # only what the register shows (not the decision, nor the holder's account)
-            .options(load_only(AccreditationRecord.public_id, AccreditationRecord.holder_name,
-                               AccreditationRecord.level_key, AccreditationRecord.level_name,
-                               AccreditationRecord.status, AccreditationRecord.expires_on),
-                     contains_eager(AccreditationRecord.scheme).load_only(Scheme.name,
-                                                                          Scheme.region))
             .where(User.listed_publicly.is_(True), User.active.is_(True),
                    AccreditationRecord.status.in_(LISTED_STATUSES))
             .order_by(AccreditationRecord.holder_name, AccreditationRecord.level_key))
+
+
+class ListedRecord(NamedTuple):
+    """A record as a register page shows it, in the page's language."""
+    public_id: str
+    holder_name: str
+    level: str
+    scheme: str
+    region: str
+    status: str
+    expires_on: date | None
+
+
+def shown(rows: Iterable) -> list[ListedRecord]:
+    """Rows of `search` as the page shows them: each status's word looked up once a page,
+    not once a row."""
+    words: dict[str, str] = {}
+    return [ListedRecord(row.public_id, row.holder_name,
+                         local_level_name(row.level_key, row.level_name),
+                         row.scheme_name or "", row.region or "",
+                         words.get(row.status) or words.setdefault(row.status,
+                                                                    gettext(row.status)),
+                         row.expires_on)
+            for row in rows]
+
+
+#: Between scheme names in the one string the database gives them as.
+_NAME_SEPARATOR = "\x1f"  # a control character: stripped from every name stored
+
+
+def scheme_options() -> Markup:
+    """The scheme filter's suggestions: an <option> for every scheme, in name order. The
+    names come from the database as one string (one row, not a row a scheme), and the
+    options are made once for each set of names."""
+    return _options(db.session.scalar(_scheme_names_statement()) or "")
+
+
+@functools.cache
+def _scheme_names_statement():
+    return select(func.aggregate_strings(Scheme.name, _NAME_SEPARATOR))
+
+
+@functools.lru_cache(maxsize=4)  # the names as they are now (and as they just were)
+def _options(names: str) -> Markup:
+    return Markup("").join(Markup('<option value="{}">').format(name)
+                           for name in sorted(filter(None, names.split(_NAME_SEPARATOR)),
+                                              key=str.casefold))
 
 
 def level_names() -> dict[str, str]:

@@ -256,6 +256,45 @@ def test_the_register_reads_its_page_and_total_in_one_query(app, people, client,
     assert "0 results." in none
 
 
+def test_the_register_shows_each_record_in_the_page_language(app, people, client):
+    from lms.accreditation.standards import load_standards
+
+    _listed_records(app, people.scheme, 2, 0)
+    english = client.get("/register", query_string={"q": "listed"}).get_data(as_text=True)
+    # the name kept at issue, the status word, the scheme and its region, the verify link
+    assert ('<a href="/verify/LIST-0001-AAAA-BBBB">Listed 1</a></td>'
+            "<td>Foundation practitioner</td>") in english
+    assert "<td>HMP Accredit</td><td>Wales</td><td>active</td>" in english
+    client.post("/language", data={"language": "cy", "next": "/register"})
+    welsh = client.get("/register", query_string={"q": "listed"}).get_data(as_text=True)
+    with app.app_context():
+        welsh_name = load_standards().levels["foundation"].name_cy
+    assert welsh_name
+    assert f">Listed 1</a></td><td>{html.escape(welsh_name)}</td>" in welsh
+    assert "<td>gweithredol</td>" in welsh
+    assert "<td>active</td>" not in welsh
+
+
+def test_the_register_suggests_every_scheme_once_and_a_new_one_at_once(app, people, client,
+                                                                        make_scheme):
+    make_scheme(name='Youth "Bridges" & <Co>', slug="youth-bridges")
+    make_scheme(name="anvil house", slug="anvil-house")
+    page = client.get("/register").get_data(as_text=True)
+    options = page[page.index('<datalist id="scheme-list">'):page.index("</datalist>")]
+    with app.app_context():
+        from lms.schemes.models import Scheme
+
+        names = db.session.scalars(select(Scheme.name)).all()
+    assert options.count("<option ") == len(names)
+    # escaped, in alphabetical order whatever the case
+    assert '<option value="Youth &#34;Bridges&#34; &amp; &lt;Co&gt;">' in options
+    assert options.index('value="anvil house"') < options.index(f'value="{people.scheme.name}"')
+    make_scheme(name="Zephyr Court", slug="zephyr-court")
+    again = client.get("/register").get_data(as_text=True)
+    assert '<option value="Zephyr Court">' in again
+    assert again.count("<option value=") == page.count("<option value=") + 1
+
+
 def test_register_finds_names_in_either_order_and_by_part_and_filters_by_sector(
         app, people, give_evidence, make_assessor, client):
     record = issue(app, people, give_evidence, make_assessor)
