@@ -62,25 +62,31 @@ def gather_many(user_ids, today: date | None = None) -> dict[int, Evidence]:
     """Evidence for several people (a page of a report) in the same one query."""
     ids = list(user_ids)
     today = today or clock.today()
-    found: dict[str, defaultdict[int, list]] = {kind: defaultdict(list) for kind in _KINDS}
     one = len(ids) == 1
     statement = _evidence_query(db.session.get_bind().dialect.name, one)
-    for kind, uid, day, moment, word, other, amount, number in db.session.execute(
-            statement, {"id": ids[0]} if one else {"ids": ids}):
-        found[kind][uid].append((day, moment, word, other, amount, number))
-    return {uid: Evidence(
+    rows: defaultdict[int, list] = defaultdict(list)
+    for row in db.session.execute(statement, {"id": ids[0]} if one else {"ids": ids}).all():
+        rows[row[1]].append(row)  # fetched at once, each person's rows together
+    return {uid: _evidence(rows.get(uid, ()), today) for uid in ids}
+
+
+def _evidence(rows, today: date) -> Evidence:
+    """One person's evidence from their rows of the union."""
+    found: dict[str, list] = {kind: [] for kind in _KINDS}
+    for kind, _uid, *values in rows:
+        found[kind].append(values)
+    return Evidence(
         today=today,
-        completed_courses={word: _day(moment) for _, moment, word, *_ in found["course"][uid]},
-        practice=tuple(_practice(*row) for row in found["practice"][uid]),
-        supervision_dates=tuple(day for day, *_ in found["supervised"][uid]),
+        completed_courses={word: _day(moment) for _, moment, word, *_ in found["course"]},
+        practice=tuple(_practice(*values) for values in found["practice"]),
+        supervision_dates=tuple(day for day, *_ in found["supervised"]),
         cpd=tuple(CpdEvidence(day, float(amount), bool(number))
-                  for day, _, _, _, amount, number in found["cpd"][uid]),
-        levels_held=_earliest((word, day) for day, _, word, *_ in found["level"][uid]),
-        attestations=frozenset(word for _, _, word, *_ in found["attested"][uid]),
-        observations=tuple(day for day, *_ in found["observed"][uid]),
-        supervisees=tuple((number, day) for day, *_, number in found["caseload"][uid]),
-        insurance_until=next((day for day, *_ in found["insured"][uid]), None))
-        for uid in ids}
+                  for day, _, _, _, amount, number in found["cpd"]),
+        levels_held=_earliest((word, day) for day, _, word, *_ in found["level"]),
+        attestations=frozenset(word for _, _, word, *_ in found["attested"]),
+        observations=tuple(day for day, *_ in found["observed"]),
+        supervisees=tuple((number, day) for day, *_, number in found["caseload"]),
+        insurance_until=next((day for day, *_ in found["insured"]), None))
 
 
 # Practice records carry their three yes/no facts as bits of one number in the union.

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import exists, or_, select
 
@@ -53,7 +55,7 @@ def practitioners_query(scope: Scope, *, level="", status="", search=""):
 
 @dataclass
 class PractitionerRow:
-    user: User
+    user: Any  #: a User, or a row of its id, display name and username
     records: list[AccreditationRecord]
     next_level: str | None
     met: int
@@ -65,8 +67,9 @@ class PractitionerRow:
         return valid[-1] if valid else None
 
 
-def rows_for(users: list[User]) -> list[PractitionerRow]:
-    """Level, status and pathway progress for a page of people: eight queries in all."""
+def rows_for(users: Sequence[Any]) -> list[PractitionerRow]:
+    """Level, status and pathway progress for a page of people (each with its id, name and
+    username: a User, or a row of those columns): eight queries in all."""
     if not users:
         return []
     standards = load_standards()

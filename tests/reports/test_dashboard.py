@@ -79,6 +79,22 @@ def test_exports_are_csv_scoped_and_neutralised(app, known_scheme):
     assert lead.get("/reports/schemes/scheme-a/export/nonsense.csv").status_code == 404
 
 
+def test_the_accredited_export_reads_people_as_rows_of_three_columns(app, known_scheme,
+                                                                     count_queries):
+    lead = login_as(app, known_scheme.lead)
+    with count_queries() as counter:
+        rows = _csv(lead.get("/reports/schemes/scheme-a/export/accredited.csv"))
+    by_name = {r[0]: r for r in rows[1:]}
+    # name, username, level, status, expires, next level and its requirements met
+    assert by_name["Charlie Cedar"][5:] == ["Foundation practitioner", "1/4"]
+    assert by_name["Alpha Ash"][1] == "p1"
+    [people] = [s for s in counter.statements
+                if "ORDER BY users.display_name, users.id" in s]
+    # each person as the three columns written, not a whole account (password hash too)
+    assert "password_hash" not in people
+    assert "users.username" in people
+
+
 def test_other_leads_and_trainees_cannot_see_a_scheme(app, known_scheme, make_user):
     other_lead = login_as(app, make_user(role="lead", scheme=known_scheme.b))
     assert other_lead.get("/reports/schemes/scheme-a").status_code == 404
