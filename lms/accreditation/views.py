@@ -41,7 +41,8 @@ def _render_pathway(person, *, own: bool, insurance_form=None):
         "accreditation/pathway.html", person=person, own=own, records=records,
         evaluations=standing.pathway(person, standards, evidence), standards=standards,
         applications=applied, agreed=evidence.attestations, button=EmptyForm(),
-        observed=observations.observations_of(person.id), where_to_act=_where_to_act(own),
+        observed=observations.observations_of(person.id),
+        where_to_act=functools.partial(_where_to_act_in, own, locale_name(), request.script_root),
         insured=(insured := insurance.current_policy(person.id)),
         insurance_files=insurance.documents(insured), file_form=EvidenceFileForm(formdata=None),
         insurance_form=insurance_form or InsuranceForm(formdata=None),
@@ -70,22 +71,21 @@ def _applications_statement():
             .order_by(Application.submitted_at.desc()))
 
 
-def _where_to_act(own: bool) -> dict[str, Markup]:
-    """{requirement kind: what the "Where to act" column shows for it}: for the person
-    themselves, a link to the page where they act (or what to do, where no page is), for
-    their lead or assessor, words about them. The same for every page in a language."""
-    return _where_to_act_in(own, locale_name(), request.script_root)
-
-
-@functools.lru_cache(maxsize=16)
-def _where_to_act_in(own: bool, _language: str, _script_root: str) -> dict[str, Markup]:
-    """_where_to_act's answer, made once per language and script root (its words and
-    addresses depend on nothing else); read it, never change it."""
+@functools.lru_cache(maxsize=256)
+def _where_to_act_in(own: bool, _language: str, _script_root: str,
+                     kinds: tuple[str, ...]) -> Markup:
+    """The "Where to act" cell for a requirement of `kinds` (its own and its alternatives'):
+    for the person themselves, a link to each page where they act (or what to do, where no
+    page is); for their lead or assessor, words about them. The same for every page in a
+    language and under a script root, so made once for each."""
     if not own:
-        return {kind: escape(theirs) for kind, (_page, _own, theirs) in WHERE_TO_ACT.items()}
-    urls = {page: url_for(page) for page, _own, _theirs in WHERE_TO_ACT.values() if page}
-    return {kind: Markup('<a href="%s">%s</a>') % (urls[page], words) if page else escape(words)
-            for kind, (page, words, _theirs) in WHERE_TO_ACT.items()}
+        cells = [escape(WHERE_TO_ACT[kind][2]) for kind in kinds if kind in WHERE_TO_ACT]
+    else:
+        cells = [Markup('<a href="%s">%s</a>') % (url_for(page), words) if page
+                 else escape(words)
+                 for page, words, _theirs in (WHERE_TO_ACT[kind] for kind in kinds
+                                              if kind in WHERE_TO_ACT)]
+    return Markup("<br>").join(cells)
 
 
 #: Requirement kind -> (endpoint, words for the person, words for their lead or assessor):
