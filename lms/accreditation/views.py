@@ -44,8 +44,10 @@ def _render_pathway(person, *, own: bool, insurance_form=None):
         observed=observations.observations_of(person.id),
         where_to_act=functools.partial(_where_to_act_in, own, locale_name(), request.script_root),
         insured=(insured := insurance.current_policy(person.id)),
-        insurance_files=insurance.documents(insured), file_form=EvidenceFileForm(formdata=None),
-        insurance_form=insurance_form or InsuranceForm(formdata=None),
+        insurance_files=insurance.documents(insured),
+        # the forms only the holder sees, made only when shown
+        file_form=EvidenceFileForm(formdata=None) if own and insured else None,
+        insurance_form=insurance_form or (InsuranceForm(formdata=None) if own else None),
         pending={a.level_key for a in applied if a.status == "submitted"},
         held={r.level_key for r in records if r.valid})
 

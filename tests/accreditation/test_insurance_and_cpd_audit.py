@@ -28,6 +28,9 @@ def _insure(app, user, days_left):
 def test_insurance_is_recorded_from_the_pathway(app, people):
     client = login_as(app, people.practitioner)
     today = clock.today()
+    # a policy's document is uploaded beside the policy: no policy, no upload form
+    assert "Upload the policy document" not in client.get("/accreditation/pathway").get_data(
+        as_text=True)
     response = client.post("/accreditation/insurance", data={
         "insurer": "Mutual Cover", "policy_number": "PI-2201",
         "expires_on": (today - timedelta(days=1)).isoformat()})
@@ -41,6 +44,10 @@ def test_insurance_is_recorded_from_the_pathway(app, people):
     assert response.status_code == 302
     page = client.get("/accreditation/pathway").get_data(as_text=True)
     assert "Recorded: Mutual Cover, policy PI-2201" in page
+    assert "Upload the policy document" in page
+    theirs = login_as(app, people.lead).get(f"/accreditation/pathway/{people.practitioner.id}")
+    assert "Recorded: Mutual Cover, policy PI-2201" in theirs.get_data(as_text=True)
+    assert "Upload the policy document" not in theirs.get_data(as_text=True)  # only the holder
     with app.app_context():
         assert db.session.scalar(select(AuditEvent.action).order_by(
             AuditEvent.seq.desc()).limit(1)) == "insurance.recorded"
