@@ -32,9 +32,8 @@ def name_contains(column, word: str):
 
 def search(*, q="", scheme="", level="", region="", status="", sector=""):
     """A query of the shown fields of records (joined to holder and scheme), filtered, in
-    name order. A name
-    matches by its parts in any order ("Price Gareth", "gar pri"); a certificate number
-    matches with or without dashes."""
+    name order. A name matches by its parts in any order ("Price Gareth", "gar pri"); a
+    certificate number matches with or without dashes."""
     query = _listed()
     words = q.split()[:MAX_WORDS]
     if words:
