@@ -56,7 +56,13 @@ def _render_pathway(person, *, own: bool, insurance_form=None):
 
 @functools.cache
 def _records_statement():
-    return (select(AccreditationRecord).where(AccreditationRecord.holder_id == bindparam("person"))
+    """What the list shows of each record: not the decision each keeps (the evaluation and
+    the evidence summary it rested on, read as JSON)."""
+    return (select(AccreditationRecord)
+            .options(load_only(AccreditationRecord.public_id, AccreditationRecord.level_key,
+                               AccreditationRecord.level_name, AccreditationRecord.status,
+                               AccreditationRecord.expires_on))
+            .where(AccreditationRecord.holder_id == bindparam("person"))
             .order_by(AccreditationRecord.issued_on.desc()))
 
 

@@ -67,6 +67,23 @@ def test_pathway_lists_applications_without_their_evidence_or_standards_text(
     assert not any(s.lstrip().startswith("SELECT standard_versions") for s in counter.statements)
 
 
+def test_pathway_lists_records_without_the_decision_each_keeps(app, people, count_queries):
+    from tests.accreditation.test_rules_over_time import hold
+
+    hold(app, people.practitioner, "foundation", expires_in_days=300)
+    client = login_as(app, people.practitioner)
+    client.get("/accreditation/pathway")
+    with count_queries() as counter:
+        page = client.get("/accreditation/pathway").get_data(as_text=True)
+    # the record listed with its level, status and number, and its level marked held
+    assert re.search(r'/accreditation/records/TEST-\d{4}-FOUN-0300">Foundation practitioner'
+                     r'</a> <span class="badge">active</span>', page)
+    assert '<span class="badge">held</span>' in page
+    [records] = [s for s in counter.statements if "FROM accreditation_records" in s
+                 and "ORDER BY accreditation_records.issued_on DESC" in s]
+    assert "accreditation_records.decision" not in records
+
+
 def test_one_persons_evidence_is_asked_for_by_their_id_alone(app, people, give_evidence,
                                                             count_queries):
     """A pathway asks for one person's evidence by `= id`, not as a list of people
