@@ -113,6 +113,10 @@ class PracticeRecordForm(ReflectionForm):
              *((u.id, u.display_name) for u in colleagues)])
 
     def validate_co_facilitator(self, field):
+        # Asked only of a colleague and scheme from the choices offered: an unknown id (one
+        # past the database's integer range, say) is refused by its own field first.
+        if field.errors or self.scheme.errors:
+            return
         if field.data and not is_member(field.data, self.scheme.data):
             raise ValidationError(_("Choose a colleague from the scheme of this process."))
 

@@ -260,6 +260,21 @@ def test_a_co_facilitator_id_too_large_for_the_database_is_told_not_looked_up(ap
     assert _count(app, RestorativeProcess) == 0
 
 
+def test_a_scheme_id_too_large_for_the_database_is_told_not_looked_up(app, team):
+    """The co-facilitator's check asks whether they belong to the chosen scheme: an unknown
+    scheme (here one past PostgreSQL's integer range, found by the fuzz test) is refused by
+    its own field and never reaches that query."""
+    from tests.processes.conftest import CONFERENCE
+
+    client = login_as(app, team.lead_practitioner)
+    response = client.post("/practice/new", data={**CONFERENCE,
+                                                  "scheme": "99999999999999999999",
+                                                  "co_facilitator": team.colleague.id})
+    assert response.status_code == 200
+    assert "That number is too large." in response.get_data(as_text=True)
+    assert _count(app, RestorativeProcess) == 0
+
+
 def test_a_process_rows_carry_its_scheme_and_date_and_follow_it(app, team, count_queries):
     """Harms, participants, outcomes, take-up and feedback carry their process's scheme
     and date for the figures: filled when stored, moved when the process moves."""
