@@ -76,6 +76,8 @@ def storable_integer(_form, field):
     column: PostgreSQL refuses a larger one in a query, not only in a table."""
     values = field.data if isinstance(field.data, list) else [field.data]
     if any(isinstance(v, int) and not -MAX_ID <= v <= MAX_ID for v in values):
+        # no validator of another field, nor the view, may use it (the text typed stays)
+        field.data = [] if isinstance(field.data, list) else None
         raise StopValidation(_("That number is too large."))
 
 

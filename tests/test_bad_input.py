@@ -371,3 +371,27 @@ def test_simultaneous_submits_of_one_record_get_an_answer_not_a_server_error(
     assert 302 in answers
     with app.app_context():
         assert db.session.get(PracticeRecord, record_id).status == "submitted"
+
+
+def test_a_number_too_large_to_store_is_refused_cleared_and_kept_as_typed(app):
+    """No other field's validator, nor the view, sees an id past the INTEGER range (a
+    cross-field check once looked a scheme of 99999999999999999999 up and PostgreSQL
+    refused the query); the box still shows what was typed."""
+    from werkzeug.datastructures import MultiDict
+    from wtforms import IntegerField, SelectField
+
+    from lms.forms import BaseForm, choices
+
+    class Pick(BaseForm):
+        count = IntegerField()
+        scheme = SelectField(coerce=int, choices=choices([(1, "One")]))
+
+    with app.test_request_context():
+        form = Pick(MultiDict({"count": "99999999999999999999", "scheme": "99999999999999999999"}),
+                    meta={"csrf": False})
+        assert not form.validate()
+        assert form.count.errors == ["That number is too large."]
+        assert "That number is too large." in form.scheme.errors
+        assert form.count.data is None
+        assert form.scheme.data is None
+        assert 'value="99999999999999999999"' in form.count()
