@@ -37,12 +37,13 @@ def _render_pathway(person, *, own: bool, insurance_form=None):
     records = db.session.scalars(_records_statement(), {"person": person.id}).all()
     applied = db.session.scalars(_applications_statement(), {"person": person.id}).all()
     evidence = gather(person.id)  # the statements agreed come with it
+    evaluations = standing.pathway(person, standards, evidence)
     return render_template(
         "accreditation/pathway.html", person=person, own=own, records=records,
-        evaluations=standing.pathway(person, standards, evidence), standards=standards,
+        evaluations=evaluations, standards=standards,
         applications=applied, agreed=evidence.attestations, button=EmptyForm(),
         observed=observations.observations_of(person.id),
-        where_to_act=functools.partial(_where_to_act_in, own, locale_name(), request.script_root),
+        where_to_act=_where_to_act(evaluations, own),
         insured=(insured := insurance.current_policy(person.id)),
         insurance_files=insurance.documents(insured),
         # the forms only the holder sees, made only when shown
@@ -77,6 +78,14 @@ def _applications_statement():
                                Application.reasons),
                      joinedload(Application.standard_version).load_only(StandardVersion.levels))
             .order_by(Application.submitted_at.desc()))
+
+
+def _where_to_act(evaluations, own: bool) -> dict[tuple[str, ...], Markup]:
+    """Each requirement's "Where to act" cell by its kinds, for the template to look up
+    (a dictionary lookup on each row, where a call from the template cost five times it)."""
+    language, root = locale_name(), request.script_root
+    return {kinds: _where_to_act_in(own, language, root, kinds)
+            for kinds in {result.kinds for ev in evaluations for result in ev.results}}
 
 
 @functools.lru_cache(maxsize=256)

@@ -8,6 +8,8 @@ The language of a request: the signed-in person's stored preference; otherwise t
 signed-out visitor made (a cookie); otherwise the browser's Accept-Language; otherwise
 English."""
 
+from decimal import Decimal
+
 from flask import Flask, has_request_context, request
 from flask.globals import _cv_app
 from flask_babel import Babel, get_locale, get_translations
@@ -15,7 +17,7 @@ from flask_babel.speaklater import LazyString
 from flask_login import current_user
 from jinja2 import pass_eval_context
 from jinja2.nodes import EvalContext
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from werkzeug.wrappers import Response
 
 LANGUAGES = {"en": "English", "cy": "Cymraeg"}
@@ -23,6 +25,9 @@ DEFAULT_LANGUAGE = "en"
 LANGUAGE_COOKIE = "lms_lang"
 # The value of <html lang>: British English, Welsh.
 HTML_LANG = {"en": "en-GB", "cy": "cy"}
+
+#: What a template's translated text formats as it is; every other variable is escaped.
+_NUMBERS = (int, float, Decimal)
 
 #: A visitor's choice is kept for a year.
 COOKIE_MAX_AGE = 365 * 24 * 60 * 60
@@ -149,7 +154,12 @@ def _template_callables() -> dict:
     def finish(eval_ctx: EvalContext, text: str, variables: dict) -> str:
         if not variables and "%" not in text:  # most labels: nothing to format
             return Markup(text) if eval_ctx.autoescape else text  # noqa: S704 - a catalogue's text
-        return (Markup(text) if eval_ctx.autoescape else text) % variables  # noqa: S704 - escapes the variables
+        if not eval_ctx.autoescape:
+            return text % variables
+        # What Markup(text) % variables gives (numbers as they are, everything else
+        # escaped), without markupsafe wrapping each value in a helper object first.
+        return Markup(text % {name: value if isinstance(value, _NUMBERS) else escape(value)  # noqa: S704 - a catalogue's text, the variables escaped
+                              for name, value in variables.items()})
 
     @pass_eval_context
     def template_gettext(eval_ctx: EvalContext, string: str, **variables) -> str:

@@ -77,16 +77,23 @@ def test_the_templates_callables_give_what_jinjas_own_give(app):
     """lms.i18n installs its own `_`, gettext, ngettext, pgettext and npgettext for
     templates (they skip copying the template context per call): the same text, escaping
     and formatting as Jinja's newstyle callables, in loops, with and without autoescape."""
-    from jinja2 import Environment
+    from decimal import Decimal
 
-    from lms.i18n import _template_callables
+    from jinja2 import Environment
+    from markupsafe import Markup
+
+    from lms.i18n import _template_callables, lazy_gettext
     source = ("{% for name in names %}{{ _('Issued to %(name)s', name=name) }}|{% endfor %}"
               "{% for n in [1, 2] %}{% trans count=n %}{{ count }} day{% pluralize %}"
               "{{ count }} days{% endtrans %}|{% endfor %}"
               "{{ ngettext('%(num)d day', '%(num)d days', 3) }}|"
               "{{ pgettext('CSV column heading', 'name') }}|{{ _('Sign in') }}|"
-              "{{ _('100%% sure') }}")
+              "{{ _('100%% sure') }}|"
+              "{{ _('%(hours).1f hours, %(count)d times, %(safe)s, %(label)s, %(none)s, %(yes)s',"
+              " hours=hours, count=count, safe=safe, label=label, none=none, yes=yes) }}")
     names = ["<b>Ann</b>", "Bo & Cy"]
+    values = {"hours": Decimal("2.25"), "count": 3.0, "safe": Markup("<em>kept</em>"),
+              "label": lazy_gettext("Terms & <conditions>"), "none": None, "yes": True}
     for autoescape in (True, False):
         jinjas = Environment(extensions=["jinja2.ext.i18n"],
                              autoescape=autoescape)  # noqa: S701 - text emails do not escape
@@ -102,11 +109,14 @@ def test_the_templates_callables_give_what_jinjas_own_give(app):
         for language in ("en", "cy"):
             with app.test_request_context(headers={"Accept-Language": language}):
                 app.preprocess_request()
-                expected = jinjas.from_string(source).render(names=names)
-                assert ours.from_string(source).render(names=names) == expected
+                expected = jinjas.from_string(source).render(names=names, **values)
+                assert ours.from_string(source).render(names=names, **values) == expected
             if language == "en":
                 escaped = "&lt;b&gt;Ann&lt;/b&gt;" if autoescape else "<b>Ann</b>"
                 assert expected.startswith(f"Issued to {escaped}|")
-                assert expected.endswith("|1 day|2 days|3 days|name|Sign in|100% sure")
+                assert "|1 day|2 days|3 days|name|Sign in|100% sure|" in expected
+                # a lazy label is the catalogue's own text, marked safe by Flask-Babel
+                assert expected.endswith("2.2 hours, 3 times, <em>kept</em>, "
+                                         "Terms & <conditions>, None, True")
             else:
                 assert "Mewngofnodi" in expected
