@@ -123,13 +123,20 @@ def _feature(name: str, *parts: Blueprint) -> Blueprint:
 def _register_hooks(app):
     from lms import branding
     from lms.auth.views import require_own_password
-    from lms.templating import kept_url_for, register_filters, security_headers, template_globals
+    from lms.templating import (
+        TemplateContext,
+        kept_url_for,
+        register_filters,
+        security_headers,
+        template_globals,
+    )
 
     app.before_request(lambda: access.refuse_undeclared_endpoints(app))
     app.before_request(require_own_password)
     app.after_request(security_headers)
     app.context_processor(template_globals)
     app.jinja_env.globals["url_for"] = kept_url_for  # a global: imported macros use it too
+    app.jinja_env.context_class = TemplateContext
     app.context_processor(branding.template_globals)
     register_filters(app)
 
