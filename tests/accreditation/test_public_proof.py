@@ -377,6 +377,32 @@ def test_bulk_check_is_rate_limited(app, client, monkeypatch):
     assert statuses == [200, 200, 429]
 
 
+def test_limits_are_checked_by_their_routes_and_not_before_every_request(app, client,
+                                                                         monkeypatch):
+    """Flask-Limiter's check before every request is taken out (this app has only limits
+    on routes, which their decorators check); a limited route still counts, refuses and
+    says its limit in the headers, and an app given default limits keeps the check."""
+    from flask import Flask
+
+    from lms import _limits_on_their_routes_only
+    from lms.extensions import limiter
+    assert limiter._check_request_limit not in app.before_request_funcs[None]
+    monkeypatch.setitem(app.config, "BULK_CHECK_RATE_LIMIT", "1 per minute")
+    first = client.post("/verify/bulk", data={"numbers": "AAAA"},
+                        environ_base={"REMOTE_ADDR": "10.9.9.8"})
+    assert (first.status_code, first.headers["X-RateLimit-Limit"]) == (200, "1")
+    assert first.headers["X-RateLimit-Remaining"] == "0"
+    again = client.post("/verify/bulk", data={"numbers": "AAAA"},
+                        environ_base={"REMOTE_ADDR": "10.9.9.8"})
+    assert again.status_code == 429
+    for setting in ("RATELIMIT_DEFAULT", "RATELIMIT_APPLICATION"):
+        other = Flask(__name__)
+        other.config[setting] = "100 per minute"
+        other.before_request(limiter._check_request_limit)
+        _limits_on_their_routes_only(other)
+        assert other.before_request_funcs[None] == [limiter._check_request_limit]
+
+
 def test_verification_page_and_bulk_csv_in_welsh(app, people, give_evidence, make_assessor,
                                                  client):
     """The public check follows the reader's language (here the browser's); the record's
